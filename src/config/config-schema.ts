@@ -1,0 +1,100 @@
+import { z } from 'zod';
+
+const port = z.coerce
+  .number({ error: 'must be a TCP port number (1–65535)' })
+  .int('must be a whole number')
+  .min(1, 'must be between 1 and 65535')
+  .max(65535, 'must be between 1 and 65535');
+
+/** A URL with one of the given schemes; the message names what was expected, never echoes secrets. */
+function urlWithScheme(schemes: readonly string[], what: string) {
+  return z.string().refine(
+    (value) => {
+      try {
+        return schemes.includes(new URL(value).protocol.replace(/:$/, ''));
+      } catch {
+        return false;
+      }
+    },
+    { error: `must be ${what} (${schemes.map((s) => `${s}://…`).join(' or ')})` },
+  );
+}
+
+const organId = z
+  .string()
+  .regex(/^\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}$/, 'must be an OrganId of the form NNN.NN.NN.XNN, e.g. 000.00.00.H53');
+
+/**
+ * The hub's whole configuration. Defaults live here and nowhere else; every key says what it is for.
+ * Environment variable names (CONTRACT.md) are mapped onto these keys in load-config.ts.
+ */
+export const ConfigSchema = z.strictObject({
+  database: z.strictObject({
+    url: urlWithScheme(['postgres', 'postgresql'], 'a PostgreSQL URL')
+      .optional()
+      .describe('PostgreSQL URL (DATABASE_URL); unset means the embedded database in the data directory'),
+  }),
+  dataDir: z.string().min(1).default('./data').describe('Embedded database, keys, trust store, generated secrets'),
+  amqp: z.strictObject({
+    url: urlWithScheme(['amqp', 'amqps'], 'an AMQP URL')
+      .default('amqp://guest:guest@127.0.0.1:5672')
+      .describe('RabbitMQ; while unreachable, relay work waits durably in the outbox'),
+    managementUrl: urlWithScheme(['http', 'https'], 'an HTTP URL')
+      .default('http://guest:guest@127.0.0.1:15672')
+      .describe('RabbitMQ management API, for agency broker users and queue depths'),
+  }),
+  http: z.strictObject({ port: port.default(8080).describe('Web UI and API') }),
+  smtp: z.strictObject({
+    port: port.default(2525).describe('SMTP ingress'),
+    relayUrl: urlWithScheme(['smtp', 'smtps'], 'an SMTP URL')
+      .optional()
+      .describe('Outbound mail: receipts, alerts, e-mail delivery channel'),
+  }),
+  host: z.string().min(1).default('127.0.0.1').describe('Listen address'),
+  organId: organId.default('000.00.00.H53').describe('The hub’s own agency code; hosted by the hub out of the box'),
+  mailDomain: z
+    .string()
+    .regex(/^[a-z0-9.-]+$/i, 'must be a mail domain such as lienthong.local')
+    .default('lienthong.local')
+    .describe('<OrganId>@<domain> reaches a hosted agency'),
+  maxMessageBytes: z.coerce
+    .number({ error: 'must be a number of bytes' })
+    .int()
+    .min(1024, 'must be at least 1024 bytes')
+    .default(52_428_800)
+    .describe('One size limit for mail, HTTP packages and AMQP messages'),
+  trustDir: z.string().min(1).optional().describe('Trust anchors, intermediates and CRLs; default <dataDir>/trust'),
+  tls: z.strictObject({
+    certFile: z.string().min(1).optional().describe('PEM certificate for STARTTLS and HTTPS'),
+    keyFile: z.string().min(1).optional().describe('PEM private key for STARTTLS and HTTPS'),
+  }),
+  clamd: z.string().min(1).optional().describe('clamd socket path or host:port; when set, attachments are scanned'),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  shutdownTimeoutMs: z.coerce.number().int().min(100).max(60_000).default(8000).describe('Bounded drain on SIGTERM'),
+});
+
+export type Config = z.infer<typeof ConfigSchema>;
+
+/** Dotted config key → environment variable, the names of CONTRACT.md. */
+export const ENVIRONMENT_VARIABLES = {
+  'database.url': 'DATABASE_URL',
+  dataDir: 'LIENTHONG_DATA_DIR',
+  'amqp.url': 'AMQP_URL',
+  'amqp.managementUrl': 'LIENTHONG_AMQP_MANAGEMENT_URL',
+  'http.port': 'LIENTHONG_HTTP_PORT',
+  'smtp.port': 'LIENTHONG_SMTP_PORT',
+  'smtp.relayUrl': 'LIENTHONG_SMTP_RELAY_URL',
+  host: 'LIENTHONG_HOST',
+  organId: 'LIENTHONG_ORGAN_ID',
+  mailDomain: 'LIENTHONG_MAIL_DOMAIN',
+  maxMessageBytes: 'LIENTHONG_MAX_MESSAGE_BYTES',
+  trustDir: 'LIENTHONG_TRUST_DIR',
+  'tls.certFile': 'LIENTHONG_TLS_CERT',
+  'tls.keyFile': 'LIENTHONG_TLS_KEY',
+  clamd: 'LIENTHONG_CLAMD',
+  logLevel: 'LIENTHONG_LOG_LEVEL',
+  shutdownTimeoutMs: 'LIENTHONG_SHUTDOWN_TIMEOUT_MS',
+} as const;
+
+/** Keys whose values are URLs that may carry credentials, shown redacted. */
+export const URL_KEYS_WITH_SECRETS = ['database.url', 'amqp.url', 'amqp.managementUrl', 'smtp.relayUrl'] as const;
