@@ -33,6 +33,7 @@ export async function readInput(context: CliContext, file: string): Promise<Buff
     return readFile(file);
   }
   const chunks: Buffer[] = [];
-  for await (const chunk of context.stdin) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string));
+  for await (const chunk of context.stdin)
+    chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string));
   return Buffer.concat(chunks);
 }

@@ -6,7 +6,10 @@ import type { CliCommand } from './cli-command.ts';
  */
 export async function loadCommandTable(): Promise<readonly CliCommand[]> {
   const groups = await Promise.all([
+    import('./commands/start.ts').then((m) => m.commands),
     import('./commands/config.ts').then((m) => m.commands),
+    import('./commands/db.ts').then((m) => m.commands),
+    import('./commands/agency.ts').then((m) => m.commands),
   ]);
   return groups.flat();
 }

@@ -18,7 +18,10 @@ function printUsage(table: readonly CliCommand[], stream: NodeJS.WritableStream)
   for (const command of table) stream.write(`  lienthong ${command.usage}\n`);
 }
 
-export async function runCli(argv: readonly string[], io: Partial<Omit<CliContext, 'argv'>> = {}): Promise<number> {
+export async function runCli(
+  argv: readonly string[],
+  io: Partial<Omit<CliContext, 'argv'>> = {},
+): Promise<number> {
   const stdout = io.stdout ?? process.stdout;
   const stderr = io.stderr ?? process.stderr;
   const table = await loadCommandTable();

@@ -22,7 +22,10 @@ function urlWithScheme(schemes: readonly string[], what: string) {
 
 const organId = z
   .string()
-  .regex(/^\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}$/, 'must be an OrganId of the form NNN.NN.NN.XNN, e.g. 000.00.00.H53');
+  .regex(
+    /^\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}$/,
+    'must be an OrganId of the form NNN.NN.NN.XNN, e.g. 000.00.00.H53',
+  );
 
 /**
  * The hub's whole configuration. Defaults live here and nowhere else; every key says what it is for.
@@ -34,7 +37,11 @@ export const ConfigSchema = z.strictObject({
       .optional()
       .describe('PostgreSQL URL (DATABASE_URL); unset means the embedded database in the data directory'),
   }),
-  dataDir: z.string().min(1).default('./data').describe('Embedded database, keys, trust store, generated secrets'),
+  dataDir: z
+    .string()
+    .min(1)
+    .default('./data')
+    .describe('Embedded database, keys, trust store, generated secrets'),
   amqp: z.strictObject({
     url: urlWithScheme(['amqp', 'amqps'], 'an AMQP URL')
       .default('amqp://guest:guest@127.0.0.1:5672')
@@ -51,7 +58,9 @@ export const ConfigSchema = z.strictObject({
       .describe('Outbound mail: receipts, alerts, e-mail delivery channel'),
   }),
   host: z.string().min(1).default('127.0.0.1').describe('Listen address'),
-  organId: organId.default('000.00.00.H53').describe('The hub’s own agency code; hosted by the hub out of the box'),
+  organId: organId
+    .default('000.00.00.H53')
+    .describe('The hub’s own agency code; hosted by the hub out of the box'),
   mailDomain: z
     .string()
     .regex(/^[a-z0-9.-]+$/i, 'must be a mail domain such as lienthong.local')
@@ -63,14 +72,28 @@ export const ConfigSchema = z.strictObject({
     .min(1024, 'must be at least 1024 bytes')
     .default(52_428_800)
     .describe('One size limit for mail, HTTP packages and AMQP messages'),
-  trustDir: z.string().min(1).optional().describe('Trust anchors, intermediates and CRLs; default <dataDir>/trust'),
+  trustDir: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('Trust anchors, intermediates and CRLs; default <dataDir>/trust'),
   tls: z.strictObject({
     certFile: z.string().min(1).optional().describe('PEM certificate for STARTTLS and HTTPS'),
     keyFile: z.string().min(1).optional().describe('PEM private key for STARTTLS and HTTPS'),
   }),
-  clamd: z.string().min(1).optional().describe('clamd socket path or host:port; when set, attachments are scanned'),
+  clamd: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('clamd socket path or host:port; when set, attachments are scanned'),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  shutdownTimeoutMs: z.coerce.number().int().min(100).max(60_000).default(8000).describe('Bounded drain on SIGTERM'),
+  shutdownTimeoutMs: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .max(60_000)
+    .default(8000)
+    .describe('Bounded drain on SIGTERM'),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
@@ -97,4 +120,9 @@ export const ENVIRONMENT_VARIABLES = {
 } as const;
 
 /** Keys whose values are URLs that may carry credentials, shown redacted. */
-export const URL_KEYS_WITH_SECRETS = ['database.url', 'amqp.url', 'amqp.managementUrl', 'smtp.relayUrl'] as const;
+export const URL_KEYS_WITH_SECRETS = [
+  'database.url',
+  'amqp.url',
+  'amqp.managementUrl',
+  'smtp.relayUrl',
+] as const;

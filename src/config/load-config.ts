@@ -61,11 +61,6 @@ export function loadConfig(env: Environment): HubConfig {
   return deepFreeze({ ...config, dataDir, trustDir });
 }
 
-/** The embedded database lives here when DATABASE_URL is unset. */
-export function embeddedDatabaseDir(config: HubConfig): string {
-  return path.join(config.dataDir, 'pglite');
-}
-
 /** A URL with its password replaced, for logs and `config print`. */
 export function redactUrl(value: string): string {
   try {

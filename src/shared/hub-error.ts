@@ -24,7 +24,11 @@ export class HubError extends Error {
   /** Structured detail a caller may show (a path in a document, a line number, …). Never secrets. */
   readonly details: Readonly<Record<string, unknown>> | undefined;
 
-  constructor(code: HubErrorCode, message: string, options?: ErrorOptions & { details?: Record<string, unknown> }) {
+  constructor(
+    code: HubErrorCode,
+    message: string,
+    options?: ErrorOptions & { details?: Record<string, unknown> },
+  ) {
     super(message, options);
     this.code = code;
     this.details = options?.details;

@@ -1,0 +1,105 @@
+// `npm test` runs this first: the integration tests need a real PostgreSQL and RabbitMQ (with its
+// management plugin, which the tests use to make a vhost per test file). When one is missing and we
+// run as root on Debian, install and start it; otherwise say exactly what is missing.
+import { execSync, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import process from 'node:process';
+
+const pgUrl = new URL(process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres');
+const amqpUrl = new URL(process.env.TEST_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672');
+const mgmtUrl = new URL(process.env.TEST_AMQP_MANAGEMENT_URL ?? 'http://guest:guest@127.0.0.1:15672');
+const canInstall = process.getuid?.() === 0 && fs.existsSync('/etc/debian_version');
+
+function reachable(host, port, timeoutMs = 1500) {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host, port: Number(port) });
+    const done = (ok) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}
+
+async function waitFor(host, port, seconds) {
+  for (let i = 0; i < seconds * 2; i += 1) {
+    if (await reachable(host, port)) return true;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  return false;
+}
+
+function run(command) {
+  console.log(`ensure-test-services: ${command}`);
+  execSync(command, { stdio: 'inherit' });
+}
+
+function aptInstall(...packages) {
+  const missing = packages.filter((p) => spawnSync('dpkg', ['-s', p], { stdio: 'ignore' }).status !== 0);
+  if (missing.length === 0) return;
+  run('apt-get update -qq');
+  run(`DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ${missing.join(' ')}`);
+}
+
+const isLocal = (url) => ['127.0.0.1', 'localhost', '::1', '[::1]'].includes(url.hostname);
+const problems = [];
+
+async function ensurePostgres() {
+  const port = pgUrl.port || 5432;
+  if (await reachable(pgUrl.hostname, port)) return;
+  if (!canInstall || !isLocal(pgUrl)) {
+    problems.push(
+      `PostgreSQL is not reachable at ${pgUrl.hostname}:${port}. Start it (Debian: pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start) or set TEST_DATABASE_URL.`,
+    );
+    return;
+  }
+  const fresh = !fs.existsSync('/etc/postgresql');
+  aptInstall('postgresql');
+  const version = fs.readdirSync('/etc/postgresql')[0];
+  if (fresh) {
+    // The tests connect over TCP as postgres without a password, as on the project's machines.
+    const hba = `/etc/postgresql/${version}/main/pg_hba.conf`;
+    fs.writeFileSync(
+      hba,
+      `host all all 127.0.0.1/32 trust\nhost all all ::1/128 trust\n${fs.readFileSync(hba, 'utf8')}`,
+    );
+  }
+  run(`pg_ctlcluster --skip-systemctl-redirect ${version} main start || true`);
+  if (!(await waitFor(pgUrl.hostname, port, 30)))
+    problems.push('PostgreSQL was started but does not accept connections; see /var/log/postgresql.');
+}
+
+async function ensureRabbit() {
+  const port = amqpUrl.port || 5672;
+  const mgmtPort = mgmtUrl.port || 15672;
+  if ((await reachable(amqpUrl.hostname, port)) && (await reachable(mgmtUrl.hostname, mgmtPort))) return;
+  if (!canInstall || !isLocal(amqpUrl)) {
+    problems.push(
+      `RabbitMQ (AMQP ${amqpUrl.hostname}:${port} and management API ${mgmtUrl.hostname}:${mgmtPort}) is not reachable. ` +
+        'Start it (rabbitmq-server -detached; rabbitmq-plugins enable rabbitmq_management) or set TEST_AMQP_URL and TEST_AMQP_MANAGEMENT_URL.',
+    );
+    return;
+  }
+  aptInstall('rabbitmq-server');
+  if (await reachable(amqpUrl.hostname, port)) {
+    run('rabbitmq-plugins enable rabbitmq_management');
+  } else {
+    run('rabbitmq-plugins enable --offline rabbitmq_management');
+    run('rabbitmq-server -detached');
+  }
+  if (!(await waitFor(amqpUrl.hostname, port, 90)) || !(await waitFor(mgmtUrl.hostname, mgmtPort, 60))) {
+    problems.push(
+      'RabbitMQ was started but its AMQP or management port does not answer; see /var/log/rabbitmq.',
+    );
+  }
+}
+
+await ensurePostgres();
+await ensureRabbit();
+if (problems.length > 0) {
+  console.error('npm test needs these services:\n' + problems.map((p) => `  - ${p}`).join('\n'));
+  process.exit(1);
+}

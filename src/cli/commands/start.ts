@@ -1,0 +1,34 @@
+import process from 'node:process';
+import { loadConfig } from '../../config/load-config.ts';
+import { startHub } from '../../main.ts';
+import { createRootLogger } from '../../shared/logger.ts';
+import { writeLine, type CliCommand, type CliContext } from '../cli-command.ts';
+
+async function start(context: CliContext): Promise<number> {
+  const config = loadConfig(context.env);
+  const log = createRootLogger({ level: config.logLevel });
+  const hub = await startHub(config, log);
+  writeLine(context.stdout, `Lienthong đang chạy / is running`);
+  writeLine(
+    context.stdout,
+    `  web console and API: ${hub.httpUrl}/   (health: ${hub.httpUrl}/healthz, ready: ${hub.httpUrl}/readyz)`,
+  );
+  writeLine(
+    context.stdout,
+    `  database: ${hub.database.target.kind === 'embedded' ? `embedded, in ${config.dataDir} (set DATABASE_URL for PostgreSQL)` : 'PostgreSQL'}`,
+  );
+  writeLine(context.stdout, '  stop with Ctrl+C or SIGTERM');
+
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    process.once('SIGTERM', resolve);
+    process.once('SIGINT', resolve);
+  });
+  log.info({ signal }, 'stopping');
+  await hub.stop();
+  log.info('hub stopped');
+  return 0;
+}
+
+export const commands: readonly CliCommand[] = [
+  { words: ['start'], usage: 'start                        run the hub until SIGTERM/SIGINT', run: start },
+];

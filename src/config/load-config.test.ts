@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { isHubError } from '../shared/hub-error.ts';
+import { loadConfig, redactConfig } from './load-config.ts';
+
+function problemsOf(env: Record<string, string>): { variable: string; message: string }[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (isHubError(error, 'CONFIG_INVALID'))
+      return error.details?.problems as { variable: string; message: string }[];
+    throw error;
+  }
+  throw new Error('expected the configuration to be refused');
+}
+
+describe('loadConfig', () => {
+  it('gives the contract defaults when nothing is set', () => {
+    const config = loadConfig({});
+    expect(config.http.port).toBe(8080);
+    expect(config.smtp.port).toBe(2525);
+    expect(config.organId).toBe('000.00.00.H53');
+    expect(config.mailDomain).toBe('lienthong.local');
+    expect(config.maxMessageBytes).toBe(52_428_800);
+    expect(config.amqp.url).toBe('amqp://guest:guest@127.0.0.1:5672');
+    expect(config.database.url).toBeUndefined();
+    expect(config.trustDir).toBe(`${config.dataDir}/trust`);
+  });
+
+  it('reports every problem at once, naming each environment variable', () => {
+    const problems = problemsOf({
+      LIENTHONG_HTTP_PORT: 'abc',
+      AMQP_URL: 'nonsense',
+      LIENTHONG_ORGAN_ID: 'H53',
+    });
+    expect(problems.map((p) => p.variable).sort()).toEqual([
+      'AMQP_URL',
+      'LIENTHONG_HTTP_PORT',
+      'LIENTHONG_ORGAN_ID',
+    ]);
+    expect(problems.find((p) => p.variable === 'LIENTHONG_HTTP_PORT')?.message).toMatch(/port/);
+  });
+
+  it('refuses ports out of range and a database URL of another scheme', () => {
+    const problems = problemsOf({ LIENTHONG_SMTP_PORT: '70000', DATABASE_URL: 'mysql://x@y/z' });
+    expect(problems.map((p) => p.variable).sort()).toEqual(['DATABASE_URL', 'LIENTHONG_SMTP_PORT']);
+  });
+
+  it('treats empty variables as unset', () => {
+    expect(loadConfig({ DATABASE_URL: '', LIENTHONG_HTTP_PORT: '' }).http.port).toBe(8080);
+  });
+
+  it('needs both or neither of the TLS certificate and key', () => {
+    expect(() => loadConfig({ LIENTHONG_TLS_CERT: '/etc/cert.pem' })).toThrow(/set both or neither/);
+  });
+
+  it('returns a frozen configuration', () => {
+    const config = loadConfig({});
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(Object.isFrozen(config.amqp)).toBe(true);
+    expect(() => {
+      config.http.port = 1;
+    }).toThrow(TypeError);
+  });
+
+  it('redacts passwords in URLs for printing', () => {
+    const config = loadConfig({
+      DATABASE_URL: 'postgresql://hub:s3cret@db.example/hub',
+      AMQP_URL: 'amqps://relay:pw@mq/x',
+    });
+    const printed = JSON.stringify(redactConfig(config));
+    expect(printed).not.toContain('s3cret');
+    expect(printed).not.toContain(':pw@');
+    expect(printed).toContain('hub:REDACTED@db.example');
+  });
+});

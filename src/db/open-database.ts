@@ -1,0 +1,128 @@
+import fs from 'node:fs';
+import pg from 'pg';
+import { PGlite } from '@electric-sql/pglite';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { PrismaPg } from '@prisma/adapter-pg';
+import { PrismaClient } from '../generated/prisma/client.ts';
+import { HubError } from '../shared/hub-error.ts';
+import type { Logger } from '../shared/logger.ts';
+import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.ts';
+import { applyMigrations, type MigrationOutcome, type MigrationSession } from './sql-migrator.ts';
+
+export type { PrismaClient } from '../generated/prisma/client.ts';
+
+export type DatabaseTarget = { kind: 'postgres'; url: string } | { kind: 'embedded'; dir: string };
+
+export type Database = {
+  readonly target: DatabaseTarget;
+  readonly prisma: PrismaClient;
+  /** Embedded mode only: the data-directory lock, which also tells other processes where the hub listens. */
+  readonly lock: DataDirLock | undefined;
+  /** Resolves when the database answers a trivial query. */
+  ping(): Promise<void>;
+  /** Runs `work` with a single raw session (migrations, maintenance). */
+  withSession<T>(work: (session: MigrationSession) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+};
+
+export type OpenDatabaseOptions = {
+  log: Logger;
+  /** Why this process opens the database; shown to anyone who finds the embedded database locked. */
+  purpose: string;
+  /** Apply pending migrations before returning (the hub does; `db migrate` applies them itself). */
+  migrate: boolean;
+};
+
+function pgSession(client: pg.Client): MigrationSession {
+  return {
+    query: async <T>(sql: string, params?: unknown[]) => ({
+      rows: (await client.query(sql, params)).rows as T[],
+    }),
+    exec: (sql) => client.query(sql),
+  };
+}
+
+function pgliteSession(db: PGlite): MigrationSession {
+  return {
+    query: async <T>(sql: string, params?: unknown[]) => ({ rows: (await db.query<T>(sql, params)).rows }),
+    exec: (sql) => db.exec(sql),
+  };
+}
+
+function reportMigrations(log: Logger, outcome: MigrationOutcome): void {
+  if (outcome.applied.length > 0) log.info({ applied: outcome.applied }, 'migrations applied');
+  if (outcome.modifiedAfterApply.length > 0) {
+    log.warn(
+      { migrations: outcome.modifiedAfterApply },
+      'applied migrations were edited afterwards; edits are not re-run',
+    );
+  }
+}
+
+async function openPostgres(url: string, options: OpenDatabaseOptions): Promise<Database> {
+  const withSession = async <T>(work: (session: MigrationSession) => Promise<T>): Promise<T> => {
+    const client = new pg.Client({ connectionString: url });
+    client.on('error', () => undefined); // a dropped idle session is reported by the query that needs it
+    try {
+      await client.connect();
+    } catch (error) {
+      throw new HubError('DB_UNAVAILABLE', `cannot reach PostgreSQL: ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
+    try {
+      return await work(pgSession(client));
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+  };
+  if (options.migrate) reportMigrations(options.log, await withSession((s) => applyMigrations(s)));
+  const adapter = new PrismaPg({ connectionString: url, connectionTimeoutMillis: 5000 });
+  const prisma = new PrismaClient({ adapter });
+  return {
+    target: { kind: 'postgres', url },
+    prisma,
+    lock: undefined,
+    ping: async () => {
+      await prisma.$queryRaw`SELECT 1`;
+    },
+    withSession,
+    close: () => prisma.$disconnect(),
+  };
+}
+
+async function openEmbedded(dir: string, options: OpenDatabaseOptions): Promise<Database> {
+  const lock = acquireDataDirLock(dir, options.purpose);
+  let db: PGlite | undefined;
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+    db = await PGlite.create(`${dir}/pglite`);
+    const session = pgliteSession(db);
+    if (options.migrate) reportMigrations(options.log, await applyMigrations(session));
+    const pglite = db;
+    const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+    return {
+      target: { kind: 'embedded', dir },
+      prisma,
+      lock,
+      ping: async () => {
+        await pglite.query('SELECT 1');
+      },
+      withSession: (work) => work(session),
+      close: async () => {
+        await prisma.$disconnect();
+        await pglite.close();
+        lock.release();
+      },
+    };
+  } catch (error) {
+    await db?.close().catch(() => undefined);
+    lock.release();
+    throw error;
+  }
+}
+
+/** PostgreSQL when a URL is configured, else the embedded PGlite database in the data directory. */
+export function openDatabase(target: DatabaseTarget, options: OpenDatabaseOptions): Promise<Database> {
+  return target.kind === 'postgres' ? openPostgres(target.url, options) : openEmbedded(target.dir, options);
+}

@@ -1,0 +1,14 @@
+// The agency directory: who the hub knows (OrganId, names, addresses, former codes), how each is
+// reached (hosted, partner system over AMQP, e-mail only) and what signatures it must send.
+// It never decides routing or relays anything itself; ingest, exchange and registry ask it.
+export {
+  AgencyInputSchema,
+  AGENCY_CHANNELS,
+  SIGNATURE_POLICIES,
+  type Agency,
+  type AgencyInput,
+} from './agency.ts';
+export type { AgencyDirectory, DirectoryConflict, UpsertResult } from './agency-directory.ts';
+export { createPrismaAgencyDirectory } from './prisma-agency-directory.ts';
+export { parseAgencyCsv, AGENCY_CSV_COLUMNS, type CsvProblem } from './parse-agency-csv.ts';
+export { isOrganId, isAliasOrganId } from './organ-id.ts';

@@ -1,0 +1,164 @@
+import { randomBytes } from 'node:crypto';
+import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import type { HubConfig } from './config/load-config.ts';
+import { redactUrl } from './config/load-config.ts';
+import { openDatabase, type Database } from './db/index.ts';
+import { createPrismaAgencyDirectory, type AgencyDirectory } from './directory/index.ts';
+import { createBrokerConnection, type BrokerConnection, type BrokerState } from './exchange/index.ts';
+import type { Logger } from './shared/logger.ts';
+import {
+  buildWebApp,
+  removeControlFile,
+  writeControlFile,
+  type ComponentState,
+  type Readiness,
+} from './web/index.ts';
+
+/**
+ * The composition root: the only place that knows every adapter. Services start in order and
+ * stop in reverse; each stop is bounded by the drain timeout so SIGTERM always ends the process.
+ */
+type Service = { name: string; stop(): Promise<void> };
+
+export type RunningHub = {
+  readonly httpUrl: string;
+  readonly database: Database;
+  stop(): Promise<void>;
+};
+
+function brokerComponent(state: BrokerState): ComponentState {
+  switch (state.kind) {
+    case 'up':
+      return { status: 'up', since: state.since.toISOString() };
+    case 'connecting':
+      return { status: 'connecting', since: state.since.toISOString() };
+    case 'down':
+      return {
+        status: 'down',
+        since: state.since.toISOString(),
+        detail: `${state.reason}; next attempt ${state.nextAttemptAt.toISOString()} (relay work waits in the outbox)`,
+      };
+  }
+}
+
+async function ensureOwnAgency(directory: AgencyDirectory, config: HubConfig, log: Logger): Promise<void> {
+  if (await directory.find(config.organId)) return;
+  await directory.upsertAll([
+    {
+      organId: config.organId,
+      name: `Cơ quan chủ quản của hub ${config.organId}`,
+      channel: 'hosted',
+      signaturePolicy: 'record_only',
+      emails: [],
+      aliases: [],
+    },
+  ]);
+  log.info({ organId: config.organId }, 'own agency added to the directory');
+}
+
+async function stopBounded(services: Service[], timeoutMs: number, log: Logger): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (const service of [...services].reverse()) {
+    const left = Math.max(100, deadline - Date.now());
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => {
+        resolve('timeout');
+      }, left);
+    });
+    try {
+      const outcome = await Promise.race([service.stop().then(() => 'stopped' as const), timedOut]);
+      if (outcome === 'timeout') log.warn({ component: service.name }, 'drain timed out; stopping anyway');
+      else log.info({ component: service.name }, 'stopped');
+    } catch (error) {
+      log.error({ component: service.name, err: error }, 'stop failed');
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
+export async function startHub(config: HubConfig, log: Logger): Promise<RunningHub> {
+  const services: Service[] = [];
+  try {
+    const database = await openDatabase(
+      config.database.url
+        ? { kind: 'postgres', url: config.database.url }
+        : { kind: 'embedded', dir: config.dataDir },
+      { log: log.child({ module: 'db' }), purpose: 'lienthong start', migrate: true },
+    );
+    services.push({ name: 'database', stop: () => database.close() });
+    const directory = createPrismaAgencyDirectory(database.prisma);
+    await ensureOwnAgency(directory, config, log);
+
+    const broker: BrokerConnection = createBrokerConnection({
+      url: config.amqp.url,
+      log: log.child({ module: 'exchange.broker' }),
+    });
+    broker.start();
+    services.push({ name: 'broker', stop: () => broker.stop() });
+
+    const metrics = new Registry();
+    collectDefaultMetrics({ register: metrics, prefix: 'lienthong_' });
+    new Gauge({
+      name: 'lienthong_broker_up',
+      help: '1 when the hub holds a broker connection',
+      registers: [metrics],
+      collect() {
+        this.set(broker.state().kind === 'up' ? 1 : 0);
+      },
+    });
+
+    const readiness = async (): Promise<Readiness> => {
+      let databaseState: ComponentState;
+      try {
+        await database.ping();
+        databaseState = {
+          status: 'up',
+          detail: database.target.kind === 'embedded' ? 'embedded (PGlite)' : 'PostgreSQL',
+        };
+      } catch (error) {
+        databaseState = { status: 'down', detail: (error as Error).message };
+      }
+      return { database: databaseState, broker: brokerComponent(broker.state()) };
+    };
+
+    const controlToken = randomBytes(32).toString('base64url');
+    const web = await buildWebApp({
+      log: log.child({ module: 'web' }),
+      bodyLimitBytes: config.maxMessageBytes,
+      readiness,
+      metrics,
+      directory,
+      controlToken,
+    });
+    await web.listen({ host: config.host, port: config.http.port });
+    services.push({ name: 'web', stop: () => web.close() });
+    const address = web.server.address();
+    const port = typeof address === 'object' && address ? address.port : config.http.port;
+    const httpUrl = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+    database.lock?.update({ httpUrl });
+    // The CLI of this machine reaches a running hub with this token (agency add while the embedded DB is held).
+    writeControlFile(config.dataDir, { httpUrl, controlToken });
+
+    log.info(
+      {
+        httpUrl,
+        database: database.target.kind === 'postgres' ? redactUrl(database.target.url) : database.target.dir,
+        broker: redactUrl(config.amqp.url),
+      },
+      'hub started',
+    );
+    return {
+      httpUrl,
+      database,
+      stop: async () => {
+        removeControlFile(config.dataDir);
+        await stopBounded(services, config.shutdownTimeoutMs, log);
+      },
+    };
+  } catch (error) {
+    await stopBounded(services, config.shutdownTimeoutMs, log);
+    throw error;
+  }
+}
