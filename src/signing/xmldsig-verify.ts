@@ -1,0 +1,161 @@
+/**
+ * Verifies the XMLDSig of an edXML package: safe-xml guard, edXML profile, then xml-crypto with
+ * the certificate from KeyInfo as the only candidate key (never trusted by itself), then the
+ * chain. Data after verification comes only from `getSignedReferences()`.
+ */
+import { DOMParser, type Document, type Element } from '@xmldom/xmldom';
+import { SignedXml } from 'xml-crypto';
+import { assertWellFormedXml } from '../edxml/index.ts';
+import { isHubError } from '../shared/hub-error.ts';
+import { checkCertificateChain } from './certificate-chain.ts';
+import type { TrustMaterial } from './trust-store.ts';
+import { makeVerdict, REASONS, summarizeSigner, type SignatureVerdict } from './verdict.ts';
+import { X509Certificate, type X509Crl } from './x509.ts';
+import { CANONICALIZATIONS, DSIG_NS, ENVELOPED, RSA_SHA1, RSA_SHA256, RSA_SHA512, SHA1, SHA256, SHA512 } from './xmldsig-algorithms.ts';
+import { checkSignatureProfile } from './xmldsig-profile.ts';
+
+export type XmlVerifyOptions = {
+  /** Time of checking; the hub passes the time of receipt. */
+  readonly at: Date;
+  readonly crls?: readonly X509Crl[];
+};
+
+export type XmlVerifyResult = {
+  readonly verdict: SignatureVerdict;
+  /** The canonical XML that the signature covers (enveloped signature removed); null unless valid. */
+  readonly signedXml: string | null;
+};
+
+const EDXML_NS = 'http://www.mic.gov.vn/TBT/QCVN_102_2016';
+
+function parse(text: string): Document | null {
+  try {
+    const document = new DOMParser({ onError: (level, message) => {
+      if (level !== 'warning') throw new SyntaxError(message);
+    } }).parseFromString(text, 'text/xml');
+    return document.documentElement ? document : null;
+  } catch {
+    return null;
+  }
+}
+
+function toPem(base64: string): string {
+  return `-----BEGIN CERTIFICATE-----\n${base64.replace(/.{64}/g, '$&\n').trimEnd()}\n-----END CERTIFICATE-----\n`;
+}
+
+/** xml-crypto restricted to the allow-list, so a refused algorithm cannot slip past the profile. */
+function restrictedVerifier(certificatePem: string): SignedXml {
+  const verifier = new SignedXml({ publicCert: certificatePem, getCertFromKeyInfo: () => null });
+  const pick = <T extends object>(table: T, allowed: ReadonlySet<string>): T =>
+    Object.fromEntries(Object.entries(table).filter(([uri]) => allowed.has(uri))) as T;
+  verifier.SignatureAlgorithms = pick(verifier.SignatureAlgorithms, new Set([RSA_SHA256, RSA_SHA512, RSA_SHA1]));
+  verifier.HashAlgorithms = pick(verifier.HashAlgorithms, new Set([SHA256, SHA512, SHA1]));
+  verifier.CanonicalizationAlgorithms = pick(verifier.CanonicalizationAlgorithms, new Set([...CANONICALIZATIONS, ENVELOPED]));
+  return verifier;
+}
+
+type CryptoOutcome = { readonly kind: 'valid'; readonly signedXml: string } | { readonly kind: 'digest' } | { readonly kind: 'signature' } | { readonly kind: 'error'; readonly message: string };
+
+function checkWith(certificatePem: string, signature: Element, text: string): CryptoOutcome {
+  const verifier = restrictedVerifier(certificatePem);
+  try {
+    verifier.loadSignature(signature);
+    if (!verifier.checkSignature(text)) return { kind: 'digest' };
+    const signed = verifier.getSignedReferences();
+    if (signed.length !== 1 || signed[0] === undefined) return { kind: 'error', message: 'signed references' };
+    return { kind: 'valid', signedXml: signed[0] };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    if (message.includes('signature value')) return { kind: 'signature' };
+    return { kind: 'error', message };
+  }
+}
+
+/** The From OrganId, read from the signed canonical XML only. */
+function signedFromOrganId(signedXml: string): string | undefined {
+  const document = parse(signedXml);
+  if (!document) return undefined;
+  for (const from of Array.from(document.getElementsByTagNameNS(EDXML_NS, 'From'))) {
+    const header = from.parentNode as Element | null;
+    if (header?.localName !== 'MessageHeader') continue;
+    const organ = Array.from(from.getElementsByTagNameNS(EDXML_NS, 'OrganId'))[0];
+    return organ?.textContent?.trim();
+  }
+  return undefined;
+}
+
+export async function verifyEdxmlSignature(input: Uint8Array | string, material: TrustMaterial, options: XmlVerifyOptions): Promise<XmlVerifyResult> {
+  const at = options.at;
+  const refuse = (reasons: readonly string[], warnings: readonly string[] = []): XmlVerifyResult => ({
+    verdict: makeVerdict({ status: 'invalid', chain: 'unknown', signer: null, checkedAt: at, reasons, warnings }),
+    signedXml: null,
+  });
+  let text: string;
+  try {
+    text = assertWellFormedXml(input);
+  } catch (error) {
+    if (isHubError(error)) return refuse([REASONS.notXml, error.message]);
+    throw error;
+  }
+  const document = parse(text);
+  if (!document) return refuse([REASONS.notXml]);
+
+  const allSignatures = Array.from(document.getElementsByTagNameNS('*', 'Signature'));
+  const signatures = allSignatures.filter((element) => element.namespaceURI === DSIG_NS);
+  const placeholders = allSignatures.length - signatures.length;
+  if (signatures.length === 0) {
+    const status = placeholders > 0 ? 'unverifiable' : 'unsigned';
+    return { verdict: makeVerdict({ status, chain: 'unknown', signer: null, checkedAt: at, reasons: [placeholders > 0 ? REASONS.placeholder : REASONS.unsigned] }), signedXml: null };
+  }
+  if (signatures.length > 1) return refuse([REASONS.multipleSignatures]);
+  const signature = signatures[0] as Element;
+  const profile = checkSignatureProfile(signature);
+  if (!profile.ok) return refuse(profile.reasons);
+  const warnings = [...profile.warnings, ...(placeholders > 0 ? [REASONS.placeholderBeside] : [])];
+
+  let certificates: X509Certificate[];
+  try {
+    certificates = profile.certificates.map((base64) => new X509Certificate(Buffer.from(base64, 'base64')));
+  } catch {
+    return refuse([REASONS.badCertificate], warnings);
+  }
+  const claimed = certificates[0];
+  if (!claimed) {
+    return { verdict: makeVerdict({ status: 'unverifiable', chain: 'unknown', signer: null, checkedAt: at, reasons: [REASONS.noCertificate], warnings }), signedXml: null };
+  }
+
+  // The signer is whichever KeyInfo certificate the SignatureValue verifies with; the others may be its issuers.
+  let outcome: CryptoOutcome = { kind: 'signature' };
+  let signer = claimed;
+  for (const candidate of certificates) {
+    outcome = checkWith(toPem(Buffer.from(candidate.rawData).toString('base64')), signature, text);
+    signer = candidate;
+    if (outcome.kind !== 'signature') break;
+  }
+  if (outcome.kind === 'signature') {
+    return { verdict: makeVerdict({ status: 'invalid', chain: 'unknown', signer: summarizeSigner(claimed), checkedAt: at, reasons: [REASONS.signatureMismatch], warnings }), signedXml: null };
+  }
+  if (outcome.kind === 'error') return refuse([REASONS.signatureMismatch, `(${outcome.message.slice(0, 200)})`], warnings);
+
+  const signedXml = outcome.kind === 'valid' ? outcome.signedXml : null;
+  const valid = signedXml !== null;
+  // Reading From is needed only for pinning; skip the extra parse when nothing is pinned.
+  const organId = signedXml !== null && material.pins.size > 0 ? signedFromOrganId(signedXml) : undefined;
+  const chain = await checkCertificateChain(signer, material, {
+    at,
+    untrusted: certificates.filter((c) => c !== signer),
+    ...(options.crls ? { crls: options.crls } : {}),
+    organId,
+  });
+  return {
+    verdict: makeVerdict({
+      status: valid ? 'valid' : 'invalid',
+      chain: chain.chain,
+      signer: summarizeSigner(signer),
+      checkedAt: at,
+      reasons: [...(valid ? [] : [REASONS.digestMismatch]), ...chain.reasons],
+      warnings: [...warnings, ...chain.warnings],
+    }),
+    signedXml,
+  };
+}
