@@ -1,0 +1,155 @@
+import { createHash } from 'node:crypto';
+import { bareContentId } from './field-formats.ts';
+import {
+  childPath,
+  childrenNamed,
+  compact,
+  firstChild,
+  textOf,
+  type ReadContext,
+} from './element-reading.ts';
+import type { Attachment } from './package-model.ts';
+import type { XElement } from './xml-tree.ts';
+import { DEFAULT_ZIP_LIMITS, listZip, looksLikeZip, type ZipLimits } from './zip-listing.ts';
+
+/**
+ * Attachments: `AttachmentEncoded/Attachment` (the bytes) matched with manifest `Reference`s (the
+ * description) on ContentId, with or without `cid:`. Decoded, hashed, and ZIPs listed safely.
+ */
+export type AttachmentOptions = { readonly withContent: boolean; readonly zipLimits: ZipLimits };
+
+const STRICT_BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+const BASE64_WITH_SPACE = /^[A-Za-z0-9+/\s]*={0,2}\s*$/;
+
+export function readAttachments(
+  context: ReadContext,
+  root: XElement,
+  rootPath: string,
+  body: XElement | undefined,
+  bodyPath: string,
+  options: AttachmentOptions = { withContent: false, zipLimits: DEFAULT_ZIP_LIMITS },
+): Attachment[] {
+  const manifestPath = childPath(bodyPath, 'edXMLManifest');
+  const references = childrenNamed(firstChild(body, 'edXMLManifest'), 'Reference').map((element, index) => ({
+    element,
+    path: childPath(manifestPath, 'Reference', index),
+    id: readContentId(context, element, childPath(manifestPath, 'Reference', index)),
+  }));
+  const encodedPath = childPath(rootPath, 'AttachmentEncoded');
+  const attachments: Attachment[] = [];
+  const matched = new Set<number>();
+  childrenNamed(firstChild(root, 'AttachmentEncoded'), 'Attachment').forEach((element, index) => {
+    const path = childPath(encodedPath, 'Attachment', index);
+    const id = readContentId(context, element, path);
+    if (id === undefined) return;
+    const referenceIndex = references.findIndex((reference, i) => reference.id === id && !matched.has(i));
+    const reference = referenceIndex === -1 ? undefined : references[referenceIndex]?.element;
+    if (referenceIndex === -1) {
+      context.warn(
+        path,
+        'EDXML_ATTACHMENT_NOT_IN_MANIFEST',
+        `Tệp đính kèm cid:${id} không có trong edXMLManifest`,
+        `attachment cid:${id} is not listed in edXMLManifest`,
+      );
+    } else {
+      matched.add(referenceIndex);
+    }
+    const pick = (local: string): string | undefined =>
+      context.text(element, path, local) ?? textOf(firstChild(reference, local));
+    const bytes = decodeBase64(context, element, path);
+    attachments.push(
+      compact({
+        contentId: id,
+        name: pick('AttachmentName'),
+        description: pick('Description'),
+        contentType: pick('ContentType'),
+        size: bytes.length,
+        sha256: createHash('sha256').update(bytes).digest('hex'),
+        entries: describeZip(context, bytes, path, options.zipLimits),
+        content: options.withContent ? bytes.toString('base64') : undefined,
+      }),
+    );
+  });
+  references.forEach((reference, index) => {
+    if (!matched.has(index) && reference.id !== undefined) {
+      context.warn(
+        reference.path,
+        'EDXML_ATTACHMENT_MISSING',
+        `edXMLManifest nêu cid:${reference.id} nhưng không có nội dung trong AttachmentEncoded`,
+        `edXMLManifest lists cid:${reference.id} but AttachmentEncoded has no such attachment`,
+      );
+    }
+  });
+  return attachments;
+}
+
+function readContentId(context: ReadContext, element: XElement, path: string): string | undefined {
+  const raw = context.text(element, path, 'ContentId');
+  if (raw === undefined) {
+    context.warn(
+      childPath(path, 'ContentId'),
+      'EDXML_CONTENT_ID_MISSING',
+      'Thiếu ContentId; không ghép được tệp đính kèm',
+      'ContentId is missing; the attachment cannot be matched',
+    );
+    return undefined;
+  }
+  const { id, hadPrefix } = bareContentId(raw);
+  if (!hadPrefix) {
+    context.warn(
+      childPath(path, 'ContentId'),
+      'EDXML_CONTENT_ID_WITHOUT_CID',
+      `ContentId "${raw}" thiếu tiền tố "cid:"`,
+      `ContentId "${raw}" lacks the "cid:" prefix`,
+    );
+  }
+  return id;
+}
+
+function decodeBase64(context: ReadContext, element: XElement, path: string): Buffer {
+  const encodedPath = childPath(path, 'ContentTransferEncoded');
+  const raw = (context.single(element, path, 'ContentTransferEncoded')?.text ?? '').trim();
+  if (STRICT_BASE64.test(raw) && raw.length % 4 === 0) return Buffer.from(raw, 'base64');
+  if (BASE64_WITH_SPACE.test(raw)) {
+    const compacted = raw.replace(/\s+/g, '');
+    if (compacted.length % 4 === 0) {
+      if (compacted.length > 0 && /[\r\n]/.test(raw)) {
+        context.warn(
+          encodedPath,
+          'EDXML_BASE64_LINE_BREAKS',
+          'Base64 có xuống dòng (SDK tham chiếu không dùng)',
+          'base64 contains line breaks (the reference SDK emits none)',
+        );
+      }
+      if (compacted.length === 0) {
+        context.warn(encodedPath, 'EDXML_ATTACHMENT_EMPTY', 'Tệp đính kèm rỗng', 'the attachment is empty');
+      }
+      return Buffer.from(compacted, 'base64');
+    }
+  }
+  context.warn(
+    encodedPath,
+    'EDXML_BASE64_INVALID',
+    'Nội dung base64 không hợp lệ; tệp đính kèm có thể bị hỏng',
+    'invalid base64; the attachment is probably corrupt',
+  );
+  return Buffer.from(raw, 'base64');
+}
+
+function describeZip(
+  context: ReadContext,
+  bytes: Buffer,
+  path: string,
+  limits: ZipLimits,
+): Attachment['entries'] {
+  if (!looksLikeZip(bytes)) return undefined;
+  const listing = listZip(bytes, limits);
+  if ('entries' in listing) return listing.entries;
+  context.warn(
+    path,
+    'EDXML_ZIP_UNREADABLE',
+    `Không liệt kê được tệp ZIP: ${listing.unreadable}`,
+    `the ZIP attachment cannot be listed: ${listing.unreadable}`,
+  );
+  return undefined;
+}
