@@ -97,6 +97,16 @@ async function ensureRabbit() {
   }
 }
 
+// Independent tools the tests cross-check our results with (signature verification).
+function ensureTools() {
+  const tools = { xmlsec1: 'xmlsec1', openssl: 'openssl' };
+  const missing = Object.entries(tools).filter(([binary]) => spawnSync('sh', ['-c', `command -v ${binary}`], { stdio: 'ignore' }).status !== 0);
+  if (missing.length === 0) return;
+  if (canInstall) aptInstall(...missing.map(([, pkg]) => pkg));
+  else problems.push(`missing tools: ${missing.map(([b]) => b).join(', ')} (Debian: apt-get install ${missing.map(([, p]) => p).join(' ')})`);
+}
+
+ensureTools();
 await ensurePostgres();
 await ensureRabbit();
 if (problems.length > 0) {
