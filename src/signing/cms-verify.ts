@@ -1,0 +1,114 @@
+/**
+ * CMS SignedData (RFC 5652) verification shared by S/MIME and PDF: every SignerInfo is checked
+ * over its content with pkijs, then the signer certificate goes through the hub's own chain
+ * checks (the certificates inside the CMS are only path-building candidates).
+ */
+import * as asn1js from 'asn1js';
+import * as pkijs from 'pkijs';
+import { checkCertificateChain } from './certificate-chain.ts';
+import type { TrustMaterial } from './trust-store.ts';
+import { makeVerdict, REASONS, summarizeSigner, type EmbeddedSignatureVerdict } from './verdict.ts';
+import { X509Certificate, type X509Crl } from './x509.ts';
+
+export type CmsVerifyOptions = {
+  readonly at: Date;
+  readonly crls?: readonly X509Crl[];
+  readonly organId?: string;
+};
+
+const SIGNING_TIME = '1.2.840.113549.1.9.5';
+const LEGACY_DIGESTS = new Set(['1.3.14.3.2.26']);
+const REFUSED_DIGESTS = new Set(['1.2.840.113549.2.5', '1.2.840.113549.2.2']);
+
+export type CmsSignerResult = Omit<EmbeddedSignatureVerdict, 'field' | 'coversWholeFile'>;
+
+function toBuffer(bytes: Uint8Array): ArrayBuffer {
+  return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+}
+
+/** Parses DER (trailing zero padding, as in PDF /Contents, is ignored). */
+export function parseSignedData(der: Uint8Array): pkijs.SignedData | null {
+  try {
+    const asn = asn1js.fromBER(toBuffer(der));
+    if (asn.offset === -1) return null;
+    const info = new pkijs.ContentInfo({ schema: asn.result });
+    if (info.contentType !== pkijs.ContentInfo.SIGNED_DATA) return null;
+    return new pkijs.SignedData({ schema: info.content });
+  } catch {
+    return null;
+  }
+}
+
+function toX509(certificate: pkijs.Certificate): X509Certificate {
+  return new X509Certificate(certificate.toSchema().toBER(false));
+}
+
+function signingTimeOf(signerInfo: pkijs.SignerInfo): string | null {
+  const attribute = signerInfo.signedAttrs?.attributes.find((a) => a.type === SIGNING_TIME);
+  const value: unknown = attribute?.values[0];
+  if (value instanceof asn1js.UTCTime || value instanceof asn1js.GeneralizedTime) return value.toDate().toISOString();
+  return null;
+}
+
+/** The encapsulated content of an opaque (attached) SignedData, if any. */
+export function encapsulatedContent(signed: pkijs.SignedData): Uint8Array | null {
+  const content = signed.encapContentInfo.eContent;
+  if (!content) return null;
+  return new Uint8Array(content.getValue());
+}
+
+/**
+ * Verifies every SignerInfo. `data` is the detached content (PDF byte ranges, S/MIME first part);
+ * leave it undefined for opaque SignedData.
+ */
+export async function verifySignedData(signed: pkijs.SignedData, data: Uint8Array | undefined, material: TrustMaterial, options: CmsVerifyOptions): Promise<CmsSignerResult[]> {
+  const at = options.at;
+  const bundled = (signed.certificates ?? []).filter((c): c is pkijs.Certificate => c instanceof pkijs.Certificate).map(toX509);
+  const results: CmsSignerResult[] = [];
+  for (let index = 0; index < signed.signerInfos.length; index++) {
+    const signerInfo = signed.signerInfos[index] as pkijs.SignerInfo;
+    const signingTime = signingTimeOf(signerInfo);
+    const digestOid = signerInfo.digestAlgorithm.algorithmId;
+    const warnings: string[] = [];
+    if (REFUSED_DIGESTS.has(digestOid)) {
+      results.push({ ...makeVerdict({ status: 'invalid', chain: 'unknown', signer: null, checkedAt: at, reasons: [REASONS.md5] }), signingTime });
+      continue;
+    }
+    if (LEGACY_DIGESTS.has(digestOid)) warnings.push(REASONS.sha1Legacy);
+    let verified = false;
+    let signerCertificate: X509Certificate | null = null;
+    try {
+      const result = await signed.verify({ signer: index, ...(data ? { data: toBuffer(data) } : {}), checkChain: false, extendedMode: true });
+      verified = result.signatureVerified === true;
+      signerCertificate = result.signerCertificate ? toX509(result.signerCertificate) : null;
+    } catch (error) {
+      // pkijs reports a bad signature or digest as SignedDataVerifyError, carrying what it found.
+      if (error instanceof pkijs.SignedDataVerifyError) {
+        verified = false;
+        signerCertificate = error.signerCertificate ? toX509(error.signerCertificate) : null;
+      }
+    }
+    if (!signerCertificate) {
+      results.push({ ...makeVerdict({ status: 'unverifiable', chain: 'unknown', signer: null, checkedAt: at, reasons: [REASONS.noCertificate], warnings }), signingTime });
+      continue;
+    }
+    const chain = await checkCertificateChain(signerCertificate, material, {
+      at,
+      untrusted: bundled,
+      ...(options.crls ? { crls: options.crls } : {}),
+      organId: options.organId,
+    });
+    results.push({
+      ...makeVerdict({
+        status: verified ? 'valid' : 'invalid',
+        chain: verified ? chain.chain : 'unknown',
+        signer: summarizeSigner(signerCertificate),
+        checkedAt: at,
+        reasons: verified ? chain.reasons : [REASONS.cmsBroken],
+        warnings: [...warnings, ...chain.warnings],
+      }),
+      signingTime,
+    });
+  }
+  return results;
+}
