@@ -10,6 +10,7 @@ export async function loadCommandTable(): Promise<readonly CliCommand[]> {
     import('./commands/config.ts').then((m) => m.commands),
     import('./commands/db.ts').then((m) => m.commands),
     import('./commands/agency.ts').then((m) => m.commands),
+    import('./commands/edxml.ts').then((m) => m.commands),
   ]);
   return groups.flat();
 }

@@ -1,6 +1,6 @@
 // edXML (QCVN 102:2016) as a pure library: guard, read, validate and build packages in memory.
 // It must never touch the file system or the network, and never hand unguarded bytes to a parser
-// (every entry point runs the safe-xml guard first).
+// (every entry point runs the safe-xml guard first; other modules parsing XML call it too).
 export {
   assertSafeXml,
   assertWellFormedXml,
@@ -9,3 +9,17 @@ export {
   type SafeXmlLimits,
   type WellFormedResult,
 } from './safe-xml.ts';
+export { parseEdxml, type ReadOptions } from './reader.ts';
+export { validateEdxml, type ValidationProblem, type ValidationResult } from './validator.ts';
+export { buildEdxml, buildEdxmlText } from './builder.ts';
+export { DEFAULT_ZIP_LIMITS, type ZipLimits } from './zip-listing.ts';
+export {
+  edxmlPackageSchema,
+  QCVN_NAMESPACE,
+  type Attachment,
+  type EdocPackage,
+  type EdxmlPackage,
+  type Organization,
+  type PackageWarning,
+  type StatusPackage,
+} from './package-model.ts';

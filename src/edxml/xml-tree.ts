@@ -89,7 +89,7 @@ function toElement(node: OrderedNode, parentScope: ReadonlyMap<string, string>):
   if (rawAttributes !== null && typeof rawAttributes === 'object') {
     for (const [key, value] of Object.entries(rawAttributes)) {
       const name = key.slice(ATTRIBUTE_PREFIX.length);
-      const decoded = decodeEntities(typeof value === 'string' ? value : '');
+      const decoded = decodeEntities(normalizeLineEnds(typeof value === 'string' ? value : ''));
       attributes.set(name, decoded);
       if (name === 'xmlns' || name.startsWith('xmlns:')) {
         if (scope === parentScope) scope = new Map(parentScope);
@@ -114,12 +114,13 @@ function toElement(node: OrderedNode, parentScope: ReadonlyMap<string, string>):
     for (const child of content as OrderedNode[]) {
       const childText = child[TEXT];
       if (typeof childText === 'string' || typeof childText === 'number') {
-        text += decodeEntities(String(childText));
+        text += decodeEntities(normalizeLineEnds(String(childText)));
         continue;
       }
       const cdata = child[CDATA];
       if (Array.isArray(cdata)) {
-        for (const part of cdata as OrderedNode[]) if (typeof part[TEXT] === 'string') text += part[TEXT];
+        for (const part of cdata as OrderedNode[])
+          if (typeof part[TEXT] === 'string') text += normalizeLineEnds(part[TEXT]);
         continue;
       }
       const element = toElement(child, scope);
@@ -127,6 +128,11 @@ function toElement(node: OrderedNode, parentScope: ReadonlyMap<string, string>):
     }
   }
   return { local, ns: uri === '' ? undefined : uri, attributes, children, text };
+}
+
+/** XML 1.0 §2.11: a parser sees every CRLF or lone CR as LF, before entities are decoded. */
+function normalizeLineEnds(raw: string): string {
+  return raw.includes('\r') ? raw.replace(/\r\n?/g, '\n') : raw;
 }
 
 const PREDEFINED: Readonly<Record<string, string>> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
