@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { bindMigrationAwareSqlAdapterFactory, type SqlDriverAdapter } from '@prisma/driver-adapter-utils';
 import * as bg from '@prisma/schema-engine-wasm/schema_engine_bg';
@@ -60,13 +61,16 @@ function withAwaitedScripts(db: PGlite, adapter: SqlDriverAdapter): SqlDriverAda
   return adapter;
 }
 
+/** The extensions our migrations create; the embedded database loads the same (src/db/open-database.ts). */
+const SCRATCH_EXTENSIONS = { pg_trgm };
+
 function scratchFactory(main: PGlite, opened: PGlite[]) {
   return {
     provider: 'postgres' as const,
     adapterName: '@prisma/adapter-pglite',
     connect: async () => withAwaitedScripts(main, await new PrismaPGlite(main).connect()),
     connectToShadowDb: async () => {
-      const shadow = await PGlite.create();
+      const shadow = await PGlite.create({ extensions: SCRATCH_EXTENSIONS });
       opened.push(shadow);
       return withAwaitedScripts(shadow, await new PrismaPGlite(shadow).connect());
     },
@@ -117,7 +121,7 @@ export const EMPTY_MIGRATION = '-- This is an empty migration.';
 /** SQL that takes the migrations in `migrationsDir` to the datamodel in `schemaPath`. */
 export async function diffMigrationsToSchema(migrationsDir: string, schemaPath: string): Promise<string> {
   await instantiateEngine();
-  const main = await PGlite.create();
+  const main = await PGlite.create({ extensions: SCRATCH_EXTENSIONS });
   const opened: PGlite[] = [main];
   const schemaFiles: [string, string][] = [[path.resolve(schemaPath), fs.readFileSync(schemaPath, 'utf8')]];
   const engine = await bg.SchemaEngine.new(

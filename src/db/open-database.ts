@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import pg from 'pg';
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from '../generated/prisma/client.ts';
@@ -96,7 +97,8 @@ async function openEmbedded(dir: string, options: OpenDatabaseOptions): Promise<
   let db: PGlite | undefined;
   try {
     fs.mkdirSync(dir, { recursive: true });
-    db = await PGlite.create(`${dir}/pglite`);
+    // The extensions our migrations create must be compiled in: PGlite loads them explicitly.
+    db = await PGlite.create(`${dir}/pglite`, { extensions: { pg_trgm } });
     const session = pgliteSession(db);
     if (options.migrate) reportMigrations(options.log, await applyMigrations(session));
     const pglite = db;
