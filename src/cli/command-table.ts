@@ -8,6 +8,7 @@ export async function loadCommandTable(): Promise<readonly CliCommand[]> {
   const groups = await Promise.all([
     import('./commands/start.ts').then((m) => m.commands),
     import('./commands/config.ts').then((m) => m.commands),
+    import('./commands/signing.ts').then((m) => m.commands),
     import('./commands/db.ts').then((m) => m.commands),
     import('./commands/agency.ts').then((m) => m.commands),
     import('./commands/edxml.ts').then((m) => m.commands),

@@ -1,0 +1,33 @@
+// Signatures and trust: XMLDSig sign/verify for edXML, S/MIME and PDF (CMS) verification, and the
+// X.509 trust decisions behind every verdict (CONTRACT.md "Signature verdict"). Pure library apart
+// from two ports with file adapters: the key store and the trust store.
+export { checkCertificateChain, type ChainCheck, type ChainOptions } from './certificate-chain.ts';
+export { type CmsVerifyOptions } from './cms-verify.ts';
+export { fileTrustStore, GOVERNMENT_ROOT_PATH, readTrustPath, seedTrustDirectory } from './file-trust-store.ts';
+export { fileKeyStore, signingKeyFromPem, type KeyStore, type SigningKey } from './key-store.ts';
+export { verifyPdf } from './pdf-verify.ts';
+export { verifySmime } from './smime-verify.ts';
+export {
+  buildTrustMaterial,
+  certificateFingerprint,
+  fromPortable,
+  memoryTrustStore,
+  mergeTrustMaterial,
+  toPortable,
+  type PortableTrustMaterial,
+  type TrustFile,
+  type TrustMaterial,
+  type TrustStore,
+} from './trust-store.ts';
+export {
+  REASONS,
+  type ChainStatus,
+  type EmbeddedSignatureVerdict,
+  type FileVerdict,
+  type SignatureStatus,
+  type SignatureVerdict,
+  type SignerSummary,
+} from './verdict.ts';
+export { VerifyPool, type VerifyPoolOptions } from './verify-pool.ts';
+export { signEdxml } from './xmldsig-sign.ts';
+export { verifyEdxmlSignature, type XmlVerifyOptions, type XmlVerifyResult } from './xmldsig-verify.ts';
