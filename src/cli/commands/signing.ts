@@ -40,7 +40,7 @@ async function loadTrust(context: CliContext, trust: readonly string[] | undefin
 
 async function readFileArgument(context: CliContext, file: string): Promise<Buffer> {
   try {
-    return await readFileArgument(context, file);
+    return await readInput(context, file);
   } catch (error) {
     throw new HubError('SIGNING_INPUT_UNREADABLE', `cannot read ${file}`, { cause: error });
   }
