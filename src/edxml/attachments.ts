@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { HubError, isHubError } from '../shared/hub-error.ts';
 import { bareContentId } from './field-formats.ts';
 import {
   childPath,
@@ -143,7 +144,15 @@ function describeZip(
   limits: ZipLimits,
 ): Attachment['entries'] {
   if (!looksLikeZip(bytes)) return undefined;
-  const listing = listZip(bytes, limits);
+  let listing;
+  try {
+    listing = listZip(bytes, limits);
+  } catch (error) {
+    // Say which attachment was refused, so the validator can point at it.
+    if (isHubError(error))
+      throw new HubError(error.code, error.message, { cause: error, details: { ...error.details, path } });
+    throw error;
+  }
   if ('entries' in listing) return listing.entries;
   context.warn(
     path,

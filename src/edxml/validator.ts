@@ -54,7 +54,8 @@ export function validateEdxml(
     else checkStatus(problems, parts, pkg);
   } catch (error) {
     if (!isHubError(error)) throw error;
-    problems.add('/', { code: error.code, severity: 'error', message: error.message });
+    const path = typeof error.details?.path === 'string' ? error.details.path : '/';
+    problems.add(path, { code: error.code, severity: 'error', message: error.message });
   }
   return { valid: !problems.items.some((p) => p.severity === 'error'), problems: problems.items };
 }
