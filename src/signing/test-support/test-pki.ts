@@ -123,7 +123,7 @@ export async function createTestPki(): Promise<TestPki> {
     entries: [{ serialNumber: revoked.certificate.serialNumber, revocationDate: new Date(now - 2 * DAY) }],
   });
   const crlPath = join(dir, 'intermediate.crl');
-  writeFileSync(crlPath, crl.toString('pem') + '\n');
+  writeFileSync(crlPath, toPem('X509 CRL', crl.rawData));
   const chainPath = join(dir, 'chain.pem');
   writeFileSync(chainPath, root.certificatePem + intermediate.certificatePem);
   const files = [
