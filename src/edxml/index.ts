@@ -10,9 +10,10 @@ export {
   type WellFormedResult,
 } from './safe-xml.ts';
 export { parseEdxml, type ReadOptions } from './reader.ts';
-export { validateEdxml, type ValidationProblem, type ValidationResult } from './validator.ts';
+export { inspectEdxml, validateEdxml, type ValidationProblem, type ValidationResult } from './validator.ts';
 export { buildEdxml, buildEdxmlText } from './builder.ts';
 export { DEFAULT_ZIP_LIMITS, type ZipLimits } from './zip-listing.ts';
+export { zipFiles, type ZipMember } from './zip-writer.ts';
 export {
   edxmlPackageSchema,
   QCVN_NAMESPACE,

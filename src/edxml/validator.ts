@@ -12,7 +12,7 @@ import {
   type LimitedField,
   type Severity,
 } from './field-rules.ts';
-import type { EdocPackage, Organization, StatusPackage } from './package-model.ts';
+import type { EdocPackage, EdxmlPackage, Organization, StatusPackage } from './package-model.ts';
 import { locateEnvelope, readPackage, type EnvelopeParts, type ReadOptions } from './reader.ts';
 import { parseXmlTree } from './xml-tree.ts';
 
@@ -38,11 +38,23 @@ export function validateEdxml(
   input: Uint8Array | string,
   options: Omit<ReadOptions, 'withContent'> = {},
 ): ValidationResult {
+  return inspectEdxml(input, options).validation;
+}
+
+/**
+ * Parses and validates in one pass over the bytes: what the hub does with an incoming package.
+ * `package` is undefined when the input is not a readable package (the validation says why).
+ */
+export function inspectEdxml(
+  input: Uint8Array | string,
+  options: ReadOptions = {},
+): { package: EdxmlPackage | undefined; validation: ValidationResult } {
   const problems = new ProblemList();
+  let pkg: EdxmlPackage | undefined;
   try {
     const root = parseXmlTree(input, options.limits ?? {});
     const parts = locateEnvelope(root, new ReadContext());
-    const pkg = readPackage(root, options);
+    pkg = readPackage(root, options);
     for (const warning of pkg.warnings) {
       problems.add(warning.path, {
         code: warning.code,
@@ -57,7 +69,10 @@ export function validateEdxml(
     const path = typeof error.details?.path === 'string' ? error.details.path : '/';
     problems.add(path, { code: error.code, severity: 'error', message: error.message });
   }
-  return { valid: !problems.items.some((p) => p.severity === 'error'), problems: problems.items };
+  return {
+    package: pkg,
+    validation: { valid: !problems.items.some((p) => p.severity === 'error'), problems: problems.items },
+  };
 }
 
 class ProblemList {

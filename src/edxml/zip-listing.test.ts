@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { crc32, deflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
@@ -5,6 +6,7 @@ import { isHubError } from '../shared/hub-error.ts';
 import { parseEdxml } from './reader.ts';
 import { validateEdxml } from './validator.ts';
 import { isUnsafeEntryName, listZip } from './zip-listing.ts';
+import { zipFiles } from './zip-writer.ts';
 
 const FIXTURES = new URL('../../test/fixtures/edxml/', import.meta.url);
 const read = (name: string): Buffer => readFileSync(new URL(name, FIXTURES));
@@ -105,6 +107,20 @@ describe('listZip', () => {
           name: 'thư mục/phụ lục.txt',
           size: Buffer.byteLength('Phụ lục'),
           sha256: expect.stringMatching(/^[0-9a-f]{64}$/) as string,
+        },
+      ],
+    });
+  });
+
+  it('lists exactly what zipFiles wrote (the SDK-style writer)', () => {
+    const content = Buffer.from('Quyết định số 59/2014/QĐ-UBND');
+    const listing = listZip(zipFiles([{ name: 'quyết định.pdf', content }]));
+    expect(listing).toEqual({
+      entries: [
+        {
+          name: 'quyết định.pdf',
+          size: content.length,
+          sha256: createHash('sha256').update(content).digest('hex'),
         },
       ],
     });

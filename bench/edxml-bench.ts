@@ -1,0 +1,101 @@
+// Throughput of edXML parse+validate (guard, namespace-resolved tree, normalized read with
+// attachment hashing and ZIP listing, QCVN 102 rules) next to a raw fast-xml-parser parse of the
+// same bytes, in the same run. Target: ratio ≥ 0.5. Run with `npm run bench:edxml`.
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { XMLParser } from 'fast-xml-parser';
+import { buildEdxml, inspectEdxml, parseEdxml, zipFiles, type EdocPackage } from '../src/edxml/index.ts';
+
+const SAMPLE = new URL(
+  '../test/fixtures/edxml/truclienthong-example/dc0bdef0-c7a3-4aaf-b717-777303442973.edxml',
+  import.meta.url,
+);
+
+/** Deterministic, incompressible bytes (like a PDF's compressed streams). */
+function pseudoRandomBytes(length: number, seed: number): Buffer {
+  const bytes = Buffer.alloc(length);
+  let state = seed >>> 0;
+  for (let i = 0; i < length; i += 1) {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    bytes[i] = state >>> 24;
+  }
+  return bytes;
+}
+
+/** The SDK sample with one SDK-style zipped attachment, sized so the package is about `target` bytes. */
+function packageOfSize(target: number): Buffer {
+  const parsed = parseEdxml(readFileSync(SAMPLE));
+  if (parsed.kind !== 'edoc') throw new TypeError('sample is not a document package');
+  const make = (payload: number): Buffer => {
+    const zip = zipFiles([{ name: 'cong-van-7816.pdf', content: pseudoRandomBytes(payload, 7816) }]);
+    const pkg: EdocPackage = {
+      ...parsed,
+      attachments: [
+        {
+          contentId: 'bench-1',
+          name: 'cong-van-7816.pdf',
+          contentType: 'application/zip',
+          size: zip.length,
+          sha256: createSha256(zip),
+          content: zip.toString('base64'),
+        },
+      ],
+    };
+    return buildEdxml(pkg);
+  };
+  const overhead = make(0).length;
+  return make(Math.max(0, Math.floor(((target - overhead) * 3) / 4) - 150));
+}
+
+function createSha256(bytes: Buffer): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** Runs `fn` repeatedly for `ms` after a warm-up; returns operations per second. */
+function measure(fn: () => unknown, ms: number): number {
+  const warmUpEnd = performance.now() + ms / 4;
+  while (performance.now() < warmUpEnd) fn();
+  let operations = 0;
+  const start = performance.now();
+  let elapsed = 0;
+  while (elapsed < ms) {
+    fn();
+    operations += 1;
+    elapsed = performance.now() - start;
+  }
+  return (operations * 1000) / elapsed;
+}
+
+const rawParser = new XMLParser();
+const rows: string[][] = [];
+for (const [label, target] of [
+  ['10 KB', 10 * 1024],
+  ['400 KB', 400 * 1024],
+] as const) {
+  const bytes = packageOfSize(target);
+  const check = inspectEdxml(bytes);
+  if (check.package === undefined || !check.validation.valid)
+    throw new TypeError(`bench package ${label} does not validate`);
+  const raw = measure(() => rawParser.parse(bytes), 2000);
+  const ours = measure(() => inspectEdxml(bytes), 2000);
+  const mb = bytes.length / 1024 / 1024;
+  rows.push([
+    label,
+    String(bytes.length),
+    `${raw.toFixed(0)} pkg/s (${(raw * mb).toFixed(1)} MB/s)`,
+    `${ours.toFixed(0)} pkg/s (${(ours * mb).toFixed(1)} MB/s)`,
+    (ours / raw).toFixed(2),
+  ]);
+}
+
+console.log(
+  `node ${process.version}, fast-xml-parser raw = new XMLParser().parse(bytes); ours = inspectEdxml(bytes)`,
+);
+console.log(['package', 'bytes', 'raw fast-xml-parser', 'parse+validate', 'ratio'].join(' | '));
+for (const row of rows) console.log(row.join(' | '));
+const worst = Math.min(...rows.map((row) => Number(row[4])));
+console.log(
+  worst >= 0.5
+    ? `ok: every ratio ≥ 0.5 (worst ${worst.toFixed(2)})`
+    : `BELOW TARGET: worst ratio ${worst.toFixed(2)} < 0.5`,
+);
