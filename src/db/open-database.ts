@@ -11,6 +11,10 @@ import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.ts';
 import { applyMigrations, type MigrationOutcome, type MigrationSession } from './sql-migrator.ts';
 
 export type { PrismaClient } from '../generated/prisma/client.ts';
+export { Prisma } from '../generated/prisma/client.ts';
+import type { Prisma as PrismaTypes } from '../generated/prisma/client.ts';
+/** The client handed to `prisma.$transaction(async (tx) => …)`. */
+export type Transaction = PrismaTypes.TransactionClient;
 
 export type DatabaseTarget = { kind: 'postgres'; url: string } | { kind: 'embedded'; dir: string };
 

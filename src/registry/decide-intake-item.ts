@@ -1,0 +1,184 @@
+import type { PrismaClient, Transaction } from '../db/index.ts';
+import { actorLabel, agencyScope, type Actor } from './actor.ts';
+import { appendAudit } from './audit-trail.ts';
+import { foldForSearch } from './domain/search-text.ts';
+import { takeRegistrationNumber } from './registration-number.ts';
+import { prefillRegistrationForm, RegistrationFormSchema, type RegistrationForm } from './registration-form.ts';
+import { owesStatus, queueStatus } from './status-outbox.ts';
+
+/**
+ * A clerk's decisions on an intake item: register (số đến), reject with a reason, or mark as a
+ * duplicate. Each runs in one transaction with its audit entry and the status owed to the sender.
+ * An item of another agency is reported exactly like a missing one.
+ */
+export type DecisionRefusal =
+  | { kind: 'not-found' }
+  | { kind: 'forbidden'; message: string }
+  | { kind: 'conflict'; message: string }
+  | { kind: 'invalid'; problems: string[] };
+
+export type RegisterOutcome =
+  | { kind: 'registered'; documentId: string; year: number; number: number }
+  | { kind: 'versioned'; documentId: string; businessType: number }
+  | DecisionRefusal;
+
+type LockedItem = {
+  id: string;
+  agency_id: string;
+  state: string;
+  source: string;
+  sender_organ_id: string | null;
+  document_key: string | null;
+  business_type: number;
+  subject: string | null;
+  metadata: unknown;
+  organ_id: string;
+};
+
+function mayDecide(actor: Actor): boolean {
+  return actor.kind === 'system' || (actor.kind === 'user' && (actor.role === 'clerk' || actor.role === 'admin'));
+}
+
+/** Locks the item row so two clerks (or two hubs) cannot decide it twice. */
+async function lockItem(tx: Transaction, actor: Actor, itemId: string): Promise<LockedItem | undefined> {
+  const scope = agencyScope(actor);
+  const rows = await tx.$queryRaw<LockedItem[]>`
+    SELECT i.id, i.agency_id, i.state::text AS state, i.source::text AS source, i.sender_organ_id, i.document_key,
+           i.business_type, i.subject, i.metadata, a.organ_id
+    FROM intake_item i JOIN agency a ON a.id = i.agency_id
+    WHERE i.id = ${itemId}::uuid AND (${scope}::uuid IS NULL OR i.agency_id = ${scope}::uuid)
+    FOR UPDATE OF i`;
+  return rows[0];
+}
+
+const isUuid = (value: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
+const OPEN_STATES = new Set(['new', 'quarantined']);
+
+export async function registerIntakeItem(
+  prisma: PrismaClient,
+  actor: Actor,
+  itemId: string,
+  edits: Partial<RegistrationForm> = {},
+): Promise<RegisterOutcome> {
+  if (!isUuid(itemId)) return { kind: 'not-found' };
+  if (!mayDecide(actor)) return { kind: 'forbidden', message: 'only clerks register documents' };
+  return prisma.$transaction(async (tx): Promise<RegisterOutcome> => {
+    const item = await lockItem(tx, actor, itemId);
+    if (!item) return { kind: 'not-found' };
+    if (!OPEN_STATES.has(item.state)) return { kind: 'conflict', message: `the item is already ${item.state}` };
+    const form = RegistrationFormSchema.safeParse(
+      prefillRegistrationForm({ subject: item.subject, senderOrganId: item.sender_organ_id, metadata: item.metadata }, edits),
+    );
+    if (!form.success) return { kind: 'invalid', problems: form.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) };
+    const now = new Date();
+    const who = actorLabel(actor);
+
+    // Update, revoke and replace packages attach to the original document as versions.
+    if (item.business_type !== 0 && item.document_key) {
+      const original = await tx.document.findFirst({
+        where: { agencyId: item.agency_id, direction: 'incoming', documentKey: item.document_key },
+        orderBy: { registeredAt: 'asc' },
+      });
+      if (original) {
+        await tx.documentVersion.create({ data: { documentId: original.id, businessType: item.business_type, intakeItemId: item.id } });
+        await tx.intakeItem.update({ where: { id: item.id }, data: { state: 'registered', decidedAt: now, decidedBy: who } });
+        await appendAudit(tx, {
+          actor: who,
+          agencyId: item.agency_id,
+          action: 'document.versioned',
+          subject: `document:${original.id}`,
+          data: { intakeItemId: item.id, businessType: item.business_type },
+        });
+        return { kind: 'versioned', documentId: original.id, businessType: item.business_type };
+      }
+    }
+
+    const { year, number } = await takeRegistrationNumber(tx, item.agency_id, 'incoming', now);
+    const f = form.data;
+    const document = await tx.document.create({
+      data: {
+        agencyId: item.agency_id,
+        direction: 'incoming',
+        year,
+        number,
+        registeredAt: now,
+        registeredBy: who,
+        intakeItemId: item.id,
+        documentKey: item.document_key,
+        notation: f.notation ?? null,
+        documentType: f.documentType ?? null,
+        subject: f.subject,
+        senderOrganId: f.senderOrganId ?? null,
+        senderName: f.senderName ?? null,
+        promulgatedOn: f.promulgatedOn ? new Date(`${f.promulgatedOn}T00:00:00Z`) : null,
+        signer: f.signer ?? null,
+        priority: f.priority ?? 0,
+        dueOn: f.dueOn ? new Date(`${f.dueOn}T00:00:00Z`) : null,
+        departmentId: f.departmentId ?? null,
+        statusCode: owesStatus({ source: item.source, senderOrganId: item.sender_organ_id }, item.organ_id) ? '03' : null,
+        searchText: foldForSearch([f.subject, f.notation, f.senderName, f.senderOrganId].filter(Boolean).join(' ')),
+        versions: { create: { businessType: item.business_type, intakeItemId: item.id } },
+      },
+    });
+    await tx.intakeItem.update({ where: { id: item.id }, data: { state: 'registered', decidedAt: now, decidedBy: who } });
+    if (owesStatus({ source: item.source, senderOrganId: item.sender_organ_id }, item.organ_id)) {
+      await tx.statusEvent.create({ data: { documentId: document.id, code: '03', direction: 'outgoing', description: 'Đã tiếp nhận' } });
+      await queueStatus(tx, {
+        fromOrganId: item.organ_id,
+        toOrganId: item.sender_organ_id as string,
+        code: '03',
+        documentKey: item.document_key,
+        description: `Đã tiếp nhận, số đến ${number}/${year}`,
+      });
+    }
+    await appendAudit(tx, {
+      actor: who,
+      agencyId: item.agency_id,
+      action: 'intake.registered',
+      subject: `document:${document.id}`,
+      data: { intakeItemId: item.id, year, number },
+    });
+    return { kind: 'registered', documentId: document.id, year, number };
+  });
+}
+
+export type RejectOutcome = { kind: 'rejected' } | DecisionRefusal;
+
+export async function rejectIntakeItem(prisma: PrismaClient, actor: Actor, itemId: string, reason: string): Promise<RejectOutcome> {
+  if (!isUuid(itemId)) return { kind: 'not-found' };
+  if (!mayDecide(actor)) return { kind: 'forbidden', message: 'only clerks reject documents' };
+  const why = reason.normalize('NFC').trim();
+  if (why.length === 0) return { kind: 'invalid', problems: ['reason: a rejection needs a reason the sender can act on'] };
+  if (why.length > 2000) return { kind: 'invalid', problems: ['reason: at most 2000 characters'] };
+  return prisma.$transaction(async (tx): Promise<RejectOutcome> => {
+    const item = await lockItem(tx, actor, itemId);
+    if (!item) return { kind: 'not-found' };
+    if (!OPEN_STATES.has(item.state)) return { kind: 'conflict', message: `the item is already ${item.state}` };
+    const who = actorLabel(actor);
+    await tx.intakeItem.update({ where: { id: item.id }, data: { state: 'rejected', reason: why, decidedAt: new Date(), decidedBy: who } });
+    if (owesStatus({ source: item.source, senderOrganId: item.sender_organ_id }, item.organ_id)) {
+      await queueStatus(tx, { fromOrganId: item.organ_id, toOrganId: item.sender_organ_id as string, code: '02', documentKey: item.document_key, description: why });
+    }
+    await appendAudit(tx, { actor: who, agencyId: item.agency_id, action: 'intake.rejected', subject: `intake:${item.id}`, data: { reason: why } });
+    return { kind: 'rejected' };
+  });
+}
+
+export type DuplicateOutcome = { kind: 'marked-duplicate' } | DecisionRefusal;
+
+/** A clerk says this item is the same document as one already in the queue or the register. */
+export async function markIntakeDuplicate(prisma: PrismaClient, actor: Actor, itemId: string, duplicateOfId: string): Promise<DuplicateOutcome> {
+  if (!isUuid(itemId) || !isUuid(duplicateOfId)) return { kind: 'not-found' };
+  if (!mayDecide(actor)) return { kind: 'forbidden', message: 'only clerks mark duplicates' };
+  return prisma.$transaction(async (tx): Promise<DuplicateOutcome> => {
+    const item = await lockItem(tx, actor, itemId);
+    if (!item) return { kind: 'not-found' };
+    if (!OPEN_STATES.has(item.state)) return { kind: 'conflict', message: `the item is already ${item.state}` };
+    const original = await tx.intakeItem.findFirst({ where: { id: duplicateOfId, agencyId: item.agency_id } });
+    if (!original || original.id === item.id) return { kind: 'invalid', problems: ['duplicateOfId: no other item of this agency has that id'] };
+    const who = actorLabel(actor);
+    await tx.intakeItem.update({ where: { id: item.id }, data: { state: 'duplicate', duplicateOfId, decidedAt: new Date(), decidedBy: who } });
+    await appendAudit(tx, { actor: who, agencyId: item.agency_id, action: 'intake.duplicate', subject: `intake:${item.id}`, data: { duplicateOfId } });
+    return { kind: 'marked-duplicate' };
+  });
+}

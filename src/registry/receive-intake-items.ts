@@ -1,0 +1,112 @@
+import { Prisma, type PrismaClient } from '../db/index.ts';
+import { actorLabel, type Actor } from './actor.ts';
+import { appendAudit } from './audit-trail.ts';
+import { putBlob, sha256Hex } from './blob-store.ts';
+
+/**
+ * The one door into the intake queue for every source (SMTP, IMAP, AMQP, HTTP, upload). One call
+ * stores the raw input and one item per recipient agency in a single transaction: when it returns,
+ * the input is durable and the caller may acknowledge it (SMTP 250, AMQP ack, HTTP 202).
+ */
+export type IntakeSource = 'smtp' | 'imap' | 'amqp' | 'http' | 'upload';
+
+export type IncomingAttachment = { name: string; contentType: string; content: Uint8Array; verdicts?: unknown[] };
+
+export type ReceiveIntakeInput = {
+  source: IntakeSource;
+  /** the input byte-exact */
+  raw: Uint8Array;
+  /** recipient agencies (internal ids), one item each */
+  agencyIds: readonly string[];
+  /** sender + content, or Message-ID + content: the same key twice is one item (CONTRACT.md duplicates) */
+  dedupKey: string;
+  messageId?: string | null;
+  senderOrganId?: string | null;
+  senderAddress?: string | null;
+  documentKey?: string | null;
+  businessType?: number;
+  subject?: string | null;
+  metadata?: Record<string, unknown>;
+  verdicts?: unknown[];
+  /** quarantined items keep their bytes and reason for an admin or clerk to look at */
+  quarantineReason?: string | null;
+  attachments?: readonly IncomingAttachment[];
+};
+
+export type ReceivedItem = { agencyId: string; itemId: string; outcome: 'created' | 'duplicate' };
+
+/** A key for "same sender, same bytes". */
+export function contentDedupKey(sender: string, raw: Uint8Array): string {
+  return `content:${sender}:${sha256Hex(raw)}`;
+}
+
+/** A key for "same Message-ID, same content" (mail delivered twice). */
+export function messageDedupKey(messageId: string, raw: Uint8Array): string {
+  return `message:${sha256Hex(Buffer.from(messageId)).slice(0, 32)}:${sha256Hex(raw)}`;
+}
+
+const isUniqueViolation = (error: unknown) => error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
+
+export async function receiveIntakeItems(prisma: PrismaClient, actor: Actor, input: ReceiveIntakeInput): Promise<ReceivedItem[]> {
+  // Two deliveries of one message racing in two processes: the loser's unique violation rolls its
+  // transaction back, and the retry finds the winner's item.
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      return await receiveOnce(prisma, actor, input);
+    } catch (error) {
+      if (!isUniqueViolation(error) || attempt >= 2) throw error;
+    }
+  }
+}
+
+async function receiveOnce(prisma: PrismaClient, actor: Actor, input: ReceiveIntakeInput): Promise<ReceivedItem[]> {
+  return prisma.$transaction(async (tx) => {
+    const rawSha256 = await putBlob(tx, input.raw);
+    const attachments = [];
+    for (const attachment of input.attachments ?? []) {
+      attachments.push({
+        name: attachment.name.normalize('NFC').slice(0, 500),
+        contentType: attachment.contentType.slice(0, 200),
+        size: attachment.content.length,
+        sha256: await putBlob(tx, attachment.content),
+        verdicts: (attachment.verdicts ?? []) as Prisma.InputJsonValue,
+      });
+    }
+    const results: ReceivedItem[] = [];
+    for (const agencyId of new Set(input.agencyIds)) {
+      const existing = await tx.intakeItem.findUnique({ where: { agencyId_dedupKey: { agencyId, dedupKey: input.dedupKey } } });
+      if (existing) {
+        results.push({ agencyId, itemId: existing.id, outcome: 'duplicate' });
+        continue;
+      }
+      const item = await tx.intakeItem.create({
+        data: {
+          agencyId,
+          source: input.source,
+          state: input.quarantineReason ? 'quarantined' : 'new',
+          reason: input.quarantineReason ?? null,
+          rawSha256,
+          dedupKey: input.dedupKey,
+          messageId: input.messageId ?? null,
+          senderOrganId: input.senderOrganId ?? null,
+          senderAddress: input.senderAddress ?? null,
+          documentKey: input.documentKey ?? null,
+          businessType: input.businessType ?? 0,
+          subject: input.subject?.normalize('NFC') ?? null,
+          metadata: (input.metadata ?? {}) as Prisma.InputJsonValue,
+          verdicts: (input.verdicts ?? []) as Prisma.InputJsonValue,
+          attachments: { create: attachments },
+        },
+      });
+      await appendAudit(tx, {
+        actor: actorLabel(actor),
+        agencyId,
+        action: input.quarantineReason ? 'intake.quarantined' : 'intake.received',
+        subject: `intake:${item.id}`,
+        data: { source: input.source, rawSha256, sender: input.senderOrganId ?? input.senderAddress ?? null, reason: input.quarantineReason ?? null },
+      });
+      results.push({ agencyId, itemId: item.id, outcome: 'created' });
+    }
+    return results;
+  });
+}

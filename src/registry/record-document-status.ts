@@ -1,0 +1,85 @@
+import type { PrismaClient } from '../db/index.ts';
+import { actorLabel, agencyScope, type Actor } from './actor.ts';
+import { appendAudit } from './audit-trail.ts';
+import { queueStatus } from './status-outbox.ts';
+
+/**
+ * Follow-up on a registered incoming document: 04 assigned, 05 processing, 06 finished. The status
+ * is recorded and, for a document that came as an edXML package, queued for its sender. Later
+ * statuses may skip earlier ones; going back (06 then 05) is refused.
+ */
+export const FOLLOW_UP_CODES = ['04', '05', '06'] as const;
+export type FollowUpCode = (typeof FOLLOW_UP_CODES)[number];
+
+export type StatusInput = {
+  code: FollowUpCode;
+  description?: string;
+  departmentId?: string;
+  assigneeId?: string;
+  staff?: Record<string, string>;
+};
+
+export type StatusOutcome =
+  | { kind: 'recorded'; code: FollowUpCode; queuedForSender: boolean }
+  | { kind: 'not-found' }
+  | { kind: 'forbidden'; message: string }
+  | { kind: 'conflict'; message: string }
+  | { kind: 'invalid'; problems: string[] };
+
+const DESCRIPTIONS: Record<FollowUpCode, string> = { '04': 'Đã phân công', '05': 'Đang xử lý', '06': 'Đã hoàn thành' };
+
+export async function recordDocumentStatus(prisma: PrismaClient, actor: Actor, documentId: string, input: StatusInput): Promise<StatusOutcome> {
+  if (!/^[0-9a-f-]{36}$/i.test(documentId)) return { kind: 'not-found' };
+  if (actor.kind === 'token') return { kind: 'forbidden', message: 'partner systems send statuses as edXML packages' };
+  if (input.code === '04' && actor.kind === 'user' && actor.role === 'clerk' && input.assigneeId) {
+    return { kind: 'forbidden', message: 'assigning to a person is for leaders' };
+  }
+  const scope = agencyScope(actor);
+  return prisma.$transaction(async (tx): Promise<StatusOutcome> => {
+    const [locked] = await tx.$queryRaw<{ id: string }[]>`
+      SELECT id FROM document WHERE id = ${documentId}::uuid AND (${scope}::uuid IS NULL OR agency_id = ${scope}::uuid) FOR UPDATE`;
+    if (!locked) return { kind: 'not-found' };
+    const document = await tx.document.findUniqueOrThrow({ where: { id: documentId }, include: { agency: true, intakeItem: true } });
+    if (document.direction !== 'incoming') return { kind: 'conflict', message: 'follow-up statuses are for incoming documents' };
+    if (document.statusCode && /^0[4-6]$/.test(document.statusCode) && document.statusCode > input.code) {
+      return { kind: 'conflict', message: `the document is already at status ${document.statusCode}; statuses do not go back` };
+    }
+    if (input.departmentId && !(await tx.department.findFirst({ where: { id: input.departmentId, agencyId: document.agencyId } }))) {
+      return { kind: 'invalid', problems: ['departmentId: no such department in this agency'] };
+    }
+    if (input.assigneeId && !(await tx.user.findFirst({ where: { id: input.assigneeId, agencyId: document.agencyId } }))) {
+      return { kind: 'invalid', problems: ['assigneeId: no such person in this agency'] };
+    }
+    const description = input.description?.trim() || DESCRIPTIONS[input.code];
+    await tx.document.update({
+      where: { id: documentId },
+      data: {
+        statusCode: input.code,
+        ...(input.departmentId ? { departmentId: input.departmentId } : {}),
+        ...(input.assigneeId ? { assigneeId: input.assigneeId } : {}),
+      },
+    });
+    await tx.statusEvent.create({ data: { documentId, code: input.code, direction: 'outgoing', description, staff: input.staff ?? {} } });
+    const sender = document.intakeItem;
+    const queuedForSender =
+      sender !== null && (sender.source === 'amqp' || sender.source === 'http') && sender.senderOrganId !== null && sender.senderOrganId !== document.agency.organId;
+    if (queuedForSender) {
+      await queueStatus(tx, {
+        fromOrganId: document.agency.organId,
+        toOrganId: sender.senderOrganId as string,
+        code: input.code,
+        documentKey: document.documentKey,
+        description,
+        ...(input.staff ? { staff: input.staff } : {}),
+      });
+    }
+    await appendAudit(tx, {
+      actor: actorLabel(actor),
+      agencyId: document.agencyId,
+      action: `document.status.${input.code}`,
+      subject: `document:${documentId}`,
+      data: { description, departmentId: input.departmentId ?? null, assigneeId: input.assigneeId ?? null },
+    });
+    return { kind: 'recorded', code: input.code, queuedForSender };
+  });
+}

@@ -1,0 +1,48 @@
+import { z } from 'zod';
+
+/** What a clerk confirms when registering: prefilled from the package or mail, editable. */
+export const RegistrationFormSchema = z.strictObject({
+  subject: z.string().trim().min(1, 'trích yếu (subject) is required').max(2000),
+  notation: z.string().trim().max(100).optional(),
+  documentType: z.string().trim().max(100).optional(),
+  senderName: z.string().trim().max(500).optional(),
+  senderOrganId: z.string().trim().max(20).optional(),
+  promulgatedOn: z.iso.date('promulgatedOn must be a date YYYY-MM-DD').optional(),
+  signer: z.string().trim().max(200).optional(),
+  priority: z.number().int().min(0).max(4).optional(),
+  dueOn: z.iso.date('dueOn must be a date YYYY-MM-DD').optional(),
+  departmentId: z.uuid().optional(),
+});
+
+export type RegistrationForm = z.infer<typeof RegistrationFormSchema>;
+
+const text = (value: unknown): string | undefined => (typeof value === 'string' && value.trim() ? value.trim() : undefined);
+const field = (value: unknown, key: string): unknown =>
+  value && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
+
+/**
+ * The form prefilled from an intake item's parsed metadata (the normalized edXML JSON of
+ * CONTRACT.md, or what the mail parser found), with the clerk's edits on top.
+ */
+export function prefillRegistrationForm(
+  item: { subject: string | null; senderOrganId: string | null; metadata: unknown },
+  edits: Partial<RegistrationForm>,
+): Partial<RegistrationForm> {
+  const m = item.metadata;
+  const priority = field(m, 'priority');
+  const prefilled: Record<keyof RegistrationForm, unknown> = {
+    subject: text(field(m, 'subject')) ?? item.subject ?? undefined,
+    notation: text(field(field(m, 'code'), 'notation')) ?? text(field(m, 'notation')),
+    documentType: text(field(field(m, 'documentType'), 'name')) ?? text(field(m, 'documentType')),
+    senderName: text(field(field(m, 'from'), 'organName')),
+    senderOrganId: text(field(field(m, 'from'), 'organId')) ?? item.senderOrganId ?? undefined,
+    promulgatedOn: text(field(field(m, 'promulgation'), 'date')),
+    signer: text(field(field(m, 'signer'), 'fullName')),
+    priority: typeof priority === 'number' ? priority : undefined,
+    dueOn: text(field(m, 'dueDate')),
+    departmentId: undefined,
+  };
+  const merged: Record<string, unknown> = { ...prefilled, ...edits };
+  for (const key of Object.keys(merged)) if (merged[key] === undefined) delete merged[key];
+  return merged as Partial<RegistrationForm>;
+}
