@@ -1,0 +1,215 @@
+import type { PrismaClient } from '../db/index.ts';
+import type { Actor } from '../registry/actor.ts';
+import { recordAccessEvent } from './access-audit.ts';
+import { findAgencyId } from './agency-lookup.ts';
+import { generateOneTimePassword, hashPassword, passwordProblems, verifyPassword } from './password-hash.ts';
+
+export const USER_ROLES = ['clerk', 'leader', 'admin'] as const;
+export type UserRole = (typeof USER_ROLES)[number];
+
+/** A person as the API and the CLI show them; never the password hash. */
+export type UserView = {
+  id: string;
+  username: string;
+  displayName: string;
+  role: UserRole;
+  agency: string | null;
+  department: string | null;
+  mustChangePassword: boolean;
+  disabled: boolean;
+  createdAt: string;
+};
+
+export type NewUser = {
+  username: string;
+  role: UserRole;
+  agency?: string | undefined;
+  department?: string | undefined;
+  displayName?: string | undefined;
+};
+
+export type CreateUserOutcome =
+  { kind: 'created'; user: UserView; oneTimePassword: string } | { kind: 'refused'; reason: string };
+
+export const USERNAME_PATTERN = /^[a-z0-9][a-z0-9._-]{2,99}$/;
+
+const userInclude = {
+  agency: { select: { organId: true } },
+  department: { select: { name: true } },
+} as const;
+
+type UserRow = {
+  id: string;
+  username: string;
+  displayName: string;
+  role: UserRole;
+  agencyId: string | null;
+  departmentId: string | null;
+  mustChangePassword: boolean;
+  disabledAt: Date | null;
+  createdAt: Date;
+  agency: { organId: string } | null;
+  department: { name: string } | null;
+};
+
+export function toUserView(row: UserRow): UserView {
+  return {
+    id: row.id,
+    username: row.username,
+    displayName: row.displayName,
+    role: row.role,
+    agency: row.agency?.organId ?? null,
+    department: row.department?.name ?? null,
+    mustChangePassword: row.mustChangePassword,
+    disabled: row.disabledAt !== null,
+    createdAt: row.createdAt.toISOString(),
+  };
+}
+
+/** The actor a signed-in person acts as; an inconsistent row (clerk without agency) gives none. */
+export function actorOfUser(
+  row: Pick<UserRow, 'id' | 'username' | 'role' | 'agencyId' | 'departmentId'>,
+): Actor | undefined {
+  if (row.role === 'admin')
+    return {
+      kind: 'user',
+      userId: row.id,
+      username: row.username,
+      role: 'admin',
+      agencyId: null,
+      departmentId: null,
+    };
+  if (row.agencyId === null) return undefined;
+  return {
+    kind: 'user',
+    userId: row.id,
+    username: row.username,
+    role: row.role,
+    agencyId: row.agencyId,
+    departmentId: row.departmentId,
+  };
+}
+
+/**
+ * Creates a person with a generated one-time password that must be changed at first sign-in.
+ * Clerks and leaders belong to one agency; admins are hub-wide and belong to none. A department
+ * named for the first time is created in that agency (departments have no other way in yet).
+ */
+export async function createUser(
+  prisma: PrismaClient,
+  input: NewUser,
+  by: string,
+): Promise<CreateUserOutcome> {
+  const username = input.username.trim().toLowerCase();
+  if (!USERNAME_PATTERN.test(username))
+    return { kind: 'refused', reason: 'a username has 3–100 characters: a–z, 0–9, ".", "_", "-"' };
+  if (input.role === 'admin' && (input.agency !== undefined || input.department !== undefined))
+    return { kind: 'refused', reason: 'an admin is hub-wide: give no agency or department' };
+  if (input.role !== 'admin' && input.agency === undefined)
+    return { kind: 'refused', reason: `a ${input.role} belongs to an agency: give its OrganId` };
+  const agencyId = input.agency === undefined ? null : await findAgencyId(prisma, input.agency);
+  if (input.agency !== undefined && agencyId === null)
+    return { kind: 'refused', reason: `no agency ${input.agency} in the directory` };
+
+  const oneTimePassword = generateOneTimePassword();
+  const passwordHash = await hashPassword(oneTimePassword);
+  return prisma.$transaction(async (tx) => {
+    if (await tx.user.findUnique({ where: { username }, select: { id: true } }))
+      return { kind: 'refused', reason: `username ${username} is taken` } as const;
+    const department =
+      agencyId !== null && input.department !== undefined
+        ? await tx.department.upsert({
+            where: { agencyId_name: { agencyId, name: input.department.trim().normalize('NFC') } },
+            create: { agencyId, name: input.department.trim().normalize('NFC') },
+            update: {},
+          })
+        : null;
+    const row = await tx.user.create({
+      data: {
+        username,
+        displayName: input.displayName?.trim().normalize('NFC') || username,
+        passwordHash,
+        role: input.role,
+        agencyId,
+        departmentId: department?.id ?? null,
+        mustChangePassword: true,
+      },
+      include: userInclude,
+    });
+    await recordAccessEvent(tx, {
+      actor: by,
+      agencyId,
+      action: 'user.created',
+      subject: `user:${row.id}`,
+      data: { username, role: input.role },
+    });
+    return { kind: 'created', user: toUserView(row), oneTimePassword } as const;
+  });
+}
+
+export async function listUsers(prisma: PrismaClient): Promise<UserView[]> {
+  const rows = await prisma.user.findMany({ include: userInclude, orderBy: { username: 'asc' } });
+  return rows.map(toUserView);
+}
+
+export async function findUser(prisma: PrismaClient, id: string): Promise<UserView | undefined> {
+  const row = await prisma.user.findUnique({ where: { id }, include: userInclude });
+  return row ? toUserView(row) : undefined;
+}
+
+/** Disabling also ends the person's sessions at once; enabling does not restore them. */
+export async function setUserDisabled(
+  prisma: PrismaClient,
+  id: string,
+  disabled: boolean,
+  by: string,
+): Promise<UserView | undefined> {
+  return prisma.$transaction(async (tx) => {
+    const existing = await tx.user.findUnique({ where: { id }, select: { id: true } });
+    if (!existing) return undefined;
+    const row = await tx.user.update({
+      where: { id },
+      data: { disabledAt: disabled ? new Date() : null },
+      include: userInclude,
+    });
+    if (disabled) await tx.session.deleteMany({ where: { userId: id } });
+    await recordAccessEvent(tx, {
+      actor: by,
+      agencyId: row.agencyId,
+      action: disabled ? 'user.disabled' : 'user.enabled',
+      subject: `user:${id}`,
+      data: { username: row.username },
+    });
+    return toUserView(row);
+  });
+}
+
+export type ChangePasswordOutcome = { kind: 'changed' } | { kind: 'refused'; problems: string[] };
+
+/** The current password is asked again, so a borrowed session cannot lock its owner out. */
+export async function changePassword(
+  prisma: PrismaClient,
+  userId: string,
+  current: string,
+  next: string,
+): Promise<ChangePasswordOutcome> {
+  const user = await prisma.user.findUnique({ where: { id: userId } });
+  if (!user || user.disabledAt) return { kind: 'refused', problems: ['no such user'] };
+  if (!(await verifyPassword(user.passwordHash, current)))
+    return { kind: 'refused', problems: ['the current password is wrong'] };
+  const problems = passwordProblems(next, user.username);
+  if (next === current) problems.push('the new password must differ from the current one');
+  if (problems.length > 0) return { kind: 'refused', problems };
+  const passwordHash = await hashPassword(next);
+  await prisma.$transaction(async (tx) => {
+    await tx.user.update({ where: { id: userId }, data: { passwordHash, mustChangePassword: false } });
+    await recordAccessEvent(tx, {
+      actor: `user:${user.username}`,
+      agencyId: user.agencyId,
+      action: 'auth.password-changed',
+      subject: `user:${userId}`,
+      data: {},
+    });
+  });
+  return { kind: 'changed' };
+}
