@@ -219,6 +219,32 @@ describe('parseEdxml leniency', () => {
     expect(() => parseEdxml('<a:edXML xmlns:a="urn:other"/>')).toThrow(/foreign namespace/);
   });
 
+  it('decodes a package labelled windows-1258 and returns NFC text', () => {
+    const [before = '', after = ''] = STATUS.split('UBND</edXML:OrganName>');
+    // "Ủy ban nhân dân" in windows-1258: U + combining hook above (0xD2), â = 0xE2.
+    const bytes = Buffer.concat([
+      Buffer.from(`<?xml version="1.0" encoding="windows-1258"?>\n${before}`),
+      Buffer.from('U\xD2y ban nh\xE2n d\xE2n', 'latin1'),
+      Buffer.from(`</edXML:OrganName>${after}`),
+    ]);
+    expect(parseEdxml(bytes).from.organName).toBe('Ủy ban nhân dân'.normalize('NFC'));
+  });
+
+  it('refuses bytes that are not UTF-8, with where the first bad byte is', () => {
+    const bytes = Buffer.concat([
+      Buffer.from(STATUS.slice(0, 200)),
+      Buffer.from([0xc3, 0x28]),
+      Buffer.from(STATUS.slice(200)),
+    ]);
+    expect(() => parseEdxml(bytes)).toThrow(/not valid UTF-8 \(line 2, column/);
+  });
+
+  it('refuses an encoding it does not know', () => {
+    expect(() => parseEdxml(Buffer.from(`<?xml version="1.0" encoding="x-tcvn3-abc"?>${STATUS}`))).toThrow(
+      /not supported/,
+    );
+  });
+
   it('reads a package without any namespace, with a warning', () => {
     const plain = STATUS.replaceAll('edXML:', '').replace(/ xmlns(:edXML)?="[^"]*"/g, '');
     const parsed = status(plain);

@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { isHubError } from '../shared/hub-error.ts';
+import { parseEdxml } from './reader.ts';
 import { assertSafeXml, assertWellFormedXml, checkWellFormed } from './safe-xml.ts';
+import { validateEdxml } from './validator.ts';
 
 const fixture = (name: string): Buffer =>
   readFileSync(new URL(`../../test/fixtures/edxml/${name}`, import.meta.url));
@@ -124,5 +126,51 @@ describe('checkWellFormed', () => {
 
   it('throws EDXML_NOT_WELL_FORMED with line and column details from assertWellFormedXml', () => {
     expect(() => assertWellFormedXml('<a>\n  </b>')).toThrow(/line 2, column 3/);
+  });
+});
+
+describe('the attacks through the package entry points', () => {
+  const deepPackage = (): string => {
+    const open =
+      '<edXML xmlns="http://www.mic.gov.vn/TBT/QCVN_102_2016"><edXMLEnvelope><edXMLHeader><MessageHeader><Subject>';
+    const close = '</Subject></MessageHeader></edXMLHeader></edXMLEnvelope></edXML>';
+    return open + '<x>'.repeat(100_000) + '</x>'.repeat(100_000) + close;
+  };
+
+  it.each([
+    ['billion laughs', () => fixture('attacks/billion-laughs.edxml'), 'EDXML_DOCTYPE_FORBIDDEN'],
+    ['XXE', () => fixture('attacks/xxe.edxml'), 'EDXML_DOCTYPE_FORBIDDEN'],
+    ['100,000-deep nesting', deepPackage, 'EDXML_TOO_DEEP'],
+    ['a package over the 50 MB limit', () => Buffer.alloc(52_428_800 + 1, 0x20), 'EDXML_TOO_LARGE'],
+  ] as const)('parseEdxml refuses %s in under a second and 100 MB', (_name, make, code) => {
+    const input = make();
+    const result = measureRefusal(() => parseEdxml(input));
+    expect(result.code).toBe(code);
+    expect(result.message).toMatch(/ \/ /);
+    expect(result.ms).toBeLessThan(1000);
+    expect(result.extraBytes).toBeLessThan(100 * MB);
+  });
+
+  it('validateEdxml reports the refusal as an error problem', () => {
+    const result = validateEdxml(fixture('attacks/xxe.edxml'));
+    expect(result).toEqual({
+      valid: false,
+      problems: [
+        {
+          path: '/',
+          code: 'EDXML_DOCTYPE_FORBIDDEN',
+          severity: 'error',
+          message: expect.stringContaining('XXE') as string,
+        },
+      ],
+    });
+  });
+
+  it('applies a configured byte limit (LIENTHONG_MAX_MESSAGE_BYTES) before parsing', () => {
+    const sample = fixture('truclienthong-example/status.edxml');
+    expect(measureRefusal(() => parseEdxml(sample, { limits: { maxBytes: 1024 } })).code).toBe(
+      'EDXML_TOO_LARGE',
+    );
+    expect(parseEdxml(sample, { limits: { maxBytes: 4096 } }).kind).toBe('status');
   });
 });

@@ -1,4 +1,5 @@
 import { HubError, type HubErrorCode } from '../shared/hub-error.ts';
+import { decodeXmlText } from './xml-encoding.ts';
 
 /**
  * Pre-parse guard for every XML the hub reads. One linear pass over the text, before any parser
@@ -42,7 +43,7 @@ export function lineAndColumn(text: string, offset: number): { line: number; col
   return { line, column: offset - lineStart + 1 };
 }
 
-/** Decodes bytes as UTF-8 after the size check; the guard never decodes an over-limit package. */
+/** Decodes bytes (UTF-8 or the declared encoding) after the size check; never decodes an over-limit package. */
 export function decodeXmlBytes(
   input: Uint8Array | string,
   limits: SafeXmlLimits = DEFAULT_SAFE_XML_LIMITS,
@@ -58,7 +59,7 @@ export function decodeXmlBytes(
   const text =
     typeof input === 'string'
       ? input
-      : Buffer.from(input.buffer, input.byteOffset, input.byteLength).toString('utf8');
+      : decodeXmlText(Buffer.from(input.buffer, input.byteOffset, input.byteLength));
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
