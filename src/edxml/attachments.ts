@@ -110,6 +110,15 @@ function readContentId(context: ReadContext, element: XElement, path: string): s
 function decodeBase64(context: ReadContext, element: XElement, path: string): Buffer {
   const encodedPath = childPath(path, 'ContentTransferEncoded');
   const raw = (context.single(element, path, 'ContentTransferEncoded')?.text ?? '').trim();
+  if (raw === '') {
+    context.warn(
+      encodedPath,
+      'EDXML_ATTACHMENT_EMPTY',
+      'Tệp đính kèm không có nội dung',
+      'the attachment has no content',
+    );
+    return Buffer.alloc(0);
+  }
   if (STRICT_BASE64.test(raw) && raw.length % 4 === 0) return Buffer.from(raw, 'base64');
   if (BASE64_WITH_SPACE.test(raw)) {
     const compacted = raw.replace(/\s+/g, '');
@@ -121,9 +130,6 @@ function decodeBase64(context: ReadContext, element: XElement, path: string): Bu
           'Base64 có xuống dòng (SDK tham chiếu không dùng)',
           'base64 contains line breaks (the reference SDK emits none)',
         );
-      }
-      if (compacted.length === 0) {
-        context.warn(encodedPath, 'EDXML_ATTACHMENT_EMPTY', 'Tệp đính kèm rỗng', 'the attachment is empty');
       }
       return Buffer.from(compacted, 'base64');
     }

@@ -287,6 +287,12 @@ describe('parseEdxml attachments', () => {
     );
   });
 
+  it('reports an attachment without content', () => {
+    const parsed = edoc(small.replace(base64, ''));
+    expect(parsed.attachments[0]?.size).toBe(0);
+    expect(codes(parsed)).toContain('EDXML_ATTACHMENT_EMPTY');
+  });
+
   it('describes a non-ZIP attachment without entries', () => {
     const text = Buffer.from('Xin chào').toString('base64');
     const parsed = edoc(small.replace(base64, text));
