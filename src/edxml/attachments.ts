@@ -20,7 +20,8 @@ import { DEFAULT_ZIP_LIMITS, listZip, looksLikeZip, type ZipLimits } from './zip
 export type AttachmentOptions = { readonly withContent: boolean; readonly zipLimits: ZipLimits };
 
 const STRICT_BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
-const BASE64_WITH_SPACE = /^[A-Za-z0-9+/\s]*={0,2}\s*$/;
+// Applied to trimmed text; no trailing `\s*`, which would make a failing match quadratic.
+const BASE64_WITH_SPACE = /^[A-Za-z0-9+/\s]*={0,2}$/;
 
 export function readAttachments(
   context: ReadContext,

@@ -124,6 +124,14 @@ describe('checkWellFormed', () => {
     expect(checkWellFormed(input)).toEqual({ wellFormed: true });
   });
 
+  it('stays linear on adversarial references (200,000 bare "&" in attributes and text)', () => {
+    const input = `<r>${'<e a="&" b="& x"/>&'.repeat(100_000)}</r>`;
+    const start = performance.now();
+    const result = checkWellFormed(input);
+    expect(performance.now() - start).toBeLessThan(1000);
+    expect(result).toMatchObject({ wellFormed: false, line: 1, column: 10 });
+  });
+
   it('throws EDXML_NOT_WELL_FORMED with line and column details from assertWellFormedXml', () => {
     expect(() => assertWellFormedXml('<a>\n  </b>')).toThrow(/line 2, column 3/);
   });

@@ -219,8 +219,9 @@ function checkReferences(
   fault: (offset: number, vi: string, en: string) => void,
 ): void {
   for (let amp = text.indexOf('&', start); amp !== -1 && amp < end; amp = text.indexOf('&', amp + 1)) {
-    const semi = text.indexOf(';', amp);
-    const name = semi === -1 || semi > end || semi - amp > 40 ? '' : text.slice(amp + 1, semi);
+    // Look for the ';' within 40 characters only: an unbounded search per '&' would be quadratic.
+    const semi = text.slice(amp + 1, Math.min(end, amp + 42)).indexOf(';');
+    const name = semi === -1 ? '' : text.slice(amp + 1, amp + 1 + semi);
     if (!REFERENCE.test(name) || (!name.startsWith('#') && !PREDEFINED_ENTITIES.has(name))) {
       fault(
         amp,
