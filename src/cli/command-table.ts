@@ -12,6 +12,7 @@ export async function loadCommandTable(): Promise<readonly CliCommand[]> {
     import('./commands/db.ts').then((m) => m.commands),
     import('./commands/agency.ts').then((m) => m.commands),
     import('./commands/edxml.ts').then((m) => m.commands),
+    import('./commands/text.ts').then((m) => m.commands),
   ]);
   return groups.flat();
 }
