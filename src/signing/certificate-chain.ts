@@ -3,15 +3,10 @@
  * the time of checking, CA constraints, signing key usage, CRL revocation and agency pinning.
  * The certificate a signature carries is only a candidate; nothing here trusts it by itself.
  */
-import {
-  BasicConstraintsExtension,
-  KeyUsageFlags,
-  KeyUsagesExtension,
-  X509Certificate,
-  type X509Crl,
-} from './x509.ts';
-import { certificateFingerprint, type TrustMaterial } from './trust-store.ts';
+import { factsOf } from './certificate-facts.ts';
+import type { TrustMaterial } from './trust-store.ts';
 import { REASONS, type ChainStatus } from './verdict.ts';
+import type { X509Certificate, X509Crl } from './x509.ts';
 
 export type ChainCheck = {
   readonly chain: ChainStatus;
@@ -33,46 +28,45 @@ export type ChainOptions = {
 
 const MAX_PATH = 8;
 
-/** Signature checks of one certificate by a candidate issuer, memoized per pair: cert signatures never change. */
-const issuedByCache = new Map<string, Promise<boolean>>();
+/** Signature checks of one certificate (or CRL) by a candidate issuer, memoized: signatures never change. */
+const signedByCache = new Map<string, Promise<boolean>>();
+/** Paths found per trust material: a new material (reloaded trust store) starts afresh. */
+const pathCache = new WeakMap<TrustMaterial, Map<string, Promise<X509Certificate[] | null>>>();
 
-async function isIssuedBy(child: X509Certificate, issuer: X509Certificate): Promise<boolean> {
-  if (child.issuer !== issuer.subject) return false;
-  const key = `${certificateFingerprint(child)}:${certificateFingerprint(issuer)}`;
-  let result = issuedByCache.get(key);
+function memoSigned(key: string, check: () => Promise<boolean>): Promise<boolean> {
+  let result = signedByCache.get(key);
   if (!result) {
-    result = child.verify({ publicKey: issuer.publicKey, signatureOnly: true }).catch(() => false);
-    if (issuedByCache.size > 10_000) issuedByCache.clear();
-    issuedByCache.set(key, result);
+    result = check().catch(() => false);
+    if (signedByCache.size > 10_000) signedByCache.clear();
+    signedByCache.set(key, result);
   }
   return result;
 }
 
-function hasSigningUsage(certificate: X509Certificate): boolean {
-  const usage = certificate.getExtension(KeyUsagesExtension);
-  if (!usage) return false;
-  return (usage.usages & (KeyUsageFlags.digitalSignature | KeyUsageFlags.nonRepudiation)) !== 0;
+function isIssuedBy(child: X509Certificate, issuer: X509Certificate): Promise<boolean> {
+  const c = factsOf(child);
+  const i = factsOf(issuer);
+  if (c.issuer !== i.subject) return Promise.resolve(false);
+  return memoSigned(`${c.fingerprint}:${i.fingerprint}`, () => child.verify({ publicKey: issuer.publicKey, signatureOnly: true }));
 }
 
-function isCa(certificate: X509Certificate): boolean {
-  const constraints = certificate.getExtension(BasicConstraintsExtension);
-  if (!constraints?.ca) return false;
-  const usage = certificate.getExtension(KeyUsagesExtension);
-  return !usage || (usage.usages & KeyUsageFlags.keyCertSign) !== 0;
+function crlAuthentic(crl: X509Crl, issuer: X509Certificate): Promise<boolean> {
+  const key = `crl:${Buffer.from(crl.signature).toString('base64')}:${factsOf(issuer).fingerprint}`;
+  return memoSigned(key, () => crl.verify({ publicKey: issuer.publicKey }));
 }
 
-function dateText(date: Date): string {
-  return date.toISOString().slice(0, 10);
+function dateText(time: number): string {
+  return new Date(time).toISOString().slice(0, 10);
 }
 
 /** Walks from the leaf towards an anchor; returns the path (leaf first) or null when none is found. */
 async function buildPath(leaf: X509Certificate, material: TrustMaterial, untrusted: readonly X509Certificate[]): Promise<X509Certificate[] | null> {
-  const anchorPrints = new Set(material.anchors.map(certificateFingerprint));
+  const anchorPrints = new Set(material.anchors.map((a) => factsOf(a).fingerprint));
   const pool = [...material.intermediates, ...untrusted];
   const path = [leaf];
   let current = leaf;
   for (let depth = 0; depth < MAX_PATH; depth++) {
-    if (anchorPrints.has(certificateFingerprint(current))) return path;
+    if (anchorPrints.has(factsOf(current).fingerprint)) return path;
     let next: X509Certificate | undefined;
     for (const anchor of material.anchors) {
       if (await isIssuedBy(current, anchor)) {
@@ -85,7 +79,7 @@ async function buildPath(leaf: X509Certificate, material: TrustMaterial, untrust
       return path;
     }
     for (const candidate of pool) {
-      if (path.some((seen) => certificateFingerprint(seen) === certificateFingerprint(candidate))) continue;
+      if (path.some((seen) => factsOf(seen).fingerprint === factsOf(candidate).fingerprint)) continue;
       if (await isIssuedBy(current, candidate)) {
         next = candidate;
         break;
@@ -98,28 +92,45 @@ async function buildPath(leaf: X509Certificate, material: TrustMaterial, untrust
   return null;
 }
 
+function cachedPath(leaf: X509Certificate, material: TrustMaterial, untrusted: readonly X509Certificate[]): Promise<X509Certificate[] | null> {
+  let perMaterial = pathCache.get(material);
+  if (!perMaterial) {
+    perMaterial = new Map();
+    pathCache.set(material, perMaterial);
+  }
+  const key = [leaf, ...untrusted].map((c) => factsOf(c).fingerprint).join('|');
+  let path = perMaterial.get(key);
+  if (!path) {
+    path = buildPath(leaf, material, untrusted);
+    if (perMaterial.size > 1000) perMaterial.clear();
+    perMaterial.set(key, path);
+  }
+  return path;
+}
+
 async function revocationOf(
   certificate: X509Certificate,
   issuer: X509Certificate,
   crls: readonly X509Crl[],
-  at: Date,
-): Promise<{ revokedAt: Date | null; checked: boolean; stale: boolean }> {
+  at: number,
+): Promise<{ revokedAt: number | null; checked: boolean; stale: boolean }> {
   let checked = false;
   let stale = false;
+  const issuerSubject = factsOf(issuer).subject;
   for (const crl of crls) {
-    if (crl.issuer !== issuer.subject) continue;
-    const authentic = await crl.verify({ publicKey: issuer.publicKey }).catch(() => false);
-    if (!authentic) continue;
+    if (crl.issuer !== issuerSubject) continue;
+    if (!(await crlAuthentic(crl, issuer))) continue;
     checked = true;
-    if (crl.nextUpdate && crl.nextUpdate.getTime() < at.getTime()) stale = true;
+    if (crl.nextUpdate && crl.nextUpdate.getTime() < at) stale = true;
     const entry = crl.findRevoked(certificate);
-    if (entry && entry.revocationDate.getTime() <= at.getTime()) return { revokedAt: entry.revocationDate, checked, stale };
+    if (entry && entry.revocationDate.getTime() <= at) return { revokedAt: entry.revocationDate.getTime(), checked, stale };
   }
   return { revokedAt: null, checked, stale };
 }
 
 function checkPins(leaf: X509Certificate, material: TrustMaterial, organId: string | undefined): string | null {
-  const fingerprint = certificateFingerprint(leaf);
+  if (material.pins.size === 0) return null;
+  const fingerprint = factsOf(leaf).fingerprint;
   if (organId !== undefined) {
     const pinned = material.pins.get(organId);
     if (pinned && !pinned.includes(fingerprint)) return organId;
@@ -131,42 +142,45 @@ function checkPins(leaf: X509Certificate, material: TrustMaterial, organId: stri
   return null;
 }
 
-/** Checks the signer certificate; the first failing class (in the order below) names `chain`, every problem gets a reason. */
+const PRECEDENCE: readonly ChainStatus[] = ['revoked', 'expired', 'not-yet-valid', 'untrusted', 'pinned-mismatch'];
+
+/** Checks the signer certificate; the first failing class (in PRECEDENCE order) names `chain`, every problem gets a reason. */
 export async function checkCertificateChain(leaf: X509Certificate, material: TrustMaterial, options: ChainOptions): Promise<ChainCheck> {
+  const found = await cachedPath(leaf, material, options.untrusted ?? []);
+  if (!found) return { chain: 'untrusted', path: [leaf], reasons: [REASONS.untrustedRoot], warnings: [] };
+  const path = found;
   const reasons: string[] = [];
   const warnings: string[] = [];
-  const found = await buildPath(leaf, material, options.untrusted ?? []);
-  if (!found) return { chain: 'untrusted', path: [leaf], reasons: [REASONS.untrustedRoot], warnings };
-  const path = found;
-  const at = options.at;
-  const crls = [...material.crls, ...(options.crls ?? [])];
+  const at = options.at.getTime();
+  const crls = options.crls && options.crls.length > 0 ? [...material.crls, ...options.crls] : material.crls;
   const failures: ChainStatus[] = [];
 
   for (let index = 0; index + 1 < path.length; index++) {
     const certificate = path[index] as X509Certificate;
     const issuer = path[index + 1] as X509Certificate;
     const revocation = await revocationOf(certificate, issuer, crls, at);
-    if (revocation.revokedAt) {
+    if (revocation.revokedAt !== null) {
       failures.push('revoked');
       reasons.push(REASONS.revoked(dateText(revocation.revokedAt)));
     }
     if (!revocation.checked) warnings.push(REASONS.noCrl);
     if (revocation.stale) warnings.push(REASONS.staleCrl);
-    if (!isCa(issuer) && certificate !== issuer) {
+    if (!factsOf(issuer).ca) {
       failures.push('untrusted');
       reasons.push(REASONS.caConstraints);
     }
   }
   for (const certificate of path) {
-    if (at.getTime() > certificate.notAfter.getTime()) {
+    const facts = factsOf(certificate);
+    if (at > facts.notAfter) {
       failures.push('expired');
-      reasons.push(REASONS.expired(dateText(certificate.notAfter)));
-    } else if (at.getTime() < certificate.notBefore.getTime()) {
+      reasons.push(REASONS.expired(dateText(facts.notAfter)));
+    } else if (at < facts.notBefore) {
       failures.push('not-yet-valid');
-      reasons.push(REASONS.notYetValid(dateText(certificate.notBefore)));
+      reasons.push(REASONS.notYetValid(dateText(facts.notBefore)));
     }
   }
-  if (!hasSigningUsage(leaf)) {
+  if (!factsOf(leaf).signingUsage) {
     failures.push('untrusted');
     reasons.push(REASONS.noSigningUsage);
   }
@@ -175,8 +189,6 @@ export async function checkCertificateChain(leaf: X509Certificate, material: Tru
     failures.push('pinned-mismatch');
     reasons.push(REASONS.pinnedMismatch(pinMismatch));
   }
-  const order: ChainStatus[] = ['revoked', 'expired', 'not-yet-valid', 'untrusted', 'pinned-mismatch'];
-  const chain = order.find((status) => failures.includes(status)) ?? 'trusted';
+  const chain = PRECEDENCE.find((status) => failures.includes(status)) ?? 'trusted';
   return { chain, path, reasons, warnings };
 }
-

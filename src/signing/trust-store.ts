@@ -2,9 +2,9 @@
  * Trust material and the trust-store port. The hub trusts only anchors it was given (the
  * government root, test roots); intermediates help build paths but never end one.
  */
-import { createHash } from 'node:crypto';
 import { PemConverter, X509Certificate, X509Crl } from './x509.ts';
 import { HubError } from '../shared/hub-error.ts';
+import { factsOf } from './certificate-facts.ts';
 
 export type TrustMaterial = {
   /** Self-signed roots: a path must end in one of these. */
@@ -25,7 +25,7 @@ export interface TrustStore {
 export type TrustFile = { readonly name: string; readonly bytes: Uint8Array; readonly pinnedTo?: string };
 
 export function certificateFingerprint(certificate: X509Certificate): string {
-  return createHash('sha256').update(new Uint8Array(certificate.rawData)).digest('hex');
+  return factsOf(certificate).fingerprint;
 }
 
 function isPem(bytes: Uint8Array): boolean {

@@ -2,6 +2,7 @@
  * The signature verdict of CONTRACT.md ("Signature verdict") and the clerk-facing reason texts.
  * Verdicts are values: every outcome of checking a signature, good or bad, is one of these.
  */
+import { factsOf } from './certificate-facts.ts';
 import type { X509Certificate } from './x509.ts';
 
 export type SignatureStatus = 'valid' | 'invalid' | 'unsigned' | 'unverifiable';
@@ -43,15 +44,7 @@ export type FileVerdict = {
 };
 
 export function summarizeSigner(certificate: X509Certificate): SignerSummary {
-  const organization = certificate.subjectName.getField('O')[0] ?? null;
-  return {
-    subject: certificate.subject,
-    organization,
-    serial: certificate.serialNumber.toUpperCase(),
-    issuer: certificate.issuer,
-    notBefore: certificate.notBefore.toISOString(),
-    notAfter: certificate.notAfter.toISOString(),
-  };
+  return factsOf(certificate).summary;
 }
 
 export function makeVerdict(parts: {

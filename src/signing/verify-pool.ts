@@ -28,6 +28,17 @@ const { workerData } = require('node:worker_threads');
 import(workerData.tsxApi).then((api) => { api.register(); return import(workerData.entry); });
 `;
 
+/** URL of tsx's ESM register API, taken from tsx's own exports map (require.resolve picks the CJS build). */
+function tsxEsmApiUrl(): string {
+  const require = createRequire(import.meta.url);
+  const manifestPath = require.resolve('tsx/package.json');
+  const manifest = require(manifestPath) as { exports: Record<string, { import?: { default?: string } } | string> };
+  const entry = manifest.exports['./esm/api'];
+  const relative = typeof entry === 'object' ? entry.import?.default : undefined;
+  if (!relative) throw new HubError('SIGNING_WORKER_FAILED', 'cannot locate the tsx ESM API for worker threads');
+  return new URL(relative, pathToFileURL(manifestPath)).href;
+}
+
 export class VerifyPool {
   private readonly slots: Slot[];
   private readonly pending = new Map<number, Pending>();
@@ -40,7 +51,7 @@ export class VerifyPool {
   static async start(options: VerifyPoolOptions): Promise<VerifyPool> {
     const size = Math.max(1, options.size ?? availableParallelism());
     const workerData = {
-      tsxApi: pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api')).href,
+      tsxApi: tsxEsmApiUrl(),
       entry: new URL('./verify-worker.ts', import.meta.url).href,
       material: toPortable(options.material),
     };

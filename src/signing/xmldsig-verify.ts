@@ -10,7 +10,8 @@ import { isHubError } from '../shared/hub-error.ts';
 import { checkCertificateChain } from './certificate-chain.ts';
 import type { TrustMaterial } from './trust-store.ts';
 import { makeVerdict, REASONS, summarizeSigner, type SignatureVerdict } from './verdict.ts';
-import { X509Certificate, type X509Crl } from './x509.ts';
+import { parseCertificateBase64 } from './certificate-facts.ts';
+import type { X509Certificate, X509Crl } from './x509.ts';
 import { CANONICALIZATIONS, DSIG_NS, ENVELOPED, RSA_SHA1, RSA_SHA256, RSA_SHA512, SHA1, SHA256, SHA512 } from './xmldsig-algorithms.ts';
 import { checkSignatureProfile } from './xmldsig-profile.ts';
 
@@ -115,7 +116,7 @@ export async function verifyEdxmlSignature(input: Uint8Array | string, material:
 
   let certificates: X509Certificate[];
   try {
-    certificates = profile.certificates.map((base64) => new X509Certificate(Buffer.from(base64, 'base64')));
+    certificates = profile.certificates.map(parseCertificateBase64);
   } catch {
     return refuse([REASONS.badCertificate], warnings);
   }
@@ -127,8 +128,8 @@ export async function verifyEdxmlSignature(input: Uint8Array | string, material:
   // The signer is whichever KeyInfo certificate the SignatureValue verifies with; the others may be its issuers.
   let outcome: CryptoOutcome = { kind: 'signature' };
   let signer = claimed;
-  for (const candidate of certificates) {
-    outcome = checkWith(toPem(Buffer.from(candidate.rawData).toString('base64')), signature, text);
+  for (const [index, candidate] of certificates.entries()) {
+    outcome = checkWith(toPem(profile.certificates[index] ?? ''), signature, text);
     signer = candidate;
     if (outcome.kind !== 'signature') break;
   }
