@@ -24,15 +24,14 @@ export async function runCli(
 ): Promise<number> {
   const stdout = io.stdout ?? process.stdout;
   const stderr = io.stderr ?? process.stderr;
-  const table = await loadCommandTable();
   if (argv.length === 0 || argv[0] === 'help' || argv[0] === '--help') {
-    printUsage(table, stdout);
+    printUsage(await loadCommandTable(), stdout);
     return argv.length === 0 ? 2 : 0;
   }
-  const command = selectCommand(table, argv);
+  const command = selectCommand(await loadCommandTable(argv[0]), argv);
   if (!command) {
     writeLine(stderr, `lienthong: unknown command "${argv.join(' ')}"`);
-    printUsage(table, stderr);
+    printUsage(await loadCommandTable(), stderr);
     return 2;
   }
   try {

@@ -4,7 +4,14 @@
  * a leader their agency (and may assign), an admin everything, the hub's own components act as system.
  */
 export type Actor =
-  | { kind: 'user'; userId: string; username: string; role: 'clerk' | 'leader'; agencyId: string; departmentId: string | null }
+  | {
+      kind: 'user';
+      userId: string;
+      username: string;
+      role: 'clerk' | 'leader';
+      agencyId: string;
+      departmentId: string | null;
+    }
   | { kind: 'user'; userId: string; username: string; role: 'admin'; agencyId: null; departmentId: null }
   | { kind: 'token'; tokenId: string; agencyId: string }
   | { kind: 'system'; component: string };

@@ -1,4 +1,12 @@
-import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, createHash, type KeyObject } from 'node:crypto';
+import {
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  sign,
+  verify,
+  createHash,
+  type KeyObject,
+} from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { PrismaClient } from '../db/index.ts';
@@ -30,7 +38,10 @@ export function fileAnchorSigner(dataDir: string): AnchorSigner {
     fs.writeFileSync(file, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600, flag: 'wx' });
   }
   const publicKey = createPublicKey(privateKey);
-  const keyId = createHash('sha256').update(publicKey.export({ type: 'spki', format: 'der' })).digest('hex').slice(0, 16);
+  const keyId = createHash('sha256')
+    .update(publicKey.export({ type: 'spki', format: 'der' }))
+    .digest('hex')
+    .slice(0, 16);
   return {
     keyId,
     sign: (payload) => sign(null, payload, privateKey).toString('base64'),
@@ -46,13 +57,28 @@ export function anchorFile(dataDir: string): string {
 }
 
 /** Signs the current head, stores it in the database and appends it to the export file. */
-export async function writeAuditAnchor(prisma: PrismaClient, signer: AnchorSigner, dataDir: string): Promise<AuditAnchor | null> {
+export async function writeAuditAnchor(
+  prisma: PrismaClient,
+  signer: AnchorSigner,
+  dataDir: string,
+): Promise<AuditAnchor | null> {
   const head = await auditHead(prisma);
   if (!head) return null;
-  const unsigned = { seq: head.seq.toString(), hash: head.hash, signedAt: new Date().toISOString(), keyId: signer.keyId };
+  const unsigned = {
+    seq: head.seq.toString(),
+    hash: head.hash,
+    signedAt: new Date().toISOString(),
+    keyId: signer.keyId,
+  };
   const anchor: AuditAnchor = { ...unsigned, signature: signer.sign(anchorPayload(unsigned)) };
   await prisma.auditAnchor.create({
-    data: { seq: head.seq, hash: head.hash, signedAt: new Date(anchor.signedAt), keyId: anchor.keyId, signature: anchor.signature },
+    data: {
+      seq: head.seq,
+      hash: head.hash,
+      signedAt: new Date(anchor.signedAt),
+      keyId: anchor.keyId,
+      signature: anchor.signature,
+    },
   });
   fs.mkdirSync(path.dirname(anchorFile(dataDir)), { recursive: true });
   fs.appendFileSync(anchorFile(dataDir), `${JSON.stringify(anchor)}\n`, { mode: 0o600 });
@@ -74,14 +100,23 @@ export type AuditVerdict =
   | { intact: false; firstBadSeq: string | null; problem: string };
 
 /** Checks the whole chain, then the chain against every exported anchor (the last one catches truncation). */
-export async function verifyAudit(prisma: PrismaClient, signer: AnchorSigner, anchors: readonly AuditAnchor[]): Promise<AuditVerdict> {
+export async function verifyAudit(
+  prisma: PrismaClient,
+  signer: AnchorSigner,
+  anchors: readonly AuditAnchor[],
+): Promise<AuditVerdict> {
   const walked = await walkAuditChain(prisma);
-  if (walked.kind === 'broken') return { intact: false, firstBadSeq: walked.seq.toString(), problem: walked.problem };
+  if (walked.kind === 'broken')
+    return { intact: false, firstBadSeq: walked.seq.toString(), problem: walked.problem };
   const headSeq = walked.head?.seq ?? 0n;
   let lastGood = 0n;
   for (const anchor of anchors) {
     if (!signer.verify(anchorPayload(anchor), anchor.signature)) {
-      return { intact: false, firstBadSeq: null, problem: `the anchor of entry ${anchor.seq} (${anchor.signedAt}) is not signed by this hub's anchor key ${signer.keyId}` };
+      return {
+        intact: false,
+        firstBadSeq: null,
+        problem: `the anchor of entry ${anchor.seq} (${anchor.signedAt}) is not signed by this hub's anchor key ${signer.keyId}`,
+      };
     }
     const seq = BigInt(anchor.seq);
     const found = walked.hashes.get(seq);

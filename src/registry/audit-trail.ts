@@ -1,4 +1,4 @@
-import type { PrismaClient, Transaction } from '../db/index.ts';
+import type { Prisma, PrismaClient, Transaction } from '../db/index.ts';
 import { auditHash, GENESIS_HASH } from './domain/audit-hash.ts';
 
 /**
@@ -16,10 +16,17 @@ export type AuditInput = {
 
 const AUDIT_CHAIN_LOCK = 7_251_001;
 
-export async function appendAudit(tx: Transaction, input: AuditInput): Promise<{ seq: bigint; hash: string }> {
+export async function appendAudit(
+  tx: Transaction,
+  input: AuditInput,
+): Promise<{ seq: bigint; hash: string }> {
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})`;
-  const [last] = await tx.$queryRaw<{ hash: string }[]>`SELECT hash FROM audit_entry ORDER BY seq DESC LIMIT 1`;
-  const [next] = await tx.$queryRaw<{ seq: bigint }[]>`SELECT nextval(pg_get_serial_sequence('audit_entry', 'seq')) AS seq`;
+  const [last] = await tx.$queryRaw<
+    { hash: string }[]
+  >`SELECT hash FROM audit_entry ORDER BY seq DESC LIMIT 1`;
+  const [next] = await tx.$queryRaw<
+    { seq: bigint | string }[]
+  >`SELECT nextval(pg_get_serial_sequence('audit_entry', 'seq')) AS seq`;
   if (!next) throw new TypeError('the audit sequence returned no value');
   // Milliseconds only: the column keeps three fractional digits, and the hash must survive a round trip.
   const fields = {
@@ -34,7 +41,7 @@ export async function appendAudit(tx: Transaction, input: AuditInput): Promise<{
   const prevHash = last?.hash ?? GENESIS_HASH;
   const hash = auditHash(prevHash, fields);
   await tx.auditEntry.create({
-    data: { ...fields, data: fields.data as object, prevHash, hash },
+    data: { ...fields, data: fields.data as Prisma.InputJsonValue, prevHash, hash },
   });
   return { seq: fields.seq, hash };
 }
@@ -42,7 +49,10 @@ export async function appendAudit(tx: Transaction, input: AuditInput): Promise<{
 export type AuditHead = { seq: bigint; hash: string } | null;
 
 export async function auditHead(prisma: PrismaClient | Transaction): Promise<AuditHead> {
-  const last = await prisma.auditEntry.findFirst({ orderBy: { seq: 'desc' }, select: { seq: true, hash: true } });
+  const last = await prisma.auditEntry.findFirst({
+    orderBy: { seq: 'desc' },
+    select: { seq: true, hash: true },
+  });
   return last ?? null;
 }
 
@@ -52,14 +62,21 @@ export type ChainProblem = { seq: bigint; problem: string };
 export async function walkAuditChain(
   prisma: PrismaClient,
   pageSize = 5000,
-): Promise<{ kind: 'intact'; head: AuditHead; count: number; hashes: Map<bigint, string> } | ({ kind: 'broken' } & ChainProblem)> {
+): Promise<
+  | { kind: 'intact'; head: AuditHead; count: number; hashes: Map<bigint, string> }
+  | ({ kind: 'broken' } & ChainProblem)
+> {
   let prevHash = GENESIS_HASH;
   let afterSeq = -1n;
   let count = 0;
   let head: AuditHead = null;
   const hashes = new Map<bigint, string>();
   for (;;) {
-    const rows = await prisma.auditEntry.findMany({ where: { seq: { gt: afterSeq } }, orderBy: { seq: 'asc' }, take: pageSize });
+    const rows = await prisma.auditEntry.findMany({
+      where: { seq: { gt: afterSeq } },
+      orderBy: { seq: 'asc' },
+      take: pageSize,
+    });
     if (rows.length === 0) return { kind: 'intact', head, count, hashes };
     for (const row of rows) {
       if (row.prevHash !== prevHash) {
@@ -74,7 +91,11 @@ export async function walkAuditChain(
       }
       const expected = auditHash(prevHash, { ...row, data: row.data });
       if (expected !== row.hash) {
-        return { kind: 'broken', seq: row.seq, problem: `entry ${row.seq} was changed after it was written (its hash no longer matches its content)` };
+        return {
+          kind: 'broken',
+          seq: row.seq,
+          problem: `entry ${row.seq} was changed after it was written (its hash no longer matches its content)`,
+        };
       }
       prevHash = row.hash;
       head = { seq: row.seq, hash: row.hash };

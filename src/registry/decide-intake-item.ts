@@ -1,9 +1,15 @@
 import type { PrismaClient, Transaction } from '../db/index.ts';
+import { systemClock, type Clock } from '../shared/clock.ts';
 import { actorLabel, agencyScope, type Actor } from './actor.ts';
 import { appendAudit } from './audit-trail.ts';
+import { REGISTRY_TRANSACTION } from './transaction-options.ts';
 import { foldForSearch } from './domain/search-text.ts';
 import { takeRegistrationNumber } from './registration-number.ts';
-import { prefillRegistrationForm, RegistrationFormSchema, type RegistrationForm } from './registration-form.ts';
+import {
+  prefillRegistrationForm,
+  RegistrationFormSchema,
+  type RegistrationForm,
+} from './registration-form.ts';
 import { owesStatus, queueStatus } from './status-outbox.ts';
 
 /**
@@ -36,7 +42,9 @@ type LockedItem = {
 };
 
 function mayDecide(actor: Actor): boolean {
-  return actor.kind === 'system' || (actor.kind === 'user' && (actor.role === 'clerk' || actor.role === 'admin'));
+  return (
+    actor.kind === 'system' || (actor.kind === 'user' && (actor.role === 'clerk' || actor.role === 'admin'))
+  );
 }
 
 /** Locks the item row so two clerks (or two hubs) cannot decide it twice. */
@@ -51,7 +59,8 @@ async function lockItem(tx: Transaction, actor: Actor, itemId: string): Promise<
   return rows[0];
 }
 
-const isUuid = (value: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
+const isUuid = (value: string) =>
+  /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
 const OPEN_STATES = new Set(['new', 'quarantined']);
 
 export async function registerIntakeItem(
@@ -59,18 +68,24 @@ export async function registerIntakeItem(
   actor: Actor,
   itemId: string,
   edits: Partial<RegistrationForm> = {},
+  clock: Clock = systemClock,
 ): Promise<RegisterOutcome> {
   if (!isUuid(itemId)) return { kind: 'not-found' };
   if (!mayDecide(actor)) return { kind: 'forbidden', message: 'only clerks register documents' };
   return prisma.$transaction(async (tx): Promise<RegisterOutcome> => {
     const item = await lockItem(tx, actor, itemId);
     if (!item) return { kind: 'not-found' };
-    if (!OPEN_STATES.has(item.state)) return { kind: 'conflict', message: `the item is already ${item.state}` };
+    if (!OPEN_STATES.has(item.state))
+      return { kind: 'conflict', message: `the item is already ${item.state}` };
     const form = RegistrationFormSchema.safeParse(
-      prefillRegistrationForm({ subject: item.subject, senderOrganId: item.sender_organ_id, metadata: item.metadata }, edits),
+      prefillRegistrationForm(
+        { subject: item.subject, senderOrganId: item.sender_organ_id, metadata: item.metadata },
+        edits,
+      ),
     );
-    if (!form.success) return { kind: 'invalid', problems: form.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) };
-    const now = new Date();
+    if (!form.success)
+      return { kind: 'invalid', problems: form.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) };
+    const now = clock.now();
     const who = actorLabel(actor);
 
     // Update, revoke and replace packages attach to the original document as versions.
@@ -80,8 +95,13 @@ export async function registerIntakeItem(
         orderBy: { registeredAt: 'asc' },
       });
       if (original) {
-        await tx.documentVersion.create({ data: { documentId: original.id, businessType: item.business_type, intakeItemId: item.id } });
-        await tx.intakeItem.update({ where: { id: item.id }, data: { state: 'registered', decidedAt: now, decidedBy: who } });
+        await tx.documentVersion.create({
+          data: { documentId: original.id, businessType: item.business_type, intakeItemId: item.id },
+        });
+        await tx.intakeItem.update({
+          where: { id: item.id },
+          data: { state: 'registered', decidedAt: now, decidedBy: who },
+        });
         await appendAudit(tx, {
           actor: who,
           agencyId: item.agency_id,
@@ -115,14 +135,23 @@ export async function registerIntakeItem(
         priority: f.priority ?? 0,
         dueOn: f.dueOn ? new Date(`${f.dueOn}T00:00:00Z`) : null,
         departmentId: f.departmentId ?? null,
-        statusCode: owesStatus({ source: item.source, senderOrganId: item.sender_organ_id }, item.organ_id) ? '03' : null,
-        searchText: foldForSearch([f.subject, f.notation, f.senderName, f.senderOrganId].filter(Boolean).join(' ')),
+        statusCode: owesStatus({ source: item.source, senderOrganId: item.sender_organ_id }, item.organ_id)
+          ? '03'
+          : null,
+        searchText: foldForSearch(
+          [f.subject, f.notation, f.senderName, f.senderOrganId].filter(Boolean).join(' '),
+        ),
         versions: { create: { businessType: item.business_type, intakeItemId: item.id } },
       },
     });
-    await tx.intakeItem.update({ where: { id: item.id }, data: { state: 'registered', decidedAt: now, decidedBy: who } });
+    await tx.intakeItem.update({
+      where: { id: item.id },
+      data: { state: 'registered', decidedAt: now, decidedBy: who },
+    });
     if (owesStatus({ source: item.source, senderOrganId: item.sender_organ_id }, item.organ_id)) {
-      await tx.statusEvent.create({ data: { documentId: document.id, code: '03', direction: 'outgoing', description: 'Đã tiếp nhận' } });
+      await tx.statusEvent.create({
+        data: { documentId: document.id, code: '03', direction: 'outgoing', description: 'Đã tiếp nhận' },
+      });
       await queueStatus(tx, {
         fromOrganId: item.organ_id,
         toOrganId: item.sender_organ_id as string,
@@ -139,46 +168,86 @@ export async function registerIntakeItem(
       data: { intakeItemId: item.id, year, number },
     });
     return { kind: 'registered', documentId: document.id, year, number };
-  });
+  }, REGISTRY_TRANSACTION);
 }
 
 export type RejectOutcome = { kind: 'rejected' } | DecisionRefusal;
 
-export async function rejectIntakeItem(prisma: PrismaClient, actor: Actor, itemId: string, reason: string): Promise<RejectOutcome> {
+export async function rejectIntakeItem(
+  prisma: PrismaClient,
+  actor: Actor,
+  itemId: string,
+  reason: string,
+): Promise<RejectOutcome> {
   if (!isUuid(itemId)) return { kind: 'not-found' };
   if (!mayDecide(actor)) return { kind: 'forbidden', message: 'only clerks reject documents' };
   const why = reason.normalize('NFC').trim();
-  if (why.length === 0) return { kind: 'invalid', problems: ['reason: a rejection needs a reason the sender can act on'] };
+  if (why.length === 0)
+    return { kind: 'invalid', problems: ['reason: a rejection needs a reason the sender can act on'] };
   if (why.length > 2000) return { kind: 'invalid', problems: ['reason: at most 2000 characters'] };
   return prisma.$transaction(async (tx): Promise<RejectOutcome> => {
     const item = await lockItem(tx, actor, itemId);
     if (!item) return { kind: 'not-found' };
-    if (!OPEN_STATES.has(item.state)) return { kind: 'conflict', message: `the item is already ${item.state}` };
+    if (!OPEN_STATES.has(item.state))
+      return { kind: 'conflict', message: `the item is already ${item.state}` };
     const who = actorLabel(actor);
-    await tx.intakeItem.update({ where: { id: item.id }, data: { state: 'rejected', reason: why, decidedAt: new Date(), decidedBy: who } });
+    await tx.intakeItem.update({
+      where: { id: item.id },
+      data: { state: 'rejected', reason: why, decidedAt: new Date(), decidedBy: who },
+    });
     if (owesStatus({ source: item.source, senderOrganId: item.sender_organ_id }, item.organ_id)) {
-      await queueStatus(tx, { fromOrganId: item.organ_id, toOrganId: item.sender_organ_id as string, code: '02', documentKey: item.document_key, description: why });
+      await queueStatus(tx, {
+        fromOrganId: item.organ_id,
+        toOrganId: item.sender_organ_id as string,
+        code: '02',
+        documentKey: item.document_key,
+        description: why,
+      });
     }
-    await appendAudit(tx, { actor: who, agencyId: item.agency_id, action: 'intake.rejected', subject: `intake:${item.id}`, data: { reason: why } });
+    await appendAudit(tx, {
+      actor: who,
+      agencyId: item.agency_id,
+      action: 'intake.rejected',
+      subject: `intake:${item.id}`,
+      data: { reason: why },
+    });
     return { kind: 'rejected' };
-  });
+  }, REGISTRY_TRANSACTION);
 }
 
 export type DuplicateOutcome = { kind: 'marked-duplicate' } | DecisionRefusal;
 
 /** A clerk says this item is the same document as one already in the queue or the register. */
-export async function markIntakeDuplicate(prisma: PrismaClient, actor: Actor, itemId: string, duplicateOfId: string): Promise<DuplicateOutcome> {
+export async function markIntakeDuplicate(
+  prisma: PrismaClient,
+  actor: Actor,
+  itemId: string,
+  duplicateOfId: string,
+): Promise<DuplicateOutcome> {
   if (!isUuid(itemId) || !isUuid(duplicateOfId)) return { kind: 'not-found' };
   if (!mayDecide(actor)) return { kind: 'forbidden', message: 'only clerks mark duplicates' };
   return prisma.$transaction(async (tx): Promise<DuplicateOutcome> => {
     const item = await lockItem(tx, actor, itemId);
     if (!item) return { kind: 'not-found' };
-    if (!OPEN_STATES.has(item.state)) return { kind: 'conflict', message: `the item is already ${item.state}` };
-    const original = await tx.intakeItem.findFirst({ where: { id: duplicateOfId, agencyId: item.agency_id } });
-    if (!original || original.id === item.id) return { kind: 'invalid', problems: ['duplicateOfId: no other item of this agency has that id'] };
+    if (!OPEN_STATES.has(item.state))
+      return { kind: 'conflict', message: `the item is already ${item.state}` };
+    const original = await tx.intakeItem.findFirst({
+      where: { id: duplicateOfId, agencyId: item.agency_id },
+    });
+    if (!original || original.id === item.id)
+      return { kind: 'invalid', problems: ['duplicateOfId: no other item of this agency has that id'] };
     const who = actorLabel(actor);
-    await tx.intakeItem.update({ where: { id: item.id }, data: { state: 'duplicate', duplicateOfId, decidedAt: new Date(), decidedBy: who } });
-    await appendAudit(tx, { actor: who, agencyId: item.agency_id, action: 'intake.duplicate', subject: `intake:${item.id}`, data: { duplicateOfId } });
+    await tx.intakeItem.update({
+      where: { id: item.id },
+      data: { state: 'duplicate', duplicateOfId, decidedAt: new Date(), decidedBy: who },
+    });
+    await appendAudit(tx, {
+      actor: who,
+      agencyId: item.agency_id,
+      action: 'intake.duplicate',
+      subject: `intake:${item.id}`,
+      data: { duplicateOfId },
+    });
     return { kind: 'marked-duplicate' };
-  });
+  }, REGISTRY_TRANSACTION);
 }

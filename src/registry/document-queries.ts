@@ -88,7 +88,10 @@ export async function searchDocuments(
   });
   const documents = rows.slice(0, limit);
   const last = documents.at(-1);
-  return { documents, nextCursor: rows.length > limit && last ? encodeCursor({ at: last.registeredAt, id: last.id }) : null };
+  return {
+    documents,
+    nextCursor: rows.length > limit && last ? encodeCursor({ at: last.registeredAt, id: last.id }) : null,
+  };
 }
 
 export async function getDocument(prisma: PrismaClient, actor: Actor, documentId: string) {
@@ -105,4 +108,3 @@ export async function getDocument(prisma: PrismaClient, actor: Actor, documentId
     })) ?? undefined
   );
 }
-

@@ -8,8 +8,29 @@ import { HubError } from '../shared/hub-error.ts';
  * programs show Vietnamese correctly). Columns the hub cannot know (Ký nhận, Ghi chú) stay empty
  * for the clerk to fill on paper.
  */
-const INCOMING_COLUMNS = ['Ngày đến', 'Số đến', 'Tác giả', 'Số, ký hiệu văn bản', 'Ngày tháng văn bản', 'Tên loại và trích yếu nội dung', 'Đơn vị hoặc người nhận', 'Ký nhận', 'Ghi chú'];
-const OUTGOING_COLUMNS = ['Số, ký hiệu văn bản', 'Ngày tháng văn bản', 'Tên loại và trích yếu nội dung', 'Người ký', 'Nơi nhận văn bản', 'Đơn vị, người nhận bản lưu', 'Số lượng bản', 'Ngày chuyển', 'Ký nhận', 'Ghi chú'];
+const INCOMING_COLUMNS = [
+  'Ngày đến',
+  'Số đến',
+  'Tác giả',
+  'Số, ký hiệu văn bản',
+  'Ngày tháng văn bản',
+  'Tên loại và trích yếu nội dung',
+  'Đơn vị hoặc người nhận',
+  'Ký nhận',
+  'Ghi chú',
+];
+const OUTGOING_COLUMNS = [
+  'Số, ký hiệu văn bản',
+  'Ngày tháng văn bản',
+  'Tên loại và trích yếu nội dung',
+  'Người ký',
+  'Nơi nhận văn bản',
+  'Đơn vị, người nhận bản lưu',
+  'Số lượng bản',
+  'Ngày chuyển',
+  'Ký nhận',
+  'Ghi chú',
+];
 
 function csvField(value: string | number | null | undefined): string {
   const text = value === null || value === undefined ? '' : String(value);
@@ -19,14 +40,25 @@ function csvField(value: string | number | null | undefined): string {
 }
 
 const line = (fields: (string | number | null | undefined)[]) => `${fields.map(csvField).join(',')}\r\n`;
-const dmy = (date: Date | null) => (date ? date.toISOString().slice(0, 10).split('-').reverse().join('/') : '');
+const dmy = (date: Date | null) =>
+  date ? date.toISOString().slice(0, 10).split('-').reverse().join('/') : '';
 
-export type RegisterBookRange = { direction: 'incoming' | 'outgoing'; from: string; to: string; agencyId?: string };
+export type RegisterBookRange = {
+  direction: 'incoming' | 'outgoing';
+  from: string;
+  to: string;
+  agencyId?: string;
+};
 
 /** Yields the CSV in pieces, page by page, so a year's book never sits in memory whole. */
-export async function* exportRegisterBook(prisma: PrismaClient, actor: Actor, range: RegisterBookRange): AsyncGenerator<string> {
+export async function* exportRegisterBook(
+  prisma: PrismaClient,
+  actor: Actor,
+  range: RegisterBookRange,
+): AsyncGenerator<string> {
   const scope = agencyScope(actor) ?? range.agencyId;
-  if (!scope) throw new HubError('REGISTRY_AGENCY_REQUIRED', 'choose the agency whose register book to export');
+  if (!scope)
+    throw new HubError('REGISTRY_AGENCY_REQUIRED', 'choose the agency whose register book to export');
   yield `\uFEFF${line(range.direction === 'incoming' ? INCOMING_COLUMNS : OUTGOING_COLUMNS)}`;
   let after: { year: number; number: number } | undefined;
   for (;;) {
@@ -34,8 +66,13 @@ export async function* exportRegisterBook(prisma: PrismaClient, actor: Actor, ra
       where: {
         agencyId: scope,
         direction: range.direction,
-        registeredAt: { gte: new Date(`${range.from}T00:00:00+07:00`), lt: new Date(new Date(`${range.to}T00:00:00+07:00`).getTime() + 86_400_000) },
-        ...(after ? { OR: [{ year: { gt: after.year } }, { year: after.year, number: { gt: after.number } }] } : {}),
+        registeredAt: {
+          gte: new Date(`${range.from}T00:00:00+07:00`),
+          lt: new Date(new Date(`${range.to}T00:00:00+07:00`).getTime() + 86_400_000),
+        },
+        ...(after
+          ? { OR: [{ year: { gt: after.year } }, { year: after.year, number: { gt: after.number } }] }
+          : {}),
       },
       orderBy: [{ year: 'asc' }, { number: 'asc' }],
       take: 1000,
@@ -46,8 +83,29 @@ export async function* exportRegisterBook(prisma: PrismaClient, actor: Actor, ra
       const subject = [d.documentType, d.subject].filter(Boolean).join(': ');
       const recipient = d.assignee?.displayName ?? d.department?.name ?? '';
       yield range.direction === 'incoming'
-        ? line([dmy(new Date(`${vietnamDate(d.registeredAt)}T00:00:00Z`)), d.number, d.senderName ?? d.senderOrganId, d.notation, dmy(d.promulgatedOn), subject, recipient, '', ''])
-        : line([d.notation ?? `${d.number}`, dmy(d.promulgatedOn), subject, d.signer, d.senderName, recipient, '', '', '', '']);
+        ? line([
+            dmy(new Date(`${vietnamDate(d.registeredAt)}T00:00:00Z`)),
+            d.number,
+            d.senderName ?? d.senderOrganId,
+            d.notation,
+            dmy(d.promulgatedOn),
+            subject,
+            recipient,
+            '',
+            '',
+          ])
+        : line([
+            d.notation ?? `${d.number}`,
+            dmy(d.promulgatedOn),
+            subject,
+            d.signer,
+            d.senderName,
+            recipient,
+            '',
+            '',
+            '',
+            '',
+          ]);
     }
     const last = page[page.length - 1];
     if (!last) return;

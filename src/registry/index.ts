@@ -3,7 +3,15 @@
 // Every use case takes an Actor and enforces its agency scope itself. It speaks no wire protocol.
 export { actorLabel, agencyScope, mayActFor, type Actor } from './actor.ts';
 export { appendAudit, walkAuditChain, type AuditInput } from './audit-trail.ts';
-export { fileAnchorSigner, readExportedAnchors, verifyAudit, writeAuditAnchor, type AnchorSigner, type AuditAnchor, type AuditVerdict } from './audit-anchors.ts';
+export {
+  fileAnchorSigner,
+  readExportedAnchors,
+  verifyAudit,
+  writeAuditAnchor,
+  type AnchorSigner,
+  type AuditAnchor,
+  type AuditVerdict,
+} from './audit-anchors.ts';
 export { putBlob, sha256Hex } from './blob-store.ts';
 export {
   contentDedupKey,
@@ -14,7 +22,14 @@ export {
   type ReceiveIntakeInput,
   type ReceivedItem,
 } from './receive-intake-items.ts';
-export { listIntake, getIntakeItem, readIntakeBytes, type IntakeFilter, type IntakePage, type IntakeSummary } from './intake-queries.ts';
+export {
+  listIntake,
+  getIntakeItem,
+  readIntakeBytes,
+  type IntakeFilter,
+  type IntakePage,
+  type IntakeSummary,
+} from './intake-queries.ts';
 export {
   markIntakeDuplicate,
   registerIntakeItem,
@@ -25,8 +40,19 @@ export {
   type RejectOutcome,
 } from './decide-intake-item.ts';
 export { RegistrationFormSchema, type RegistrationForm } from './registration-form.ts';
-export { searchDocuments, getDocument, type DocumentFilter, type DocumentSummary } from './document-queries.ts';
-export { recordDocumentStatus, FOLLOW_UP_CODES, type FollowUpCode, type StatusInput, type StatusOutcome } from './record-document-status.ts';
+export {
+  searchDocuments,
+  getDocument,
+  type DocumentFilter,
+  type DocumentSummary,
+} from './document-queries.ts';
+export {
+  recordDocumentStatus,
+  FOLLOW_UP_CODES,
+  type FollowUpCode,
+  type StatusInput,
+  type StatusOutcome,
+} from './record-document-status.ts';
 export { exportRegisterBook, type RegisterBookRange } from './export-register-book.ts';
 export { takeRegistrationNumber } from './registration-number.ts';
 export { queueStatus, type QueuedStatus, type StatusCode } from './status-outbox.ts';

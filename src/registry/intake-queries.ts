@@ -41,7 +41,11 @@ const SUMMARY = {
   reason: true,
 } as const;
 
-export async function listIntake(prisma: PrismaClient, actor: Actor, filter: IntakeFilter = {}): Promise<IntakePage> {
+export async function listIntake(
+  prisma: PrismaClient,
+  actor: Actor,
+  filter: IntakeFilter = {},
+): Promise<IntakePage> {
   const cursor = decodeCursor(filter.cursor);
   if (cursor === 'invalid') return { kind: 'invalid-cursor' };
   const scope = agencyScope(actor);
@@ -52,9 +56,21 @@ export async function listIntake(prisma: PrismaClient, actor: Actor, filter: Int
       ...(scope ? { agencyId: scope } : {}),
       ...(filter.state ? { state: filter.state } : {}),
       ...(filter.source ? { source: filter.source } : {}),
-      ...(sender ? { OR: [{ senderOrganId: sender }, { senderAddress: { contains: sender, mode: 'insensitive' as const } }] } : {}),
+      ...(sender
+        ? {
+            OR: [
+              { senderOrganId: sender },
+              { senderAddress: { contains: sender, mode: 'insensitive' as const } },
+            ],
+          }
+        : {}),
       ...(filter.receivedFrom || filter.receivedTo
-        ? { receivedAt: { ...(filter.receivedFrom ? { gte: filter.receivedFrom } : {}), ...(filter.receivedTo ? { lt: filter.receivedTo } : {}) } }
+        ? {
+            receivedAt: {
+              ...(filter.receivedFrom ? { gte: filter.receivedFrom } : {}),
+              ...(filter.receivedTo ? { lt: filter.receivedTo } : {}),
+            },
+          }
         : {}),
       // The queue is short-lived and small per agency; a plain case-insensitive match is enough here
       // (the register has the accent-insensitive index).
@@ -67,7 +83,10 @@ export async function listIntake(prisma: PrismaClient, actor: Actor, filter: Int
   });
   const items = rows.slice(0, limit);
   const last = items.at(-1);
-  return { items, nextCursor: rows.length > limit && last ? encodeCursor({ at: last.receivedAt, id: last.id }) : null };
+  return {
+    items,
+    nextCursor: rows.length > limit && last ? encodeCursor({ at: last.receivedAt, id: last.id }) : null,
+  };
 }
 
 export async function getIntakeItem(prisma: PrismaClient, actor: Actor, itemId: string) {
@@ -76,15 +95,24 @@ export async function getIntakeItem(prisma: PrismaClient, actor: Actor, itemId: 
   return (
     (await prisma.intakeItem.findFirst({
       where: { id: itemId, ...(scope ? { agencyId: scope } : {}) },
-      include: { attachments: { orderBy: { name: 'asc' } }, document: { select: { id: true, year: true, number: true } } },
+      include: {
+        attachments: { orderBy: { name: 'asc' } },
+        document: { select: { id: true, year: true, number: true } },
+      },
     })) ?? undefined
   );
 }
 
 /** Raw bytes of an item's input or attachment, only if the actor may see that item. */
-export async function readIntakeBytes(prisma: PrismaClient, actor: Actor, itemId: string, sha256: string): Promise<Buffer | undefined> {
+export async function readIntakeBytes(
+  prisma: PrismaClient,
+  actor: Actor,
+  itemId: string,
+  sha256: string,
+): Promise<Buffer | undefined> {
   const item = await getIntakeItem(prisma, actor, itemId);
-  if (!item || (item.rawSha256 !== sha256 && !item.attachments.some((a) => a.sha256 === sha256))) return undefined;
+  if (!item || (item.rawSha256 !== sha256 && !item.attachments.some((a) => a.sha256 === sha256)))
+    return undefined;
   const blob = await prisma.blob.findUnique({ where: { sha256 } });
   return blob ? Buffer.from(blob.content) : undefined;
 }

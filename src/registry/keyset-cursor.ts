@@ -19,5 +19,8 @@ export function decodeCursor(cursor: string | undefined): Keyset | undefined | '
 /** Prisma where-clause for "after this key" in descending (time, id) order. */
 export function afterKey<K extends string>(field: K, key: Keyset | undefined) {
   if (!key) return {};
-  return { OR: [{ [field]: { lt: key.at } }, { [field]: key.at, id: { lt: key.id } }] } as Record<string, unknown>;
+  return { OR: [{ [field]: { lt: key.at } }, { [field]: key.at, id: { lt: key.id } }] } as Record<
+    string,
+    unknown
+  >;
 }

@@ -1,6 +1,7 @@
 import { Prisma, type PrismaClient } from '../db/index.ts';
 import { actorLabel, type Actor } from './actor.ts';
 import { appendAudit } from './audit-trail.ts';
+import { REGISTRY_TRANSACTION } from './transaction-options.ts';
 import { putBlob, sha256Hex } from './blob-store.ts';
 
 /**
@@ -10,7 +11,12 @@ import { putBlob, sha256Hex } from './blob-store.ts';
  */
 export type IntakeSource = 'smtp' | 'imap' | 'amqp' | 'http' | 'upload';
 
-export type IncomingAttachment = { name: string; contentType: string; content: Uint8Array; verdicts?: unknown[] };
+export type IncomingAttachment = {
+  name: string;
+  contentType: string;
+  content: Uint8Array;
+  verdicts?: unknown[];
+};
 
 export type ReceiveIntakeInput = {
   source: IntakeSource;
@@ -45,9 +51,14 @@ export function messageDedupKey(messageId: string, raw: Uint8Array): string {
   return `message:${sha256Hex(Buffer.from(messageId)).slice(0, 32)}:${sha256Hex(raw)}`;
 }
 
-const isUniqueViolation = (error: unknown) => error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
+const isUniqueViolation = (error: unknown) =>
+  error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
 
-export async function receiveIntakeItems(prisma: PrismaClient, actor: Actor, input: ReceiveIntakeInput): Promise<ReceivedItem[]> {
+export async function receiveIntakeItems(
+  prisma: PrismaClient,
+  actor: Actor,
+  input: ReceiveIntakeInput,
+): Promise<ReceivedItem[]> {
   // Two deliveries of one message racing in two processes: the loser's unique violation rolls its
   // transaction back, and the retry finds the winner's item.
   for (let attempt = 0; ; attempt += 1) {
@@ -59,7 +70,11 @@ export async function receiveIntakeItems(prisma: PrismaClient, actor: Actor, inp
   }
 }
 
-async function receiveOnce(prisma: PrismaClient, actor: Actor, input: ReceiveIntakeInput): Promise<ReceivedItem[]> {
+async function receiveOnce(
+  prisma: PrismaClient,
+  actor: Actor,
+  input: ReceiveIntakeInput,
+): Promise<ReceivedItem[]> {
   return prisma.$transaction(async (tx) => {
     const rawSha256 = await putBlob(tx, input.raw);
     const attachments = [];
@@ -74,7 +89,9 @@ async function receiveOnce(prisma: PrismaClient, actor: Actor, input: ReceiveInt
     }
     const results: ReceivedItem[] = [];
     for (const agencyId of new Set(input.agencyIds)) {
-      const existing = await tx.intakeItem.findUnique({ where: { agencyId_dedupKey: { agencyId, dedupKey: input.dedupKey } } });
+      const existing = await tx.intakeItem.findUnique({
+        where: { agencyId_dedupKey: { agencyId, dedupKey: input.dedupKey } },
+      });
       if (existing) {
         results.push({ agencyId, itemId: existing.id, outcome: 'duplicate' });
         continue;
@@ -103,10 +120,15 @@ async function receiveOnce(prisma: PrismaClient, actor: Actor, input: ReceiveInt
         agencyId,
         action: input.quarantineReason ? 'intake.quarantined' : 'intake.received',
         subject: `intake:${item.id}`,
-        data: { source: input.source, rawSha256, sender: input.senderOrganId ?? input.senderAddress ?? null, reason: input.quarantineReason ?? null },
+        data: {
+          source: input.source,
+          rawSha256,
+          sender: input.senderOrganId ?? input.senderAddress ?? null,
+          reason: input.quarantineReason ?? null,
+        },
       });
       results.push({ agencyId, itemId: item.id, outcome: 'created' });
     }
     return results;
-  });
+  }, REGISTRY_TRANSACTION);
 }

@@ -1,6 +1,7 @@
 import type { PrismaClient } from '../db/index.ts';
 import { actorLabel, agencyScope, type Actor } from './actor.ts';
 import { appendAudit } from './audit-trail.ts';
+import { REGISTRY_TRANSACTION } from './transaction-options.ts';
 import { queueStatus } from './status-outbox.ts';
 
 /**
@@ -26,11 +27,21 @@ export type StatusOutcome =
   | { kind: 'conflict'; message: string }
   | { kind: 'invalid'; problems: string[] };
 
-const DESCRIPTIONS: Record<FollowUpCode, string> = { '04': 'Đã phân công', '05': 'Đang xử lý', '06': 'Đã hoàn thành' };
+const DESCRIPTIONS: Record<FollowUpCode, string> = {
+  '04': 'Đã phân công',
+  '05': 'Đang xử lý',
+  '06': 'Đã hoàn thành',
+};
 
-export async function recordDocumentStatus(prisma: PrismaClient, actor: Actor, documentId: string, input: StatusInput): Promise<StatusOutcome> {
+export async function recordDocumentStatus(
+  prisma: PrismaClient,
+  actor: Actor,
+  documentId: string,
+  input: StatusInput,
+): Promise<StatusOutcome> {
   if (!/^[0-9a-f-]{36}$/i.test(documentId)) return { kind: 'not-found' };
-  if (actor.kind === 'token') return { kind: 'forbidden', message: 'partner systems send statuses as edXML packages' };
+  if (actor.kind === 'token')
+    return { kind: 'forbidden', message: 'partner systems send statuses as edXML packages' };
   if (input.code === '04' && actor.kind === 'user' && actor.role === 'clerk' && input.assigneeId) {
     return { kind: 'forbidden', message: 'assigning to a person is for leaders' };
   }
@@ -39,15 +50,28 @@ export async function recordDocumentStatus(prisma: PrismaClient, actor: Actor, d
     const [locked] = await tx.$queryRaw<{ id: string }[]>`
       SELECT id FROM document WHERE id = ${documentId}::uuid AND (${scope}::uuid IS NULL OR agency_id = ${scope}::uuid) FOR UPDATE`;
     if (!locked) return { kind: 'not-found' };
-    const document = await tx.document.findUniqueOrThrow({ where: { id: documentId }, include: { agency: true, intakeItem: true } });
-    if (document.direction !== 'incoming') return { kind: 'conflict', message: 'follow-up statuses are for incoming documents' };
+    const document = await tx.document.findUniqueOrThrow({
+      where: { id: documentId },
+      include: { agency: true, intakeItem: true },
+    });
+    if (document.direction !== 'incoming')
+      return { kind: 'conflict', message: 'follow-up statuses are for incoming documents' };
     if (document.statusCode && /^0[4-6]$/.test(document.statusCode) && document.statusCode > input.code) {
-      return { kind: 'conflict', message: `the document is already at status ${document.statusCode}; statuses do not go back` };
+      return {
+        kind: 'conflict',
+        message: `the document is already at status ${document.statusCode}; statuses do not go back`,
+      };
     }
-    if (input.departmentId && !(await tx.department.findFirst({ where: { id: input.departmentId, agencyId: document.agencyId } }))) {
+    if (
+      input.departmentId &&
+      !(await tx.department.findFirst({ where: { id: input.departmentId, agencyId: document.agencyId } }))
+    ) {
       return { kind: 'invalid', problems: ['departmentId: no such department in this agency'] };
     }
-    if (input.assigneeId && !(await tx.user.findFirst({ where: { id: input.assigneeId, agencyId: document.agencyId } }))) {
+    if (
+      input.assigneeId &&
+      !(await tx.user.findFirst({ where: { id: input.assigneeId, agencyId: document.agencyId } }))
+    ) {
       return { kind: 'invalid', problems: ['assigneeId: no such person in this agency'] };
     }
     const description = input.description?.trim() || DESCRIPTIONS[input.code];
@@ -59,10 +83,15 @@ export async function recordDocumentStatus(prisma: PrismaClient, actor: Actor, d
         ...(input.assigneeId ? { assigneeId: input.assigneeId } : {}),
       },
     });
-    await tx.statusEvent.create({ data: { documentId, code: input.code, direction: 'outgoing', description, staff: input.staff ?? {} } });
+    await tx.statusEvent.create({
+      data: { documentId, code: input.code, direction: 'outgoing', description, staff: input.staff ?? {} },
+    });
     const sender = document.intakeItem;
     const queuedForSender =
-      sender !== null && (sender.source === 'amqp' || sender.source === 'http') && sender.senderOrganId !== null && sender.senderOrganId !== document.agency.organId;
+      sender !== null &&
+      (sender.source === 'amqp' || sender.source === 'http') &&
+      sender.senderOrganId !== null &&
+      sender.senderOrganId !== document.agency.organId;
     if (queuedForSender) {
       await queueStatus(tx, {
         fromOrganId: document.agency.organId,
@@ -81,5 +110,5 @@ export async function recordDocumentStatus(prisma: PrismaClient, actor: Actor, d
       data: { description, departmentId: input.departmentId ?? null, assigneeId: input.assigneeId ?? null },
     });
     return { kind: 'recorded', code: input.code, queuedForSender };
-  });
+  }, REGISTRY_TRANSACTION);
 }

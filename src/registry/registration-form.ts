@@ -16,7 +16,8 @@ export const RegistrationFormSchema = z.strictObject({
 
 export type RegistrationForm = z.infer<typeof RegistrationFormSchema>;
 
-const text = (value: unknown): string | undefined => (typeof value === 'string' && value.trim() ? value.trim() : undefined);
+const text = (value: unknown): string | undefined =>
+  typeof value === 'string' && value.trim() ? value.trim() : undefined;
 const field = (value: unknown, key: string): unknown =>
   value && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
 
@@ -42,7 +43,6 @@ export function prefillRegistrationForm(
     dueOn: text(field(m, 'dueDate')),
     departmentId: undefined,
   };
-  const merged: Record<string, unknown> = { ...prefilled, ...edits };
-  for (const key of Object.keys(merged)) if (merged[key] === undefined) delete merged[key];
-  return merged as Partial<RegistrationForm>;
+  const merged = Object.entries({ ...prefilled, ...edits }).filter(([, value]) => value !== undefined);
+  return Object.fromEntries(merged);
 }

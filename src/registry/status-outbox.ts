@@ -37,6 +37,13 @@ export async function queueStatus(tx: Transaction, status: QueuedStatus): Promis
 }
 
 /** Statuses are owed only for packages from another system, not for mail, uploads or our own agency. */
-export function owesStatus(item: { source: string; senderOrganId: string | null }, ownOrganId: string): item is { source: string; senderOrganId: string } {
-  return (item.source === 'amqp' || item.source === 'http') && item.senderOrganId !== null && item.senderOrganId !== ownOrganId;
+export function owesStatus(
+  item: { source: string; senderOrganId: string | null },
+  ownOrganId: string,
+): item is { source: string; senderOrganId: string } {
+  return (
+    (item.source === 'amqp' || item.source === 'http') &&
+    item.senderOrganId !== null &&
+    item.senderOrganId !== ownOrganId
+  );
 }

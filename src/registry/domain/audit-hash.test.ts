@@ -14,7 +14,9 @@ const entry: AuditFields = {
 describe('audit hash', () => {
   it('is stable regardless of key order', () => {
     expect(canonicalJson({ b: 1, a: { d: 1, c: 2 } })).toBe('{"a":{"c":2,"d":1},"b":1}');
-    expect(auditHash(GENESIS_HASH, entry)).toBe(auditHash(GENESIS_HASH, { ...entry, data: { a: [1, { x: 1, y: 2 }], b: 1 } }));
+    expect(auditHash(GENESIS_HASH, entry)).toBe(
+      auditHash(GENESIS_HASH, { ...entry, data: { a: [1, { x: 1, y: 2 }], b: 1 } }),
+    );
   });
 
   it.each([

@@ -19,7 +19,11 @@ export type AuditFields = {
 
 /** JSON with object keys sorted, so the same value always gives the same bytes. */
 export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (value === null || typeof value !== 'object') {
+    // JSON.stringify(undefined) is undefined at run time, whatever its declared type says.
+    const json: unknown = JSON.stringify(value);
+    return typeof json === 'string' ? json : 'null';
+  }
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   const entries = Object.entries(value as Record<string, unknown>)
     .filter(([, v]) => v !== undefined)
