@@ -4,6 +4,7 @@ import { isHubError } from '../shared/hub-error.ts';
 import { buildEdxml } from './builder.ts';
 import type { EdocPackage, EdxmlPackage } from './package-model.ts';
 import { parseEdxml } from './reader.ts';
+import { validateEdxml } from './validator.ts';
 
 const FIXTURES = new URL('../../test/fixtures/edxml/', import.meta.url);
 const SAMPLES = ['truclienthong-example', 'edoc-integrator'].flatMap((folder) =>
@@ -101,6 +102,46 @@ describe('buildEdxml byte shape (reference SDK, NOTES.md §1.2)', () => {
     expect(built2).toContain('<edXML:Subject>A &lt; B &amp; C &gt; D</edXML:Subject>');
     const reparsed = parseEdxml(built2);
     expect(reparsed.kind === 'edoc' && reparsed.subject).toBe('A < B & C > D');
+  });
+});
+
+describe('buildEdxml from hand-written JSON', () => {
+  it('builds a status package from only the fields a partner sets, and it validates', () => {
+    const built = buildEdxml({
+      kind: 'status',
+      from: { organId: '000.00.00.H53', organName: 'UBND tỉnh Tây Ninh' },
+      responseFor: {
+        organId: '000.00.00.G22',
+        code: '7816/VPCP-TTĐT',
+        promulgationDate: '2015-09-30',
+        documentId: '000.00.00.G22,2015/09/30,7816/VPCP-TTĐT',
+      },
+      statusCode: '03',
+      timestamp: '2026-11-25T09:15:00+07:00',
+    });
+    const text = built.toString('utf8');
+    expect(text).toContain('<edXML:Timestamp>2026/11/25 09:15:00</edXML:Timestamp>');
+    expect(text).not.toContain('edXMLBody');
+    expect(validateEdxml(built)).toEqual({ valid: true, problems: [] });
+  });
+
+  it('builds a document package whose missing arrays default to empty', () => {
+    const parsed = parseEdxml(
+      buildEdxml({
+        kind: 'edoc',
+        from: { organId: '000.00.00.H53' },
+        subject: 'Kế hoạch',
+        promulgation: { date: '2026-01-05' },
+      }),
+    );
+    expect(parsed).toMatchObject({
+      kind: 'edoc',
+      to: [],
+      attachments: [],
+      toPlaces: [],
+      subject: 'Kế hoạch',
+      promulgation: { date: '2026-01-05' },
+    });
   });
 });
 

@@ -64,60 +64,72 @@ export const businessSchema = z.strictObject({
   documentId: text.optional(),
   reason: text.optional(),
   paper: code.optional(),
-  documentInfo: z.array(
-    z.strictObject({
-      documentInfo: code.optional(),
-      documentReceiver: code.optional(),
-      receivers: z.array(z.strictObject({ organId: text.optional(), receiverType: code.optional() })),
-    }),
-  ),
-  replacements: z.array(z.strictObject({ documentId: text.optional(), organIds: z.array(text) })),
-  staff: z.array(staffSchema),
+  documentInfo: z
+    .array(
+      z.strictObject({
+        documentInfo: code.optional(),
+        documentReceiver: code.optional(),
+        receivers: z
+          .array(z.strictObject({ organId: text.optional(), receiverType: code.optional() }))
+          .default([]),
+      }),
+    )
+    .default([]),
+  replacements: z
+    .array(z.strictObject({ documentId: text.optional(), organIds: z.array(text).default([]) }))
+    .default([]),
+  staff: z.array(staffSchema).default([]),
 });
 
 export const edocPackageSchema = z.strictObject({
   kind: z.literal('edoc'),
   documentId: text.optional(),
-  from: organizationSchema,
-  to: z.array(organizationSchema),
-  code: z.strictObject({ number: text.optional(), notation: text.optional() }),
-  promulgation: z.strictObject({ place: text.optional(), date: date.optional() }),
-  documentType: z.strictObject({ type: code.optional(), typeDetail: code.optional(), name: text.optional() }),
+  from: organizationSchema.prefault({}),
+  to: z.array(organizationSchema).default([]),
+  code: z.strictObject({ number: text.optional(), notation: text.optional() }).prefault({}),
+  promulgation: z.strictObject({ place: text.optional(), date: date.optional() }).prefault({}),
+  documentType: z
+    .strictObject({ type: code.optional(), typeDetail: code.optional(), name: text.optional() })
+    .prefault({}),
   subject: text.optional(),
   content: text.optional(),
-  signer: z.strictObject({
-    competence: text.optional(),
-    position: text.optional(),
-    fullName: text.optional(),
-  }),
+  signer: z
+    .strictObject({
+      competence: text.optional(),
+      position: text.optional(),
+      fullName: text.optional(),
+    })
+    .prefault({}),
   dueDate: date.optional(),
   priority: code.optional(),
   steeringType: code.optional(),
   businessDocType: code.optional(),
-  toPlaces: z.array(text),
-  otherInfo: z.strictObject({
-    sphereOfPromulgation: text.optional(),
-    typerNotation: text.optional(),
-    promulgationAmount: code.optional(),
-    pageAmount: code.optional(),
-    direction: z.boolean().optional(),
-    appendixes: z.array(text),
-  }),
-  responseFor: z.array(responseForSchema),
+  toPlaces: z.array(text).default([]),
+  otherInfo: z
+    .strictObject({
+      sphereOfPromulgation: text.optional(),
+      typerNotation: text.optional(),
+      promulgationAmount: code.optional(),
+      pageAmount: code.optional(),
+      direction: z.boolean().optional(),
+      appendixes: z.array(text).default([]),
+    })
+    .prefault({}),
+  responseFor: z.array(responseForSchema).default([]),
   business: businessSchema.optional(),
-  attachments: z.array(attachmentSchema),
-  trace: z.array(z.strictObject({ organId: text.optional(), timestamp: timestamp.optional() })),
+  attachments: z.array(attachmentSchema).default([]),
+  trace: z.array(z.strictObject({ organId: text.optional(), timestamp: timestamp.optional() })).default([]),
   warnings: z.array(warningSchema).default([]),
 });
 
 export const statusPackageSchema = z.strictObject({
   kind: z.literal('status'),
-  responseFor: responseForSchema,
-  from: organizationSchema,
+  responseFor: responseForSchema.prefault({}),
+  from: organizationSchema.prefault({}),
   statusCode: text.optional(),
   description: text.optional(),
   timestamp: timestamp.optional(),
-  staff: staffSchema,
+  staff: staffSchema.prefault({}),
   warnings: z.array(warningSchema).default([]),
 });
 

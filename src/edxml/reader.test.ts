@@ -206,7 +206,7 @@ describe('parseEdxml leniency', () => {
   it('keeps element names like __proto__ and constructor as plain data', () => {
     const hostile = STATUS.replace(
       '<edXML:StatusCode>',
-      '<__proto__><polluted>yes</polluted></__proto__><constructor>x</constructor><edXML:StatusCode>',
+      '<__proto__ __proto__="1" constructor="2"><polluted>yes</polluted></__proto__><constructor>x</constructor><edXML:StatusCode>',
     );
     const parsed = status(hostile);
     expect(parsed.statusCode).toBe('03');
