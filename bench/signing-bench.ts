@@ -9,6 +9,7 @@ import { availableParallelism, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { DOMParser } from '@xmldom/xmldom';
 import { SignedXml } from 'xml-crypto';
+import { HubError } from '../src/shared/hub-error.ts';
 import { VerifyPool } from '../src/signing/verify-pool.ts';
 import { makeEdxmlPackage } from '../src/signing/test-support/edxml-package.ts';
 import { createTestPki } from '../src/signing/test-support/test-pki.ts';
@@ -34,7 +35,9 @@ function buildCorpus(size: number, count: number): Corpus {
   const packages: Buffer[] = [];
   const rawSignatures: Buffer[] = [];
   for (let i = 0; i < count; i++) {
-    const signed = Buffer.from(signAs(makeEdxmlPackage({ size, documentId: `bench-${size}-${i}` }), pki.leaf));
+    const signed = Buffer.from(
+      signAs(makeEdxmlPackage({ size, documentId: `bench-${size}-${i}` }), pki.leaf),
+    );
     packages.push(signed);
     rawSignatures.push(rsaSign('sha256', signed, leafKey));
   }
@@ -54,7 +57,7 @@ function plainXmlCrypto(bytes: Buffer): boolean {
 async function timeLoop(corpus: Corpus, run: (index: number) => Promise<boolean> | boolean): Promise<number> {
   const started = performance.now();
   for (let i = 0; i < corpus.packages.length; i++) {
-    if (!(await run(i))) throw new Error(`verification failed on package ${i}`);
+    if (!(await run(i))) throw new HubError('SIGNING_BENCH_FAILED', `verification failed on package ${i}`);
   }
   return (performance.now() - started) / 1000;
 }
@@ -63,14 +66,20 @@ function rate(count: number, seconds: number, bytes: number): string {
   return `${(count / seconds).toFixed(0).padStart(7)} /s  ${((count * bytes) / seconds / 1048576).toFixed(1).padStart(6)} MB/s`;
 }
 
-console.log(`signing bench — node ${process.version}, ${availableParallelism()} cores, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}, xml-crypto plain vs hub (chain + policy), different package each iteration\n`);
+console.log(
+  `signing bench — node ${process.version}, ${availableParallelism()} cores, load average ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')}, xml-crypto plain vs hub (chain + policy), different package each iteration\n`,
+);
 let allWithinBudget = true;
 for (const size of SIZES) {
   const corpus = buildCorpus(size.bytes, size.count);
   const actual = corpus.packages[0]?.length ?? 0;
-  const hub = async (i: number) => (await verifyEdxmlSignature(corpus.packages[i] as Buffer, material, { at })).verdict.trusted;
+  const hub = async (i: number) =>
+    (await verifyEdxmlSignature(corpus.packages[i] as Buffer, material, { at })).verdict.trusted;
   const plain = (i: number) => plainXmlCrypto(corpus.packages[i] as Buffer);
-  const raw = (i: number) => rsaVerify('sha256', corpus.packages[i] as Buffer, leafPublic, corpus.rawSignatures[i] as Buffer);
+  const raw = (i: number) =>
+    rsaVerify('sha256', corpus.packages[i] as Buffer, leafPublic, corpus.rawSignatures[i] as Buffer);
   // Warm up JIT and the caches of the code (not of the packages), then run rounds in alternating
   // order and take the median ratio, so that load from other processes hits both loops alike.
   await timeLoop(corpus, hub);
@@ -79,33 +88,54 @@ for (const size of SIZES) {
   const times = { hub: [] as number[], plain: [] as number[], raw: [] as number[] };
   for (let r = 0; r < rounds; r++) {
     const order = r % 2 === 0 ? (['plain', 'hub', 'raw'] as const) : (['hub', 'plain', 'raw'] as const);
-    for (const loop of order) times[loop].push(await timeLoop(corpus, loop === 'hub' ? hub : loop === 'plain' ? plain : raw));
+    for (const loop of order)
+      times[loop].push(await timeLoop(corpus, loop === 'hub' ? hub : loop === 'plain' ? plain : raw));
   }
-  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
+  const median = (values: number[]) =>
+    [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
   const ratios = times.hub.map((h, i) => h / (times.plain[i] ?? Number.NaN));
   const overhead = median(ratios) - 1;
   allWithinBudget &&= overhead <= 0.15;
   console.log(`${size.label} packages (${actual} bytes, ${size.count} distinct, median of ${rounds} rounds)`);
   console.log(`  node:crypto RSA-SHA256 verify of the bytes  ${rate(size.count, median(times.raw), actual)}`);
-  console.log(`  plain xml-crypto verify                     ${rate(size.count, median(times.plain), actual)}`);
+  console.log(
+    `  plain xml-crypto verify                     ${rate(size.count, median(times.plain), actual)}`,
+  );
   console.log(`  hub verify (guard, profile, chain, policy)  ${rate(size.count, median(times.hub), actual)}`);
-  console.log(`  hub overhead over plain xml-crypto: ${(overhead * 100).toFixed(1)}% (median of per-round ratios ${ratios.map((x) => ((x - 1) * 100).toFixed(0) + '%').join(' ')}; budget 15%) ${overhead <= 0.15 ? 'OK' : 'OVER BUDGET'}\n`);
+  console.log(
+    `  hub overhead over plain xml-crypto: ${(overhead * 100).toFixed(1)}% (median of per-round ratios ${ratios.map((x) => ((x - 1) * 100).toFixed(0) + '%').join(' ')}; budget 15%) ${overhead <= 0.15 ? 'OK' : 'OVER BUDGET'}\n`,
+  );
 
-  const workerCounts = [...new Set([1, 2, availableParallelism()])].filter((w) => w <= availableParallelism());
+  const workerCounts = [...new Set([1, 2, availableParallelism()])].filter(
+    (w) => w <= availableParallelism(),
+  );
   let single = 0;
   for (const workers of workerCounts) {
     const pool = await VerifyPool.start({ material, size: workers });
     await Promise.all(corpus.packages.slice(0, workers * 25).map((p) => pool.verifyEdxml(p, at)));
     const started = performance.now();
-    const verdicts = await Promise.all(corpus.packages.flatMap((p) => [p, p]).map((p) => pool.verifyEdxml(p, at)));
+    const verdicts = await Promise.all(
+      corpus.packages.flatMap((p) => [p, p]).map((p) => pool.verifyEdxml(p, at)),
+    );
     const seconds = (performance.now() - started) / 1000;
     await pool.close();
-    if (!verdicts.every((v) => v.verdict.trusted)) throw new Error('pool verification failed');
+    if (!verdicts.every((v) => v.verdict.trusted))
+      throw new HubError('SIGNING_BENCH_FAILED', 'pool verification failed');
     const perSecond = verdicts.length / seconds;
     if (workers === 1) single = perSecond;
-    console.log(`  worker pool ×${workers}: ${rate(verdicts.length, seconds, actual)}  speed-up ${(perSecond / single).toFixed(2)}×`);
+    console.log(
+      `  worker pool ×${workers}: ${rate(verdicts.length, seconds, actual)}  speed-up ${(perSecond / single).toFixed(2)}×`,
+    );
   }
   console.log('');
 }
-console.log(`load average at the end: ${loadavg().map((l) => l.toFixed(1)).join(' ')} (a busy machine blurs the pool scaling)`);
-console.log(allWithinBudget ? 'hub overhead within the 15% budget for every size' : 'hub overhead OVER the 15% budget for at least one size');
+console.log(
+  `load average at the end: ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')} (a busy machine blurs the pool scaling)`,
+);
+console.log(
+  allWithinBudget
+    ? 'hub overhead within the 15% budget for every size'
+    : 'hub overhead OVER the 15% budget for at least one size',
+);

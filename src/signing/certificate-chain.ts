@@ -47,7 +47,9 @@ function isIssuedBy(child: X509Certificate, issuer: X509Certificate): Promise<bo
   const c = factsOf(child);
   const i = factsOf(issuer);
   if (c.issuer !== i.subject) return Promise.resolve(false);
-  return memoSigned(`${c.fingerprint}:${i.fingerprint}`, () => child.verify({ publicKey: issuer.publicKey, signatureOnly: true }));
+  return memoSigned(`${c.fingerprint}:${i.fingerprint}`, () =>
+    child.verify({ publicKey: issuer.publicKey, signatureOnly: true }),
+  );
 }
 
 function crlAuthentic(crl: X509Crl, issuer: X509Certificate): Promise<boolean> {
@@ -60,7 +62,11 @@ function dateText(time: number): string {
 }
 
 /** Walks from the leaf towards an anchor; returns the path (leaf first) or null when none is found. */
-async function buildPath(leaf: X509Certificate, material: TrustMaterial, untrusted: readonly X509Certificate[]): Promise<X509Certificate[] | null> {
+async function buildPath(
+  leaf: X509Certificate,
+  material: TrustMaterial,
+  untrusted: readonly X509Certificate[],
+): Promise<X509Certificate[] | null> {
   const anchorPrints = new Set(material.anchors.map((a) => factsOf(a).fingerprint));
   const pool = [...material.intermediates, ...untrusted];
   const path = [leaf];
@@ -92,7 +98,11 @@ async function buildPath(leaf: X509Certificate, material: TrustMaterial, untrust
   return null;
 }
 
-function cachedPath(leaf: X509Certificate, material: TrustMaterial, untrusted: readonly X509Certificate[]): Promise<X509Certificate[] | null> {
+function cachedPath(
+  leaf: X509Certificate,
+  material: TrustMaterial,
+  untrusted: readonly X509Certificate[],
+): Promise<X509Certificate[] | null> {
   let perMaterial = pathCache.get(material);
   if (!perMaterial) {
     perMaterial = new Map();
@@ -123,12 +133,17 @@ async function revocationOf(
     checked = true;
     if (crl.nextUpdate && crl.nextUpdate.getTime() < at) stale = true;
     const entry = crl.findRevoked(certificate);
-    if (entry && entry.revocationDate.getTime() <= at) return { revokedAt: entry.revocationDate.getTime(), checked, stale };
+    if (entry && entry.revocationDate.getTime() <= at)
+      return { revokedAt: entry.revocationDate.getTime(), checked, stale };
   }
   return { revokedAt: null, checked, stale };
 }
 
-function checkPins(leaf: X509Certificate, material: TrustMaterial, organId: string | undefined): string | null {
+function checkPins(
+  leaf: X509Certificate,
+  material: TrustMaterial,
+  organId: string | undefined,
+): string | null {
   if (material.pins.size === 0) return null;
   const fingerprint = factsOf(leaf).fingerprint;
   if (organId !== undefined) {
@@ -142,10 +157,20 @@ function checkPins(leaf: X509Certificate, material: TrustMaterial, organId: stri
   return null;
 }
 
-const PRECEDENCE: readonly ChainStatus[] = ['revoked', 'expired', 'not-yet-valid', 'untrusted', 'pinned-mismatch'];
+const PRECEDENCE: readonly ChainStatus[] = [
+  'revoked',
+  'expired',
+  'not-yet-valid',
+  'untrusted',
+  'pinned-mismatch',
+];
 
 /** Checks the signer certificate; the first failing class (in PRECEDENCE order) names `chain`, every problem gets a reason. */
-export async function checkCertificateChain(leaf: X509Certificate, material: TrustMaterial, options: ChainOptions): Promise<ChainCheck> {
+export async function checkCertificateChain(
+  leaf: X509Certificate,
+  material: TrustMaterial,
+  options: ChainOptions,
+): Promise<ChainCheck> {
   const found = await cachedPath(leaf, material, options.untrusted ?? []);
   if (!found) return { chain: 'untrusted', path: [leaf], reasons: [REASONS.untrustedRoot], warnings: [] };
   const path = found;

@@ -38,7 +38,9 @@ export function factsOf(certificate: X509Certificate): CertificateFacts {
     issuer,
     notBefore: certificate.notBefore.getTime(),
     notAfter: certificate.notAfter.getTime(),
-    signingUsage: usage !== null && (usage.usages & (KeyUsageFlags.digitalSignature | KeyUsageFlags.nonRepudiation)) !== 0,
+    signingUsage:
+      usage !== null &&
+      (usage.usages & (KeyUsageFlags.digitalSignature | KeyUsageFlags.nonRepudiation)) !== 0,
     ca: constraints?.ca === true && (usage === null || (usage.usages & KeyUsageFlags.keyCertSign) !== 0),
     summary: {
       subject,

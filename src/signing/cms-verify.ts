@@ -46,7 +46,8 @@ function toX509(certificate: pkijs.Certificate): X509Certificate {
 function signingTimeOf(signerInfo: pkijs.SignerInfo): string | null {
   const attribute = signerInfo.signedAttrs?.attributes.find((a) => a.type === SIGNING_TIME);
   const value: unknown = attribute?.values[0];
-  if (value instanceof asn1js.UTCTime || value instanceof asn1js.GeneralizedTime) return value.toDate().toISOString();
+  if (value instanceof asn1js.UTCTime || value instanceof asn1js.GeneralizedTime)
+    return value.toDate().toISOString();
   return null;
 }
 
@@ -61,9 +62,16 @@ export function encapsulatedContent(signed: pkijs.SignedData): Uint8Array | null
  * Verifies every SignerInfo. `data` is the detached content (PDF byte ranges, S/MIME first part);
  * leave it undefined for opaque SignedData.
  */
-export async function verifySignedData(signed: pkijs.SignedData, data: Uint8Array | undefined, material: TrustMaterial, options: CmsVerifyOptions): Promise<CmsSignerResult[]> {
+export async function verifySignedData(
+  signed: pkijs.SignedData,
+  data: Uint8Array | undefined,
+  material: TrustMaterial,
+  options: CmsVerifyOptions,
+): Promise<CmsSignerResult[]> {
   const at = options.at;
-  const bundled = (signed.certificates ?? []).filter((c): c is pkijs.Certificate => c instanceof pkijs.Certificate).map(toX509);
+  const bundled = (signed.certificates ?? [])
+    .filter((c): c is pkijs.Certificate => c instanceof pkijs.Certificate)
+    .map(toX509);
   const results: CmsSignerResult[] = [];
   for (let index = 0; index < signed.signerInfos.length; index++) {
     const signerInfo = signed.signerInfos[index] as pkijs.SignerInfo;
@@ -71,14 +79,28 @@ export async function verifySignedData(signed: pkijs.SignedData, data: Uint8Arra
     const digestOid = signerInfo.digestAlgorithm.algorithmId;
     const warnings: string[] = [];
     if (REFUSED_DIGESTS.has(digestOid)) {
-      results.push({ ...makeVerdict({ status: 'invalid', chain: 'unknown', signer: null, checkedAt: at, reasons: [REASONS.md5] }), signingTime });
+      results.push({
+        ...makeVerdict({
+          status: 'invalid',
+          chain: 'unknown',
+          signer: null,
+          checkedAt: at,
+          reasons: [REASONS.md5],
+        }),
+        signingTime,
+      });
       continue;
     }
     if (LEGACY_DIGESTS.has(digestOid)) warnings.push(REASONS.sha1Legacy);
     let verified = false;
     let signerCertificate: X509Certificate | null = null;
     try {
-      const result = await signed.verify({ signer: index, ...(data ? { data: toBuffer(data) } : {}), checkChain: false, extendedMode: true });
+      const result = await signed.verify({
+        signer: index,
+        ...(data ? { data: toBuffer(data) } : {}),
+        checkChain: false,
+        extendedMode: true,
+      });
       verified = result.signatureVerified === true;
       signerCertificate = result.signerCertificate ? toX509(result.signerCertificate) : null;
     } catch (error) {
@@ -89,7 +111,17 @@ export async function verifySignedData(signed: pkijs.SignedData, data: Uint8Arra
       }
     }
     if (!signerCertificate) {
-      results.push({ ...makeVerdict({ status: 'unverifiable', chain: 'unknown', signer: null, checkedAt: at, reasons: [REASONS.noCertificate], warnings }), signingTime });
+      results.push({
+        ...makeVerdict({
+          status: 'unverifiable',
+          chain: 'unknown',
+          signer: null,
+          checkedAt: at,
+          reasons: [REASONS.noCertificate],
+          warnings,
+        }),
+        signingTime,
+      });
       continue;
     }
     const chain = await checkCertificateChain(signerCertificate, material, {

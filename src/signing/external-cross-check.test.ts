@@ -35,11 +35,30 @@ const XMLSEC_ACCEPTS_BUT_HUB_REFUSES = new Set(['no signing key usage', 'pinned 
 function xmlsecVerify(xml: string, name: string): { ok: boolean; output: string } {
   const file = join(pki.dir, `${name.replace(/[^a-z0-9]+/gi, '-')}.xml`);
   writeFileSync(file, xml);
-  return runTool('xmlsec1', ['--verify', '--trusted-pem', pki.root.certPath, '--untrusted-pem', pki.intermediate.certPath, file]);
+  return runTool('xmlsec1', [
+    '--verify',
+    '--trusted-pem',
+    pki.root.certPath,
+    '--untrusted-pem',
+    pki.intermediate.certPath,
+    file,
+  ]);
 }
 
 function opensslCms(args: readonly string[]): boolean {
-  return runTool('openssl', ['cms', '-verify', ...args, '-CAfile', pki.root.certPath, '-certfile', pki.intermediate.certPath, '-purpose', 'any', '-out', '/dev/null']).ok;
+  return runTool('openssl', [
+    'cms',
+    '-verify',
+    ...args,
+    '-CAfile',
+    pki.root.certPath,
+    '-certfile',
+    pki.intermediate.certPath,
+    '-purpose',
+    'any',
+    '-out',
+    '/dev/null',
+  ]).ok;
 }
 
 describe('xmlsec1 cross-check', () => {
@@ -49,18 +68,32 @@ describe('xmlsec1 cross-check', () => {
       const { verdict } = await verifyEdxmlSignature(row.xml, row.material, { at: new Date() });
       rows.push({ name: row.name, hub: verdict.trusted, xmlsec: xmlsecVerify(row.xml, row.name).ok });
     }
-    const expected = rows.map((r) => ({ name: r.name, hub: r.hub, xmlsec: XMLSEC_ACCEPTS_BUT_HUB_REFUSES.has(r.name) ? true : r.hub }));
+    const expected = rows.map((r) => ({
+      name: r.name,
+      hub: r.hub,
+      xmlsec: XMLSEC_ACCEPTS_BUT_HUB_REFUSES.has(r.name) ? true : r.hub,
+    }));
     expect(rows).toEqual(expected);
     expect(rows.filter((r) => r.xmlsec).map((r) => r.name)).toContain('valid');
   });
 
   it('openssl verify confirms the revoked and the no-signing-usage certificates that xmlsec1 cannot judge', () => {
     const base = ['verify', '-CAfile', pki.root.certPath, '-untrusted', pki.intermediate.certPath];
-    expect(runTool('openssl', [...base, '-crl_check', '-CRLfile', pki.crlPath, pki.leaf.certPath]).ok).toBe(true);
-    const revoked = runTool('openssl', [...base, '-crl_check', '-CRLfile', pki.crlPath, pki.revoked.certPath]);
-    expect(revoked).toMatchObject({ ok: false, output: expect.stringContaining('revoked') });
+    expect(runTool('openssl', [...base, '-crl_check', '-CRLfile', pki.crlPath, pki.leaf.certPath]).ok).toBe(
+      true,
+    );
+    const revoked = runTool('openssl', [
+      ...base,
+      '-crl_check',
+      '-CRLfile',
+      pki.crlPath,
+      pki.revoked.certPath,
+    ]);
+    expect(revoked).toMatchObject({ ok: false, output: expect.stringContaining('revoked') as unknown });
     expect(runTool('openssl', [...base, '-purpose', 'smimesign', pki.leaf.certPath]).ok).toBe(true);
-    expect(runTool('openssl', [...base, '-purpose', 'smimesign', pki.noSigningUsage.certPath]).ok).toBe(false);
+    expect(runTool('openssl', [...base, '-purpose', 'smimesign', pki.noSigningUsage.certPath]).ok).toBe(
+      false,
+    );
   });
 });
 

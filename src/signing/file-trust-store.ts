@@ -7,7 +7,13 @@ import { copyFile, mkdir, readdir, readFile, stat } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { HubError } from '../shared/hub-error.ts';
-import { buildTrustMaterial, mergeTrustMaterial, type TrustFile, type TrustMaterial, type TrustStore } from './trust-store.ts';
+import {
+  buildTrustMaterial,
+  mergeTrustMaterial,
+  type TrustFile,
+  type TrustMaterial,
+  type TrustStore,
+} from './trust-store.ts';
 
 const MATERIAL_EXTENSIONS = new Set(['.crt', '.pem', '.cer', '.der', '.crl']);
 const MAX_FILE_BYTES = 10 * 1024 * 1024;
@@ -17,7 +23,8 @@ export const GOVERNMENT_ROOT_PATH = fileURLToPath(new URL('./anchors/vgca-rootca
 
 async function readTrustFile(path: string, pinnedTo?: string): Promise<TrustFile> {
   const info = await stat(path);
-  if (info.size > MAX_FILE_BYTES) throw new HubError('SIGNING_TRUST_FILE_TOO_LARGE', `trust file ${path} is larger than 10 MB`);
+  if (info.size > MAX_FILE_BYTES)
+    throw new HubError('SIGNING_TRUST_FILE_TOO_LARGE', `trust file ${path} is larger than 10 MB`);
   const bytes = await readFile(path);
   return pinnedTo === undefined ? { name: path, bytes } : { name: path, bytes, pinnedTo };
 }
@@ -60,7 +67,11 @@ export function fileTrustStore(paths: readonly string[], crlPaths: readonly stri
   return {
     async load() {
       const parts = await Promise.all(paths.map(readTrustPath));
-      const crls = await Promise.all(crlPaths.map(async (path) => buildTrustMaterial([{ ...(await readTrustFile(path)), name: `${path}.crl` }])));
+      const crls = await Promise.all(
+        crlPaths.map(async (path) =>
+          buildTrustMaterial([{ ...(await readTrustFile(path)), name: `${path}.crl` }]),
+        ),
+      );
       return mergeTrustMaterial(...parts, ...crls);
     },
   };

@@ -16,8 +16,13 @@ beforeAll(async () => {
 });
 
 function expectVerdict(verdict: FileVerdict, expected: Expected): void {
-  expect({ trusted: verdict.trusted, coversWholeFile: verdict.coversWholeFile }).toEqual({ trusted: expected.trusted, coversWholeFile: expected.coversWholeFile });
-  expect(verdict.signatures.map((s) => ({ status: s.status, chain: s.chain }))).toEqual(expected.signatures.map((s) => ({ status: s.status, chain: s.chain })));
+  expect({ trusted: verdict.trusted, coversWholeFile: verdict.coversWholeFile }).toEqual({
+    trusted: expected.trusted,
+    coversWholeFile: expected.coversWholeFile,
+  });
+  expect(verdict.signatures.map((s) => ({ status: s.status, chain: s.chain }))).toEqual(
+    expected.signatures.map((s) => ({ status: s.status, chain: s.chain })),
+  );
   expected.signatures.forEach((want, index) => {
     const got = verdict.signatures[index]!;
     if (want.reason) expect(got.reasons.join('\n')).toContain(want.reason);
@@ -28,8 +33,22 @@ function expectVerdict(verdict: FileVerdict, expected: Expected): void {
   });
 }
 
-const SMIME_CASES = ['valid', 'valid (opaque signed-data)', 'modified after signing', 'untrusted', 'expired', 'two signatures with one broken'];
-const PDF_CASES = ['valid', 'modified after signing', 'untrusted', 'expired', 'two signatures, both good (signer and seal)', 'two signatures with one broken'];
+const SMIME_CASES = [
+  'valid',
+  'valid (opaque signed-data)',
+  'modified after signing',
+  'untrusted',
+  'expired',
+  'two signatures with one broken',
+];
+const PDF_CASES = [
+  'valid',
+  'modified after signing',
+  'untrusted',
+  'expired',
+  'two signatures, both good (signer and seal)',
+  'two signatures with one broken',
+];
 
 describe('S/MIME verdicts (acceptance item 1)', () => {
   it.each(SMIME_CASES)('%s', async (name) => {
@@ -38,7 +57,9 @@ describe('S/MIME verdicts (acceptance item 1)', () => {
   });
 
   it('reports a plain message as unsigned', async () => {
-    const verdict = await verifySmime(Buffer.from('Subject: x\r\n\r\nhello\r\n'), pki.material, { at: new Date() });
+    const verdict = await verifySmime(Buffer.from('Subject: x\r\n\r\nhello\r\n'), pki.material, {
+      at: new Date(),
+    });
     expect(verdict).toMatchObject({ trusted: false, signatures: [{ status: 'unsigned' }] });
   });
 });
@@ -50,15 +71,33 @@ describe('PDF verdicts (acceptance item 1)', () => {
   });
 
   it('names each signature field', async () => {
-    const verdict = await verifyPdf(pdfCases.get('two signatures, both good (signer and seal)')!.bytes, pki.material, { at: new Date() });
+    const verdict = await verifyPdf(
+      pdfCases.get('two signatures, both good (signer and seal)')!.bytes,
+      pki.material,
+      { at: new Date() },
+    );
     expect(verdict.signatures.map((s) => s.field)).toEqual(['Chu ky lanh dao', 'Con dau co quan']);
-    expect(verdict.signatures.map((s) => s.signer?.subject)).toEqual([expect.stringContaining('Nguyễn Văn An'), expect.stringContaining('Trần Thị Bình')]);
+    expect(verdict.signatures.map((s) => s.signer?.subject)).toEqual([
+      expect.stringContaining('Nguyễn Văn An'),
+      expect.stringContaining('Trần Thị Bình'),
+    ]);
   });
 
   it('reports a PDF without signatures as unsigned and never crashes on a broken range', async () => {
-    expect(await verifyPdf(newPdf().bytes, pki.material, { at: new Date() })).toMatchObject({ trusted: false, signatures: [{ status: 'unsigned' }] });
-    const broken = Buffer.from(pdfCases.get('valid')!.bytes.toString('latin1').replace(/\/ByteRange \[0 /, '/ByteRange [9 '), 'latin1');
-    expect(await verifyPdf(broken, pki.material, { at: new Date() })).toMatchObject({ trusted: false, signatures: [{ status: 'invalid' }] });
+    expect(await verifyPdf(newPdf().bytes, pki.material, { at: new Date() })).toMatchObject({
+      trusted: false,
+      signatures: [{ status: 'unsigned' }],
+    });
+    const broken = Buffer.from(
+      pdfCases
+        .get('valid')!
+        .bytes.toString('latin1')
+        .replace(/\/ByteRange \[0 /, '/ByteRange [9 '),
+      'latin1',
+    );
+    expect(await verifyPdf(broken, pki.material, { at: new Date() })).toMatchObject({
+      trusted: false,
+      signatures: [{ status: 'invalid' }],
+    });
   });
 });
-

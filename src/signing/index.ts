@@ -3,7 +3,12 @@
 // from two ports with file adapters: the key store and the trust store.
 export { checkCertificateChain, type ChainCheck, type ChainOptions } from './certificate-chain.ts';
 export { type CmsVerifyOptions } from './cms-verify.ts';
-export { fileTrustStore, GOVERNMENT_ROOT_PATH, readTrustPath, seedTrustDirectory } from './file-trust-store.ts';
+export {
+  fileTrustStore,
+  GOVERNMENT_ROOT_PATH,
+  readTrustPath,
+  seedTrustDirectory,
+} from './file-trust-store.ts';
 export { fileKeyStore, signingKeyFromPem, type KeyStore, type SigningKey } from './key-store.ts';
 export { verifyPdf } from './pdf-verify.ts';
 export { verifySmime } from './smime-verify.ts';

@@ -34,9 +34,12 @@ function enclosingObject(text: string, offset: number): { number: string | null;
   const before = text.slice(start, offset);
   const objects = [...before.matchAll(/(\d+)\s+\d+\s+obj\b/g)];
   const last = objects.at(-1);
-  const objStart = last ? start + (last.index ?? 0) : start;
+  const objStart = last ? start + last.index : start;
   const end = text.indexOf('endobj', offset);
-  return { number: last?.[1] ?? null, body: text.slice(objStart, end === -1 ? offset + DICTIONARY_WINDOW : end) };
+  return {
+    number: last?.[1] ?? null,
+    body: text.slice(objStart, end === -1 ? offset + DICTIONARY_WINDOW : end),
+  };
 }
 
 function literalString(body: string, key: string): string | null {
@@ -62,7 +65,12 @@ export function findPdfSignatures(pdf: Uint8Array): PdfSignatureSlot[] {
   const text = Buffer.from(pdf.buffer, pdf.byteOffset, pdf.byteLength).toString('latin1');
   const slots = new Map<string, PdfSignatureSlot>();
   for (const match of text.matchAll(BYTE_RANGE)) {
-    const [a, b, c, d] = [match[1], match[2], match[3], match[4]].map(Number) as [number, number, number, number];
+    const [a, b, c, d] = [match[1], match[2], match[3], match[4]].map(Number) as [
+      number,
+      number,
+      number,
+      number,
+    ];
     const key = `${a} ${b} ${c} ${d}`;
     if (slots.has(key)) continue;
     const holeStart = a + b;
@@ -70,7 +78,8 @@ export function findPdfSignatures(pdf: Uint8Array): PdfSignatureSlot[] {
     const inFile = a === 0 && holeStart < holeEnd && c + d <= pdf.byteLength;
     const hole = inFile ? text.slice(holeStart, holeEnd) : '';
     const isHex = /^<[0-9A-Fa-f\s]*>$/.test(hole);
-    const precededByContents = inFile && /\/Contents\s*$/.test(text.slice(Math.max(0, holeStart - 32), holeStart));
+    const precededByContents =
+      inFile && /\/Contents\s*$/.test(text.slice(Math.max(0, holeStart - 32), holeStart));
     const { number, body } = enclosingObject(text, match.index);
     const subFilterMatch = /\/SubFilter\s*\/([A-Za-z0-9.#_-]+)/.exec(body);
     const time = literalString(body, 'M');

@@ -4,16 +4,36 @@
  * and the last one covers the file to its end.
  */
 import { createHash } from 'node:crypto';
-import { encapsulatedContent, parseSignedData, verifySignedData, type CmsVerifyOptions } from './cms-verify.ts';
+import {
+  encapsulatedContent,
+  parseSignedData,
+  verifySignedData,
+  type CmsVerifyOptions,
+} from './cms-verify.ts';
 import { coversWholeFile, findPdfSignatures, signedBytes } from './pdf-signatures.ts';
 import type { TrustMaterial } from './trust-store.ts';
 import { makeVerdict, REASONS, type EmbeddedSignatureVerdict, type FileVerdict } from './verdict.ts';
 
-export async function verifyPdf(pdf: Uint8Array, material: TrustMaterial, options: CmsVerifyOptions): Promise<FileVerdict> {
+export async function verifyPdf(
+  pdf: Uint8Array,
+  material: TrustMaterial,
+  options: CmsVerifyOptions,
+): Promise<FileVerdict> {
   const at = options.at;
   const slots = findPdfSignatures(pdf);
   if (slots.length === 0) {
-    const verdict = { ...makeVerdict({ status: 'unsigned', chain: 'unknown', signer: null, checkedAt: at, reasons: [REASONS.unsigned] }), field: null, signingTime: null, coversWholeFile: false };
+    const verdict = {
+      ...makeVerdict({
+        status: 'unsigned',
+        chain: 'unknown',
+        signer: null,
+        checkedAt: at,
+        reasons: [REASONS.unsigned],
+      }),
+      field: null,
+      signingTime: null,
+      coversWholeFile: false,
+    };
     return { signatures: [verdict], coversWholeFile: false, trusted: false };
   }
   const anyCoversAll = slots.some((slot) => !slot.malformed && coversWholeFile(pdf, slot));
@@ -22,19 +42,45 @@ export async function verifyPdf(pdf: Uint8Array, material: TrustMaterial, option
     const covers = !slot.malformed && coversWholeFile(pdf, slot);
     const base = { field: slot.field, coversWholeFile: covers };
     if (slot.malformed) {
-      signatures.push({ ...makeVerdict({ status: 'invalid', chain: 'unknown', signer: null, checkedAt: at, reasons: [REASONS.pdfByteRange] }), ...base, signingTime: slot.claimedTime });
+      signatures.push({
+        ...makeVerdict({
+          status: 'invalid',
+          chain: 'unknown',
+          signer: null,
+          checkedAt: at,
+          reasons: [REASONS.pdfByteRange],
+        }),
+        ...base,
+        signingTime: slot.claimedTime,
+      });
       continue;
     }
     const signed = parseSignedData(slot.contents);
     if (!signed) {
-      signatures.push({ ...makeVerdict({ status: 'invalid', chain: 'unknown', signer: null, checkedAt: at, reasons: [REASONS.cmsUnreadable] }), ...base, signingTime: slot.claimedTime });
+      signatures.push({
+        ...makeVerdict({
+          status: 'invalid',
+          chain: 'unknown',
+          signer: null,
+          checkedAt: at,
+          reasons: [REASONS.cmsUnreadable],
+        }),
+        ...base,
+        signingTime: slot.claimedTime,
+      });
       continue;
     }
     const data = signedBytes(pdf, slot);
     const encapsulated = encapsulatedContent(signed);
     // adbe.pkcs7.sha1: the CMS signs a SHA-1 digest of the ranges, carried inside it.
-    const legacyDigestOk = encapsulated === null || Buffer.from(encapsulated).equals(createHash('sha1').update(data).digest());
-    const results = await verifySignedData(signed, encapsulated === null ? data : undefined, material, options);
+    const legacyDigestOk =
+      encapsulated === null || Buffer.from(encapsulated).equals(createHash('sha1').update(data).digest());
+    const results = await verifySignedData(
+      signed,
+      encapsulated === null ? data : undefined,
+      material,
+      options,
+    );
     for (const result of results) {
       const status = legacyDigestOk ? result.status : 'invalid';
       const changedAfter = !covers;
@@ -45,13 +91,23 @@ export async function verifyPdf(pdf: Uint8Array, material: TrustMaterial, option
         chain: result.chain,
         signer: result.signer,
         checkedAt: at,
-        reasons: [...(legacyDigestOk ? [] : [REASONS.cmsBroken]), ...result.reasons, ...(anyCoversAll ? [] : changeNote)],
+        reasons: [
+          ...(legacyDigestOk ? [] : [REASONS.cmsBroken]),
+          ...result.reasons,
+          ...(anyCoversAll ? [] : changeNote),
+        ],
         warnings: [...result.warnings, ...(anyCoversAll ? changeNote : [])],
       });
       signatures.push({ ...verdict, ...base, signingTime: result.signingTime ?? slot.claimedTime });
     }
   }
-  const last = slots.reduce((a, b) => (a.byteRange[2] + a.byteRange[3] >= b.byteRange[2] + b.byteRange[3] ? a : b));
+  const last = slots.reduce((a, b) =>
+    a.byteRange[2] + a.byteRange[3] >= b.byteRange[2] + b.byteRange[3] ? a : b,
+  );
   const fileCovered = !last.malformed && coversWholeFile(pdf, last);
-  return { signatures, coversWholeFile: fileCovered, trusted: fileCovered && signatures.every((s) => s.trusted) };
+  return {
+    signatures,
+    coversWholeFile: fileCovered,
+    trusted: fileCovered && signatures.every((s) => s.trusted),
+  };
 }

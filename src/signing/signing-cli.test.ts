@@ -15,11 +15,19 @@ beforeAll(async () => {
 });
 
 async function run(argv: string[]): Promise<{ code: number; stdout: string }> {
-  const command = commands.find((c) => c.words.every((w, i) => argv[i] === w) && (c.words.length > 1 || argv[0] === 'verify'))!;
+  const command = commands.find(
+    (c) => c.words.every((w, i) => argv[i] === w) && (c.words.length > 1 || argv[0] === 'verify'),
+  )!;
   const stdout = new PassThrough();
   const chunks: Buffer[] = [];
   stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
-  const code = await command.run({ argv: argv.slice(command.words.length), stdin: new PassThrough(), stdout, stderr: new PassThrough(), env: { LIENTHONG_DATA_DIR: join(pki.dir, 'data') } });
+  const code = await command.run({
+    argv: argv.slice(command.words.length),
+    stdin: new PassThrough(),
+    stdout,
+    stderr: new PassThrough(),
+    env: { LIENTHONG_DATA_DIR: join(pki.dir, 'data') },
+  });
   return { code, stdout: Buffer.concat(chunks).toString('utf8') };
 }
 
@@ -27,7 +35,15 @@ describe('lienthong edxml sign / edxml verify / verify', () => {
   it('signs a package and verifies it against a trust directory (exit 0 only when trusted)', async () => {
     const input = join(pki.dir, 'cli.edxml');
     writeFileSync(input, makeEdxmlPackage());
-    const signed = await run(['edxml', 'sign', input, '--key', pki.leaf.keyPath, '--cert', pki.leaf.certPath]);
+    const signed = await run([
+      'edxml',
+      'sign',
+      input,
+      '--key',
+      pki.leaf.keyPath,
+      '--cert',
+      pki.leaf.certPath,
+    ]);
     expect(signed.code).toBe(0);
     const signedPath = join(pki.dir, 'cli-signed.edxml');
     writeFileSync(signedPath, signed.stdout);
@@ -46,8 +62,29 @@ describe('lienthong edxml sign / edxml verify / verify', () => {
 
   it('applies --crl and the pins of a trust directory', async () => {
     const revokedPath = join(pki.dir, 'cli-revoked.edxml');
-    writeFileSync(revokedPath, (await run(['edxml', 'sign', writePackage('r'), '--key', pki.revoked.keyPath, '--cert', pki.revoked.certPath])).stdout);
-    const revoked = await run(['edxml', 'verify', revokedPath, '--trust', pki.chainPath, '--crl', pki.crlPath]);
+    writeFileSync(
+      revokedPath,
+      (
+        await run([
+          'edxml',
+          'sign',
+          writePackage('r'),
+          '--key',
+          pki.revoked.keyPath,
+          '--cert',
+          pki.revoked.certPath,
+        ])
+      ).stdout,
+    );
+    const revoked = await run([
+      'edxml',
+      'verify',
+      revokedPath,
+      '--trust',
+      pki.chainPath,
+      '--crl',
+      pki.crlPath,
+    ]);
     expect(revoked.code).toBe(1);
     expect(JSON.parse(revoked.stdout)).toMatchObject({ status: 'valid', chain: 'revoked', trusted: false });
 
@@ -56,14 +93,29 @@ describe('lienthong edxml sign / edxml verify / verify', () => {
     writeFileSync(join(pinnedDir, 'chain.pem'), readFileSync(pki.chainPath));
     writeFileSync(join(pinnedDir, 'pins', '000.00.11.H53.pem'), pki.otherLeaf.certificatePem);
     const signedPath = join(pki.dir, 'cli-pinned.edxml');
-    writeFileSync(signedPath, (await run(['edxml', 'sign', writePackage('p'), '--key', pki.leaf.keyPath, '--cert', pki.leaf.certPath])).stdout);
+    writeFileSync(
+      signedPath,
+      (
+        await run([
+          'edxml',
+          'sign',
+          writePackage('p'),
+          '--key',
+          pki.leaf.keyPath,
+          '--cert',
+          pki.leaf.certPath,
+        ])
+      ).stdout,
+    );
     const pinned = await run(['edxml', 'verify', signedPath, '--trust', pinnedDir]);
     expect(JSON.parse(pinned.stdout)).toMatchObject({ chain: 'pinned-mismatch', trusted: false });
     expect(certificateFingerprint(pki.otherLeaf.certificate)).toMatch(/^[0-9a-f]{64}$/);
   });
 
   it('refuses to sign with a key that does not match the certificate, without printing key material', async () => {
-    await expect(run(['edxml', 'sign', writePackage('k'), '--key', pki.leaf.keyPath, '--cert', pki.otherLeaf.certPath])).rejects.toMatchObject({
+    await expect(
+      run(['edxml', 'sign', writePackage('k'), '--key', pki.leaf.keyPath, '--cert', pki.otherLeaf.certPath]),
+    ).rejects.toMatchObject({
       code: 'SIGNING_KEY_CERT_MISMATCH',
       message: expect.not.stringContaining('PRIVATE KEY') as unknown,
     });

@@ -4,7 +4,12 @@
  * the signed bytes is parsed here; the signature itself is CMS (cms-verify.ts).
  */
 import type { TrustMaterial } from './trust-store.ts';
-import { encapsulatedContent, parseSignedData, verifySignedData, type CmsVerifyOptions } from './cms-verify.ts';
+import {
+  encapsulatedContent,
+  parseSignedData,
+  verifySignedData,
+  type CmsVerifyOptions,
+} from './cms-verify.ts';
 import { makeVerdict, REASONS, type EmbeddedSignatureVerdict, type FileVerdict } from './verdict.ts';
 
 type Entity = { readonly headers: ReadonlyMap<string, string>; readonly body: Buffer };
@@ -30,7 +35,14 @@ function contentType(value: string | undefined): { type: string; params: Map<str
   const params = new Map<string, string>();
   for (const part of parts) {
     const eq = part.indexOf('=');
-    if (eq > 0) params.set(part.slice(0, eq).trim().toLowerCase(), part.slice(eq + 1).trim().replace(/^"(.*)"$/, '$1'));
+    if (eq > 0)
+      params.set(
+        part.slice(0, eq).trim().toLowerCase(),
+        part
+          .slice(eq + 1)
+          .trim()
+          .replace(/^"(.*)"$/, '$1'),
+      );
   }
   return { type: type.trim().toLowerCase(), params };
 }
@@ -69,20 +81,34 @@ function canonicalCrlf(bytes: Buffer): Buffer {
 
 function decodeBody(entity: Entity): Buffer {
   const encoding = (entity.headers.get('content-transfer-encoding') ?? '').toLowerCase();
-  if (encoding === 'base64') return Buffer.from(entity.body.toString('latin1').replace(/[^A-Za-z0-9+/=]/g, ''), 'base64');
+  if (encoding === 'base64')
+    return Buffer.from(entity.body.toString('latin1').replace(/[^A-Za-z0-9+/=]/g, ''), 'base64');
   return entity.body;
 }
 
 function single(signatures: EmbeddedSignatureVerdict[]): FileVerdict {
-  return { signatures, coversWholeFile: signatures.length > 0, trusted: signatures.length > 0 && signatures.every((s) => s.trusted) };
+  return {
+    signatures,
+    coversWholeFile: signatures.length > 0,
+    trusted: signatures.length > 0 && signatures.every((s) => s.trusted),
+  };
 }
 
 function failed(at: Date, status: 'unsigned' | 'invalid', reason: string): FileVerdict {
-  const verdict = { ...makeVerdict({ status, chain: 'unknown', signer: null, checkedAt: at, reasons: [reason] }), field: null, signingTime: null, coversWholeFile: false };
+  const verdict = {
+    ...makeVerdict({ status, chain: 'unknown', signer: null, checkedAt: at, reasons: [reason] }),
+    field: null,
+    signingTime: null,
+    coversWholeFile: false,
+  };
   return { signatures: [verdict], coversWholeFile: false, trusted: false };
 }
 
-export async function verifySmime(message: Uint8Array, material: TrustMaterial, options: CmsVerifyOptions): Promise<FileVerdict> {
+export async function verifySmime(
+  message: Uint8Array,
+  material: TrustMaterial,
+  options: CmsVerifyOptions,
+): Promise<FileVerdict> {
   const top = splitEntity(Buffer.from(message.buffer, message.byteOffset, message.byteLength));
   const { type, params } = contentType(top.headers.get('content-type'));
   const at = options.at;
@@ -100,11 +126,15 @@ export async function verifySmime(message: Uint8Array, material: TrustMaterial, 
     // RFC 8551 §3.1.1: the signed entity is the first part in canonical (CRLF) form; a stored
     // copy may have had its line ends converted, so try the bytes as they are if that fails.
     const canonical = await verifySignedData(signed, canonicalCrlf(content), material, options);
-    if (canonical.every((r) => r.status === 'valid') || canonicalCrlf(content).equals(content)) return single(embed(canonical));
+    if (canonical.every((r) => r.status === 'valid') || canonicalCrlf(content).equals(content))
+      return single(embed(canonical));
     const asIs = await verifySignedData(signed, content, material, options);
     return single(embed(asIs.every((r) => r.status === 'valid') ? asIs : canonical));
   }
-  if ((type === 'application/pkcs7-mime' || type === 'application/x-pkcs7-mime') && (params.get('smime-type') ?? 'signed-data') === 'signed-data') {
+  if (
+    (type === 'application/pkcs7-mime' || type === 'application/x-pkcs7-mime') &&
+    (params.get('smime-type') ?? 'signed-data') === 'signed-data'
+  ) {
     const signed = parseSignedData(decodeBody(top));
     if (!signed) return failed(at, 'invalid', REASONS.cmsUnreadable);
     if (!encapsulatedContent(signed)) return failed(at, 'invalid', REASONS.smimeUnreadable);

@@ -43,7 +43,9 @@ export function parseCertificates(bytes: Uint8Array, name: string): X509Certific
     }
     return [new X509Certificate(bytes)];
   } catch (error) {
-    throw new HubError('SIGNING_TRUST_FILE_UNREADABLE', `cannot read certificate file ${name}`, { cause: error });
+    throw new HubError('SIGNING_TRUST_FILE_UNREADABLE', `cannot read certificate file ${name}`, {
+      cause: error,
+    });
   }
 }
 
@@ -63,7 +65,10 @@ export function parseCrls(bytes: Uint8Array, name: string): X509Crl[] {
 
 function isCrlFile(file: TrustFile): boolean {
   if (/\.crl$/i.test(file.name)) return true;
-  return isPem(file.bytes) && /-----BEGIN (X509 )?CRL-----/.test(Buffer.from(file.bytes.subarray(0, 4096)).toString('latin1'));
+  return (
+    isPem(file.bytes) &&
+    /-----BEGIN (X509 )?CRL-----/.test(Buffer.from(file.bytes.subarray(0, 4096)).toString('latin1'))
+  );
 }
 
 /** Sorts files into anchors (self-signed), intermediates, CRLs and pins. Pure: bytes in, material out. */
@@ -95,7 +100,8 @@ export function buildTrustMaterial(files: readonly TrustFile[]): TrustMaterial {
 
 export function mergeTrustMaterial(...parts: readonly TrustMaterial[]): TrustMaterial {
   const pins = new Map<string, string[]>();
-  for (const part of parts) for (const [organ, list] of part.pins) pins.set(organ, [...(pins.get(organ) ?? []), ...list]);
+  for (const part of parts)
+    for (const [organ, list] of part.pins) pins.set(organ, [...(pins.get(organ) ?? []), ...list]);
   return {
     anchors: parts.flatMap((part) => part.anchors),
     intermediates: parts.flatMap((part) => part.intermediates),

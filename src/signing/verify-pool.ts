@@ -19,7 +19,13 @@ export type VerifyPoolOptions = {
 
 type Pending = { resolve: (result: XmlVerifyResult) => void; reject: (error: Error) => void };
 type Slot = { worker: Worker; busy: number };
-type Reply = { id: number; verdict?: SignatureVerdict; signedXml?: string | null; error?: string; ready?: boolean };
+type Reply = {
+  id: number;
+  verdict?: SignatureVerdict;
+  signedXml?: string | null;
+  error?: string;
+  ready?: boolean;
+};
 
 // Workers start without the parent's loader hooks, so each registers tsx before importing the
 // TypeScript worker module (the same way bin/lienthong.js starts the hub).
@@ -32,10 +38,13 @@ import(workerData.tsxApi).then((api) => { api.register(); return import(workerDa
 function tsxEsmApiUrl(): string {
   const require = createRequire(import.meta.url);
   const manifestPath = require.resolve('tsx/package.json');
-  const manifest = require(manifestPath) as { exports: Record<string, { import?: { default?: string } } | string> };
+  const manifest = require(manifestPath) as {
+    exports: Record<string, { import?: { default?: string } } | string>;
+  };
   const entry = manifest.exports['./esm/api'];
   const relative = typeof entry === 'object' ? entry.import?.default : undefined;
-  if (!relative) throw new HubError('SIGNING_WORKER_FAILED', 'cannot locate the tsx ESM API for worker threads');
+  if (!relative)
+    throw new HubError('SIGNING_WORKER_FAILED', 'cannot locate the tsx ESM API for worker threads');
   return new URL(relative, pathToFileURL(manifestPath)).href;
 }
 
@@ -55,7 +64,10 @@ export class VerifyPool {
       entry: new URL('./verify-worker.ts', import.meta.url).href,
       material: toPortable(options.material),
     };
-    const slots = Array.from({ length: size }, () => ({ worker: new Worker(BOOTSTRAP, { eval: true, workerData }), busy: 0 }));
+    const slots = Array.from({ length: size }, () => ({
+      worker: new Worker(BOOTSTRAP, { eval: true, workerData }),
+      busy: 0,
+    }));
     const pool = new VerifyPool(slots);
     await Promise.all(slots.map((slot) => pool.attach(slot)));
     return pool;
@@ -77,7 +89,10 @@ export class VerifyPool {
         this.pending.delete(reply.id);
         slot.busy -= 1;
         if (reply.verdict) job.resolve({ verdict: reply.verdict, signedXml: reply.signedXml ?? null });
-        else job.reject(new HubError('SIGNING_WORKER_FAILED', `signature worker failed: ${reply.error ?? 'unknown'}`));
+        else
+          job.reject(
+            new HubError('SIGNING_WORKER_FAILED', `signature worker failed: ${reply.error ?? 'unknown'}`),
+          );
       });
       slot.worker.once('error', (error) => {
         failed(new HubError('SIGNING_WORKER_FAILED', 'signature worker stopped', { cause: error }));

@@ -6,10 +6,21 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { fromPortable, type PortableTrustMaterial } from './trust-store.ts';
 import { verifyEdxmlSignature } from './xmldsig-verify.ts';
 
-type Job = { readonly id: number; readonly bytes: Uint8Array; readonly at: number; readonly withSignedXml: boolean };
+type Job = {
+  readonly id: number;
+  readonly bytes: Uint8Array;
+  readonly at: number;
+  readonly withSignedXml: boolean;
+};
 
 function isJob(value: unknown): value is Job {
-  return typeof value === 'object' && value !== null && 'id' in value && 'bytes' in value && value.bytes instanceof Uint8Array;
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    'id' in value &&
+    'bytes' in value &&
+    value.bytes instanceof Uint8Array
+  );
 }
 
 const port = parentPort;
@@ -20,7 +31,11 @@ port?.on('message', (message: unknown) => {
   if (!isJob(message)) return;
   verifyEdxmlSignature(message.bytes, material, { at: new Date(message.at) }).then(
     (result) => {
-      port.postMessage({ id: message.id, verdict: result.verdict, signedXml: message.withSignedXml ? result.signedXml : null });
+      port.postMessage({
+        id: message.id,
+        verdict: result.verdict,
+        signedXml: message.withSignedXml ? result.signedXml : null,
+      });
     },
     (error: unknown) => {
       port.postMessage({ id: message.id, error: error instanceof Error ? error.message : String(error) });

@@ -19,7 +19,9 @@ export const CANONICALIZATIONS: ReadonlySet<string> = new Set([
   'http://www.w3.org/TR/2001/REC-xml-c14n-20010315#WithComments',
 ]);
 
-export type AlgorithmJudgement = { readonly ok: true; readonly legacy: boolean } | { readonly ok: false; readonly kind: 'hmac' | 'md5' | 'unknown' };
+export type AlgorithmJudgement =
+  | { readonly ok: true; readonly legacy: boolean }
+  | { readonly ok: false; readonly kind: 'hmac' | 'md5' | 'unknown' };
 
 export function judgeSignatureMethod(uri: string): AlgorithmJudgement {
   if (uri === RSA_SHA256 || uri === RSA_SHA512) return { ok: true, legacy: false };

@@ -11,7 +11,11 @@ import { verifyEdxmlSignature } from './xmldsig-verify.ts';
 
 const DIR = fileURLToPath(new URL('../../test/fixtures/xmldsig/', import.meta.url));
 // Every fixture's certificate is trusted, so that nothing fails merely for want of trust.
-const material = buildTrustMaterial(readdirSync(DIR).filter((f) => f.endsWith('.pem')).map((f) => ({ name: f, bytes: readFileSync(DIR + f) })));
+const material = buildTrustMaterial(
+  readdirSync(DIR)
+    .filter((f) => f.endsWith('.pem'))
+    .map((f) => ({ name: f, bytes: readFileSync(DIR + f) })),
+);
 
 const ROWS: [file: string, status: string, reason: string][] = [
   ['valid_saml_with_digest_comment.xml', 'invalid', 'Comment or split text inside DigestValue'],
@@ -21,7 +25,11 @@ const ROWS: [file: string, status: string, reason: string][] = [
   ['valid_saml_signature_wrapping.xml', 'invalid', 'More than one XML signature'],
   ['id_with_quotes.xml', 'invalid', 'does not cover the whole document'],
   ['invalid_saml_no_signed_info.xml', 'invalid', 'More than one XML signature'],
-  ['response.root-resigned-by-attacker-assertion-unsigned-attackers-cert-at-keyinfo.xml', 'invalid', 'does not cover the whole document'],
+  [
+    'response.root-resigned-by-attacker-assertion-unsigned-attackers-cert-at-keyinfo.xml',
+    'invalid',
+    'does not cover the whole document',
+  ],
   ['response.root-signed.multiple-root-elements.xml', 'invalid', 'not readable XML'],
   ['unsigned_saml_response.xml', 'unsigned', 'no digital signature'],
   ['valid_saml.xml', 'invalid', 'More than one XML signature'],
@@ -35,7 +43,9 @@ describe('third-party XML-signature fixtures', () => {
   });
 
   it.each(ROWS)('%s → %s (%s)', async (file, status, reason) => {
-    const { verdict, signedXml } = await verifyEdxmlSignature(readFileSync(DIR + file), material, { at: new Date() });
+    const { verdict, signedXml } = await verifyEdxmlSignature(readFileSync(DIR + file), material, {
+      at: new Date(),
+    });
     expect(verdict.status).toBe(status);
     expect(verdict.trusted).toBe(false);
     expect(verdict.reasons.join('\n')).toContain(reason);

@@ -5,7 +5,14 @@
  * and DigestValue/SignatureValue as plain text (no comments, CDATA or split text: CVE-2025-29775).
  */
 import type { Element, Node } from '@xmldom/xmldom';
-import { CANONICALIZATIONS, DSIG_NS, ENVELOPED, judgeDigestMethod, judgeSignatureMethod, type AlgorithmJudgement } from './xmldsig-algorithms.ts';
+import {
+  CANONICALIZATIONS,
+  DSIG_NS,
+  ENVELOPED,
+  judgeDigestMethod,
+  judgeSignatureMethod,
+  type AlgorithmJudgement,
+} from './xmldsig-algorithms.ts';
 import { REASONS } from './verdict.ts';
 
 export type ProfileResult =
@@ -44,8 +51,12 @@ function algorithmReason(judgement: AlgorithmJudgement, uri: string): string | n
 
 function allowedPlace(signature: Element): boolean {
   const parent = signature.parentNode as Element | null;
-  if (!parent || parent.nodeType !== ELEMENT_NODE) return false;
-  return parent === signature.ownerDocument?.documentElement || parent.localName === 'edXMLHeader' || parent.localName === 'edXMLEnvelope';
+  if (!parent) return false;
+  return (
+    parent === signature.ownerDocument?.documentElement ||
+    parent.localName === 'edXMLHeader' ||
+    parent.localName === 'edXMLEnvelope'
+  );
 }
 
 export function checkSignatureProfile(signature: Element): ProfileResult {
@@ -53,17 +64,33 @@ export function checkSignatureProfile(signature: Element): ProfileResult {
   const warnings: string[] = [];
   if (!allowedPlace(signature)) reasons.push(REASONS.placement);
   const document = signature.ownerDocument;
-  if (!document || document.getElementsByTagNameNS(DSIG_NS, 'SignedInfo').length !== 1) return { ok: false, reasons: [...reasons, REASONS.signedInfoCount] };
+  if (!document || document.getElementsByTagNameNS(DSIG_NS, 'SignedInfo').length !== 1)
+    return { ok: false, reasons: [...reasons, REASONS.signedInfoCount] };
 
   const children = elementChildren(signature);
   const [signedInfo, signatureValue, keyInfo, ...rest] = children;
-  if (!signedInfo || !isDsig(signedInfo, 'SignedInfo') || !signatureValue || !isDsig(signatureValue, 'SignatureValue') || rest.length > 0 || (keyInfo && !isDsig(keyInfo, 'KeyInfo'))) {
+  if (
+    !signedInfo ||
+    !isDsig(signedInfo, 'SignedInfo') ||
+    !signatureValue ||
+    !isDsig(signatureValue, 'SignatureValue') ||
+    rest.length > 0 ||
+    (keyInfo && !isDsig(keyInfo, 'KeyInfo'))
+  ) {
     return { ok: false, reasons: [...reasons, REASONS.signedInfoCount] };
   }
   if (!isPlainText(signatureValue)) reasons.push(REASONS.digestValueMarkup);
 
   const [c14n, method, reference, ...more] = elementChildren(signedInfo);
-  if (!c14n || !isDsig(c14n, 'CanonicalizationMethod') || !method || !isDsig(method, 'SignatureMethod') || !reference || !isDsig(reference, 'Reference') || more.length > 0) {
+  if (
+    !c14n ||
+    !isDsig(c14n, 'CanonicalizationMethod') ||
+    !method ||
+    !isDsig(method, 'SignatureMethod') ||
+    !reference ||
+    !isDsig(reference, 'Reference') ||
+    more.length > 0
+  ) {
     return { ok: false, reasons: [...reasons, REASONS.referenceProfile] };
   }
   const c14nUri = c14n.getAttribute('Algorithm') ?? '';
@@ -74,16 +101,26 @@ export function checkSignatureProfile(signature: Element): ProfileResult {
   if (methodReason) reasons.push(methodReason);
   else if (methodJudgement.ok && methodJudgement.legacy) warnings.push(REASONS.sha1Legacy);
 
-  if (!reference.hasAttribute('URI') || reference.getAttribute('URI') !== '') reasons.push(REASONS.referenceProfile);
+  if (!reference.hasAttribute('URI') || reference.getAttribute('URI') !== '')
+    reasons.push(REASONS.referenceProfile);
   const referenceParts = elementChildren(reference);
   const transforms = referenceParts.find((e) => isDsig(e, 'Transforms'));
   const digestMethod = referenceParts.find((e) => isDsig(e, 'DigestMethod'));
   const digestValue = referenceParts.find((e) => isDsig(e, 'DigestValue'));
-  if (referenceParts.length !== (transforms ? 3 : 2) || !digestMethod || !digestValue) return { ok: false, reasons: [...reasons, REASONS.referenceProfile] };
-  const transformUris = transforms ? elementChildren(transforms).map((t) => (isDsig(t, 'Transform') ? (t.getAttribute('Algorithm') ?? '') : '')) : [];
+  if (referenceParts.length !== (transforms ? 3 : 2) || !digestMethod || !digestValue)
+    return { ok: false, reasons: [...reasons, REASONS.referenceProfile] };
+  const transformUris = transforms
+    ? elementChildren(transforms).map((t) =>
+        isDsig(t, 'Transform') ? (t.getAttribute('Algorithm') ?? '') : '',
+      )
+    : [];
   const envelopedCount = transformUris.filter((uri) => uri === ENVELOPED).length;
   // Whole-document reference: without the enveloped transform the signature would sign itself.
-  if (envelopedCount !== 1 || transformUris.length > 2 || transformUris.some((uri) => uri !== ENVELOPED && !CANONICALIZATIONS.has(uri))) {
+  if (
+    envelopedCount !== 1 ||
+    transformUris.length > 2 ||
+    transformUris.some((uri) => uri !== ENVELOPED && !CANONICALIZATIONS.has(uri))
+  ) {
     reasons.push(REASONS.transformProfile);
   }
   const digestUri = digestMethod.getAttribute('Algorithm') ?? '';

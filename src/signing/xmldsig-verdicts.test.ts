@@ -76,11 +76,14 @@ describe('edXML XMLDSig verdicts (acceptance item 1)', () => {
     }
   });
 
-  it.each(CASE_NAMES.map((name) => [name]))('%s: plain xml-crypto 6.3.2 rejects it too when the attack reaches crypto', (name) => {
-    const row = cases.find((c) => c.name === name)!;
-    if (row.plainXmlCryptoRejects === undefined) return;
-    expect(plainXmlCryptoAccepts(row.xml, pki.leaf.certificatePem)).toBe(!row.plainXmlCryptoRejects);
-  });
+  it.each(CASE_NAMES.map((name) => [name]))(
+    '%s: plain xml-crypto 6.3.2 rejects it too when the attack reaches crypto',
+    (name) => {
+      const row = cases.find((c) => c.name === name)!;
+      if (row.plainXmlCryptoRejects === undefined) return;
+      expect(plainXmlCryptoAccepts(row.xml, pki.leaf.certificatePem)).toBe(!row.plainXmlCryptoRejects);
+    },
+  );
 
   it('the partial-reference wrapping passes plain xml-crypto: only the whole-document profile stops it', () => {
     const row = cases.find((c) => c.name.startsWith('wrapping: partial'))!;
@@ -91,7 +94,12 @@ describe('edXML XMLDSig verdicts (acceptance item 1)', () => {
     const row = cases.find((c) => c.name === 'certificate expired')!;
     const receivedAt = new Date(pki.expired.certificate.notBefore.getTime() + 86_400_000);
     const { verdict } = await verifyEdxmlSignature(row.xml, row.material, { at: receivedAt });
-    expect(verdict).toMatchObject({ status: 'valid', chain: 'trusted', trusted: true, checkedAt: receivedAt.toISOString() });
+    expect(verdict).toMatchObject({
+      status: 'valid',
+      chain: 'trusted',
+      trusted: true,
+      checkedAt: receivedAt.toISOString(),
+    });
   });
 
   it('hands back the signed XML with the signature removed, to read data from', async () => {

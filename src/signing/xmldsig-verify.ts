@@ -12,7 +12,17 @@ import type { TrustMaterial } from './trust-store.ts';
 import { makeVerdict, REASONS, summarizeSigner, type SignatureVerdict } from './verdict.ts';
 import { parseCertificateBase64 } from './certificate-facts.ts';
 import type { X509Certificate, X509Crl } from './x509.ts';
-import { CANONICALIZATIONS, DSIG_NS, ENVELOPED, RSA_SHA1, RSA_SHA256, RSA_SHA512, SHA1, SHA256, SHA512 } from './xmldsig-algorithms.ts';
+import {
+  CANONICALIZATIONS,
+  DSIG_NS,
+  ENVELOPED,
+  RSA_SHA1,
+  RSA_SHA256,
+  RSA_SHA512,
+  SHA1,
+  SHA256,
+  SHA512,
+} from './xmldsig-algorithms.ts';
 import { checkSignatureProfile } from './xmldsig-profile.ts';
 
 export type XmlVerifyOptions = {
@@ -31,9 +41,11 @@ const EDXML_NS = 'http://www.mic.gov.vn/TBT/QCVN_102_2016';
 
 function parse(text: string): Document | null {
   try {
-    const document = new DOMParser({ onError: (level, message) => {
-      if (level !== 'warning') throw new SyntaxError(message);
-    } }).parseFromString(text, 'text/xml');
+    const document = new DOMParser({
+      onError: (level, message) => {
+        if (level !== 'warning') throw new SyntaxError(message);
+      },
+    }).parseFromString(text, 'text/xml');
     return document.documentElement ? document : null;
   } catch {
     return null;
@@ -49,13 +61,23 @@ function restrictedVerifier(certificatePem: string): SignedXml {
   const verifier = new SignedXml({ publicCert: certificatePem, getCertFromKeyInfo: () => null });
   const pick = <T extends object>(table: T, allowed: ReadonlySet<string>): T =>
     Object.fromEntries(Object.entries(table).filter(([uri]) => allowed.has(uri))) as T;
-  verifier.SignatureAlgorithms = pick(verifier.SignatureAlgorithms, new Set([RSA_SHA256, RSA_SHA512, RSA_SHA1]));
+  verifier.SignatureAlgorithms = pick(
+    verifier.SignatureAlgorithms,
+    new Set([RSA_SHA256, RSA_SHA512, RSA_SHA1]),
+  );
   verifier.HashAlgorithms = pick(verifier.HashAlgorithms, new Set([SHA256, SHA512, SHA1]));
-  verifier.CanonicalizationAlgorithms = pick(verifier.CanonicalizationAlgorithms, new Set([...CANONICALIZATIONS, ENVELOPED]));
+  verifier.CanonicalizationAlgorithms = pick(
+    verifier.CanonicalizationAlgorithms,
+    new Set([...CANONICALIZATIONS, ENVELOPED]),
+  );
   return verifier;
 }
 
-type CryptoOutcome = { readonly kind: 'valid'; readonly signedXml: string } | { readonly kind: 'digest' } | { readonly kind: 'signature' } | { readonly kind: 'error'; readonly message: string };
+type CryptoOutcome =
+  | { readonly kind: 'valid'; readonly signedXml: string }
+  | { readonly kind: 'digest' }
+  | { readonly kind: 'signature' }
+  | { readonly kind: 'error'; readonly message: string };
 
 function checkWith(certificatePem: string, signature: Element, text: string): CryptoOutcome {
   const verifier = restrictedVerifier(certificatePem);
@@ -63,7 +85,8 @@ function checkWith(certificatePem: string, signature: Element, text: string): Cr
     verifier.loadSignature(signature);
     if (!verifier.checkSignature(text)) return { kind: 'digest' };
     const signed = verifier.getSignedReferences();
-    if (signed.length !== 1 || signed[0] === undefined) return { kind: 'error', message: 'signed references' };
+    if (signed.length !== 1 || signed[0] === undefined)
+      return { kind: 'error', message: 'signed references' };
     return { kind: 'valid', signedXml: signed[0] };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
@@ -85,10 +108,21 @@ function signedFromOrganId(signedXml: string): string | undefined {
   return undefined;
 }
 
-export async function verifyEdxmlSignature(input: Uint8Array | string, material: TrustMaterial, options: XmlVerifyOptions): Promise<XmlVerifyResult> {
+export async function verifyEdxmlSignature(
+  input: Uint8Array | string,
+  material: TrustMaterial,
+  options: XmlVerifyOptions,
+): Promise<XmlVerifyResult> {
   const at = options.at;
   const refuse = (reasons: readonly string[], warnings: readonly string[] = []): XmlVerifyResult => ({
-    verdict: makeVerdict({ status: 'invalid', chain: 'unknown', signer: null, checkedAt: at, reasons, warnings }),
+    verdict: makeVerdict({
+      status: 'invalid',
+      chain: 'unknown',
+      signer: null,
+      checkedAt: at,
+      reasons,
+      warnings,
+    }),
     signedXml: null,
   });
   let text: string;
@@ -106,7 +140,16 @@ export async function verifyEdxmlSignature(input: Uint8Array | string, material:
   const placeholders = allSignatures.length - signatures.length;
   if (signatures.length === 0) {
     const status = placeholders > 0 ? 'unverifiable' : 'unsigned';
-    return { verdict: makeVerdict({ status, chain: 'unknown', signer: null, checkedAt: at, reasons: [placeholders > 0 ? REASONS.placeholder : REASONS.unsigned] }), signedXml: null };
+    return {
+      verdict: makeVerdict({
+        status,
+        chain: 'unknown',
+        signer: null,
+        checkedAt: at,
+        reasons: [placeholders > 0 ? REASONS.placeholder : REASONS.unsigned],
+      }),
+      signedXml: null,
+    };
   }
   if (signatures.length > 1) return refuse([REASONS.multipleSignatures]);
   const signature = signatures[0] as Element;
@@ -122,7 +165,17 @@ export async function verifyEdxmlSignature(input: Uint8Array | string, material:
   }
   const claimed = certificates[0];
   if (!claimed) {
-    return { verdict: makeVerdict({ status: 'unverifiable', chain: 'unknown', signer: null, checkedAt: at, reasons: [REASONS.noCertificate], warnings }), signedXml: null };
+    return {
+      verdict: makeVerdict({
+        status: 'unverifiable',
+        chain: 'unknown',
+        signer: null,
+        checkedAt: at,
+        reasons: [REASONS.noCertificate],
+        warnings,
+      }),
+      signedXml: null,
+    };
   }
 
   // The signer is whichever KeyInfo certificate the SignatureValue verifies with; the others may be its issuers.
@@ -134,9 +187,20 @@ export async function verifyEdxmlSignature(input: Uint8Array | string, material:
     if (outcome.kind !== 'signature') break;
   }
   if (outcome.kind === 'signature') {
-    return { verdict: makeVerdict({ status: 'invalid', chain: 'unknown', signer: summarizeSigner(claimed), checkedAt: at, reasons: [REASONS.signatureMismatch], warnings }), signedXml: null };
+    return {
+      verdict: makeVerdict({
+        status: 'invalid',
+        chain: 'unknown',
+        signer: summarizeSigner(claimed),
+        checkedAt: at,
+        reasons: [REASONS.signatureMismatch],
+        warnings,
+      }),
+      signedXml: null,
+    };
   }
-  if (outcome.kind === 'error') return refuse([REASONS.signatureMismatch, `(${outcome.message.slice(0, 200)})`], warnings);
+  if (outcome.kind === 'error')
+    return refuse([REASONS.signatureMismatch, `(${outcome.message.slice(0, 200)})`], warnings);
 
   const signedXml = outcome.kind === 'valid' ? outcome.signedXml : null;
   const valid = signedXml !== null;

@@ -28,11 +28,18 @@ function onlyFile(positionals: readonly string[], usage: string): string {
 }
 
 /** `--trust` paths, else $LIENTHONG_TRUST_DIR when it exists, else the government root shipped with the hub. */
-async function loadTrust(context: CliContext, trust: readonly string[] | undefined, crls: readonly string[] | undefined): Promise<TrustMaterial> {
+async function loadTrust(
+  context: CliContext,
+  trust: readonly string[] | undefined,
+  crls: readonly string[] | undefined,
+): Promise<TrustMaterial> {
   let paths = trust ?? [];
   if (paths.length === 0) {
     const { trustDir } = loadConfig(context.env);
-    const exists = await stat(trustDir).then((s) => s.isDirectory(), () => false);
+    const exists = await stat(trustDir).then(
+      (s) => s.isDirectory(),
+      () => false,
+    );
     paths = [exists ? trustDir : GOVERNMENT_ROOT_PATH];
   }
   return fileTrustStore(paths, crls ?? []).load();
@@ -49,7 +56,8 @@ async function readFileArgument(context: CliContext, file: string): Promise<Buff
 function checkTime(value: string | undefined): Date {
   if (value === undefined) return new Date();
   const at = new Date(value);
-  if (Number.isNaN(at.getTime())) throw new HubError('CLI_USAGE', `--at must be an ISO 8601 time, got "${value}"`);
+  if (Number.isNaN(at.getTime()))
+    throw new HubError('CLI_USAGE', `--at must be an ISO 8601 time, got "${value}"`);
   return at;
 }
 
@@ -64,7 +72,8 @@ export const commands: readonly CliCommand[] = [
         allowPositionals: true,
       });
       const file = onlyFile(positionals, 'edxml sign FILE --key K.pem --cert C.pem');
-      if (values.key === undefined || values.cert === undefined) throw new HubError('CLI_USAGE', 'edxml sign needs --key K.pem and --cert C.pem');
+      if (values.key === undefined || values.cert === undefined)
+        throw new HubError('CLI_USAGE', 'edxml sign needs --key K.pem and --cert C.pem');
       const key = await fileKeyStore({ keyPath: values.key, certificatePath: values.cert }).signingKey();
       context.stdout.write(signEdxml(await readFileArgument(context, file), key));
       return 0;
@@ -72,27 +81,44 @@ export const commands: readonly CliCommand[] = [
   },
   {
     words: ['edxml', 'verify'],
-    usage: 'edxml verify FILE [--trust PEM_OR_DIR]… [--crl FILE]… [--at ISO]   signature verdict; exit 0 only when trusted',
+    usage:
+      'edxml verify FILE [--trust PEM_OR_DIR]… [--crl FILE]… [--at ISO]   signature verdict; exit 0 only when trusted',
     async run(context) {
-      const { values, positionals } = parseArgs({ args: [...context.argv], options: VERIFY_OPTIONS, allowPositionals: true });
+      const { values, positionals } = parseArgs({
+        args: [...context.argv],
+        options: VERIFY_OPTIONS,
+        allowPositionals: true,
+      });
       const file = onlyFile(positionals, 'edxml verify FILE [--trust PEM_OR_DIR]… [--crl FILE]…');
       const material = await loadTrust(context, values.trust, values.crl);
-      const { verdict } = await verifyEdxmlSignature(await readFileArgument(context, file), material, { at: checkTime(values.at) });
+      const { verdict } = await verifyEdxmlSignature(await readFileArgument(context, file), material, {
+        at: checkTime(values.at),
+      });
       writeJson(context.stdout, verdict);
       return verdict.trusted ? 0 : 1;
     },
   },
   {
     words: ['verify'],
-    usage: 'verify FILE.pdf|FILE.eml [--trust PEM_OR_DIR]… [--crl FILE]… [--from ORGANID]   verdicts of every signature',
+    usage:
+      'verify FILE.pdf|FILE.eml [--trust PEM_OR_DIR]… [--crl FILE]… [--from ORGANID]   verdicts of every signature',
     async run(context) {
-      const { values, positionals } = parseArgs({ args: [...context.argv], options: VERIFY_OPTIONS, allowPositionals: true });
+      const { values, positionals } = parseArgs({
+        args: [...context.argv],
+        options: VERIFY_OPTIONS,
+        allowPositionals: true,
+      });
       const file = onlyFile(positionals, 'verify FILE.pdf|FILE.eml [--trust PEM_OR_DIR]… [--crl FILE]…');
       const material = await loadTrust(context, values.trust, values.crl);
       const bytes = await readFileArgument(context, file);
-      const options = { at: checkTime(values.at), ...(values.from === undefined ? {} : { organId: values.from }) };
+      const options = {
+        at: checkTime(values.at),
+        ...(values.from === undefined ? {} : { organId: values.from }),
+      };
       const isPdf = bytes.subarray(0, 1024).toString('latin1').includes('%PDF-');
-      const verdict = isPdf ? await verifyPdf(bytes, material, options) : await verifySmime(bytes, material, options);
+      const verdict = isPdf
+        ? await verifyPdf(bytes, material, options)
+        : await verifySmime(bytes, material, options);
       writeJson(context.stdout, verdict);
       return verdict.trusted ? 0 : 1;
     },

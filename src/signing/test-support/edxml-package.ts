@@ -57,6 +57,8 @@ export function makeEdxmlPackage(options: PackageOptions = {}): string {
 </edXML:edXMLEnvelope>
 `;
   const room = Math.max(0, (options.size ?? 4000) - Buffer.byteLength(head) - Buffer.byteLength(tail) - 2200);
-  const base64 = randomBytes(Math.floor((room * 3) / 4)).toString('base64').replace(/.{76}/g, '$&\n');
+  const base64 = randomBytes(Math.floor((room * 3) / 4))
+    .toString('base64')
+    .replace(/.{76}/g, '$&\n');
   return head + base64 + tail;
 }

@@ -3,6 +3,7 @@
  * fails the test with what to install; it never turns into a skip.
  */
 import { spawnSync } from 'node:child_process';
+import { HubError } from '../../shared/hub-error.ts';
 
 export type ToolResult = { readonly ok: boolean; readonly output: string };
 
@@ -13,19 +14,31 @@ const INSTALL_HINT: Record<string, string> = {
 
 export function requireTool(tool: 'xmlsec1' | 'openssl'): void {
   const probe = spawnSync(tool, ['version'], { encoding: 'utf8' });
-  if (probe.error) throw new Error(INSTALL_HINT[tool]);
+  if (probe.error)
+    throw new HubError('SIGNING_TEST_TOOL_MISSING', INSTALL_HINT[tool] ?? `${tool} is missing`);
 }
 
-export function runTool(tool: 'xmlsec1' | 'openssl', args: readonly string[], input?: Uint8Array): ToolResult {
+export function runTool(
+  tool: 'xmlsec1' | 'openssl',
+  args: readonly string[],
+  input?: Uint8Array,
+): ToolResult {
   requireTool(tool);
   const result = spawnSync(tool, args, { input, maxBuffer: 64 * 1024 * 1024 });
-  return { ok: result.status === 0, output: `${result.stdout.toString('utf8')}${result.stderr.toString('utf8')}` };
+  return {
+    ok: result.status === 0,
+    output: `${result.stdout.toString('utf8')}${result.stderr.toString('utf8')}`,
+  };
 }
 
 /** openssl output as bytes (CMS signing in the test builders). */
 export function opensslBytes(args: readonly string[], input?: Uint8Array): Buffer {
   requireTool('openssl');
   const result = spawnSync('openssl', args, { input, maxBuffer: 64 * 1024 * 1024 });
-  if (result.status !== 0) throw new Error(`openssl ${args.join(' ')} failed: ${result.stderr.toString('utf8')}`);
+  if (result.status !== 0)
+    throw new HubError(
+      'SIGNING_TEST_TOOL_FAILED',
+      `openssl ${args.join(' ')} failed: ${result.stderr.toString('utf8')}`,
+    );
   return result.stdout;
 }

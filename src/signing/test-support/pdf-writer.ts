@@ -3,6 +3,7 @@
  * incremental updates (each with a /ByteRange placeholder filled after signing with openssl
  * CMS), and plain incremental updates that change the page after signing.
  */
+import { HubError } from '../../shared/hub-error.ts';
 import { opensslBytes } from './external-tools.ts';
 import type { TestIdentity } from './test-pki.ts';
 
@@ -13,7 +14,12 @@ type PdfObject = { readonly number: number; readonly body: string };
 
 export type PdfDraft = { bytes: Buffer; nextObject: number; fields: number[]; lastXref: number };
 
-function section(previous: Buffer | null, objects: readonly PdfObject[], size: number, prevXref: number | null): { bytes: Buffer; xref: number } {
+function section(
+  previous: Buffer | null,
+  objects: readonly PdfObject[],
+  size: number,
+  prevXref: number | null,
+): { bytes: Buffer; xref: number } {
   const parts: Buffer[] = previous ? [previous] : [Buffer.from('%PDF-1.7\n%\xe2\xe3\xcf\xd3\n', 'latin1')];
   let offset = parts[0]?.length ?? 0;
   const offsets: [number, number][] = [];
@@ -24,7 +30,9 @@ function section(previous: Buffer | null, objects: readonly PdfObject[], size: n
     offset += text.length;
   }
   const xref = offset;
-  const rows = offsets.map(([number, at]) => `${number} 1\n${String(at).padStart(10, '0')} 00000 n \n`).join('');
+  const rows = offsets
+    .map(([number, at]) => `${number} 1\n${String(at).padStart(10, '0')} 00000 n \n`)
+    .join('');
   const head = previous ? '' : '0 1\n0000000000 65535 f \n';
   const trailer = `xref\n${head}${rows}trailer\n<< /Size ${size} /Root 1 0 R${prevXref === null ? '' : ` /Prev ${prevXref}`} >>\nstartxref\n${xref}\n%%EOF\n`;
   parts.push(Buffer.from(trailer, 'latin1'));
@@ -32,7 +40,10 @@ function section(previous: Buffer | null, objects: readonly PdfObject[], size: n
 }
 
 function catalog(fields: readonly number[]): PdfObject {
-  return { number: 1, body: `<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [${fields.map((f) => `${f} 0 R`).join(' ')}] /SigFlags 3 >> >>` };
+  return {
+    number: 1,
+    body: `<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [${fields.map((f) => `${f} 0 R`).join(' ')}] /SigFlags 3 >> >>`,
+  };
 }
 
 export function newPdf(text = 'Quyết định số 123/QĐ-UBND'): PdfDraft {
@@ -56,14 +67,25 @@ export function appendPageChange(draft: PdfDraft, text: string): PdfDraft {
 }
 
 /** Appends a signature field by incremental update and signs everything but its /Contents. */
-export function appendSignature(draft: PdfDraft, signer: TestIdentity, extraCerts: string, fieldName: string): PdfDraft {
+export function appendSignature(
+  draft: PdfDraft,
+  signer: TestIdentity,
+  extraCerts: string,
+  fieldName: string,
+): PdfDraft {
   const widget = draft.nextObject;
   const sig = widget + 1;
   const fields = [...draft.fields, widget];
   const objects: PdfObject[] = [
     catalog(fields),
-    { number: widget, body: `<< /Type /Annot /Subtype /Widget /FT /Sig /T (${fieldName}) /Rect [0 0 0 0] /P 3 0 R /V ${sig} 0 R >>` },
-    { number: sig, body: `<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /adbe.pkcs7.detached /M (D:20261125090000+07'00') ${BYTE_RANGE_PLACEHOLDER} /Contents <${'0'.repeat(CONTENTS_HEX_LENGTH)}> >>` },
+    {
+      number: widget,
+      body: `<< /Type /Annot /Subtype /Widget /FT /Sig /T (${fieldName}) /Rect [0 0 0 0] /P 3 0 R /V ${sig} 0 R >>`,
+    },
+    {
+      number: sig,
+      body: `<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /adbe.pkcs7.detached /M (D:20261125090000+07'00') ${BYTE_RANGE_PLACEHOLDER} /Contents <${'0'.repeat(CONTENTS_HEX_LENGTH)}> >>`,
+    },
   ];
   const { bytes, xref } = section(draft.bytes, objects, sig + 1, draft.lastXref);
   const text = bytes.toString('latin1');
@@ -74,9 +96,27 @@ export function appendSignature(draft: PdfDraft, signer: TestIdentity, extraCert
   const range = `/ByteRange [0 ${pad(holeStart)} ${pad(holeEnd)} ${pad(bytes.length - holeEnd)}]`;
   bytes.write(range, rangeAt, 'latin1');
   const data = Buffer.concat([bytes.subarray(0, holeStart), bytes.subarray(holeEnd)]);
-  const cms = opensslBytes(['cms', '-sign', '-binary', '-md', 'sha256', '-outform', 'DER', '-signer', signer.certPath, '-inkey', signer.keyPath, '-certfile', extraCerts], data);
+  const cms = opensslBytes(
+    [
+      'cms',
+      '-sign',
+      '-binary',
+      '-md',
+      'sha256',
+      '-outform',
+      'DER',
+      '-signer',
+      signer.certPath,
+      '-inkey',
+      signer.keyPath,
+      '-certfile',
+      extraCerts,
+    ],
+    data,
+  );
   const hex = cms.toString('hex');
-  if (hex.length > CONTENTS_HEX_LENGTH) throw new Error('CMS larger than the /Contents placeholder');
+  if (hex.length > CONTENTS_HEX_LENGTH)
+    throw new HubError('SIGNING_TEST_PDF', 'CMS larger than the /Contents placeholder');
   bytes.write(hex, holeStart + 1, 'latin1');
   return { bytes, nextObject: sig + 1, fields, lastXref: xref };
 }
@@ -100,7 +140,10 @@ export function extractForOpenssl(pdf: Buffer): { der: Buffer; data: Buffer }[] 
   for (const m of text.matchAll(/\/ByteRange \[(\d+) (\d+) (\d+) (\d+)\]/g)) {
     const [a, b, c, d] = [m[1], m[2], m[3], m[4]].map(Number) as [number, number, number, number];
     const hex = text.slice(a + b + 1, c - 1);
-    out.push({ der: Buffer.from(hex, 'hex'), data: Buffer.concat([pdf.subarray(a, a + b), pdf.subarray(c, c + d)]) });
+    out.push({
+      der: Buffer.from(hex, 'hex'),
+      data: Buffer.concat([pdf.subarray(a, a + b), pdf.subarray(c, c + d)]),
+    });
   }
   return out;
 }

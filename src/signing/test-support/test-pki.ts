@@ -21,7 +21,12 @@ import {
 } from '../x509.ts';
 import { buildTrustMaterial, type TrustMaterial } from '../trust-store.ts';
 
-const ALGORITHM = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256', publicExponent: new Uint8Array([1, 0, 1]), modulusLength: 2048 };
+const ALGORITHM = {
+  name: 'RSASSA-PKCS1-v1_5',
+  hash: 'SHA-256',
+  publicExponent: new Uint8Array([1, 0, 1]),
+  modulusLength: 2048,
+};
 const DAY = 86_400_000;
 
 export type TestIdentity = {
@@ -70,9 +75,18 @@ const now = Date.now();
 export async function createTestPki(): Promise<TestPki> {
   const dir = mkdtempSync(join(tmpdir(), 'lienthong-pki-'));
   const [rootKeys, interKeys, leafKeys, otherKeys, attackerKeys, foreignKeys] = await Promise.all([
-    newKeys(), newKeys(), newKeys(), newKeys(), newKeys(), newKeys(),
+    newKeys(),
+    newKeys(),
+    newKeys(),
+    newKeys(),
+    newKeys(),
+    newKeys(),
   ]);
-  const save = async (name: string, certificate: X509Certificate, keys: CryptoKeyPair): Promise<TestIdentity> => {
+  const save = async (
+    name: string,
+    certificate: X509Certificate,
+    keys: CryptoKeyPair,
+  ): Promise<TestIdentity> => {
     const certificatePem = certificate.toString('pem') + '\n';
     const keyPem = toPem('PRIVATE KEY', await webcrypto.subtle.exportKey('pkcs8', keys.privateKey));
     const certPath = join(dir, `${name}.crt`);
@@ -86,40 +100,106 @@ export async function createTestPki(): Promise<TestPki> {
     new KeyUsagesExtension(KeyUsageFlags.keyCertSign | KeyUsageFlags.cRLSign, true),
   ];
   const makeRoot = (name: string, keys: CryptoKeyPair) =>
-    X509CertificateGenerator.createSelfSigned({ name, keys, notBefore: new Date(now - 3650 * DAY), notAfter: new Date(now + 3650 * DAY), signingAlgorithm: ALGORITHM, extensions: caExtensions });
+    X509CertificateGenerator.createSelfSigned({
+      name,
+      keys,
+      notBefore: new Date(now - 3650 * DAY),
+      notAfter: new Date(now + 3650 * DAY),
+      signingAlgorithm: ALGORITHM,
+      extensions: caExtensions,
+    });
 
   const rootName = 'CN=Test RootCA chuyên dùng Chính phủ G2, O=Ban Cơ yếu Chính phủ, C=VN';
   const interName = 'CN=Test CA phục vụ các cơ quan Nhà nước G2, O=Ban Cơ yếu Chính phủ, C=VN';
   const rootCert = await makeRoot(rootName, rootKeys);
   const interCert = await X509CertificateGenerator.create({
-    subject: interName, issuer: rootName, publicKey: interKeys.publicKey, signingKey: rootKeys.privateKey,
-    notBefore: new Date(now - 3000 * DAY), notAfter: new Date(now + 3000 * DAY), signingAlgorithm: ALGORITHM, extensions: caExtensions,
+    subject: interName,
+    issuer: rootName,
+    publicKey: interKeys.publicKey,
+    signingKey: rootKeys.privateKey,
+    notBefore: new Date(now - 3000 * DAY),
+    notAfter: new Date(now + 3000 * DAY),
+    signingAlgorithm: ALGORITHM,
+    extensions: caExtensions,
   });
-  const issueLeaf = (subject: string, keys: CryptoKeyPair, opts: { from?: number; to?: number; usage?: KeyUsageFlags; serial?: string; issuer?: string; issuerKey?: CryptoKey } = {}) =>
+  const issueLeaf = (
+    subject: string,
+    keys: CryptoKeyPair,
+    opts: {
+      from?: number;
+      to?: number;
+      usage?: KeyUsageFlags;
+      serial?: string;
+      issuer?: string;
+      issuerKey?: CryptoKey;
+    } = {},
+  ) =>
     X509CertificateGenerator.create({
-      subject, issuer: opts.issuer ?? interName, publicKey: keys.publicKey, signingKey: opts.issuerKey ?? interKeys.privateKey,
-      serialNumber: opts.serial ?? Buffer.from(webcrypto.getRandomValues(new Uint8Array(8))).toString('hex').replace(/^./, '1'),
-      notBefore: new Date(now + (opts.from ?? -1) * DAY), notAfter: new Date(now + (opts.to ?? 365) * DAY), signingAlgorithm: ALGORITHM,
-      extensions: [new KeyUsagesExtension(opts.usage ?? (KeyUsageFlags.digitalSignature | KeyUsageFlags.nonRepudiation), true)],
+      subject,
+      issuer: opts.issuer ?? interName,
+      publicKey: keys.publicKey,
+      signingKey: opts.issuerKey ?? interKeys.privateKey,
+      serialNumber:
+        opts.serial ??
+        Buffer.from(webcrypto.getRandomValues(new Uint8Array(8)))
+          .toString('hex')
+          .replace(/^./, '1'),
+      notBefore: new Date(now + (opts.from ?? -1) * DAY),
+      notAfter: new Date(now + (opts.to ?? 365) * DAY),
+      signingAlgorithm: ALGORITHM,
+      extensions: [
+        opts.usage === undefined
+          ? new KeyUsagesExtension(KeyUsageFlags.digitalSignature | KeyUsageFlags.nonRepudiation, true)
+          : new KeyUsagesExtension(opts.usage, true),
+      ],
     });
   const agency = (cn: string) => `CN=${cn}, O=UBND tỉnh Tây Ninh, L=Tây Ninh, C=VN`;
   const root = await save('root', rootCert, rootKeys);
   const intermediate = await save('intermediate', interCert, interKeys);
   const leaf = await save('leaf', await issueLeaf(agency('Nguyễn Văn An'), leafKeys), leafKeys);
   const otherLeaf = await save('other-leaf', await issueLeaf(agency('Trần Thị Bình'), otherKeys), otherKeys);
-  const expired = await save('expired', await issueLeaf(agency('Hết Hạn'), leafKeys, { from: -400, to: -30 }), leafKeys);
-  const notYetValid = await save('not-yet-valid', await issueLeaf(agency('Chưa Hiệu Lực'), leafKeys, { from: 30, to: 400 }), leafKeys);
-  const noSigningUsage = await save('no-signing-usage', await issueLeaf(agency('Mã Hóa'), leafKeys, { usage: KeyUsageFlags.keyEncipherment }), leafKeys);
-  const revoked = await save('revoked', await issueLeaf(agency('Thu Hồi'), leafKeys, { serial: '7e57ab1e01' }), leafKeys);
+  const expired = await save(
+    'expired',
+    await issueLeaf(agency('Hết Hạn'), leafKeys, { from: -400, to: -30 }),
+    leafKeys,
+  );
+  const notYetValid = await save(
+    'not-yet-valid',
+    await issueLeaf(agency('Chưa Hiệu Lực'), leafKeys, { from: 30, to: 400 }),
+    leafKeys,
+  );
+  const noSigningUsage = await save(
+    'no-signing-usage',
+    await issueLeaf(agency('Mã Hóa'), leafKeys, { usage: KeyUsageFlags.keyEncipherment }),
+    leafKeys,
+  );
+  const revoked = await save(
+    'revoked',
+    await issueLeaf(agency('Thu Hồi'), leafKeys, { serial: '7e57ab1e01' }),
+    leafKeys,
+  );
   const foreignRootName = 'CN=Untrusted Root, O=Không tin cậy, C=VN';
   const foreignRootCert = await makeRoot(foreignRootName, foreignKeys);
   const untrustedRoot = await save('untrusted-root', foreignRootCert, foreignKeys);
-  const untrustedLeaf = await save('untrusted-leaf', await issueLeaf(agency('Giả Mạo'), leafKeys, { issuer: foreignRootName, issuerKey: foreignKeys.privateKey }), leafKeys);
-  const attackerKeyPem = toPem('PRIVATE KEY', await webcrypto.subtle.exportKey('pkcs8', attackerKeys.privateKey));
+  const untrustedLeaf = await save(
+    'untrusted-leaf',
+    await issueLeaf(agency('Giả Mạo'), leafKeys, {
+      issuer: foreignRootName,
+      issuerKey: foreignKeys.privateKey,
+    }),
+    leafKeys,
+  );
+  const attackerKeyPem = toPem(
+    'PRIVATE KEY',
+    await webcrypto.subtle.exportKey('pkcs8', attackerKeys.privateKey),
+  );
 
   const crl = await X509CrlGenerator.create({
-    issuer: interName, signingKey: interKeys.privateKey, signingAlgorithm: ALGORITHM,
-    thisUpdate: new Date(now - DAY), nextUpdate: new Date(now + 30 * DAY),
+    issuer: interName,
+    signingKey: interKeys.privateKey,
+    signingAlgorithm: ALGORITHM,
+    thisUpdate: new Date(now - DAY),
+    nextUpdate: new Date(now + 30 * DAY),
     entries: [{ serialNumber: revoked.certificate.serialNumber, revocationDate: new Date(now - 2 * DAY) }],
   });
   const crlPath = join(dir, 'intermediate.crl');
@@ -131,6 +211,27 @@ export async function createTestPki(): Promise<TestPki> {
     { name: 'intermediate.crt', bytes: Buffer.from(intermediate.certificatePem) },
   ];
   const material = buildTrustMaterial(files);
-  const materialWithCrl = buildTrustMaterial([...files, { name: 'intermediate.crl', bytes: Buffer.from(crl.toString('pem')) }]);
-  return { dir, root, intermediate, leaf, otherLeaf, expired, notYetValid, noSigningUsage, revoked, untrustedRoot, untrustedLeaf, attackerKeyPem, crl, crlPath, material, materialWithCrl, chainPath };
+  const materialWithCrl = buildTrustMaterial([
+    ...files,
+    { name: 'intermediate.crl', bytes: Buffer.from(crl.toString('pem')) },
+  ]);
+  return {
+    dir,
+    root,
+    intermediate,
+    leaf,
+    otherLeaf,
+    expired,
+    notYetValid,
+    noSigningUsage,
+    revoked,
+    untrustedRoot,
+    untrustedLeaf,
+    attackerKeyPem,
+    crl,
+    crlPath,
+    material,
+    materialWithCrl,
+    chainPath,
+  };
 }

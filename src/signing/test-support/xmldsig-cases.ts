@@ -5,6 +5,7 @@
  */
 import { createPrivateKey } from 'node:crypto';
 import { SignedXml } from 'xml-crypto';
+import { HubError } from '../../shared/hub-error.ts';
 import { certificateFingerprint, type TrustMaterial } from '../trust-store.ts';
 import { ENVELOPED, EXC_C14N, RSA_SHA1, SHA1 } from '../xmldsig-algorithms.ts';
 import { signEdxml } from '../xmldsig-sign.ts';
@@ -30,7 +31,7 @@ export function signAs(xml: string, identity: TestIdentity, keyPem = identity.ke
 
 function digestValueOf(signed: string): string {
   const match = /<DigestValue>([^<]+)<\/DigestValue>/.exec(signed);
-  if (!match?.[1]) throw new Error('no DigestValue');
+  if (!match?.[1]) throw new HubError('SIGNING_TEST_XML', 'no DigestValue');
   return match[1];
 }
 
@@ -42,8 +43,16 @@ function forgedDigest(pki: TestPki, changed: string): string {
 function signWith(xml: string, setup: (signer: SignedXml) => void, xpath = '/*', uri = ''): string {
   const signer = new SignedXml();
   setup(signer);
-  signer.addReference({ xpath, ...(uri === '' ? { isEmptyUri: true } : { uri }), transforms: [ENVELOPED, EXC_C14N], digestAlgorithm: signer.signatureAlgorithm === RSA_SHA1 ? SHA1 : 'http://www.w3.org/2001/04/xmlenc#sha256' });
-  signer.computeSignature(xml, { location: { reference: "(//*[local-name(.)='edXMLHeader'])[1]", action: 'append' } });
+  signer.addReference({
+    xpath,
+    ...(uri === '' ? { isEmptyUri: true } : { uri }),
+    transforms: [ENVELOPED, EXC_C14N],
+    digestAlgorithm:
+      signer.signatureAlgorithm === RSA_SHA1 ? SHA1 : 'http://www.w3.org/2001/04/xmlenc#sha256',
+  });
+  signer.computeSignature(xml, {
+    location: { reference: "(//*[local-name(.)='edXMLHeader'])[1]", action: 'append' },
+  });
   return signer.getSignedXml();
 }
 
@@ -54,22 +63,39 @@ export function buildXmlCases(pki: TestPki): XmlCase[] {
   const origDigest = digestValueOf(valid);
   const changed = valid.replace(ORIGINAL_SUBJECT, FORGED_SUBJECT);
   const m = pki.material;
-  const pinned: TrustMaterial = { ...m, pins: new Map([[FROM_AGENCY, [certificateFingerprint(pki.otherLeaf.certificate)]]]) };
+  const pinned: TrustMaterial = {
+    ...m,
+    pins: new Map([[FROM_AGENCY, [certificateFingerprint(pki.otherLeaf.certificate)]]]),
+  };
   const forgedHeader = `<edXML:MessageHeader><edXML:From><edXML:OrganId>000.00.00.G22</edXML:OrganId></edXML:From><edXML:Subject>${FORGED_SUBJECT}</edXML:Subject></edXML:MessageHeader>`;
 
-  const partial = signWith(pkg.replace('<edXML:edXMLBody>', '<edXML:edXMLBody Id="body">'), (s) => {
-    s.privateKey = pki.leaf.keyPem;
-    s.publicCert = pki.leaf.certificatePem;
-    s.signatureAlgorithm = 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256';
-    s.canonicalizationAlgorithm = EXC_C14N;
-  }, "//*[local-name(.)='edXMLBody']", '#body').replace(ORIGINAL_SUBJECT, FORGED_SUBJECT);
+  const partial = signWith(
+    pkg.replace('<edXML:edXMLBody>', '<edXML:edXMLBody Id="body">'),
+    (s) => {
+      s.privateKey = pki.leaf.keyPem;
+      s.publicCert = pki.leaf.certificatePem;
+      s.signatureAlgorithm = 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256';
+      s.canonicalizationAlgorithm = EXC_C14N;
+    },
+    "//*[local-name(.)='edXMLBody']",
+    '#body',
+  ).replace(ORIGINAL_SUBJECT, FORGED_SUBJECT);
   const rootStart = valid.indexOf('<edXML:edXMLEnvelope');
   const moved = `<?xml version="1.0" encoding="UTF-8"?>\n<edXML:edXMLEnvelope xmlns:edXML="http://www.mic.gov.vn/TBT/QCVN_102_2016"><edXML:edXMLHeader>${forgedHeader}</edXML:edXMLHeader><edXML:Archive>${valid.slice(rootStart).replace(/<\?xml[^>]*>/, '')}</edXML:Archive></edXML:edXMLEnvelope>`;
   const duplicated = valid.replace('<edXML:MessageHeader>', `${forgedHeader}<edXML:MessageHeader>`);
-  const commentDigest = changed.replace(`<DigestValue>${origDigest}</DigestValue>`, `<DigestValue><!--${forgedDigest(pki, changedPkg)}-->${origDigest}</DigestValue>`);
+  const commentDigest = changed.replace(
+    `<DigestValue>${origDigest}</DigestValue>`,
+    `<DigestValue><!--${forgedDigest(pki, changedPkg)}-->${origDigest}</DigestValue>`,
+  );
   const signedInfo = /<SignedInfo>[\s\S]*<\/SignedInfo>/.exec(valid)?.[0] ?? '';
-  const twoSignedInfo = changed.replace(signedInfo, signedInfo + signedInfo.replace(origDigest, forgedDigest(pki, changedPkg)));
-  const signedInfoChanged = changed.replace(`<DigestValue>${origDigest}</DigestValue>`, `<DigestValue>${forgedDigest(pki, changedPkg)}</DigestValue>`);
+  const twoSignedInfo = changed.replace(
+    signedInfo,
+    signedInfo + signedInfo.replace(origDigest, forgedDigest(pki, changedPkg)),
+  );
+  const signedInfoChanged = changed.replace(
+    `<DigestValue>${origDigest}</DigestValue>`,
+    `<DigestValue>${forgedDigest(pki, changedPkg)}</DigestValue>`,
+  );
   const hmac = signWith(pkg, (s) => {
     s.enableHMAC();
     // Key confusion (GHSA-c27r-x354-4m68): the HMAC key is the public certificate everyone has.
@@ -77,9 +103,13 @@ export function buildXmlCases(pki: TestPki): XmlCase[] {
     s.publicCert = pki.leaf.certificatePem;
     s.signatureAlgorithm = 'http://www.w3.org/2000/09/xmldsig#hmac-sha1';
     s.canonicalizationAlgorithm = EXC_C14N;
-    s.getKeyInfoContent = () => `<X509Data><X509Certificate>${pki.leaf.certificatePem.replace(/-----[^-]+-----|\s/g, '')}</X509Certificate></X509Data>`;
+    s.getKeyInfoContent = () =>
+      `<X509Data><X509Certificate>${pki.leaf.certificatePem.replace(/-----[^-]+-----|\s/g, '')}</X509Certificate></X509Data>`;
   });
-  const unknownAlgorithm = valid.replace('http://www.w3.org/2001/04/xmldsig-more#rsa-sha256', 'urn:lienthong:test:unknown-signature-method');
+  const unknownAlgorithm = valid.replace(
+    'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256',
+    'urn:lienthong:test:unknown-signature-method',
+  );
   const sha1 = signWith(pkg, (s) => {
     s.privateKey = pki.leaf.keyPem;
     s.publicCert = pki.leaf.certificatePem;
@@ -88,26 +118,144 @@ export function buildXmlCases(pki: TestPki): XmlCase[] {
   });
   const bad = (reason: string, chain = 'unknown') => ({ status: 'invalid', chain, trusted: false, reason });
   return [
-    { name: 'valid', xml: valid, material: m, expected: { status: 'valid', chain: 'trusted', trusted: true } },
-    { name: 'content changed', xml: changed, material: m, expected: bad('Content changed', 'trusted'), plainXmlCryptoRejects: true },
-    { name: 'SignedInfo changed (digest re-computed for forged content)', xml: signedInfoChanged, material: m, expected: bad('Signature value does not verify'), plainXmlCryptoRejects: true },
-    { name: 'wrong key with a trusted certificate in KeyInfo', xml: signAs(pkg, pki.leaf, pki.attackerKeyPem), material: m, expected: bad('Signature value does not verify'), plainXmlCryptoRejects: true },
-    { name: 'certificate expired', xml: signAs(pkg, pki.expired), material: m, expected: { status: 'valid', chain: 'expired', trusted: false, reason: 'Certificate expired' } },
-    { name: 'certificate not yet valid', xml: signAs(pkg, pki.notYetValid), material: m, expected: { status: 'valid', chain: 'not-yet-valid', trusted: false, reason: 'not yet valid' } },
-    { name: 'untrusted root (attacker re-signed with own cert in KeyInfo, CVE-2024-32962 pattern)', xml: signAs(pkg, pki.untrustedLeaf), material: m, expected: { status: 'valid', chain: 'untrusted', trusted: false, reason: 'does not chain to a trusted root' } },
-    { name: 'revoked by CRL', xml: signAs(pkg, pki.revoked), material: pki.materialWithCrl, expected: { status: 'valid', chain: 'revoked', trusted: false, reason: 'Certificate revoked' } },
-    { name: 'no signing key usage', xml: signAs(pkg, pki.noSigningUsage), material: m, expected: { status: 'valid', chain: 'untrusted', trusted: false, reason: 'not for digital signatures' } },
-    { name: 'pinned mismatch', xml: valid, material: pinned, expected: { status: 'valid', chain: 'pinned-mismatch', trusted: false, reason: `pinned for ${FROM_AGENCY}` } },
-    { name: 'wrapping: partial reference with a forged unsigned header beside it', xml: partial, material: m, expected: bad('does not cover the whole document') },
-    { name: 'wrapping: signed element moved under a forged header', xml: moved, material: m, expected: bad('Content changed', 'trusted'), plainXmlCryptoRejects: true },
-    { name: 'wrapping: signed header duplicated with a forged copy', xml: duplicated, material: m, expected: bad('Content changed', 'trusted'), plainXmlCryptoRejects: true },
-    { name: 'comment inside DigestValue (CVE-2025-29775)', xml: commentDigest, material: m, expected: bad('Comment or split text inside DigestValue'), plainXmlCryptoRejects: true },
-    { name: 'two SignedInfo (CVE-2025-29774)', xml: twoSignedInfo, material: m, expected: bad('Duplicated or wrapped SignedInfo'), plainXmlCryptoRejects: true },
-    { name: 'HMAC signature method (key confusion, GHSA-c27r-x354-4m68)', xml: hmac, material: m, expected: bad('HMAC signature method refused'), plainXmlCryptoRejects: true },
-    { name: 'unknown algorithm', xml: unknownAlgorithm, material: m, expected: bad('Algorithm not allowed'), plainXmlCryptoRejects: true },
-    { name: 'unsigned', xml: pkg, material: m, expected: { status: 'unsigned', chain: 'unknown', trusted: false, reason: 'no digital signature' } },
-    { name: 'SDK placeholder', xml: makeEdxmlPackage({ sdkPlaceholder: true }), material: m, expected: { status: 'unverifiable', chain: 'unknown', trusted: false, reason: 'SDK placeholder' } },
-    { name: 'RSA-SHA1 legacy', xml: sha1, material: m, expected: { status: 'valid', chain: 'trusted', trusted: true, warning: 'RSA-SHA1' } },
+    {
+      name: 'valid',
+      xml: valid,
+      material: m,
+      expected: { status: 'valid', chain: 'trusted', trusted: true },
+    },
+    {
+      name: 'content changed',
+      xml: changed,
+      material: m,
+      expected: bad('Content changed', 'trusted'),
+      plainXmlCryptoRejects: true,
+    },
+    {
+      name: 'SignedInfo changed (digest re-computed for forged content)',
+      xml: signedInfoChanged,
+      material: m,
+      expected: bad('Signature value does not verify'),
+      plainXmlCryptoRejects: true,
+    },
+    {
+      name: 'wrong key with a trusted certificate in KeyInfo',
+      xml: signAs(pkg, pki.leaf, pki.attackerKeyPem),
+      material: m,
+      expected: bad('Signature value does not verify'),
+      plainXmlCryptoRejects: true,
+    },
+    {
+      name: 'certificate expired',
+      xml: signAs(pkg, pki.expired),
+      material: m,
+      expected: { status: 'valid', chain: 'expired', trusted: false, reason: 'Certificate expired' },
+    },
+    {
+      name: 'certificate not yet valid',
+      xml: signAs(pkg, pki.notYetValid),
+      material: m,
+      expected: { status: 'valid', chain: 'not-yet-valid', trusted: false, reason: 'not yet valid' },
+    },
+    {
+      name: 'untrusted root (attacker re-signed with own cert in KeyInfo, CVE-2024-32962 pattern)',
+      xml: signAs(pkg, pki.untrustedLeaf),
+      material: m,
+      expected: {
+        status: 'valid',
+        chain: 'untrusted',
+        trusted: false,
+        reason: 'does not chain to a trusted root',
+      },
+    },
+    {
+      name: 'revoked by CRL',
+      xml: signAs(pkg, pki.revoked),
+      material: pki.materialWithCrl,
+      expected: { status: 'valid', chain: 'revoked', trusted: false, reason: 'Certificate revoked' },
+    },
+    {
+      name: 'no signing key usage',
+      xml: signAs(pkg, pki.noSigningUsage),
+      material: m,
+      expected: { status: 'valid', chain: 'untrusted', trusted: false, reason: 'not for digital signatures' },
+    },
+    {
+      name: 'pinned mismatch',
+      xml: valid,
+      material: pinned,
+      expected: {
+        status: 'valid',
+        chain: 'pinned-mismatch',
+        trusted: false,
+        reason: `pinned for ${FROM_AGENCY}`,
+      },
+    },
+    {
+      name: 'wrapping: partial reference with a forged unsigned header beside it',
+      xml: partial,
+      material: m,
+      expected: bad('does not cover the whole document'),
+    },
+    {
+      name: 'wrapping: signed element moved under a forged header',
+      xml: moved,
+      material: m,
+      expected: bad('Content changed', 'trusted'),
+      plainXmlCryptoRejects: true,
+    },
+    {
+      name: 'wrapping: signed header duplicated with a forged copy',
+      xml: duplicated,
+      material: m,
+      expected: bad('Content changed', 'trusted'),
+      plainXmlCryptoRejects: true,
+    },
+    {
+      name: 'comment inside DigestValue (CVE-2025-29775)',
+      xml: commentDigest,
+      material: m,
+      expected: bad('Comment or split text inside DigestValue'),
+      plainXmlCryptoRejects: true,
+    },
+    {
+      name: 'two SignedInfo (CVE-2025-29774)',
+      xml: twoSignedInfo,
+      material: m,
+      expected: bad('Duplicated or wrapped SignedInfo'),
+      plainXmlCryptoRejects: true,
+    },
+    {
+      name: 'HMAC signature method (key confusion, GHSA-c27r-x354-4m68)',
+      xml: hmac,
+      material: m,
+      expected: bad('HMAC signature method refused'),
+      plainXmlCryptoRejects: true,
+    },
+    {
+      name: 'unknown algorithm',
+      xml: unknownAlgorithm,
+      material: m,
+      expected: bad('Algorithm not allowed'),
+      plainXmlCryptoRejects: true,
+    },
+    {
+      name: 'unsigned',
+      xml: pkg,
+      material: m,
+      expected: { status: 'unsigned', chain: 'unknown', trusted: false, reason: 'no digital signature' },
+    },
+    {
+      name: 'SDK placeholder',
+      xml: makeEdxmlPackage({ sdkPlaceholder: true }),
+      material: m,
+      expected: { status: 'unverifiable', chain: 'unknown', trusted: false, reason: 'SDK placeholder' },
+    },
+    {
+      name: 'RSA-SHA1 legacy',
+      xml: sha1,
+      material: m,
+      expected: { status: 'valid', chain: 'trusted', trusted: true, warning: 'RSA-SHA1' },
+    },
   ];
 }
-
