@@ -130,7 +130,9 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
       readiness,
       metrics,
       directory,
+      prisma: database.prisma,
       controlToken,
+      secureCookies: config.tls.certFile !== undefined,
     });
     await web.listen({ host: config.host, port: config.http.port });
     services.push({ name: 'web', stop: () => web.close() });

@@ -1,15 +1,44 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { LoginThrottle } from '../access/index.ts';
+import type { PrismaClient } from '../db/index.ts';
+import { systemClock, type Clock } from '../shared/clock.ts';
 import type { Logger } from '../shared/logger.ts';
+import { installZodValidation } from './api-route.ts';
+import { installRequestAuth } from './auth/request-auth.ts';
 import { installErrorShape } from './error-shape.ts';
-import { healthRoutes, type HealthDeps } from './routes/health-routes.ts';
+import { collectRoutes, type RouteTable } from './route-table.ts';
 import { agencyRoutes, type AgencyRouteDeps } from './routes/agency-routes.ts';
+import { authRoutes } from './routes/auth-routes.ts';
+import { healthRoutes, type HealthDeps } from './routes/health-routes.ts';
+import { openApiRoutes } from './routes/openapi-routes.ts';
+import { tokenRoutes } from './routes/token-routes.ts';
+import { userRoutes } from './routes/user-routes.ts';
 
-export type WebAppDeps = HealthDeps & AgencyRouteDeps & { log: Logger; bodyLimitBytes: number };
+export type WebAppDeps = HealthDeps &
+  AgencyRouteDeps & {
+    log: Logger;
+    bodyLimitBytes: number;
+    prisma: PrismaClient;
+    /** The local CLI's credential (control.json); it acts as an admin. */
+    controlToken: string;
+    /** Secure cookies: true when the hub serves HTTPS. */
+    secureCookies: boolean;
+    clock?: Clock;
+    loginThrottle?: LoginThrottle;
+  };
+
+const routeTables = new WeakMap<FastifyInstance, RouteTable>();
+
+/** Every route of an app built here, as Fastify registered it (tests enumerate it). */
+export function routeTableOf(app: FastifyInstance): RouteTable {
+  const table = routeTables.get(app);
+  if (!table) throw new TypeError('not an app from buildWebApp');
+  return table;
+}
 
 /** The HTTP surface, without listen(): tests use inject(), main.ts listens. */
 export async function buildWebApp(deps: WebAppDeps): Promise<FastifyInstance> {
   const app = Fastify({
-    // pino's Logger carries more than Fastify's base type; the instance is the same pino logger.
     // pino's Logger type carries more than Fastify's base logger type, which makes the instance's
     // type incompatible with plain FastifyInstance plugins; it is the same pino logger either way.
     // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion
@@ -18,8 +47,25 @@ export async function buildWebApp(deps: WebAppDeps): Promise<FastifyInstance> {
     // Drain: keep-alive sockets are closed when the hub stops, so close() cannot hang on them.
     forceCloseConnections: 'idle',
   });
+  // First, so the table sees every route registered after it.
+  const routeTable = collectRoutes(app);
+  routeTables.set(app, routeTable);
   installErrorShape(app);
+  installZodValidation(app);
+  const clock = deps.clock ?? systemClock;
+  installRequestAuth(app, { prisma: deps.prisma, controlToken: deps.controlToken, clock });
   await app.register(healthRoutes(deps));
+  await app.register(openApiRoutes({ routeTable, version: '1' }));
+  await app.register(
+    authRoutes({
+      prisma: deps.prisma,
+      clock,
+      secureCookies: deps.secureCookies,
+      loginThrottle: deps.loginThrottle ?? new LoginThrottle(),
+    }),
+  );
+  await app.register(userRoutes(deps));
+  await app.register(tokenRoutes(deps));
   await app.register(agencyRoutes(deps));
   return app;
 }

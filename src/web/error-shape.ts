@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
+import { z } from 'zod';
 import { isHubError } from '../shared/hub-error.ts';
 
 /** Every error leaves the API as `{error: {code, message, details?}}` (CONTRACT.md); bad input is never a 500. */
@@ -8,22 +9,69 @@ export function apiError(code: string, message: string, details?: unknown): ApiE
   return { error: details === undefined ? { code, message } : { code, message, details } };
 }
 
+/** The schema of that shape, for the OpenAPI document. */
+export const ApiErrorSchema = z.strictObject({
+  error: z.strictObject({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
+});
+
+/** HTTP status of each web error code; a HubError of another module that reaches here is a 422. */
+export const WEB_ERROR_STATUS = {
+  WEB_INVALID_REQUEST: 400,
+  WEB_UNAUTHENTICATED: 401,
+  WEB_FORBIDDEN: 403,
+  WEB_CSRF_TOKEN_INVALID: 403,
+  WEB_PASSWORD_CHANGE_REQUIRED: 403,
+  WEB_NOT_FOUND: 404,
+  WEB_CONFLICT: 409,
+  WEB_BODY_TOO_LARGE: 413,
+  WEB_UNSUPPORTED_MEDIA_TYPE: 415,
+  WEB_UNPROCESSABLE: 422,
+  WEB_RATE_LIMITED: 429,
+} as const;
+export type WebErrorCode = keyof typeof WEB_ERROR_STATUS;
+
+// Fastify's own 4xx codes, renamed into ours so clients see one catalogue.
+const FASTIFY_CODES: Record<string, WebErrorCode> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'WEB_BODY_TOO_LARGE',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'WEB_BODY_TOO_LARGE',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'WEB_UNSUPPORTED_MEDIA_TYPE',
+  FST_ERR_CTP_INVALID_TYPE: 'WEB_UNSUPPORTED_MEDIA_TYPE',
+};
+
+function describeIssues(error: z.ZodError, where: string): { message: string; details: unknown } {
+  const issues = error.issues.map((issue) => ({
+    path: [where, ...issue.path.map(String)].join('.'),
+    code: issue.code,
+    message: issue.message,
+  }));
+  return { message: issues.map((i) => `${i.path}: ${i.message}`).join('; '), details: { issues } };
+}
+
 export function installErrorShape(app: FastifyInstance): void {
   app.setNotFoundHandler((request, reply) => {
     void reply
       .code(404)
-      .send(apiError('NOT_FOUND', `no such resource: ${request.method} ${request.url.split('?')[0] ?? ''}`));
+      .send(
+        apiError('WEB_NOT_FOUND', `no such resource: ${request.method} ${request.url.split('?')[0] ?? ''}`),
+      );
   });
-  app.setErrorHandler((error: FastifyError, request, reply) => {
+  app.setErrorHandler((error: FastifyError & { validationContext?: string }, request, reply) => {
+    if (error instanceof z.ZodError) {
+      const { message, details } = describeIssues(error, error.validationContext ?? 'body');
+      return reply.code(400).send(apiError('WEB_INVALID_REQUEST', message, details));
+    }
     if (isHubError(error)) {
-      request.log.warn({ code: error.code }, error.message);
-      return reply.code(422).send(apiError(error.code, error.message, error.details));
+      const status = (WEB_ERROR_STATUS as Record<string, number>)[error.code] ?? 422;
+      if (status >= 500) request.log.error({ err: error }, 'request failed');
+      else request.log.warn({ code: error.code }, error.message);
+      return reply.code(status).send(apiError(error.code, error.message, error.details));
     }
     const status = error.statusCode ?? 500;
     if (status < 500) {
-      return reply.code(status).send(apiError(error.code || 'BAD_REQUEST', error.message, error.validation));
+      const code = FASTIFY_CODES[error.code] ?? (status === 404 ? 'WEB_NOT_FOUND' : 'WEB_INVALID_REQUEST');
+      return reply.code(status).send(apiError(code, error.message));
     }
     request.log.error({ err: error }, 'request failed');
-    return reply.code(500).send(apiError('INTERNAL', 'internal error; the hub logged the details'));
+    return reply.code(500).send(apiError('WEB_INTERNAL', 'internal error; the hub logged the details'));
   });
 }

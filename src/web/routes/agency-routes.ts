@@ -1,80 +1,79 @@
-import { timingSafeEqual } from 'node:crypto';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { AgencyInputSchema, type AgencyDirectory } from '../../directory/index.ts';
-import { apiError } from '../error-shape.ts';
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { AgencyInputSchema, type AgencyDirectory, type UpsertResult } from '../../directory/index.ts';
+import { apiRoute, fail, ok, type ApiReply } from '../api-route.ts';
 
-export type AgencyRouteDeps = { directory: AgencyDirectory; controlToken: string };
+export type AgencyRouteDeps = { directory: AgencyDirectory };
 
-function bearerMatches(request: FastifyRequest, expected: string): boolean {
-  const given = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1] ?? '';
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
+const AgencySchema = AgencyInputSchema.describe('an agency of the directory');
+
+function conflict(result: Extract<UpsertResult, { kind: 'conflict' }>): ApiReply {
+  return fail('WEB_CONFLICT', result.conflicts.map((c) => c.message).join('; '), result.conflicts);
 }
 
 /**
- * The agency directory over HTTP. Until people and partner tokens exist (issue 5), the only
- * credential is the hub's local control token, written to the 0600 lock file in the data
- * directory: it is how the CLI on the same machine makes changes through a running hub.
+ * The agency directory over HTTP. Every signed-in caller may read it (clerks address outgoing
+ * documents to other agencies; it holds nothing private); only admins and the local CLI change it.
  */
 export function agencyRoutes(deps: AgencyRouteDeps) {
   return (app: FastifyInstance) => {
-    app.addHook('onRequest', async (request, reply) => {
-      if (!bearerMatches(request, deps.controlToken)) {
-        await reply.code(401).send(apiError('UNAUTHENTICATED', 'a valid bearer token is required'));
-      }
-    });
-    app.get('/api/v1/agencies', async () => ({ agencies: await deps.directory.list() }));
-    app.post('/api/v1/agencies', async (request, reply) => {
-      const parsed = AgencyInputSchema.safeParse(request.body);
-      if (!parsed.success) {
-        return reply
-          .code(400)
-          .send(
-            apiError(
-              'INVALID_AGENCY',
-              parsed.error.issues.map((i) => i.message).join('; '),
-              parsed.error.issues,
-            ),
-          );
-      }
-      const result = await deps.directory.upsertAll([parsed.data]);
-      if (result.kind === 'conflict') {
-        return reply
-          .code(409)
-          .send(
-            apiError('AGENCY_CONFLICT', result.conflicts.map((c) => c.message).join('; '), result.conflicts),
-          );
-      }
-      return reply
-        .code(result.created ? 201 : 200)
-        .send({ agency: parsed.data, created: result.created === 1 });
-    });
+    apiRoute(
+      app,
+      {
+        method: 'GET',
+        url: '/api/v1/agencies',
+        summary: 'The agency directory',
+        tag: 'agencies',
+        access: 'signed-in',
+        responses: { 200: z.strictObject({ agencies: z.array(AgencySchema) }) },
+      },
+      async () => ok({ agencies: await deps.directory.list() }),
+    );
+
+    apiRoute(
+      app,
+      {
+        method: 'POST',
+        url: '/api/v1/agencies',
+        summary: 'Add an agency, or replace the one with the same OrganId',
+        tag: 'agencies',
+        access: 'admin',
+        body: AgencySchema,
+        responses: {
+          200: z.strictObject({ agency: AgencySchema, created: z.literal(false) }),
+          201: z.strictObject({ agency: AgencySchema, created: z.literal(true) }),
+        },
+      },
+      async ({ body }) => {
+        const result = await deps.directory.upsertAll([body]);
+        if (result.kind === 'conflict') return conflict(result);
+        return ok({ agency: body, created: result.created === 1 }, result.created ? 201 : 200);
+      },
+    );
+
     // All or nothing, as a CSV import must be: one bad entry and none is saved.
-    app.post('/api/v1/agencies/import', async (request, reply) => {
-      const parsed = AgencyInputSchema.array()
-        .min(1)
-        .safeParse((request.body as { agencies?: unknown } | null)?.agencies);
-      if (!parsed.success) {
-        return reply
-          .code(400)
-          .send(
-            apiError(
-              'INVALID_AGENCY',
-              parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
-              parsed.error.issues,
-            ),
-          );
-      }
-      const result = await deps.directory.upsertAll(parsed.data);
-      if (result.kind === 'conflict') {
-        return reply
-          .code(409)
-          .send(
-            apiError('AGENCY_CONFLICT', result.conflicts.map((c) => c.message).join('; '), result.conflicts),
-          );
-      }
-      return reply.send(result);
-    });
+    apiRoute(
+      app,
+      {
+        method: 'POST',
+        url: '/api/v1/agencies/import',
+        summary: 'Add or replace many agencies in one transaction, all or none',
+        tag: 'agencies',
+        access: 'admin',
+        body: z.strictObject({ agencies: z.array(AgencySchema).min(1).max(10_000) }),
+        bodyLimit: 16 * 1_048_576,
+        responses: {
+          200: z.strictObject({
+            kind: z.literal('saved'),
+            created: z.number().int(),
+            updated: z.number().int(),
+          }),
+        },
+      },
+      async ({ body }) => {
+        const result = await deps.directory.upsertAll(body.agencies);
+        return result.kind === 'conflict' ? conflict(result) : ok(result);
+      },
+    );
   };
 }

@@ -1,0 +1,125 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { z } from 'zod';
+import type { Actor } from '../registry/actor.ts';
+import { HubError } from '../shared/hub-error.ts';
+import { apiError, WEB_ERROR_STATUS, type WebErrorCode } from './error-shape.ts';
+
+/**
+ * Who may call a route. Agency scope is not decided here: registry use cases take the actor and
+ * confine it themselves; this is only the coarse gate in front of them.
+ * - `public`: anyone (login, health, the OpenAPI document);
+ * - `person`: a signed-in person, including one who must still change the one-time password;
+ * - `signed-in`: any person, partner token or the local control credential;
+ * - `admin`: an admin, or the local control credential (the CLI through a running hub).
+ */
+export type RouteAccess = 'public' | 'person' | 'signed-in' | 'admin';
+
+type Schema = z.ZodType;
+type Infer<S> = S extends Schema ? z.output<S> : undefined;
+
+export type ApiRouteSpec<
+  B extends Schema | undefined = Schema | undefined,
+  Q extends Schema | undefined = Schema | undefined,
+  P extends Schema | undefined = Schema | undefined,
+> = {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  url: string;
+  summary: string;
+  tag: string;
+  access: RouteAccess;
+  body?: B;
+  query?: Q;
+  params?: P;
+  /** Success responses by status, for the OpenAPI document; errors are always ApiError. */
+  responses: Partial<Record<200 | 201 | 202 | 204, Schema>>;
+  /** JSON routes take 1 MiB by default; uploads name the hub's message limit. */
+  bodyLimit?: number;
+};
+
+/** How the request was authenticated; `via` matters for CSRF and for `person` routes. */
+export type RequestAuth =
+  | { via: 'session'; actor: Actor; sessionToken: string; csrfToken: string; mustChangePassword: boolean }
+  | { via: 'token'; actor: Actor }
+  | { via: 'control'; actor: Actor };
+
+export type ApiReply = { status: number; body?: unknown; headers?: Record<string, string> };
+
+export type ApiContext<B, Q, P> = {
+  request: FastifyRequest;
+  reply: FastifyReply;
+  body: Infer<B>;
+  query: Infer<Q>;
+  params: Infer<P>;
+  auth: RequestAuth | null;
+  /** The caller's actor; only on routes that are not `public`. */
+  actor: Actor;
+};
+
+export const DEFAULT_JSON_BODY_LIMIT = 1_048_576;
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    api?: ApiRouteSpec;
+  }
+  interface FastifyRequest {
+    auth: RequestAuth | null;
+  }
+}
+
+export function ok(body: unknown, status = 200): ApiReply {
+  return { status, body };
+}
+
+export function fail(code: WebErrorCode, message: string, details?: unknown): ApiReply {
+  return { status: WEB_ERROR_STATUS[code], body: apiError(code, message, details) };
+}
+
+/** Registers a JSON route whose zod schemas both validate the request and document it. */
+export function apiRoute<
+  B extends Schema | undefined,
+  Q extends Schema | undefined,
+  P extends Schema | undefined,
+>(
+  app: FastifyInstance,
+  spec: ApiRouteSpec<B, Q, P>,
+  handler: (context: ApiContext<B, Q, P>) => Promise<ApiReply>,
+): void {
+  // The route table keeps the spec without its type parameters.
+  const api = spec as ApiRouteSpec;
+  app.route({
+    method: spec.method,
+    url: spec.url,
+    bodyLimit: spec.bodyLimit ?? DEFAULT_JSON_BODY_LIMIT,
+    config: { api },
+    schema: {
+      ...(spec.body ? { body: spec.body } : {}),
+      ...(spec.query ? { querystring: spec.query } : {}),
+      ...(spec.params ? { params: spec.params } : {}),
+    },
+    handler: async (request, reply) => {
+      const auth = request.auth;
+      const result = await handler({
+        request,
+        reply,
+        body: request.body as Infer<B>,
+        query: request.query as Infer<Q>,
+        params: request.params as Infer<P>,
+        auth,
+        get actor(): Actor {
+          if (!auth) throw new HubError('WEB_UNAUTHENTICATED', 'sign in or send a bearer token');
+          return auth.actor;
+        },
+      });
+      for (const [name, value] of Object.entries(result.headers ?? {})) void reply.header(name, value);
+      return reply.code(result.status).send(result.body);
+    },
+  });
+}
+
+/** Zod schemas in route options validate through this compiler (Fastify's own is Ajv/JSON Schema). */
+export function installZodValidation(app: FastifyInstance): void {
+  app.setValidatorCompiler(({ schema }) => (data: unknown) => {
+    const result = (schema as Schema).safeParse(data);
+    return result.success ? { value: result.data } : { error: result.error };
+  });
+}

@@ -1,0 +1,75 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { createUser, listUsers, setUserDisabled, USER_ROLES } from '../../access/index.ts';
+import type { PrismaClient } from '../../db/index.ts';
+import { actorLabel } from '../../registry/actor.ts';
+import { apiRoute, fail, ok } from '../api-route.ts';
+import { UserSchema } from './auth-routes.ts';
+
+export type UserRouteDeps = { prisma: PrismaClient };
+
+const ById = z.strictObject({ id: z.uuid() });
+
+/** People, for admins: the data centre creates accounts; there is no self-registration. */
+export function userRoutes(deps: UserRouteDeps) {
+  return (app: FastifyInstance) => {
+    apiRoute(
+      app,
+      {
+        method: 'GET',
+        url: '/api/v1/users',
+        summary: 'List every person',
+        tag: 'users',
+        access: 'admin',
+        responses: { 200: z.strictObject({ users: z.array(UserSchema) }) },
+      },
+      async () => ok({ users: await listUsers(deps.prisma) }),
+    );
+
+    apiRoute(
+      app,
+      {
+        method: 'POST',
+        url: '/api/v1/users',
+        summary: 'Create a person; the answer carries a one-time password, shown only here',
+        tag: 'users',
+        access: 'admin',
+        body: z.strictObject({
+          username: z.string().min(1).max(100),
+          role: z.enum(USER_ROLES),
+          agency: z.string().min(1).max(20).optional().describe('OrganId; required for clerks and leaders'),
+          department: z.string().min(1).max(300).optional(),
+          displayName: z.string().min(1).max(200).optional(),
+        }),
+        responses: { 201: z.strictObject({ user: UserSchema, password: z.string() }) },
+      },
+      async ({ body, actor }) => {
+        const outcome = await createUser(deps.prisma, body, actorLabel(actor));
+        if (outcome.kind === 'refused') return fail('WEB_UNPROCESSABLE', outcome.reason);
+        return ok({ user: outcome.user, password: outcome.oneTimePassword }, 201);
+      },
+    );
+
+    for (const [verb, disabled] of [
+      ['disable', true],
+      ['enable', false],
+    ] as const) {
+      apiRoute(
+        app,
+        {
+          method: 'POST',
+          url: `/api/v1/users/:id/${verb}`,
+          summary: disabled ? 'Disable a person and end their sessions' : 'Enable a disabled person again',
+          tag: 'users',
+          access: 'admin',
+          params: ById,
+          responses: { 200: z.strictObject({ user: UserSchema }) },
+        },
+        async ({ params, actor }) => {
+          const user = await setUserDisabled(deps.prisma, params.id, disabled, actorLabel(actor));
+          return user ? ok({ user }) : fail('WEB_NOT_FOUND', `no user ${params.id}`);
+        },
+      );
+    }
+  };
+}

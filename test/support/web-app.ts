@@ -1,0 +1,98 @@
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { Registry } from 'prom-client';
+import { changePassword, createUser, LoginThrottle, type NewUser } from '../../src/access/index.ts';
+import { createPrismaAgencyDirectory } from '../../src/directory/index.ts';
+import { openDatabase, type Database, type PrismaClient } from '../../src/db/index.ts';
+import { createSilentLogger } from '../../src/shared/logger.ts';
+import { buildWebApp } from '../../src/web/index.ts';
+import { createTestDatabase, type TestDatabase } from './test-database.ts';
+
+/** The password every person made by `addPerson` ends up with. */
+export const TEST_PASSWORD = 'correct horse battery staple';
+
+export type TestWebApp = {
+  app: FastifyInstance;
+  prisma: PrismaClient;
+  controlToken: string;
+  close(): Promise<void>;
+};
+
+/** The real web app on a fresh PostgreSQL database, for `app.inject()`. */
+export async function startTestWebApp(
+  label: string,
+  options: { loginThrottle?: LoginThrottle; bodyLimitBytes?: number } = {},
+): Promise<TestWebApp> {
+  const testDb: TestDatabase = await createTestDatabase(label);
+  const database: Database = await openDatabase(
+    { kind: 'postgres', url: testDb.url },
+    { log: createSilentLogger(), purpose: `test ${label}`, migrate: false },
+  );
+  const controlToken = `control-${label}-secret`;
+  const app = await buildWebApp({
+    log: createSilentLogger(),
+    bodyLimitBytes: options.bodyLimitBytes ?? 52_428_800,
+    readiness: () =>
+      Promise.resolve({ database: { status: 'up' }, broker: { status: 'down', detail: 'not in this test' } }),
+    metrics: new Registry(),
+    directory: createPrismaAgencyDirectory(database.prisma),
+    prisma: database.prisma,
+    controlToken,
+    secureCookies: false,
+    ...(options.loginThrottle ? { loginThrottle: options.loginThrottle } : {}),
+  });
+  await app.ready();
+  return {
+    app,
+    prisma: database.prisma,
+    controlToken,
+    close: async () => {
+      await app.close();
+      await database.close();
+      await testDb.drop();
+    },
+  };
+}
+
+export async function addAgency(
+  prisma: PrismaClient,
+  organId: string,
+  name = `Sở ${organId}`,
+): Promise<string> {
+  const row = await prisma.agency.create({ data: { organId, name, channel: 'hosted' } });
+  return row.id;
+}
+
+/** A person who has already replaced the one-time password with TEST_PASSWORD. */
+export async function addPerson(prisma: PrismaClient, input: NewUser): Promise<{ id: string }> {
+  const created = await createUser(prisma, input, 'system:test');
+  if (created.kind !== 'created') throw new Error(created.reason);
+  const changed = await changePassword(prisma, created.user.id, created.oneTimePassword, TEST_PASSWORD);
+  if (changed.kind !== 'changed') throw new Error(changed.problems.join('; '));
+  return { id: created.user.id };
+}
+
+export type SignedInPerson = { cookie: string; csrfToken: string; headers: Record<string, string> };
+
+/** Signs in through the API; `headers` carry the cookie and the CSRF token for later requests. */
+export async function signInAs(
+  app: FastifyInstance,
+  username: string,
+  password = TEST_PASSWORD,
+): Promise<SignedInPerson> {
+  const response = await app.inject({
+    method: 'POST',
+    url: '/api/v1/auth/login',
+    payload: { username, password },
+  });
+  if (response.statusCode !== 200) throw new Error(`sign-in of ${username} failed: ${response.body}`);
+  const cookie = sessionCookieOf(response);
+  const csrfToken = response.json<{ csrfToken: string }>().csrfToken;
+  return { cookie, csrfToken, headers: { cookie, 'x-csrf-token': csrfToken } };
+}
+
+export function sessionCookieOf(response: LightMyRequestResponse): string {
+  const header = response.headers['set-cookie'];
+  const first = Array.isArray(header) ? header[0] : header;
+  if (!first) throw new Error('no set-cookie header');
+  return first.split(';')[0] ?? '';
+}
