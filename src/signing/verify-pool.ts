@@ -95,7 +95,12 @@ export class VerifyPool {
           );
       });
       slot.worker.once('error', (error) => {
-        failed(new HubError('SIGNING_WORKER_FAILED', 'signature worker stopped', { cause: error }));
+        const stopped = new HubError('SIGNING_WORKER_FAILED', 'signature worker stopped', { cause: error });
+        failed(stopped);
+        // Jobs cannot be matched to the worker that held them, so a crash fails every waiting job
+        // rather than leaving callers waiting for ever; callers may retry on a new pool.
+        for (const job of this.pending.values()) job.reject(stopped);
+        this.pending.clear();
       });
     });
   }
