@@ -1,7 +1,5 @@
-import type { PrismaClient } from '../db/index.ts';
-
-/** The client inside `prisma.$transaction(async (tx) => …)`. */
-export type AccessTransaction = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
+import type { PrismaClient, Transaction } from '../db/index.ts';
+import { appendAudit } from '../registry/index.ts';
 
 /** What the access module records in the audit trail: sign-ins, and changes to people and tokens. */
 export type AccessEvent = {
@@ -23,12 +21,18 @@ export type AccessEvent = {
 };
 
 /**
- * THE single call site of the audit trail for the access module.
- * TODO(issue 5): call the registry's `appendAudit(tx, entry)` here once `src/registry/index.ts`
- * exports it; until then access events are not recorded (sign-ins included), which acceptance
- * "every sign-in is recorded" still needs. Callers already pass the transaction of the change.
+ * The single call site of the audit trail for the access module. A change passes its own
+ * transaction, so the entry commits or rolls back with it; a refused sign-in changes nothing
+ * else and gets a transaction of its own.
  */
-export const recordAccessEvent: (
-  db: PrismaClient | AccessTransaction,
-  event: AccessEvent,
-) => Promise<void> = () => Promise.resolve();
+export async function recordAccessEvent(db: PrismaClient | Transaction, event: AccessEvent): Promise<void> {
+  const entry = {
+    actor: event.actor,
+    agencyId: event.agencyId,
+    action: event.action,
+    subject: event.subject,
+    data: event.data,
+  };
+  if ('$transaction' in db) await db.$transaction((tx) => appendAudit(tx, entry));
+  else await appendAudit(db, entry);
+}

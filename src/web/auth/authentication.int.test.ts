@@ -110,6 +110,23 @@ describe('signing in', () => {
   });
 });
 
+describe('the audit trail', () => {
+  it('records every sign-in, refused ones included, with who and from where', async () => {
+    await login('vanthu.a', TEST_PASSWORD, '10.7.7.7');
+    await login('vanthu.a', 'not the password', '10.7.7.8');
+    const entries = await web.prisma.auditEntry.findMany({
+      where: { action: { startsWith: 'auth.sign-in' } },
+      orderBy: { seq: 'desc' },
+      take: 2,
+    });
+    expect(entries.map((e) => [e.action, e.actor, (e.data as { address: string }).address])).toEqual([
+      ['auth.sign-in-refused', 'user:vanthu.a', '10.7.7.8'],
+      ['auth.sign-in', 'user:vanthu.a', '10.7.7.7'],
+    ]);
+    expect(JSON.stringify(entries.map((e) => e.data))).not.toContain('not the password');
+  });
+});
+
 describe('a session', () => {
   it('tells who is signed in and the CSRF token, and refuses changes without that token', async () => {
     const person = await signInAs(web.app, 'quantri');
