@@ -41,6 +41,13 @@ const cases: Case[] = [
     encode: (t) => new TextEncoder().encode(new TextDecoder('windows-1252').decode(encodeTo(t, 'utf-8'))),
   },
   {
+    label: 'utf-8 mojibake, lossy',
+    expected: 'utf-8',
+    via: true,
+    // iconv-lite shows windows-1252's undefined bytes as U+FFFD: those bytes are guessed back.
+    encode: (t) => new TextEncoder().encode(iconv.decode(Buffer.from(encodeTo(t, 'utf-8')), 'windows1252')),
+  },
+  {
     label: 'tcvn3 as cp1252 chars',
     expected: 'tcvn3',
     via: true,

@@ -31,7 +31,9 @@ export const COMMON_SYLLABLES: ReadonlySet<string> = new Set(
    mới cũ lớn nhỏ tốt xấu dài ngắn cao thấp nhanh chậm sớm muộn đầy đủ kịp thời
    hai ba bốn năm sáu bảy tám chín mười trăm nghìn triệu tỷ lần thứ
    nơi nhận lưu vt thành phố quận thị trấn ấp thôn bản làng tổ khu vực vùng miền
-   việt nam hà nội hồ chí minh tây ninh bắc nam đông`
+   việt nam hà nội hồ chí minh tây ninh bắc nam đông
+   giờ thời trời mới lời đời chọn mọi họ nhỏ bỏ giỏi điều tiền quyền nền vì nếu thì mà nhưng hay
+   hoặc như cùng vẫn đây sao gì ai bao nào đâu thế`
     .split(/\s+/)
     .filter((word) => word !== ''),
 );

@@ -1,8 +1,8 @@
 import { COMMON_SYLLABLES } from './common-syllables.ts';
+import { bytesBehindWindows1252 } from './mojibake.ts';
 import { decodeFrom, decodeUtf8Strict } from './legacy-decoders.ts';
 import type { DetectableEncoding, TextEncoding } from './text-encoding.ts';
 import { isVietnameseSyllable } from './vietnamese-syllable.ts';
-import { windows1252Bytes } from './windows-1252.ts';
 
 /**
  * Guesses the encoding of unlabeled Vietnamese text by decoding it every plausible way and scoring
@@ -95,7 +95,7 @@ function readings(sample: Uint8Array, utf8Valid: boolean): Array<EncodingGuess &
     add(encoding, false, decodeFrom(sample, encoding));
   }
   const asUtf8 = utf8Valid ? decodeUtf8Strict(sample) : undefined;
-  const behind = asUtf8 === undefined ? undefined : windows1252Bytes(asUtf8);
+  const behind = asUtf8 === undefined ? undefined : bytesBehindWindows1252(asUtf8);
   if (behind && !isAscii(behind)) {
     for (const encoding of RAW_ORDER) {
       if (encoding === 'utf-8' && decodeUtf8Strict(behind) === undefined) continue;

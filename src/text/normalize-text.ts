@@ -1,7 +1,7 @@
 import { detectEncoding, type EncodingDetection } from './detect-encoding.ts';
+import { bytesBehindWindows1252 } from './mojibake.ts';
 import { decodeFrom, decodeUtf8Strict, VPS_DOUBTFUL_BYTES } from './legacy-decoders.ts';
 import type { SourceEncoding, TextEncoding } from './text-encoding.ts';
-import { windows1252Bytes } from './windows-1252.ts';
 
 export type NormalizedText = {
   /** Unicode NFC (TCVN 6909:2001 text as the hub stores it). */
@@ -57,7 +57,7 @@ function decodeDetected(bytes: Uint8Array, detection: EncodingDetection, warning
   if (detection.encoding === 'ascii') return new TextDecoder('utf-8').decode(bytes);
   if (!detection.viaWindows1252) return decodeFrom(bytes, detection.encoding);
   const shown = decodeFrom(bytes, 'utf-8');
-  const behind = windows1252Bytes(shown);
+  const behind = bytesBehindWindows1252(shown);
   if (behind === undefined) {
     // Detection looked at a sample; later text holds a character no windows-1252 byte shows.
     warnings.push('only part of the input was windows-1252 mojibake; left as UTF-8');

@@ -26,15 +26,3 @@ export function windows1252Byte(codePoint: number): number | undefined {
   if (codePoint < 0x100) return codePoint;
   return BYTE_OF_CHAR.get(codePoint);
 }
-
-/** The bytes behind a string seen through windows-1252, or undefined if some character has none. */
-export function windows1252Bytes(text: string): Uint8Array | undefined {
-  const bytes = new Uint8Array(text.length);
-  let length = 0;
-  for (const char of text) {
-    const byte = windows1252Byte(char.codePointAt(0) ?? 0);
-    if (byte === undefined) return undefined;
-    bytes[length++] = byte;
-  }
-  return bytes.subarray(0, length);
-}
