@@ -132,6 +132,13 @@ describe('checkWellFormed', () => {
     expect(result).toMatchObject({ wellFormed: false, line: 1, column: 10 });
   });
 
+  it('stays linear with 200,000 text nodes and attribute values and no "&" anywhere', () => {
+    const input = `<r>${'<e a="v">x</e>'.repeat(200_000)}</r>`;
+    const start = performance.now();
+    expect(checkWellFormed(input)).toEqual({ wellFormed: true });
+    expect(performance.now() - start).toBeLessThan(1000);
+  });
+
   it('throws EDXML_NOT_WELL_FORMED with line and column details from assertWellFormedXml', () => {
     expect(() => assertWellFormedXml('<a>\n  </b>')).toThrow(/line 2, column 3/);
   });

@@ -218,8 +218,12 @@ function checkReferences(
   end: number,
   fault: (offset: number, vi: string, en: string) => void,
 ): void {
-  for (let amp = text.indexOf('&', start); amp !== -1 && amp < end; amp = text.indexOf('&', amp + 1)) {
-    // Look for the ';' within 40 characters only: an unbounded search per '&' would be quadratic.
+  // Search within the segment only (a slice is O(1) in V8): indexOf on the whole text would rescan
+  // the rest of the document for every text node, which is quadratic.
+  const segment = text.slice(start, end);
+  for (let i = segment.indexOf('&'); i !== -1; i = segment.indexOf('&', i + 1)) {
+    const amp = start + i;
+    // Look for the ';' within 40 characters only, for the same reason.
     const semi = text.slice(amp + 1, Math.min(end, amp + 42)).indexOf(';');
     const name = semi === -1 ? '' : text.slice(amp + 1, amp + 1 + semi);
     if (!REFERENCE.test(name) || (!name.startsWith('#') && !PREDEFINED_ENTITIES.has(name))) {
@@ -315,9 +319,13 @@ function scanStartTag(
       const close = text.indexOf('>', eq);
       return close === -1 ? length : close + 1;
     }
-    const lt = text.indexOf('<', eq + 1);
-    if (lt !== -1 && lt < valueEnd)
-      fault(lt, `ký tự "<" trong giá trị thuộc tính ${attribute}`, `"<" inside the value of ${attribute}`);
+    const lt = text.slice(eq + 1, valueEnd).indexOf('<');
+    if (lt !== -1)
+      fault(
+        eq + 1 + lt,
+        `ký tự "<" trong giá trị thuộc tính ${attribute}`,
+        `"<" inside the value of ${attribute}`,
+      );
     checkReferences(text, eq + 1, valueEnd, fault);
     pos = valueEnd + 1;
   }
