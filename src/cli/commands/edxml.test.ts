@@ -66,6 +66,14 @@ describe('lienthong edxml', () => {
     expect((JSON.parse(result.stdout) as { error: { code: string } }).error.code).toBe('EDXML_TOO_LARGE');
   });
 
+  it('parse reports a missing file as error JSON, exit 1', async () => {
+    const result = await run('edxml parse', [join(scratch, 'absent.edxml')]);
+    expect(result.code).toBe(1);
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      error: { code: 'CLI_INPUT_UNREADABLE', message: expect.stringContaining('ENOENT') as string },
+    });
+  });
+
   it('validate reads stdin, exits 0 with warnings only', async () => {
     const { readFileSync } = await import('node:fs');
     const result = await run('edxml validate', ['-'], readFileSync(SMALL, 'utf8'));

@@ -25,9 +25,29 @@ function fileArgument(context: CliContext): { file: string; withContent: boolean
 }
 
 /** Reads the input, refusing a file over the message limit before reading it into memory. */
+/** Reads FILE or stdin; a missing or unreadable file becomes a HubError with the OS reason. */
+async function readAll(context: CliContext, file: string): Promise<Buffer> {
+  try {
+    return await readInput(context, file);
+  } catch (error) {
+    throw unreadable(file, error);
+  }
+}
+
+function unreadable(file: string, error: unknown): unknown {
+  if (!(error instanceof Error) || !('code' in error)) return error;
+  return new HubError(
+    'CLI_INPUT_UNREADABLE',
+    `Không đọc được tệp ${file} / cannot read ${file}: ${String(error.code)}`,
+    { cause: error },
+  );
+}
+
 async function readPackageInput(context: CliContext, file: string, limit: number): Promise<Buffer> {
   if (file !== '-') {
-    const { size } = await stat(file);
+    const { size } = await stat(file).catch((error: unknown) => {
+      throw unreadable(file, error);
+    });
     if (size > limit) {
       throw new HubError(
         'EDXML_TOO_LARGE',
@@ -38,7 +58,7 @@ async function readPackageInput(context: CliContext, file: string, limit: number
       );
     }
   }
-  return readInput(context, file);
+  return readAll(context, file);
 }
 
 function errorJson(error: HubError): { error: { code: string; message: string; details?: unknown } } {
@@ -94,7 +114,7 @@ export const commands: readonly CliCommand[] = [
     usage: 'edxml build FILE.json|-             normalized JSON with content → edXML',
     async run(context) {
       const { file } = fileArgument(context);
-      const raw = (await readInput(context, file)).toString('utf8');
+      const raw = (await readAll(context, file)).toString('utf8');
       let json: unknown;
       try {
         json = JSON.parse(raw);
