@@ -255,6 +255,20 @@ describe('validateEdxml on crafted document packages', () => {
     expect(result.valid).toBe(severity !== 'error');
   });
 
+  it('points at the right ResponseFor even after an empty one', () => {
+    const answered =
+      '<edXML:ResponseFor><edXML:OrganId/><edXML:Code/></edXML:ResponseFor>' +
+      '<edXML:ResponseFor><edXML:OrganId>G22</edXML:OrganId><edXML:Code>7806/VPCP-TTĐT</edXML:Code>' +
+      '<edXML:DocumentId>000.00.00.G22,2014/02/30,7806/VPCP-TTĐT</edXML:DocumentId></edXML:ResponseFor>';
+    const result = validateEdxml(craft(SMALL, '<edXML:SteeringType>', `${answered}<edXML:SteeringType>`));
+    expect(summary(result.problems)).toEqual(
+      expect.arrayContaining([
+        `error EDXML_ORGAN_ID_FORMAT ${MH}/ResponseFor[2]/OrganId`,
+        `warning EDXML_DOCUMENT_ID_DATE ${MH}/ResponseFor[2]/DocumentId`,
+      ]),
+    );
+  });
+
   it('reports every problem of a package at once', () => {
     let xml = craft(SMALL, /<edXML:Subject>.*?<\/edXML:Subject>/, '');
     xml = craft(xml, '<edXML:Priority>0</edXML:Priority>', '<edXML:Priority>9</edXML:Priority>');

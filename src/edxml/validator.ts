@@ -1,5 +1,5 @@
 import { isHubError } from '../shared/hub-error.ts';
-import { childPath, ReadContext } from './element-reading.ts';
+import { childPath, childrenNamed, ReadContext, textOf } from './element-reading.ts';
 import {
   checkCode,
   checkDocumentId,
@@ -182,6 +182,7 @@ function checkDocument(problems: ProblemList, parts: EnvelopeParts, pkg: EdocPac
   });
 
   checkDocumentIds(problems, parts, pkg);
+  checkAnsweredDocuments(problems, parts, pkg);
   checkTrace(problems, parts, pkg);
   const encoded = childPath(parts.rootPath, 'AttachmentEncoded');
   pkg.attachments.forEach((attachment, i) => {
@@ -214,6 +215,23 @@ function checkDocumentIds(problems: ProblemList, parts: EnvelopeParts, pkg: Edoc
       message: `DocumentId "${pkg.documentId}" không khớp ${mismatches.join(', ')} / DocumentId "${pkg.documentId}" does not match ${mismatches.join(', ')}`,
     });
   }
+}
+
+/** ResponseFor of a document package; the reader drops empty ones, so map back to element indexes. */
+function checkAnsweredDocuments(problems: ProblemList, parts: EnvelopeParts, pkg: EdocPackage): void {
+  const elements = childrenNamed(parts.messageHeader, 'ResponseFor');
+  let next = 0;
+  elements.forEach((element, i) => {
+    if (!element.children.some((child) => textOf(child) !== undefined)) return;
+    const responseFor = pkg.responseFor[next];
+    next += 1;
+    if (responseFor === undefined) return;
+    const path = childPath(parts.messageHeaderPath, 'ResponseFor', i);
+    problems.organId(childPath(path, 'OrganId'), responseFor.organId, 'warning');
+    if (responseFor.documentId !== undefined) {
+      problems.add(childPath(path, 'DocumentId'), checkDocumentId(responseFor.documentId).problem);
+    }
+  });
 }
 
 function checkTrace(problems: ProblemList, parts: EnvelopeParts, pkg: EdocPackage): void {
