@@ -5,6 +5,7 @@ import { redactUrl } from './config/load-config.ts';
 import { openDatabase, type Database } from './db/index.ts';
 import { createPrismaAgencyDirectory, type AgencyDirectory } from './directory/index.ts';
 import { createBrokerConnection, type BrokerConnection, type BrokerState } from './exchange/index.ts';
+import { startIngest } from './ingest/index.ts';
 import type { Logger } from './shared/logger.ts';
 import {
   buildWebApp,
@@ -136,6 +137,14 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
     });
     await web.listen({ host: config.host, port: config.http.port });
     services.push({ name: 'web', stop: () => web.close() });
+    // Mail in after the web app: stopped first, so no 250 is promised while the database closes.
+    const ingest = await startIngest({
+      config,
+      prisma: database.prisma,
+      metrics,
+      log: log.child({ module: 'ingest' }),
+    });
+    services.push({ name: 'ingest', stop: () => ingest.stop() });
     const address = web.server.address();
     const port = typeof address === 'object' && address ? address.port : config.http.port;
     const httpUrl = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;

@@ -56,7 +56,40 @@ export const ConfigSchema = z.strictObject({
     relayUrl: urlWithScheme(['smtp', 'smtps'], 'an SMTP URL')
       .optional()
       .describe('Outbound mail: receipts, alerts, e-mail delivery channel'),
+    maxClients: z.coerce.number().int().min(1).default(200).describe('SMTP connections open at once (421 beyond)'),
+    maxConnectionsPerClient: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .default(50)
+      .describe('SMTP connections open at once from one client address'),
+    maxConnectionsPerClientPerMinute: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .default(3000)
+      .describe('New SMTP connections per client address per minute'),
+    unknownSender: z
+      .enum(['queue', 'quarantine'])
+      .default('queue')
+      .describe('Mail from an address no agency has: into the queue (flagged) or quarantine'),
+    senderAuth: z
+      .enum(['on', 'off'])
+      .default('on')
+      .describe('SPF/DKIM/DMARC checks of SMTP mail (DNS lookups per message)'),
+    receipts: z.enum(['on', 'off']).default('off').describe('Mail a receipt to the sender of each stored message'),
+    alertTo: z.string().optional().describe('Comma-separated admin addresses for ingest alerts'),
   }),
+  imap: z
+    .strictObject({
+      mailboxes: z
+        .string()
+        .optional()
+        .describe(
+          'JSON array of mailboxes to poll: [{name, host, port, secure, user, passwordFile, folder, agency, afterCommit: "seen"|"move", processedFolder}]',
+        ),
+    })
+    .prefault({}),
   host: z.string().min(1).default('127.0.0.1').describe('Listen address'),
   organId: organId
     .default('000.00.00.H53')
@@ -107,6 +140,14 @@ export const ENVIRONMENT_VARIABLES = {
   'http.port': 'LIENTHONG_HTTP_PORT',
   'smtp.port': 'LIENTHONG_SMTP_PORT',
   'smtp.relayUrl': 'LIENTHONG_SMTP_RELAY_URL',
+  'smtp.maxClients': 'LIENTHONG_SMTP_MAX_CLIENTS',
+  'smtp.maxConnectionsPerClient': 'LIENTHONG_SMTP_MAX_PER_CLIENT',
+  'smtp.maxConnectionsPerClientPerMinute': 'LIENTHONG_SMTP_MAX_PER_CLIENT_PER_MINUTE',
+  'smtp.unknownSender': 'LIENTHONG_SMTP_UNKNOWN_SENDER',
+  'smtp.senderAuth': 'LIENTHONG_SMTP_SENDER_AUTH',
+  'smtp.receipts': 'LIENTHONG_SMTP_RECEIPTS',
+  'smtp.alertTo': 'LIENTHONG_ALERT_TO',
+  'imap.mailboxes': 'LIENTHONG_IMAP_MAILBOXES',
   host: 'LIENTHONG_HOST',
   organId: 'LIENTHONG_ORGAN_ID',
   mailDomain: 'LIENTHONG_MAIL_DOMAIN',

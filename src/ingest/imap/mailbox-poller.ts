@@ -1,0 +1,156 @@
+import { ImapFlow } from 'imapflow';
+import type { Logger } from '../../shared/logger.ts';
+import { ingestMessage, type IngestDeps } from '../ingest-message.ts';
+import type { MailRecipient } from '../recipient-directory.ts';
+
+/**
+ * Collects mail from one IMAP mailbox (imapflow). The mailbox itself is the cursor: a message is
+ * marked \Seen (or moved) only after the registry committed it, so a restart at any point finds
+ * every uncommitted message still unseen (no gaps), and one committed but not yet flagged is
+ * recognised by its Message-ID + content (no duplicate item). For the same reason a UIDVALIDITY
+ * change needs no stored state: UIDs are only used within one session.
+ */
+export type MailboxConfig = {
+  name: string;
+  host: string;
+  port: number;
+  secure: boolean;
+  user: string;
+  password: string;
+  folder: string;
+  afterCommit: 'seen' | 'move';
+  processedFolder: string;
+  /** resolves the target agency on every (re)connect, so a directory change is picked up */
+  recipient: () => Promise<MailRecipient | undefined>;
+};
+
+export type MailboxPoller = {
+  stop(): Promise<void>;
+  /** messages committed (created or duplicate) since start */
+  readonly committed: number;
+};
+
+export type PollerOptions = {
+  ingest: IngestDeps;
+  log: Logger;
+  /** poll even without IDLE notifications (some servers drop them) */
+  pollIntervalMs?: number;
+  backoff?: { initialMs: number; maxMs: number };
+};
+
+export function startMailboxPoller(mailbox: MailboxConfig, options: PollerOptions): MailboxPoller {
+  const log = options.log.child({ mailbox: mailbox.name });
+  const metrics = options.ingest.metrics;
+  const backoff = options.backoff ?? { initialMs: 1_000, maxMs: 60_000 };
+  let running = true;
+  let committed = 0;
+  let client: ImapFlow | undefined;
+  let wake: (() => void) | undefined;
+  let lastUidValidity: bigint | undefined;
+
+  async function session(): Promise<void> {
+    const recipient = await mailbox.recipient();
+    if (!recipient) throw new Error(`mailbox ${mailbox.name}: target agency is not hosted here`);
+    const imap = new ImapFlow({
+      host: mailbox.host,
+      port: mailbox.port,
+      secure: mailbox.secure,
+      auth: { user: mailbox.user, pass: mailbox.password },
+      logger: false,
+      emitLogs: false,
+    });
+    client = imap;
+    const closed = new Promise<void>((resolve) => imap.once('close', () => resolve()));
+    imap.on('error', (error: Error) => {
+      log.warn({ err: error }, 'imap error');
+    });
+    imap.on('exists', () => wake?.());
+    await imap.connect();
+    if (mailbox.afterCommit === 'move')
+      await imap.mailboxCreate(mailbox.processedFolder).catch(() => undefined);
+    const opened = await imap.mailboxOpen(mailbox.folder);
+    if (lastUidValidity !== undefined && opened.uidValidity !== lastUidValidity)
+      log.warn(
+        { before: String(lastUidValidity), now: String(opened.uidValidity) },
+        'UIDVALIDITY changed; rescanning unseen messages',
+      );
+    lastUidValidity = opened.uidValidity;
+    metrics?.pollerUp.set({ mailbox: mailbox.name }, 1);
+    while (running && imap.usable) {
+      await drainUnseen(imap, recipient, opened.uidValidity);
+      metrics?.pollerLastSuccess.set({ mailbox: mailbox.name }, Date.now() / 1000);
+      // imapflow IDLEs by itself while no command runs; EXISTS, the poll timer or stop wakes us.
+      await Promise.race([
+        closed,
+        new Promise<void>((resolve) => {
+          wake = resolve;
+          setTimeout(resolve, options.pollIntervalMs ?? 60_000).unref();
+        }),
+      ]);
+    }
+  }
+
+  async function drainUnseen(imap: ImapFlow, recipient: MailRecipient, uidValidity: bigint): Promise<void> {
+    for (;;) {
+      const found = await imap.search({ seen: false }, { uid: true });
+      const uids = (found || []).sort((a, b) => a - b);
+      if (uids.length === 0 || !running) return;
+      for (const uid of uids) {
+        if (!running) return;
+        const message = await imap.fetchOne(String(uid), { source: true }, { uid: true });
+        if (!message || !message.source) continue;
+        const outcome = await ingestMessage(options.ingest, message.source, {
+          source: 'imap',
+          mailFrom: null,
+          recipients: [recipient],
+          origin: { mailbox: mailbox.name, folder: mailbox.folder, uid, uidValidity: String(uidValidity) },
+        });
+        if (outcome.kind === 'refused')
+          log.warn({ uid, reason: outcome.reason }, 'refused by policy; marking seen');
+        // Only now, with the item committed, does the mailbox learn we have it.
+        if (mailbox.afterCommit === 'move')
+          await imap.messageMove(String(uid), mailbox.processedFolder, { uid: true });
+        else await imap.messageFlagsAdd(String(uid), ['\\Seen'], { uid: true });
+        committed += 1;
+      }
+    }
+  }
+
+  const loop = (async () => {
+    let delay = backoff.initialMs;
+    while (running) {
+      const started = Date.now();
+      try {
+        await session();
+      } catch (error) {
+        if (running) log.warn({ err: error }, 'imap session ended');
+      } finally {
+        metrics?.pollerUp.set({ mailbox: mailbox.name }, 0);
+        const imap = client;
+        client = undefined;
+        if (imap?.usable) await imap.logout().catch(() => undefined);
+        else imap?.close();
+      }
+      if (!running) break;
+      if (Date.now() - started > 60_000) delay = backoff.initialMs;
+      const wait = Math.min(backoff.maxMs, delay) * (0.5 + Math.random() / 2);
+      delay = Math.min(backoff.maxMs, delay * 2);
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+        setTimeout(resolve, wait).unref();
+      });
+    }
+  })();
+
+  return {
+    get committed() {
+      return committed;
+    },
+    async stop() {
+      running = false;
+      wake?.();
+      client?.close();
+      await loop;
+    },
+  };
+}

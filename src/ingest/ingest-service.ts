@@ -1,0 +1,132 @@
+import fs from 'node:fs/promises';
+import type { Registry } from 'prom-client';
+import type { HubConfig } from '../config/load-config.ts';
+import type { PrismaClient } from '../db/index.ts';
+import { fileTrustStore, type TrustMaterial, type TrustStore } from '../signing/index.ts';
+import type { Logger } from '../shared/logger.ts';
+import { clamdScanner } from './clamd-scanner.ts';
+import { parseMailboxes } from './imap/mailbox-config.ts';
+import { startMailboxPoller, type MailboxPoller } from './imap/mailbox-poller.ts';
+import type { IngestDeps, IngestOutcome, MailEnvelope } from './ingest-message.ts';
+import { createIngestMetrics } from './ingest-metrics.ts';
+import { smtpOutbound, type OutboundMail } from './outbound-mail.ts';
+import { prismaRecipientDirectory } from './recipient-directory.ts';
+import { mailauthAuthenticator } from './sender-auth.ts';
+import { startSmtpListener, type SmtpListener } from './smtp/smtp-listener.ts';
+
+/** Composition of the ingest edges from the hub configuration: one call from main.ts. */
+export type IngestServiceDeps = { config: HubConfig; prisma: PrismaClient; metrics: Registry; log: Logger };
+export type IngestService = { readonly smtpPort: number; stop(): Promise<void> };
+
+export async function startIngest({
+  config,
+  prisma,
+  metrics,
+  log,
+}: IngestServiceDeps): Promise<IngestService> {
+  const directory = prismaRecipientDirectory(prisma, config.mailDomain);
+  const outbound: OutboundMail | undefined = config.smtp.relayUrl
+    ? smtpOutbound({
+        relayUrl: config.smtp.relayUrl,
+        from: `${config.organId}@${config.mailDomain}`,
+        alertTo: (config.smtp.alertTo ?? '')
+          .split(',')
+          .map((a) => a.trim())
+          .filter(Boolean),
+        log: log.child({ module: 'ingest.outbound' }),
+      })
+    : undefined;
+  const ingest: IngestDeps = {
+    prisma,
+    directory,
+    analysis: {
+      trust: cachedTrustStore(fileTrustStore([config.trustDir])),
+      ...(config.clamd ? { scanner: clamdScanner(config.clamd) } : {}),
+      parseTimeoutMs: 20_000,
+    },
+    ...(config.smtp.senderAuth === 'on' ? { senderAuth: mailauthAuthenticator() } : {}),
+    unknownSenderPolicy: config.smtp.unknownSender,
+    enforceDmarcReject: false,
+    metrics: createIngestMetrics(metrics),
+    authTimeoutMs: 5_000,
+    ...(outbound && config.smtp.receipts === 'on' ? { afterCommit: receiptSender(outbound) } : {}),
+  };
+  const tls =
+    config.tls.certFile && config.tls.keyFile
+      ? { cert: await fs.readFile(config.tls.certFile), key: await fs.readFile(config.tls.keyFile) }
+      : undefined;
+  const smtp: SmtpListener = await startSmtpListener({
+    host: config.host,
+    port: config.smtp.port,
+    name: config.mailDomain,
+    maxMessageBytes: config.maxMessageBytes,
+    maxRecipients: 100,
+    maxClients: config.smtp.maxClients,
+    limits: {
+      maxPerClient: config.smtp.maxConnectionsPerClient,
+      maxPerClientPerMinute: config.smtp.maxConnectionsPerClientPerMinute,
+    },
+    ...(tls ? { tls } : {}),
+    ingest,
+    log: log.child({ module: 'ingest.smtp' }),
+  });
+  const pollers: MailboxPoller[] = [];
+  for (const mailbox of parseMailboxes(config.imap.mailboxes)) {
+    const password = (await fs.readFile(mailbox.passwordFile, 'utf8')).trim();
+    pollers.push(
+      startMailboxPoller(
+        {
+          ...mailbox,
+          password,
+          recipient: () => directory.resolve(`${mailbox.agency}@${config.mailDomain}`),
+        },
+        { ingest, log: log.child({ module: 'ingest.imap' }) },
+      ),
+    );
+  }
+  return {
+    smtpPort: smtp.port,
+    async stop() {
+      await smtp.close();
+      await Promise.all(pollers.map((p) => p.stop()));
+      outbound?.close();
+    },
+  };
+}
+
+function receiptSender(outbound: OutboundMail) {
+  return (
+    outcome: IngestOutcome,
+    envelope: MailEnvelope,
+    sender: string,
+    messageId: string | null,
+    subject: string | null,
+  ) => {
+    if (outcome.kind !== 'stored' || outcome.placement !== 'queue' || !sender || envelope.source !== 'smtp')
+      return;
+    if (outcome.items.every((i) => i.outcome === 'duplicate')) return;
+    void outbound.sendReceipt(
+      sender,
+      messageId,
+      subject,
+      outcome.items.map((i) => i.itemId),
+    );
+  };
+}
+
+/** The trust directory is re-read at most once a minute, not once per message. */
+function cachedTrustStore(store: TrustStore, maxAgeMs = 60_000): TrustStore {
+  let cached: { at: number; material: Promise<TrustMaterial> } | undefined;
+  return {
+    load() {
+      if (!cached || Date.now() - cached.at > maxAgeMs) {
+        const material = store.load();
+        cached = { at: Date.now(), material };
+        material.catch(() => {
+          cached = undefined;
+        });
+      }
+      return cached.material;
+    },
+  };
+}

@@ -1,0 +1,153 @@
+import { parseEdxml } from '../edxml/index.ts';
+import type { TrustStore } from '../signing/index.ts';
+import { verifyEdxmlSignature, verifyPdf, verifySmime } from '../signing/index.ts';
+import type { IncomingAttachment } from '../registry/index.ts';
+import type { MalwareScanner } from './clamd-scanner.ts';
+import { parseMessage, type ExtractedAttachment, type IncomingMessage } from './parse-message.ts';
+import { readSubjectLine } from './subject-line.ts';
+
+/**
+ * Reads one stored-to-be message: MIME, subject line, edXML attachments, signatures, malware.
+ * Each step is fenced: a failing step becomes a problem or a verdict, never an exception, so
+ * the raw message is always stored (quarantined when it could not be understood).
+ */
+export type AnalysisPorts = {
+  trust?: TrustStore;
+  scanner?: MalwareScanner;
+  /** time budget for MIME parsing; a message that takes longer is stored unread */
+  parseTimeoutMs: number;
+};
+
+export type MessageAnalysis = {
+  message: IncomingMessage | null;
+  parseProblem: string | null;
+  attachments: IncomingAttachment[];
+  verdicts: unknown[];
+  infected: string[];
+  metadata: Record<string, unknown>;
+};
+
+export async function analyzeMessage(
+  raw: Buffer,
+  receivedAt: Date,
+  ports: AnalysisPorts,
+): Promise<MessageAnalysis> {
+  let message: IncomingMessage | null = null;
+  let parseProblem: string | null = null;
+  try {
+    message = await withTimeout(parseMessage(raw), ports.parseTimeoutMs, 'MIME parsing');
+  } catch (error) {
+    parseProblem = (error as Error).message.slice(0, 500);
+  }
+  const verdicts: unknown[] = [];
+  const infected: string[] = [];
+  const attachments: IncomingAttachment[] = [];
+  const edxml: Record<string, unknown>[] = [];
+  const material = ports.trust ? await ports.trust.load().catch(() => undefined) : undefined;
+  if (message && material && /^multipart\/signed|^application\/(x-)?pkcs7-mime/i.test(message.contentType))
+    verdicts.push({
+      file: 'message',
+      ...(await fenced(() => verifySmime(raw, material, { at: receivedAt }))),
+    });
+  for (const file of message?.attachments ?? []) {
+    const fileVerdicts: unknown[] = [];
+    if (material && isPdf(file))
+      fileVerdicts.push(await fenced(() => verifyPdf(file.content, material, { at: receivedAt })));
+    if (isXml(file)) {
+      const facts = readEdxml(file);
+      if (facts) {
+        edxml.push({ path: file.path, ...facts });
+        if (material)
+          fileVerdicts.push(
+            await fenced(
+              async () => (await verifyEdxmlSignature(file.content, material, { at: receivedAt })).verdict,
+            ),
+          );
+      }
+    }
+    if (ports.scanner) {
+      const found = await ports.scanner
+        .scan(file.content)
+        .catch((error: unknown) => [`not scanned: ${(error as Error).message}`]);
+      for (const name of found) infected.push(`${file.name}: ${name}`);
+    }
+    attachments.push({
+      name: file.name,
+      contentType: file.contentType,
+      content: file.content,
+      verdicts: fileVerdicts,
+    });
+  }
+  const subject = readSubjectLine(message?.subject ?? null);
+  return {
+    message,
+    parseProblem,
+    attachments,
+    verdicts,
+    infected,
+    metadata: {
+      subject: subject.summary ?? message?.subject ?? null,
+      ...(subject.notation
+        ? {
+            code: { number: subject.notation.number, notation: subject.notation.codeNotation },
+            notation: subject.notation.raw,
+          }
+        : {}),
+      mail: message
+        ? {
+            from: message.fromAddress,
+            date: message.date,
+            kind: message.kind,
+            answers: message.answers,
+            text: message.text.slice(0, 20_000),
+            textEncoding: message.textEncoding,
+            problems: message.problems,
+            attachmentPaths: message.attachments.map((a) => ({ name: a.name, path: a.path })),
+          }
+        : null,
+      ...(edxml.length > 0 ? { edxml } : {}),
+    },
+  };
+}
+
+function readEdxml(file: ExtractedAttachment): Record<string, unknown> | null {
+  try {
+    const pkg = parseEdxml(file.content);
+    return pkg.kind === 'edoc'
+      ? {
+          kind: 'edoc',
+          documentId: pkg.documentId ?? null,
+          subject: pkg.subject ?? null,
+          code: pkg.code,
+          from: pkg.from,
+        }
+      : { kind: pkg.kind };
+  } catch {
+    return null;
+  }
+}
+
+const isPdf = (file: ExtractedAttachment) =>
+  file.contentType === 'application/pdf' || file.content.subarray(0, 5).toString('latin1') === '%PDF-';
+const isXml = (file: ExtractedAttachment) =>
+  /xml/.test(file.contentType) || /\.(edxml|xml)$/i.test(file.name);
+
+async function fenced<T>(work: () => Promise<T>): Promise<T | { error: string }> {
+  try {
+    return await work();
+  } catch (error) {
+    return { error: (error as Error).message.slice(0, 500) };
+  }
+}
+
+function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      reject(new Error(`${what} took longer than ${ms} ms`));
+    }, ms);
+  });
+  return Promise.race([work, timeout]).finally(() => {
+    clearTimeout(timer);
+  });
+}

@@ -1,0 +1,153 @@
+import nodemailer from 'nodemailer';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.ts';
+import { prismaFor } from '../../../test/support/registry-fixtures.ts';
+import type { PrismaClient } from '../../db/index.ts';
+import type { SmtpListener } from './smtp-listener.ts';
+import { buildMail, uniqueSeed } from '../test-support/build-mail.ts';
+import { RawSmtp, dotStuff } from '../test-support/raw-smtp.ts';
+import {
+  HUB_AGENCY,
+  KNOWN_SENDER,
+  SECOND_ADDRESS,
+  MAIL_DOMAIN,
+  seedAgencies,
+  startTestListener,
+} from '../test-support/listener-harness.ts';
+
+const HUB_ADDRESS = `${HUB_AGENCY}@${MAIL_DOMAIN}`;
+let db: TestDatabase;
+let prisma: PrismaClient;
+let listener: SmtpListener;
+
+beforeAll(async () => {
+  db = await createTestDatabase('smtp');
+  prisma = prismaFor(db.url, 5);
+  await seedAgencies(prisma);
+  listener = await startTestListener(prisma, { maxMessageBytes: 64 * 1024 });
+});
+
+afterAll(async () => {
+  await listener.close();
+  await prisma.$disconnect();
+  await db.drop();
+});
+
+const transport = () =>
+  nodemailer.createTransport({
+    host: '127.0.0.1',
+    port: listener.port,
+    secure: false,
+    ignoreTLS: true,
+    connectionTimeout: 5_000,
+  });
+
+const counts = async () => ({ items: await prisma.intakeItem.count(), blobs: await prisma.blob.count() });
+
+describe('SMTP listener', () => {
+  it('stores a message for two agencies and answers 250 only with the items committed', async () => {
+    const seed = uniqueSeed();
+    const raw = buildMail({
+      seed,
+      from: KNOWN_SENDER,
+      to: [HUB_ADDRESS, SECOND_ADDRESS],
+      subject: 'Fw: Số 123/UBND-VP: V/v triển khai kế hoạch',
+    });
+    const info = await transport().sendMail({
+      envelope: { from: KNOWN_SENDER, to: [HUB_ADDRESS, SECOND_ADDRESS] },
+      raw,
+    });
+    expect(info.response).toMatch(/^250 /);
+    const items = await prisma.intakeItem.findMany({
+      where: { messageId: `<${seed}@stc.example.vn>` },
+      include: { attachments: true, agency: true },
+    });
+    expect(items.map((i) => i.agency.organId).sort()).toEqual([HUB_AGENCY, '000.00.11.H53']);
+    for (const item of items) {
+      expect(item.state).toBe('new');
+      expect(item.senderOrganId).toBe('000.00.22.H53');
+      expect(item.attachments.map((a) => a.name)).toEqual([`vanban-${seed}.pdf`]);
+      expect(item.subject).toBe('V/v triển khai kế hoạch');
+      expect((item.metadata as { code?: unknown }).code).toEqual({ number: '123', notation: 'UBND-VP' });
+    }
+  });
+
+  it('the same message delivered twice makes one item per agency', async () => {
+    const seed = uniqueSeed();
+    const raw = buildMail({ seed, to: [HUB_ADDRESS] });
+    for (let i = 0; i < 2; i += 1)
+      expect(
+        (await transport().sendMail({ envelope: { from: 'a@b.example', to: [HUB_ADDRESS] }, raw })).response,
+      ).toMatch(/^250/);
+    expect(await prisma.intakeItem.count({ where: { messageId: `<${seed}@stc.example.vn>` } })).toBe(1);
+  });
+
+  it('answers 550 at RCPT for an unknown recipient and keeps the known one', async () => {
+    const { client } = await RawSmtp.connect(listener.port);
+    await client.command('EHLO test.example');
+    expect((await client.command('MAIL FROM:<a@b.example>')).code).toBe(250);
+    expect((await client.command('RCPT TO:<nobody@lienthong.local>')).code).toBe(550);
+    expect((await client.command('RCPT TO:<999.99.99.H99@lienthong.local>')).code).toBe(550);
+    expect((await client.command(`RCPT TO:<${HUB_ADDRESS.toLowerCase()}>`)).code).toBe(250);
+    client.close();
+    await expect(
+      transport().sendMail({
+        envelope: { from: 'a@b.example', to: ['nobody@lienthong.local'] },
+        raw: buildMail({ seed: 'x' }),
+      }),
+    ).rejects.toMatchObject({ responseCode: 550, command: 'RCPT TO' });
+  });
+
+  it('advertises SIZE and answers 552 for a declared or actual over-size message, keeping nothing', async () => {
+    const before = await counts();
+    const { client } = await RawSmtp.connect(listener.port);
+    const ehlo = await client.command('EHLO test.example');
+    expect(ehlo.text).toContain(`SIZE ${64 * 1024}`);
+    expect((await client.command(`MAIL FROM:<a@b.example> SIZE=${1024 * 1024}`)).code).toBe(552);
+    // no SIZE parameter: the bytes themselves go over the limit
+    const big = buildMail({ seed: uniqueSeed(), padBytes: 200 * 1024 });
+    const replies = await client.send('a@b.example', [HUB_ADDRESS], dotStuff(big));
+    expect(replies.at(-1)?.code).toBe(552);
+    // the session goes on: a small message afterwards is accepted
+    const small = await client.send(
+      'a@b.example',
+      [HUB_ADDRESS],
+      dotStuff(buildMail({ seed: uniqueSeed() })),
+    );
+    expect(small.at(-1)?.code).toBe(250);
+    client.close();
+    const after = await counts();
+    expect(after.items).toBe(before.items + 1);
+    expect(after.blobs).toBe(before.blobs + 2); // the small message and its PDF, nothing of the big one
+  });
+
+  it('keeps bare LF line endings byte-exact; a bare LF dot does not end DATA', async () => {
+    const seed = uniqueSeed();
+    const body = `From: x@y.example\nTo: ${HUB_ADDRESS}\nSubject: bare ${seed}\nMessage-ID: <${seed}@bare>\n\nline one\n.\nstill content\n`;
+    const { client } = await RawSmtp.connect(listener.port);
+    await client.command('EHLO test.example');
+    const replies = await client.send('x@y.example', [HUB_ADDRESS], body);
+    expect(replies.at(-1)?.code).toBe(250);
+    client.close();
+    const item = await prisma.intakeItem.findFirstOrThrow({ where: { messageId: `<${seed}@bare>` } });
+    const blob = await prisma.blob.findUniqueOrThrow({ where: { sha256: item.rawSha256 } });
+    expect(Buffer.from(blob.content).toString('latin1')).toBe(`${body}\r\n`);
+  });
+
+  it('refuses AUTH without TLS and limits connections per client', async () => {
+    const { client } = await RawSmtp.connect(listener.port);
+    const ehlo = await client.command('EHLO test.example');
+    expect(ehlo.text).not.toMatch(/AUTH/);
+    expect((await client.command('AUTH PLAIN AGZvbwBiYXI=')).code).toBeGreaterThanOrEqual(500);
+    client.close();
+    const limited = await startTestListener(prisma, {
+      limits: { maxPerClient: 2, maxPerClientPerMinute: 1000 },
+    });
+    const open = [await RawSmtp.connect(limited.port), await RawSmtp.connect(limited.port)];
+    const third = await RawSmtp.connect(limited.port);
+    expect(open.map((o) => o.greeting.code)).toEqual([220, 220]);
+    expect(third.greeting.code).toBe(421);
+    for (const o of open) o.client.close();
+    await limited.close();
+  });
+});

@@ -1,0 +1,203 @@
+import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
+import type { Logger } from '../../shared/logger.ts';
+import { smtpReply, toSmtpReply } from '../ingest-errors.ts';
+import {
+  checkConnection,
+  checkDeclaredSize,
+  checkReceivedSize,
+  checkRecipient,
+  type ConnectionLimits,
+  type Verdict,
+} from '../ingest-policy.ts';
+import { ingestMessage, type IngestDeps } from '../ingest-message.ts';
+import type { MailRecipient } from '../recipient-directory.ts';
+import { ClientLoadTracker } from './client-load.ts';
+
+/**
+ * The SMTP edge: smtp-server hooks → ingest policy → ingestMessage → reply. It decides nothing
+ * itself. 250 is sent only after ingestMessage resolved, i.e. after the registry committed.
+ *
+ * Line endings: the raw message is stored byte-exact, bare CR or LF included (old clients send
+ * them; mailparser reads them). smtp-server ends DATA only at CRLF.CRLF, so a bare "\n.\n" stays
+ * content and cannot smuggle a second message into the session.
+ */
+export type SmtpListenerOptions = {
+  host: string;
+  port: number;
+  /** hub host name in the greeting and Received lines */
+  name: string;
+  maxMessageBytes: number;
+  maxRecipients: number;
+  maxClients: number;
+  limits: ConnectionLimits;
+  tls?: { key: Buffer; cert: Buffer };
+  /** AUTH (only offered over TLS): resolves the authenticated identity or undefined */
+  authenticate?: (username: string, password: string) => Promise<string | undefined>;
+  ingest: IngestDeps;
+  log: Logger;
+};
+
+export type SmtpListener = { readonly port: number; close(): Promise<void> };
+
+type Transaction = { recipients: MailRecipient[] };
+
+export async function startSmtpListener(options: SmtpListenerOptions): Promise<SmtpListener> {
+  const { log, ingest } = options;
+  const loads = new ClientLoadTracker();
+  const transactions = new WeakMap<SMTPServerSession, Transaction>();
+  const refuse = (verdict: Verdict): Error | null => {
+    if (verdict.kind === 'accept') return null;
+    ingest.metrics?.refused.inc({ source: 'smtp', reason: verdict.code });
+    return smtpReply(verdict.code, verdict.reason);
+  };
+  let closing = false;
+
+  const server = new SMTPServer({
+    name: options.name,
+    banner: 'Lienthong ESMTP',
+    size: options.maxMessageBytes,
+    maxClients: options.maxClients,
+    disableReverseLookup: true,
+    logger: false,
+    secure: false,
+    ...(options.tls ? { key: options.tls.key, cert: options.tls.cert } : { hideSTARTTLS: true }),
+    authOptional: true,
+    allowInsecureAuth: false,
+    disabledCommands: options.authenticate && options.tls ? [] : ['AUTH'],
+    closeTimeout: 5_000,
+    socketTimeout: 60_000,
+
+    onConnect(session, callback) {
+      if (closing)
+        return callback(smtpReply('INGEST_SHUTTING_DOWN', 'Service shutting down, try again later'));
+      const error = refuse(checkConnection(loads.load(session.remoteAddress), options.limits));
+      if (!error) loads.opened(session.remoteAddress);
+      else (session as SMTPServerSession & { refused?: boolean }).refused = true;
+      callback(error);
+    },
+    onClose(session) {
+      if (!(session as SMTPServerSession & { refused?: boolean }).refused)
+        loads.closed(session.remoteAddress);
+    },
+    onAuth(auth, session, callback) {
+      const check = options.authenticate;
+      if (!check || !session.secure || auth.method === 'XOAUTH2')
+        return callback(smtpReply('INGEST_AUTH_FAILED', 'Authentication requires TLS and a password'));
+      check(auth.username ?? '', auth.password ?? '').then(
+        (user) => {
+          callback(
+            user ? null : smtpReply('INGEST_AUTH_FAILED', 'Authentication failed'),
+            user ? { user } : undefined,
+          );
+        },
+        (error: unknown) => {
+          callback(toSmtpReply(error));
+        },
+      );
+    },
+    onMailFrom(address, session, callback) {
+      transactions.set(session, { recipients: [] });
+      const declared = (address.args as { SIZE?: string }).SIZE;
+      callback(
+        refuse(
+          checkDeclaredSize(declared === undefined ? undefined : Number(declared), options.maxMessageBytes),
+        ),
+      );
+    },
+    onRcptTo(address, session, callback) {
+      const transaction = transactions.get(session) ?? { recipients: [] };
+      transactions.set(session, transaction);
+      ingest.directory.resolve(address.address).then(
+        (recipient) => {
+          const error = refuse(
+            checkRecipient(recipient !== undefined, transaction.recipients.length, options.maxRecipients),
+          );
+          if (!error && recipient && !transaction.recipients.some((r) => r.agencyId === recipient.agencyId))
+            transaction.recipients.push(recipient);
+          callback(error);
+        },
+        (error: unknown) => {
+          log.warn({ err: error }, 'recipient lookup failed');
+          callback(smtpReply('INGEST_LOOKUP_UNAVAILABLE', 'Recipient lookup failed, try again later', error));
+        },
+      );
+    },
+    onData(stream, session, callback) {
+      const recipients = transactions.get(session)?.recipients ?? [];
+      receive(stream, options.maxMessageBytes)
+        .then(async (raw) => {
+          const sizeError = refuse(
+            checkReceivedSize(stream.sizeExceeded || raw === null, options.maxMessageBytes),
+          );
+          if (sizeError || raw === null) return callback(sizeError);
+          const started = process.hrtime.bigint();
+          const outcome = await ingestMessage(ingest, raw, {
+            source: 'smtp',
+            mailFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : null,
+            recipients,
+            client: { ip: session.remoteAddress, helo: session.hostNameAppearsAs, mta: options.name },
+            ...(session.user ? { authenticatedAs: String(session.user) } : {}),
+          });
+          if (outcome.kind === 'refused')
+            return callback(refuse({ kind: 'refuse', code: outcome.code, reason: outcome.reason }));
+          ingest.metrics?.secondsTo250.observe(Number(process.hrtime.bigint() - started) / 1e9);
+          const ids = outcome.items.map((i) => i.itemId.slice(0, 8)).join(',');
+          callback(
+            null,
+            `OK stored as ${ids}${outcome.placement === 'quarantine' ? ' (held for review)' : ''}`,
+          );
+        })
+        .catch((error: unknown) => {
+          log.warn({ err: error, session: session.id }, 'message not stored; answering 4xx');
+          ingest.metrics?.refused.inc({ source: 'smtp', reason: 'INGEST_STORE_UNAVAILABLE' });
+          callback(toSmtpReply(error));
+        });
+    },
+  });
+  server.on('error', (error) => {
+    log.warn({ err: error }, 'smtp connection error');
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.server.once('error', reject);
+    server.listen(options.port, options.host, () => {
+      server.server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.server.address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
+  log.info({ host: options.host, port, tls: options.tls !== undefined }, 'smtp listener started');
+  return {
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        closing = true;
+        server.close(() => {
+          resolve();
+        });
+      }),
+  };
+}
+
+/** Reads DATA into memory up to the limit; past it, keeps draining (so the reply can be sent) but keeps nothing. */
+function receive(stream: SMTPServerDataStream, maxBytes: number): Promise<Buffer | null> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let over = false;
+    stream.on('data', (chunk: Buffer) => {
+      if (over) return;
+      size += chunk.length;
+      if (size > maxBytes) {
+        over = true;
+        chunks.length = 0;
+        return;
+      }
+      chunks.push(chunk);
+    });
+    stream.once('error', reject);
+    stream.once('end', () => {
+      resolve(over ? null : Buffer.concat(chunks, size));
+    });
+  });
+}
