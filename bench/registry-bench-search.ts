@@ -82,6 +82,7 @@ export async function measureSearches(
   pool: pg.Pool,
   clerk: Actor,
   mix: SearchCase[],
+  explain: boolean,
   passes = 3,
 ): Promise<void> {
   let last: Captured | undefined;
@@ -132,6 +133,23 @@ export async function measureSearches(
     95,
   );
   console.log(`  target: p95 of the mix < 100 ms → ${p95 < 100 ? 'met' : 'NOT met'} (${ms(p95)})`);
+
+  const byLabel = new Map<string, Sample[]>();
+  for (const s of samples) byLabel.set(s.label, [...(byLabel.get(s.label) ?? []), s]);
+  const medians = [...byLabel.entries()]
+    .map(([label, of]) => ({
+      label,
+      kind: of[0]?.kind ?? '',
+      p50: percentile(
+        of.map((s) => s.prisma),
+        50,
+      ),
+    }))
+    .sort((a, b) => b.p50 - a.p50)
+    .slice(0, 8);
+  console.log('  slowest queries (median of passes):');
+  for (const m of medians) console.log(`    ${ms(m.p50).padStart(9)}  ${m.kind}: ${m.label}`);
+  if (!explain) return;
 
   const slowest = new Map<string, Sample>();
   for (const s of [...samples].sort((a, b) => b.prisma - a.prisma))

@@ -201,7 +201,9 @@ export async function readArchive(file: string, visitor: ArchiveVisitor = {}): P
     }
   } catch (error) {
     input.destroy();
-    if (error instanceof HubError) throw error;
+    // Only the stream's own failures say the archive is bad; a visitor's (an INSERT refused by the
+    // target, a full disk) pass through unchanged for the caller to report.
+    if (error instanceof HubError || !isGzipError(error)) throw error;
     throw damaged(file, gzipReason(error));
   }
   if (!header) throw damaged(file, 'it is empty or not a lienthong backup');
@@ -230,6 +232,11 @@ function checkHeader(file: string, record: ArchiveRecord): ArchiveHeader {
 function checkRow(file: string, lineNo: number, table: TableStart, value: unknown[]): void {
   if (value.length !== table.columns.length || !value.every((v) => v === null || typeof v === 'string'))
     throw damaged(file, `line ${lineNo} is not a row of table ${table.name}`);
+}
+
+function isGzipError(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  return typeof code === 'string' && code.startsWith('Z_');
 }
 
 function gzipReason(error: unknown): string {

@@ -1,13 +1,16 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { pipeline } from 'node:stream/promises';
+import { createGzip, gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEmptyDatabase, type TestDatabase } from '../../test/support/test-database.ts';
 import { openDatabase, readMigrationFiles, type Database } from '../db/index.ts';
 import { registerIntakeItem } from '../registry/index.ts';
 import { isHubError } from '../shared/hub-error.ts';
 import { createSilentLogger } from '../shared/logger.ts';
+import { ArchiveWriter } from './archive-format.ts';
 import { inspectBackup, restoreBackup, writeBackup } from './index.ts';
 import { listTables } from './table-catalog.ts';
 import { auditVerdict, dataFiles, seedHub, SYSTEM, tableSnapshot } from './test-support/seed-hub.ts';
@@ -202,6 +205,43 @@ describe('a damaged archive', () => {
       expect(fs.readdirSync(dir)).toEqual([]);
     },
   );
+});
+
+describe('a load that the target refuses', () => {
+  it('rolls back every row, places no data file, and says why', async () => {
+    // A well-formed archive whose row points at an agency that is not in it: the FK refuses it.
+    const summary = await inspectBackup(archive);
+    const file = path.join(workDir, 'dangling.lthb');
+    const gzip = createGzip();
+    const done = pipeline(gzip, fs.createWriteStream(file));
+    const writer = new ArchiveWriter(gzip);
+    await writer.header({
+      createdAt: new Date().toISOString(),
+      source: 'postgres',
+      migrations: summary.header.migrations,
+    });
+    await writer.beginFile({ path: 'keys/k.pem', mode: 0o600, size: 3 });
+    await writer.fileChunk(Buffer.from('key'));
+    await writer.endFile(createHash('sha256').update('key').digest('hex'));
+    const columns = summary.tables.find((t) => t.name === 'agency_email')?.columns ?? [];
+    await writer.beginTable({ name: 'agency_email', columns, rows: 1 });
+    await writer.row(['x@y.vn', '6f1c2a9e-4b1d-4c56-9a0e-0d2f7e8b1a99']);
+    await writer.endTable();
+    await writer.finish();
+    gzip.end();
+    await done;
+
+    const target = await emptyPostgres();
+    const dir = tempDir('dangling');
+    await using(await open({ kind: 'postgres', url: target.url }), async (db) => {
+      await expect(restoreBackup({ database: db, dataDir: dir, file, force: false })).rejects.toSatisfy(
+        (e) => isHubError(e, 'DB_RESTORE_FAILED') && /rolled back: .*foreign key/.test(e.message),
+      );
+      const snapshot = await tableSnapshot(db);
+      expect(Object.values(snapshot).every((rows) => rows.length === 0)).toBe(true);
+    });
+    expect(fs.readdirSync(dir)).toEqual([]);
+  });
 });
 
 describe('PostgreSQL back to embedded, and --force', () => {

@@ -69,6 +69,14 @@ async function eraseSchema(session: MigrationSession): Promise<void> {
   }
 }
 
+function failed(step: string, error: unknown): HubError {
+  if (error instanceof HubError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new HubError('DB_RESTORE_FAILED', `restore failed while ${step}, and was rolled back: ${message}`, {
+    cause: error,
+  });
+}
+
 function refuse(reasons: string[]): HubError {
   return new HubError(
     'DB_RESTORE_TARGET_NOT_EMPTY',
@@ -130,7 +138,10 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreOut
     // A target migrated past the archive but holding no rows loses nothing by being erased: the
     // archive's rows must meet the schema they were taken from, then newer migrations run over them.
     const erase = occupied.length > 0 || ahead;
-    if (erase) await eraseSchema(session);
+    if (erase)
+      await eraseSchema(session).catch((error: unknown) =>
+        Promise.reject(failed('erasing the target', error)),
+      );
 
     await applyMigrations(session, toArchivePoint);
     const stager = createFileStager(options.dataDir);
@@ -142,7 +153,7 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreOut
     } catch (error) {
       await session.exec('ROLLBACK').catch(() => undefined);
       stager.discard();
-      throw error;
+      throw failed('loading the archive', error);
     }
     const files = stager.commit();
     const later = await applyMigrations(session, known);
