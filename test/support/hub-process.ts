@@ -56,7 +56,8 @@ export type HubProcess = {
 export async function startHubProcess(env: Record<string, string>, timeoutMs = 30_000): Promise<HubProcess> {
   const port = env.LIENTHONG_HTTP_PORT ?? String(await freePort());
   const child = spawn(process.execPath, [LIENTHONG_BIN, 'start'], {
-    env: { ...env, LIENTHONG_HTTP_PORT: port },
+    // Hubs under test run side by side: each gets its own SMTP port unless the test chose one.
+    env: { ...env, LIENTHONG_HTTP_PORT: port, LIENTHONG_SMTP_PORT: env.LIENTHONG_SMTP_PORT ?? String(await freePort()) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
