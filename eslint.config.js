@@ -29,6 +29,8 @@ export default tseslint.config(
       '@typescript-eslint/switch-exhaustiveness-check': 'error',
       // `query<T>(sql): Promise<{ rows: T[] }>` names the row type the caller expects; that is its job.
       '@typescript-eslint/no-unnecessary-type-parameters': 'off',
+      // `(x) => log.warn(...)` as a listener is idiomatic; the rule's value is in statements, not shorthands.
+      '@typescript-eslint/no-confusing-void-expression': ['error', { ignoreArrowShorthand: true }],
       '@typescript-eslint/restrict-template-expressions': [
         'error',
         { allowNumber: true, allowBoolean: true },

@@ -4,7 +4,16 @@ import type { HubConfig } from './config/load-config.ts';
 import { redactUrl } from './config/load-config.ts';
 import { openDatabase, type Database } from './db/index.ts';
 import { createPrismaAgencyDirectory, type AgencyDirectory } from './directory/index.ts';
-import { createBrokerConnection, type BrokerConnection, type BrokerState } from './exchange/index.ts';
+import {
+  cachedTrust,
+  createBrokerConnection,
+  createRelayService,
+  type BrokerConnection,
+  type BrokerState,
+} from './exchange/index.ts';
+import { startAuditAnchoring } from './registry/index.ts';
+import { systemClock } from './shared/clock.ts';
+import { seedTrustDirectory } from './signing/index.ts';
 import { startIngest } from './ingest/index.ts';
 import type { Logger } from './shared/logger.ts';
 import {
@@ -96,8 +105,30 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
       url: config.amqp.url,
       log: log.child({ module: 'exchange.broker' }),
     });
+    await seedTrustDirectory(config.trustDir);
+    const relay = createRelayService(
+      {
+        prisma: database.prisma,
+        directory,
+        trust: cachedTrust(config.trustDir),
+        clock: systemClock,
+        log: log.child({ module: 'exchange' }),
+        ownOrganId: config.organId,
+        maxMessageBytes: config.maxMessageBytes,
+      },
+      broker,
+    );
     broker.start();
     services.push({ name: 'broker', stop: () => broker.stop() });
+    relay.start();
+    services.push({ name: 'relay', stop: () => relay.stop() });
+
+    const anchors = startAuditAnchoring(
+      database.prisma,
+      config.dataDir,
+      log.child({ module: 'registry.audit' }),
+    );
+    services.push({ name: 'audit-anchors', stop: () => anchors.stop() });
 
     const metrics = new Registry();
     collectDefaultMetrics({ register: metrics, prefix: 'lienthong_' });

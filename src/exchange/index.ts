@@ -1,4 +1,19 @@
 // The AMQP side of the hub: the broker connection (reconnect, back-off, topology re-asserted on
-// every connect) and, as it grows, the relay between agencies. Durability lives in the database
-// outbox, never in this process's memory.
+// every connect) and the relay between agencies — one submit path, the outbox publisher with
+// confirms, hosted agencies' inboxes, per-recipient delivery state. Durability lives in the
+// database outbox, never in this process's memory.
 export { createBrokerConnection, type BrokerConnection, type BrokerState } from './broker-connection.ts';
+export { createRelayService, type RelayService } from './relay-service.ts';
+export { submitPackage, type Submitter, type SubmitOutcome } from './submit-package.ts';
+export { cachedTrust } from './trust-cache.ts';
+export type { RelayDeps } from './relay-deps.ts';
+export {
+  brokerUserOf,
+  inboxStates,
+  issueAgencyCredentials,
+  organIdOfBrokerUser,
+  vhostOf,
+  type InboxState,
+} from './broker-users.ts';
+export { EXCHANGES, QUEUES, inboxQueue } from './topology.ts';
+export { DELIVERY_STATES, transition, type DeliveryState } from './domain/delivery-state.ts';

@@ -143,3 +143,40 @@ export async function verifyAudit(
   const head = walked.head ? { seq: walked.head.seq.toString(), hash: walked.head.hash } : null;
   return { intact: true, entries: walked.count, head, anchor: anchors.at(-1) ?? null };
 }
+
+/**
+ * The running hub anchors the chain every few minutes when it has grown, and once more at stop,
+ * so at most a few minutes of entries are without an exported anchor.
+ */
+export function startAuditAnchoring(
+  prisma: PrismaClient,
+  dataDir: string,
+  log: { info(o: object, m: string): void; warn(o: object, m: string): void },
+  everyMs = 5 * 60_000,
+): { stop(): Promise<void> } {
+  const signer = fileAnchorSigner(dataDir);
+  let lastSeq = readExportedAnchors(dataDir).at(-1)?.seq ?? null;
+  const anchorIfGrown = async () => {
+    const head = await auditHead(prisma);
+    if (!head || head.seq.toString() === lastSeq) return;
+    const anchor = await writeAuditAnchor(prisma, signer, dataDir);
+    if (anchor) {
+      lastSeq = anchor.seq;
+      log.info({ seq: anchor.seq }, 'audit chain anchored');
+    }
+  };
+  const timer = setInterval(() => {
+    anchorIfGrown().catch((error: unknown) => {
+      log.warn({ err: error }, 'audit anchoring failed; will retry');
+    });
+  }, everyMs);
+  timer.unref();
+  return {
+    async stop() {
+      clearInterval(timer);
+      await anchorIfGrown().catch((error: unknown) => {
+        log.warn({ err: error }, 'final audit anchor failed');
+      });
+    },
+  };
+}

@@ -8,7 +8,7 @@ import { takeRegistrationNumber } from './registration-number.ts';
 import {
   prefillRegistrationForm,
   RegistrationFormSchema,
-  type RegistrationForm,
+  type RegistrationEdits,
 } from './registration-form.ts';
 import { owesStatus, queueStatus } from './status-outbox.ts';
 
@@ -67,7 +67,7 @@ export async function registerIntakeItem(
   prisma: PrismaClient,
   actor: Actor,
   itemId: string,
-  edits: Partial<RegistrationForm> = {},
+  edits: RegistrationEdits = {},
   clock: Clock = systemClock,
 ): Promise<RegisterOutcome> {
   if (!isUuid(itemId)) return { kind: 'not-found' };

@@ -6,6 +6,7 @@ export { appendAudit, walkAuditChain, type AuditInput } from './audit-trail.ts';
 export {
   fileAnchorSigner,
   readExportedAnchors,
+  startAuditAnchoring,
   verifyAudit,
   writeAuditAnchor,
   type AnchorSigner,
@@ -39,7 +40,11 @@ export {
   type RegisterOutcome,
   type RejectOutcome,
 } from './decide-intake-item.ts';
-export { RegistrationFormSchema, type RegistrationForm } from './registration-form.ts';
+export {
+  RegistrationFormSchema,
+  type RegistrationEdits,
+  type RegistrationForm,
+} from './registration-form.ts';
 export {
   searchDocuments,
   getDocument,

@@ -15,6 +15,8 @@ export const RegistrationFormSchema = z.strictObject({
 });
 
 export type RegistrationForm = z.infer<typeof RegistrationFormSchema>;
+/** A clerk's edits: any field of the form; absent or undefined keeps the prefilled value. */
+export type RegistrationEdits = { [K in keyof RegistrationForm]?: RegistrationForm[K] | undefined };
 
 const text = (value: unknown): string | undefined =>
   typeof value === 'string' && value.trim() ? value.trim() : undefined;
@@ -27,7 +29,7 @@ const field = (value: unknown, key: string): unknown =>
  */
 export function prefillRegistrationForm(
   item: { subject: string | null; senderOrganId: string | null; metadata: unknown },
-  edits: Partial<RegistrationForm>,
+  edits: RegistrationEdits,
 ): Partial<RegistrationForm> {
   const m = item.metadata;
   const priority = field(m, 'priority');

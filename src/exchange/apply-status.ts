@@ -1,0 +1,72 @@
+import type { Prisma, Transaction } from '../db/index.ts';
+import type { Logger } from '../shared/logger.ts';
+import { STATUS_TO_STATE, transition, type DeliveryState } from './domain/delivery-state.ts';
+
+/**
+ * A status moves the delivery of the document it answers: the package sent by `originalSender`
+ * (for 13, by the status sender) to the agency that sent the status. Refused transitions are kept
+ * in the delivery's history and logged, never applied.
+ */
+export async function applyStatusToDelivery(
+  tx: Transaction,
+  log: Logger,
+  status: {
+    documentKey: string | null;
+    originalSender: readonly string[];
+    statusSender: string;
+    code: string;
+  },
+): Promise<void> {
+  const to = STATUS_TO_STATE[status.code];
+  if (!to || !status.documentKey) return;
+  // For a recall (13) the status sender is the original sender, and every recipient's delivery moves.
+  const where =
+    status.code === '13'
+      ? { package: { kind: 'edoc', documentKey: status.documentKey, fromOrganId: status.statusSender } }
+      : {
+          toOrganId: status.statusSender,
+          package: {
+            kind: 'edoc',
+            documentKey: status.documentKey,
+            fromOrganId: { in: [...status.originalSender] },
+          },
+        };
+  const deliveries = await tx.relayDelivery.findMany({ where });
+  for (const delivery of deliveries) await moveDelivery(tx, log, delivery, to, `status ${status.code}`);
+}
+
+export async function moveDelivery(
+  tx: Transaction,
+  log: Logger,
+  delivery: { packageId: string; toOrganId: string; state: DeliveryState; history: Prisma.JsonValue },
+  to: DeliveryState,
+  note: string,
+  lastError?: string,
+): Promise<boolean> {
+  const outcome = transition(delivery.state, to);
+  const history = [
+    ...(Array.isArray(delivery.history) ? delivery.history : []),
+    { state: to, at: new Date().toISOString(), note, outcome: outcome.kind },
+  ];
+  if (outcome.kind === 'refused') {
+    log.warn(
+      {
+        packageId: delivery.packageId,
+        to: delivery.toOrganId,
+        from: delivery.state,
+        wanted: to,
+        reason: outcome.reason,
+      },
+      'delivery transition refused',
+    );
+  }
+  await tx.relayDelivery.update({
+    where: { packageId_toOrganId: { packageId: delivery.packageId, toOrganId: delivery.toOrganId } },
+    data: {
+      history,
+      ...(outcome.kind === 'moved' ? { state: outcome.to } : {}),
+      ...(lastError ? { lastError } : {}),
+    },
+  });
+  return outcome.kind === 'moved';
+}

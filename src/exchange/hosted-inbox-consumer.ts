@@ -1,0 +1,151 @@
+import type { Channel, ConsumeMessage } from 'amqplib';
+import { parseEdxml } from '../edxml/index.ts';
+import { HubError } from '../shared/hub-error.ts';
+import { contentDedupKey, queueStatus, receiveIntakeItems } from '../registry/index.ts';
+import type { BrokerConnection } from './broker-connection.ts';
+import type { RelayDeps } from './relay-deps.ts';
+import { assertInbox, inboxQueue } from './topology.ts';
+
+/**
+ * The hub is the "partner system" of the agencies it hosts: it consumes their inboxes, turns each
+ * document package into an intake item for their clerks, and answers status 01 (received) to the
+ * sender the same day, as Nghị định 30 requires. Ack only after both are committed; a redelivered
+ * package finds its item (dedup by sender + bytes) and its 01 already queued.
+ */
+export type HostedInboxConsumer = { refresh(): Promise<void>; stop(): Promise<void> };
+
+export function createHostedInboxConsumer(deps: RelayDeps, broker: BrokerConnection): HostedInboxConsumer {
+  const log = deps.log.child({ component: 'hosted-inbox' });
+  let channel: Channel | undefined;
+  const consuming = new Set<string>();
+  const inFlight = new Set<Promise<void>>();
+  let stopping = false;
+
+  async function receiveDocument(organId: string, message: ConsumeMessage): Promise<void> {
+    const agency = await deps.prisma.agency.findUnique({ where: { organId } });
+    if (!agency)
+      throw new HubError('EXCHANGE_AGENCY_MISSING', `hosted agency ${organId} is not in the directory`);
+    const from = (message.properties.headers?.['x-lienthong-from'] as string | undefined) ?? 'unknown';
+    const messageId = message.properties.messageId as string | undefined;
+    const relayed = messageId
+      ? await deps.prisma.relayPackage.findUnique({ where: { id: messageId } }).catch(() => null)
+      : null;
+    let metadata: Record<string, unknown> = {};
+    let subject: string | null = null;
+    let documentKey: string | null =
+      (message.properties.headers?.['x-lienthong-document-id'] as string | undefined) ?? null;
+    let businessType = 0;
+    let quarantineReason: string | null = null;
+    try {
+      const pkg = parseEdxml(message.content);
+      if (pkg.kind === 'edoc') {
+        metadata = pkg;
+        subject = pkg.subject ?? null;
+        documentKey = pkg.documentId ?? documentKey;
+        businessType = pkg.businessDocType ?? 0;
+      }
+    } catch (error) {
+      // The hub validated it at submission; this would be a package sent around the hub. Keep it.
+      quarantineReason = `unreadable package: ${(error as Error).message}`;
+    }
+    await receiveIntakeItems(
+      deps.prisma,
+      { kind: 'system', component: 'exchange.hosted-inbox' },
+      {
+        source: 'amqp',
+        raw: message.content,
+        agencyIds: [agency.id],
+        dedupKey: contentDedupKey(from, message.content),
+        senderOrganId: from,
+        documentKey,
+        businessType,
+        subject,
+        metadata,
+        verdicts: relayed ? [relayed.verdict] : [],
+        quarantineReason,
+      },
+    );
+    if (from === organId || from === 'unknown') return;
+    await deps.prisma.$transaction(async (tx) => {
+      const owed = await tx.outboxMessage.findFirst({
+        where: {
+          kind: 'status',
+          targetOrganId: from,
+          AND: [
+            { headers: { path: ['statusCode'], equals: '01' } },
+            { headers: { path: ['documentKey'], equals: documentKey ?? '' } },
+            { headers: { path: ['fromOrganId'], equals: organId } },
+          ],
+        },
+      });
+      if (!owed)
+        await queueStatus(tx, {
+          fromOrganId: organId,
+          toOrganId: from,
+          code: '01',
+          documentKey,
+          description: 'Đã đến',
+        });
+    });
+  }
+
+  async function handle(open: Channel, organId: string, message: ConsumeMessage): Promise<void> {
+    for (;;) {
+      try {
+        if (message.properties.type === 'edoc') await receiveDocument(organId, message);
+        else
+          log.info(
+            {
+              organId,
+              type: message.properties.type as string,
+              messageId: message.properties.messageId as string,
+            },
+            'inbox message noted',
+          );
+        open.ack(message);
+        return;
+      } catch (error) {
+        if (stopping) return;
+        log.error({ err: error, organId }, 'inbox message could not be stored; retrying');
+        await new Promise((resolve) => setTimeout(resolve, 2000));
+      }
+    }
+  }
+
+  async function consume(open: Channel, organId: string): Promise<void> {
+    if (consuming.has(organId)) return;
+    await assertInbox(open, organId);
+    await open.consume(inboxQueue(organId), (message) => {
+      if (!message) return;
+      const work = handle(open, organId, message);
+      inFlight.add(work);
+      void work.finally(() => inFlight.delete(work));
+    });
+    consuming.add(organId);
+  }
+
+  async function refresh(): Promise<void> {
+    const open = channel;
+    if (!open) return;
+    const hosted = (await deps.directory.list()).filter((a) => a.channel === 'hosted');
+    for (const agency of hosted) await consume(open, agency.organId);
+  }
+
+  broker.onConnected(async (connection) => {
+    const open = await connection.createChannel();
+    open.on('error', (error: unknown) => log.warn({ err: error }, 'inbox channel error'));
+    await open.prefetch(16);
+    consuming.clear();
+    channel = open;
+    await refresh();
+  });
+
+  return {
+    refresh,
+    async stop() {
+      stopping = true;
+      await Promise.allSettled([...inFlight]);
+      await channel?.close().catch(() => undefined);
+    },
+  };
+}

@@ -1,0 +1,18 @@
+import type { PrismaClient } from '../db/index.ts';
+import type { AgencyDirectory } from '../directory/index.ts';
+import type { Clock } from '../shared/clock.ts';
+import type { Logger } from '../shared/logger.ts';
+import type { TrustMaterial } from '../signing/index.ts';
+
+/** What the relay's use cases need; built once in main.ts. */
+export type RelayDeps = {
+  readonly prisma: PrismaClient;
+  readonly directory: AgencyDirectory;
+  /** Trust anchors, intermediates, CRLs and pins, refreshed by the caller (files may change). */
+  readonly trust: () => Promise<TrustMaterial>;
+  readonly clock: Clock;
+  readonly log: Logger;
+  /** The hub's own agency. */
+  readonly ownOrganId: string;
+  readonly maxMessageBytes: number;
+};

@@ -1,0 +1,61 @@
+import type { BrokerConnection } from './broker-connection.ts';
+import { createHostedInboxConsumer } from './hosted-inbox-consumer.ts';
+import type { RelayDeps } from './relay-deps.ts';
+import { createRelayWorker, type RelayWorkerOptions } from './relay-worker.ts';
+import { createSubmitConsumer } from './submit-consumer.ts';
+import { assertTopology } from './topology.ts';
+
+/**
+ * The relay as one service: on every (re)connect the topology is asserted (with an inbox for
+ * every hosted and partner agency), then the outbox publisher, the submission consumer and the
+ * hosted agencies' inbox consumers resume. Stopping drains in-flight work before closing.
+ */
+export type RelayService = {
+  start(): void;
+  /** After the directory changed: new inboxes, new hosted agencies to consume for. */
+  refresh(): Promise<void>;
+  /** Publish what is due now (tests, `lienthong send`). */
+  drainOutbox(): Promise<number>;
+  stop(): Promise<void>;
+};
+
+export function createRelayService(
+  deps: RelayDeps,
+  broker: BrokerConnection,
+  options: { worker?: RelayWorkerOptions } = {},
+): RelayService {
+  const inboxAgencies = async () =>
+    (await deps.directory.list()).filter((a) => a.channel !== 'email').map((a) => a.organId);
+  broker.onConnected(async (connection) => {
+    const channel = await connection.createChannel();
+    try {
+      await assertTopology(channel, await inboxAgencies());
+    } finally {
+      await channel.close().catch(() => undefined);
+    }
+  });
+  const worker = createRelayWorker(deps, broker, options.worker);
+  const submissions = createSubmitConsumer(deps, broker);
+  const hosted = createHostedInboxConsumer(deps, broker);
+  return {
+    start: () => worker.start(),
+    async refresh() {
+      const connection = broker.current();
+      if (connection) {
+        const channel = await connection.createChannel();
+        try {
+          await assertTopology(channel, await inboxAgencies());
+        } finally {
+          await channel.close().catch(() => undefined);
+        }
+      }
+      await hosted.refresh();
+    },
+    drainOutbox: () => worker.drain(),
+    async stop() {
+      await submissions.stop();
+      await hosted.stop();
+      await worker.stop();
+    },
+  };
+}

@@ -1,0 +1,235 @@
+import type { ConfirmChannel, Message } from 'amqplib';
+import type { BrokerConnection } from './broker-connection.ts';
+import { applyStatusToDelivery, moveDelivery } from './apply-status.ts';
+import { assertInbox, EXCHANGES } from './topology.ts';
+import { toOutboundMessage, type OutboxRow } from './outbound-message.ts';
+import type { RelayDeps } from './relay-deps.ts';
+
+/**
+ * Outbox → `lienthong.deliver`. Rows are leased with FOR UPDATE SKIP LOCKED, so several hub
+ * processes share the work without publishing a row twice at once; a lease left by a killed
+ * process expires and another publishes the row again (consumers deduplicate by message_id).
+ * A row is done only after the broker confirms it; an unroutable message (mandatory flag, no
+ * inbox bound) is retried after asserting the inbox. Retries back off; after the last one the row
+ * and its delivery are failed, with the reason, for an admin to resend.
+ */
+export type RelayWorkerOptions = {
+  leaseMs?: number;
+  confirmTimeoutMs?: number;
+  maxAttempts?: number;
+  batchSize?: number;
+  idleDelayMs?: number;
+};
+
+export type RelayWorker = {
+  start(): void;
+  stop(): Promise<void>;
+  /** publishes what is due now; for tests */ drain(): Promise<number>;
+};
+
+const PUBLISHED_KINDS = ['edoc', 'status', 'error'];
+
+export function backoffMs(attempts: number): number {
+  return Math.min(5 * 60_000, 1000 * 2 ** Math.min(attempts, 10));
+}
+
+export function createRelayWorker(
+  deps: RelayDeps,
+  broker: BrokerConnection,
+  options: RelayWorkerOptions = {},
+): RelayWorker {
+  const leaseMs = options.leaseMs ?? 60_000;
+  const confirmTimeoutMs = options.confirmTimeoutMs ?? 15_000;
+  const maxAttempts = options.maxAttempts ?? 12;
+  const batchSize = options.batchSize ?? 100;
+  const idleDelayMs = options.idleDelayMs ?? 250;
+  const log = deps.log.child({ component: 'relay-worker' });
+  let channel: ConfirmChannel | undefined;
+  let returned = new Set<string>();
+  let running = false;
+  let loop: Promise<void> | undefined;
+  let wake: (() => void) | undefined;
+
+  broker.onConnected(async (connection) => {
+    const opened = await connection.createConfirmChannel();
+    opened.on('return', (message: Message) => {
+      const id = message.properties.messageId as string | undefined;
+      if (id) returned.add(id);
+    });
+    opened.on('error', (error: unknown) => log.warn({ err: error }, 'relay channel error'));
+    opened.on('close', () => {
+      if (channel === opened) channel = undefined;
+    });
+    channel = opened;
+    wake?.();
+  });
+
+  async function claim(): Promise<(OutboxRow & { attempts: number })[]> {
+    return deps.prisma.$queryRaw<(OutboxRow & { attempts: number })[]>`
+      UPDATE outbox_message SET available_at = now() + ${leaseMs} * interval '1 millisecond', attempts = attempts + 1
+      WHERE id IN (
+        SELECT id FROM outbox_message
+        WHERE state = 'pending' AND available_at <= now() AND kind = ANY(${PUBLISHED_KINDS})
+        ORDER BY created_at LIMIT ${batchSize} FOR UPDATE SKIP LOCKED)
+      RETURNING id, kind, target_organ_id AS "targetOrganId", body_sha256 AS "bodySha256", headers, attempts`;
+  }
+
+  function publish(
+    open: ConfirmChannel,
+    message: Awaited<ReturnType<typeof toOutboundMessage>>,
+  ): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`no broker confirm within ${confirmTimeoutMs} ms`)),
+        confirmTimeoutMs,
+      );
+      open.publish(
+        EXCHANGES.deliver,
+        message.routingKey,
+        message.body,
+        {
+          persistent: true,
+          mandatory: true,
+          messageId: message.messageId,
+          type: message.type,
+          contentType: message.contentType,
+          timestamp: Math.floor(Date.now() / 1000),
+          headers: {
+            'x-lienthong-from': message.from,
+            ...(message.documentKey ? { 'x-lienthong-document-id': message.documentKey } : {}),
+          },
+        },
+        (error) => {
+          clearTimeout(timer);
+          if (error) reject(error instanceof Error ? error : new Error(String(error)));
+          else resolve();
+        },
+      );
+    });
+  }
+
+  async function settle(row: OutboxRow & { attempts: number }, error: string | null): Promise<void> {
+    const packageId = (row.headers as { packageId?: string } | null)?.packageId;
+    if (error === null) {
+      await deps.prisma.$transaction(async (tx) => {
+        await tx.outboxMessage.update({
+          where: { id: row.id },
+          data: { state: 'done', doneAt: new Date(), lastError: null },
+        });
+        if (row.kind === 'edoc' && packageId) {
+          const delivery = await tx.relayDelivery.findUnique({
+            where: { packageId_toOrganId: { packageId, toOrganId: row.targetOrganId } },
+          });
+          if (delivery) await moveDelivery(tx, log, delivery, 'published', 'broker confirmed');
+        }
+        // A status a hosted agency owed (built by the hub, not submitted) moves the sender's delivery now.
+        const headers = row.headers as {
+          statusCode?: string;
+          fromOrganId?: string;
+          documentKey?: string | null;
+        } | null;
+        if (row.kind === 'status' && !packageId && headers?.statusCode && headers.fromOrganId) {
+          await applyStatusToDelivery(tx, log, {
+            documentKey: headers.documentKey ?? null,
+            originalSender: [row.targetOrganId],
+            statusSender: headers.fromOrganId,
+            code: headers.statusCode,
+          });
+        }
+      });
+      return;
+    }
+    const attempts = row.attempts;
+    if (attempts < maxAttempts) {
+      await deps.prisma.outboxMessage.update({
+        where: { id: row.id },
+        data: { lastError: error, availableAt: new Date(Date.now() + backoffMs(attempts)) },
+      });
+      return;
+    }
+    log.error({ outboxId: row.id, packageId, to: row.targetOrganId, error }, 'relay gave up');
+    await deps.prisma.$transaction(async (tx) => {
+      await tx.outboxMessage.update({ where: { id: row.id }, data: { state: 'failed', lastError: error } });
+      if (row.kind === 'edoc' && packageId) {
+        const delivery = await tx.relayDelivery.findUnique({
+          where: { packageId_toOrganId: { packageId, toOrganId: row.targetOrganId } },
+        });
+        if (delivery)
+          await moveDelivery(tx, log, delivery, 'failed', `gave up after ${attempts} attempts`, error);
+      }
+    });
+  }
+
+  async function drain(): Promise<number> {
+    const open = channel;
+    if (!open) return 0;
+    const rows = await claim();
+    const now = deps.clock.now();
+    await Promise.all(
+      rows.map(async (row) => {
+        let message;
+        try {
+          message = await toOutboundMessage(deps.prisma, row, deps.ownOrganId, now);
+        } catch (error) {
+          await settle({ ...row, attempts: maxAttempts }, (error as Error).message);
+          return;
+        }
+        try {
+          returned.delete(message.messageId);
+          await publish(open, message);
+          if (returned.has(message.messageId)) {
+            returned.delete(message.messageId);
+            // No inbox bound for the recipient (yet): make it, and try again later.
+            await assertInbox(open, row.targetOrganId).catch(() => undefined);
+            await settle(row, `unroutable: no inbox queue bound for ${row.targetOrganId}`);
+            return;
+          }
+          await settle(row, null);
+        } catch (error) {
+          await settle(row, (error as Error).message);
+        }
+      }),
+    );
+    return rows.length;
+  }
+
+  async function run(): Promise<void> {
+    while (running) {
+      let published = 0;
+      try {
+        published = await drain();
+      } catch (error) {
+        log.warn({ err: error }, 'relay pass failed; retrying');
+      }
+      // stop() may have cleared `running` while drain() awaited.
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition
+      if (published === 0 && running) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, idleDelayMs);
+          wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        wake = undefined;
+      }
+    }
+  }
+
+  return {
+    start() {
+      if (running) return;
+      running = true;
+      returned = new Set();
+      loop = run();
+    },
+    async stop() {
+      running = false;
+      wake?.();
+      await loop;
+      await channel?.close().catch(() => undefined);
+      channel = undefined;
+    },
+    drain,
+  };
+}

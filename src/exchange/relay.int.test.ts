@@ -1,0 +1,268 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  connectPartner,
+  documentPackage,
+  statusPackage,
+  type Partner,
+} from '../../test/support/relay-fixtures.ts';
+import { createTestDatabase, type TestDatabase } from '../../test/support/test-database.ts';
+import { createTestVhost, type TestVhost } from '../../test/support/test-broker.ts';
+import { prismaFor } from '../../test/support/registry-fixtures.ts';
+import { testServices } from '../../test/support/test-services.ts';
+import type { PrismaClient } from '../db/index.ts';
+import { createPrismaAgencyDirectory } from '../directory/index.ts';
+import { systemClock } from '../shared/clock.ts';
+import { createSilentLogger } from '../shared/logger.ts';
+import { memoryTrustStore } from '../signing/index.ts';
+import { createBrokerConnection, type BrokerConnection } from './broker-connection.ts';
+import { issueAgencyCredentials } from './broker-users.ts';
+import { createRelayService, type RelayService } from './relay-service.ts';
+
+const HUB = '000.00.00.H53';
+const A = '000.00.11.H53';
+const B = '000.00.12.H53';
+
+let db: TestDatabase;
+let vhost: TestVhost;
+let prisma: PrismaClient;
+let broker: BrokerConnection;
+let relay: RelayService;
+let partnerA: Partner;
+let partnerB: Partner;
+
+async function waitUntil<T>(
+  probe: () => Promise<T | null | undefined | false>,
+  timeoutMs = 15_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+const errorBody = (m: { content: Buffer }) =>
+  JSON.parse(m.content.toString()) as { reasons: string[]; documentId?: string };
+
+beforeAll(async () => {
+  [db, vhost] = await Promise.all([createTestDatabase('relay'), createTestVhost('relay')]);
+  prisma = prismaFor(db.url);
+  const directory = createPrismaAgencyDirectory(prisma);
+  await directory.upsertAll([
+    {
+      organId: HUB,
+      name: 'UBND tỉnh',
+      channel: 'hosted',
+      signaturePolicy: 'record_only',
+      emails: [],
+      aliases: [],
+    },
+    {
+      organId: A,
+      name: 'Sở Tài chính',
+      channel: 'partner',
+      signaturePolicy: 'record_only',
+      emails: [],
+      aliases: [],
+    },
+    {
+      organId: B,
+      name: 'Sở Y tế',
+      channel: 'partner',
+      signaturePolicy: 'record_only',
+      emails: [],
+      aliases: [],
+    },
+  ]);
+  const log = createSilentLogger();
+  broker = createBrokerConnection({ url: vhost.amqpUrl, log });
+  const trust = memoryTrustStore({ anchors: [], intermediates: [], crls: [], pins: new Map() });
+  relay = createRelayService(
+    {
+      prisma,
+      directory,
+      trust: () => trust.load(),
+      clock: systemClock,
+      log,
+      ownOrganId: HUB,
+      maxMessageBytes: 5_000_000,
+    },
+    broker,
+    { worker: { idleDelayMs: 50 } },
+  );
+  broker.start();
+  relay.start();
+  await waitUntil(() => Promise.resolve(broker.state().kind === 'up'));
+  const api = { url: testServices.amqpManagementUrl };
+  const credsA = await issueAgencyCredentials(api, vhost.name, A);
+  const credsB = await issueAgencyCredentials(api, vhost.name, B);
+  partnerA = await connectPartner(vhost.amqpUrl, A, credsA.username, credsA.password);
+  partnerB = await connectPartner(vhost.amqpUrl, B, credsB.username, credsB.password);
+});
+
+afterAll(async () => {
+  await partnerA.close();
+  await partnerB.close();
+  await relay.stop();
+  await broker.stop();
+  await prisma.$disconnect();
+  await Promise.all([db.drop(), vhost.drop()]);
+});
+
+describe('relay between partner agencies', () => {
+  it('delivers A’s package to B’s inbox byte for byte, with the contract’s properties', async () => {
+    const body = documentPackage({ from: A, to: [B], documentId: `${A},2026/11/25,1/STC-VP` });
+    partnerA.submit(body);
+    const received = await partnerB.waitFor((m) => m.properties.type === 'edoc');
+    expect(received.content.equals(body)).toBe(true);
+    expect(received.properties).toMatchObject({ deliveryMode: 2, contentType: 'application/xml' });
+    expect(received.properties.headers).toMatchObject({
+      'x-lienthong-from': A,
+      'x-lienthong-document-id': `${A},2026/11/25,1/STC-VP`,
+    });
+    const packageId = received.properties.messageId as string;
+    const delivery = await waitUntil(() =>
+      prisma.relayDelivery.findFirst({ where: { packageId, toOrganId: B, state: 'published' } }),
+    );
+    expect(delivery.state).toBe('published');
+  });
+
+  it('routes B’s status 03 back to A and moves A’s delivery to accepted', async () => {
+    const documentId = `${A},2026/11/25,2/STC-VP`;
+    partnerA.submit(documentPackage({ from: A, to: [B], documentId }));
+    await partnerB.waitFor((m) => m.properties.headers?.['x-lienthong-document-id'] === documentId);
+    partnerB.submit(statusPackage({ from: B, answering: A, documentId, code: '03' }));
+    const status = await partnerA.waitFor(
+      (m) =>
+        m.properties.type === 'status' && m.properties.headers?.['x-lienthong-document-id'] === documentId,
+    );
+    expect(status.content.toString()).toContain('<edXML:StatusCode>03</edXML:StatusCode>');
+    await waitUntil(() =>
+      prisma.relayDelivery.findFirst({
+        where: { toOrganId: B, state: 'accepted', package: { documentKey: documentId } },
+      }),
+    );
+  });
+});
+
+describe('isolation on the broker', () => {
+  it('A’s user cannot consume B’s inbox', async () => {
+    const probe = await partnerA.probe();
+    await expect(probe.consume(`lienthong.inbox.${B}`, () => undefined)).rejects.toThrow(/ACCESS_REFUSED/);
+  });
+
+  it('A’s user cannot publish to lienthong.deliver', async () => {
+    const probe = await partnerA.probe();
+    const closed = new Promise<Error>((resolve) => probe.once('error', resolve));
+    probe.publish('lienthong.deliver', B, Buffer.from('<x/>'), { userId: `lienthong-${A}` });
+    expect((await closed).message).toMatch(/ACCESS_REFUSED/);
+  });
+
+  it('refuses A submitting a package whose From is B, and tells A why', async () => {
+    const documentId = `${B},2026/11/25,forged/SYT`;
+    partnerA.submit(documentPackage({ from: B, to: [HUB], documentId }));
+    const error = await partnerA.waitFor(
+      (m) => m.properties.type === 'error' && errorBody(m).documentId === documentId,
+    );
+    expect(errorBody(error).reasons[0]).toContain(
+      `you may submit only for your own agency ${A}; this package says From ${B}`,
+    );
+    expect(await prisma.relayPackage.count({ where: { documentKey: documentId } })).toBe(0);
+  });
+
+  it('dead-letters a submission without user_id', async () => {
+    const documentId = `${A},2026/11/25,anonymous/STC`;
+    partnerA.submit(documentPackage({ from: A, to: [B], documentId }), { userId: null });
+    const inspector = await partnerA.connection.createChannel().catch(() => null);
+    expect(inspector).not.toBeNull();
+    await waitUntil(async () => {
+      const { messageCount } = await (await broker.current()!.createChannel()).checkQueue('lienthong.dead');
+      return messageCount > 0;
+    });
+    expect(await prisma.relayPackage.count({ where: { documentKey: documentId } })).toBe(0);
+  });
+});
+
+describe('refusals the sender hears about', () => {
+  it.each([
+    [
+      'an unknown recipient',
+      () => documentPackage({ from: A, to: ['000.00.99.H99'], documentId: `${A},2026/11/25,unknown/STC` }),
+      /unknown recipient 000\.00\.99\.H99/,
+    ],
+    [
+      'a malformed package',
+      () => Buffer.from('<edXMLEnvelope><not-closed>'),
+      /not a readable edXML package|line/,
+    ],
+  ])('refuses %s with a reason in A’s inbox', async (_name, make, reason) => {
+    const before = partnerA.inbox.filter((m) => m.properties.type === 'error').length;
+    partnerA.submit(make());
+    await waitUntil(() =>
+      Promise.resolve(partnerA.inbox.filter((m) => m.properties.type === 'error').length > before),
+    );
+    const error = partnerA.inbox.filter((m) => m.properties.type === 'error').at(-1)!;
+    expect(errorBody(error).reasons.join(' ')).toMatch(reason);
+  });
+
+  it('holds a confidential package, never relays it, and tells the sender', async () => {
+    const documentId = `${A},2026/11/25,secret/STC`;
+    partnerA.submit(
+      documentPackage({ from: A, to: [B], documentId, subject: 'Kế hoạch bảo vệ mục tiêu (TỐI MẬT)' }),
+    );
+    const notice = await partnerA.waitFor(
+      (m) => m.properties.type === 'error' && errorBody(m).documentId === documentId,
+    );
+    expect(errorBody(notice).reasons[0]).toMatch(/Tối mật.*held for a clerk, never relayed automatically/);
+    const held = await prisma.relayPackage.findFirst({
+      where: { documentKey: documentId },
+      include: { deliveries: true },
+    });
+    expect(held?.heldReason).toMatch(/Tối mật/);
+    expect(held?.deliveries).toEqual([]);
+    expect(partnerB.inbox.some((m) => m.properties.headers?.['x-lienthong-document-id'] === documentId)).toBe(
+      false,
+    );
+  });
+
+  it('relays one copy of the same bytes submitted twice', async () => {
+    const documentId = `${A},2026/11/25,twice/STC`;
+    const body = documentPackage({ from: A, to: [B], documentId });
+    partnerA.submit(body);
+    partnerA.submit(body);
+    await partnerB.waitFor((m) => m.properties.headers?.['x-lienthong-document-id'] === documentId);
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(
+      partnerB.inbox.filter((m) => m.properties.headers?.['x-lienthong-document-id'] === documentId),
+    ).toHaveLength(1);
+    expect(await prisma.relayPackage.count({ where: { documentKey: documentId } })).toBe(1);
+  });
+});
+
+describe('agencies the hub hosts', () => {
+  it('turns A’s package for the hub into an intake item and answers status 01 to A', async () => {
+    const documentId = `${A},2026/11/25,hosted/STC`;
+    partnerA.submit(
+      documentPackage({ from: A, to: [HUB], documentId, subject: 'Báo cáo tình hình thu ngân sách' }),
+    );
+    const item = await waitUntil(() => prisma.intakeItem.findFirst({ where: { documentKey: documentId } }));
+    expect(item).toMatchObject({
+      source: 'amqp',
+      state: 'new',
+      senderOrganId: A,
+      subject: 'Báo cáo tình hình thu ngân sách',
+    });
+    const received = await partnerA.waitFor(
+      (m) =>
+        m.properties.type === 'status' && m.properties.headers?.['x-lienthong-document-id'] === documentId,
+    );
+    expect(received.content.toString()).toContain('<edXML:StatusCode>01</edXML:StatusCode>');
+    await waitUntil(() =>
+      prisma.relayDelivery.findFirst({
+        where: { toOrganId: HUB, state: 'received', package: { documentKey: documentId } },
+      }),
+    );
+  });
+});

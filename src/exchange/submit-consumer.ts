@@ -1,0 +1,91 @@
+import type { Channel, ConsumeMessage } from 'amqplib';
+import type { BrokerConnection } from './broker-connection.ts';
+import { organIdOfBrokerUser } from './broker-users.ts';
+import type { RelayDeps } from './relay-deps.ts';
+import { queueError, submitPackage } from './submit-package.ts';
+import { QUEUES } from './topology.ts';
+
+/**
+ * Consumes `lienthong.submit`. The broker has already checked that `user_id` equals the
+ * connection's user; the hub maps that user to its agency and runs the one submit path.
+ * Ack only after the package (or the error message for the sender) is committed. A message
+ * without a user_id, or from a user that is no agency's, is dead-lettered for an admin: there is
+ * nobody to answer. A database outage leaves messages unacked until it is back.
+ */
+export type SubmitConsumer = { stop(): Promise<void> };
+
+export function createSubmitConsumer(
+  deps: RelayDeps,
+  broker: BrokerConnection,
+  options: { prefetch?: number } = {},
+): SubmitConsumer {
+  const log = deps.log.child({ component: 'submit-consumer' });
+  let channel: Channel | undefined;
+  let stopping = false;
+  const inFlight = new Set<Promise<void>>();
+
+  async function handle(open: Channel, message: ConsumeMessage): Promise<void> {
+    const userId = message.properties.userId as string | undefined;
+    const messageId = message.properties.messageId as string | undefined;
+    const organId = userId ? organIdOfBrokerUser(userId) : null;
+    if (!userId || !organId) {
+      log.warn(
+        { messageId, userId },
+        userId
+          ? 'submission from a broker user that is no agency’s; dead-lettered'
+          : 'submission without user_id; dead-lettered',
+      );
+      open.nack(message, false, false);
+      return;
+    }
+    for (;;) {
+      try {
+        const outcome = await submitPackage(
+          deps,
+          { via: 'amqp', organId, label: `broker:${userId}` },
+          message.content,
+        );
+        if (outcome.kind === 'refused') {
+          log.info({ messageId, organId, reasons: outcome.reasons }, 'submission refused');
+          await deps.prisma.$transaction(async (tx) => {
+            await queueError(tx, organId, { documentId: outcome.documentKey, reasons: outcome.reasons });
+          });
+        } else {
+          log.info(
+            { messageId, organId, outcome: outcome.kind, packageId: outcome.packageId },
+            'submission recorded',
+          );
+        }
+        open.ack(message);
+        return;
+      } catch (error) {
+        if (stopping) return; // unacked: the broker redelivers it to whoever consumes next
+        log.error({ err: error, messageId }, 'submission could not be recorded; retrying');
+        await new Promise((resolve) => setTimeout(resolve, 2000));
+      }
+    }
+  }
+
+  broker.onConnected(async (connection) => {
+    const open = await connection.createChannel();
+    open.on('error', (error: unknown) => log.warn({ err: error }, 'submit channel error'));
+    await open.prefetch(options.prefetch ?? 8);
+    await open.consume(QUEUES.submit, (message) => {
+      if (!message) return;
+      const work = handle(open, message).catch((error: unknown) =>
+        log.error({ err: error }, 'submission handler failed'),
+      );
+      inFlight.add(work);
+      void work.finally(() => inFlight.delete(work));
+    });
+    channel = open;
+  });
+
+  return {
+    async stop() {
+      stopping = true;
+      await Promise.allSettled([...inFlight]);
+      await channel?.close().catch(() => undefined);
+    },
+  };
+}

@@ -1,0 +1,277 @@
+import { Prisma, type Transaction } from '../db/index.ts';
+import { inspectEdxml, type EdocPackage, type EdxmlPackage, type StatusPackage } from '../edxml/index.ts';
+import { appendAudit, putBlob, sha256Hex } from '../registry/index.ts';
+import { isHubError } from '../shared/hub-error.ts';
+import { verifyEdxmlSignature, type SignatureVerdict } from '../signing/index.ts';
+import { findConfidentialityMarking } from './domain/confidentiality.ts';
+import type { RelayDeps } from './relay-deps.ts';
+import { applyStatusToDelivery } from './apply-status.ts';
+
+/**
+ * The one submit path for every source: AMQP `lienthong.submit`, `POST /api/v1/packages`,
+ * `lienthong send` and packages composed in the console. It reads and validates the package,
+ * verifies its signature, checks that the submitter speaks for the `From` agency, applies the
+ * relay policy (CONTRACT.md) and records the package with one outbox row per recipient in one
+ * transaction. The caller acknowledges only after this returns.
+ */
+export type Submitter = {
+  via: 'amqp' | 'http' | 'cli' | 'console';
+  /** the agency the submitter is authenticated as (broker user, API token, login) */
+  organId: string;
+  /** for the audit trail */
+  label: string;
+};
+
+export type SubmitOutcome =
+  | { kind: 'accepted'; packageId: string; recipients: string[]; verdict: SignatureVerdict }
+  | { kind: 'duplicate'; packageId: string }
+  | { kind: 'held'; packageId: string; reason: string }
+  | { kind: 'refused'; reasons: string[]; documentKey: string | null };
+
+const refuse = (reasons: string[], documentKey: string | null = null): SubmitOutcome => ({
+  kind: 'refused',
+  reasons,
+  documentKey,
+});
+const RELAYED_STATUS_CODES = new Set(['01', '02', '03', '04', '05', '06', '13', '15', '16']);
+
+export async function submitPackage(
+  deps: RelayDeps,
+  submitter: Submitter,
+  bytes: Uint8Array,
+): Promise<SubmitOutcome> {
+  if (bytes.length > deps.maxMessageBytes) {
+    return refuse([
+      `Gói tin quá lớn / package too large: ${bytes.length} bytes, the limit is ${deps.maxMessageBytes}`,
+    ]);
+  }
+  const inspected = inspectEdxml(bytes, { limits: { maxBytes: deps.maxMessageBytes } });
+  const pkg = inspected.package;
+  const errors = inspected.validation.problems.filter((p) => p.severity === 'error');
+  if (!pkg || errors.length > 0) {
+    const shown = errors.slice(0, 8).map((p) => `${p.path}: ${p.message}`);
+    return refuse(shown.length > 0 ? shown : ['Không đọc được gói tin / not a readable edXML package']);
+  }
+  const documentKey = pkg.kind === 'edoc' ? (pkg.documentId ?? null) : (pkg.responseFor.documentId ?? null);
+  const fromOrganId = pkg.from.organId;
+  if (!fromOrganId) return refuse(['From/OrganId is missing'], documentKey);
+  const sender = await deps.directory.find(fromOrganId);
+  if (!sender)
+    return refuse(
+      [
+        `Cơ quan gửi ${fromOrganId} không có trong danh bạ / the sending agency ${fromOrganId} is not in the hub's directory`,
+      ],
+      documentKey,
+    );
+  if (sender.organId !== submitter.organId) {
+    return refuse(
+      [
+        `Bạn chỉ được gửi thay cho cơ quan của mình / you may submit only for your own agency ${submitter.organId}; this package says From ${fromOrganId}`,
+      ],
+      documentKey,
+    );
+  }
+
+  const receivedAt = deps.clock.now();
+  const verdict = (await verifyEdxmlSignature(bytes, await deps.trust(), { at: receivedAt })).verdict;
+  if (verdict.status === 'invalid') {
+    return refuse(
+      [`Chữ ký số không hợp lệ / the signature is invalid: ${verdict.reasons.join('; ')}`],
+      documentKey,
+    );
+  }
+  if (sender.signaturePolicy === 'require_trusted' && !verdict.trusted) {
+    return refuse(
+      [
+        `Cơ quan ${sender.organId} phải ký số bằng chứng thư tin cậy / ${sender.organId} must send packages with a trusted signature (${verdict.status}, ${verdict.chain}): ${verdict.reasons.join('; ')}`,
+      ],
+      documentKey,
+    );
+  }
+
+  const routing =
+    pkg.kind === 'edoc'
+      ? await routeDocument(deps, pkg, sender.organId)
+      : await routeStatus(deps, pkg, sender.organId);
+  if (routing.kind === 'refused') return refuse(routing.reasons, documentKey);
+  const marking = pkg.kind === 'edoc' ? confidentialityOf(pkg) : null;
+  const sha256 = sha256Hex(bytes);
+
+  try {
+    return await deps.prisma.$transaction(
+      async (tx): Promise<SubmitOutcome> => {
+        const existing = await tx.relayPackage.findUnique({
+          where: { fromOrganId_sha256: { fromOrganId: sender.organId, sha256 } },
+        });
+        if (existing) return { kind: 'duplicate', packageId: existing.id };
+        await putBlob(tx, bytes);
+        const heldReason = marking
+          ? `Văn bản có dấu độ mật "${marking.level}" (${marking.where}): không được chuyển qua hệ thống, đang chờ văn thư xử lý / marked ${marking.level}; held for a clerk, never relayed automatically`
+          : null;
+        const record = await tx.relayPackage.create({
+          data: {
+            kind: pkg.kind,
+            fromOrganId: sender.organId,
+            documentKey,
+            businessType: pkg.kind === 'edoc' ? (pkg.businessDocType ?? 0) : 0,
+            statusCode: pkg.kind === 'status' ? (pkg.statusCode ?? null) : null,
+            sha256,
+            submittedVia: submitter.via,
+            submittedBy: submitter.label,
+            verdict: { ...verdict, checkedAt: receivedAt.toISOString() },
+            heldReason,
+            receivedAt,
+          },
+        });
+        await appendAudit(tx, {
+          actor: submitter.label,
+          action: heldReason ? 'relay.held' : 'relay.submitted',
+          subject: `package:${record.id}`,
+          data: {
+            kind: pkg.kind,
+            from: sender.organId,
+            to: routing.recipients,
+            documentKey,
+            sha256,
+            signature: verdict.status,
+            chain: verdict.chain,
+          },
+        });
+        if (heldReason) {
+          await queueError(tx, sender.organId, {
+            packageId: record.id,
+            documentId: documentKey,
+            reasons: [heldReason],
+          });
+          return { kind: 'held', packageId: record.id, reason: heldReason };
+        }
+        for (const to of routing.recipients) {
+          await tx.relayDelivery.create({
+            data: {
+              packageId: record.id,
+              toOrganId: to,
+              history: [{ state: 'queued', at: receivedAt.toISOString() }],
+            },
+          });
+          await tx.outboxMessage.create({
+            data: {
+              kind: pkg.kind,
+              targetOrganId: to,
+              bodySha256: sha256,
+              headers: { packageId: record.id, from: sender.organId, documentKey },
+            },
+          });
+        }
+        if (pkg.kind === 'status' && pkg.statusCode) {
+          await applyStatusToDelivery(tx, deps.log, {
+            documentKey,
+            originalSender: routing.recipients,
+            statusSender: sender.organId,
+            code: pkg.statusCode,
+          });
+        }
+        return { kind: 'accepted', packageId: record.id, recipients: routing.recipients, verdict };
+      },
+      { maxWait: 20_000, timeout: 30_000 },
+    );
+  } catch (error) {
+    // Two processes took the same submission at once: the loser sees the winner's row.
+    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
+      const existing = await deps.prisma.relayPackage.findUnique({
+        where: { fromOrganId_sha256: { fromOrganId: sender.organId, sha256 } },
+      });
+      if (existing) return { kind: 'duplicate', packageId: existing.id };
+    }
+    if (isHubError(error)) return refuse([error.message], documentKey);
+    throw error;
+  }
+}
+
+type Routing = { kind: 'routed'; recipients: string[] } | { kind: 'refused'; reasons: string[] };
+
+async function routeDocument(deps: RelayDeps, pkg: EdocPackage, from: string): Promise<Routing> {
+  const recipients: string[] = [];
+  const reasons: string[] = [];
+  for (const to of pkg.to) {
+    const organId = to.organId;
+    if (!organId) continue;
+    const agency = await deps.directory.find(organId);
+    if (!agency)
+      reasons.push(`Không có cơ quan nhận ${organId} trong danh bạ / unknown recipient ${organId}`);
+    else if (agency.organId === from) reasons.push(`a package cannot be sent to its own sender ${from}`);
+    else if (!recipients.includes(agency.organId)) recipients.push(agency.organId);
+  }
+  if (recipients.length === 0 && reasons.length === 0)
+    reasons.push('the package names no recipient (To/OrganId)');
+  return reasons.length > 0 ? { kind: 'refused', reasons } : { kind: 'routed', recipients };
+}
+
+/** 01–06, 15, 16 go back to the original sender; 13 (recall) to the recipients recorded for it. */
+async function routeStatus(deps: RelayDeps, pkg: StatusPackage, from: string): Promise<Routing> {
+  const code = pkg.statusCode ?? '';
+  if (!RELAYED_STATUS_CODES.has(code))
+    return { kind: 'refused', reasons: [`status code ${code || '(none)'} is not one the hub relays`] };
+  const original = pkg.responseFor.organId;
+  if (code !== '13') {
+    if (!original)
+      return {
+        kind: 'refused',
+        reasons: ['ResponseFor/OrganId is missing: the hub cannot tell whom the status answers'],
+      };
+    const agency = await deps.directory.find(original);
+    return agency
+      ? { kind: 'routed', recipients: [agency.organId] }
+      : { kind: 'refused', reasons: [`unknown agency ${original} in ResponseFor`] };
+  }
+  const documentKey = pkg.responseFor.documentId;
+  const sent = documentKey
+    ? await deps.prisma.relayPackage.findMany({
+        where: { kind: 'edoc', fromOrganId: from, documentKey },
+        include: { deliveries: true },
+      })
+    : [];
+  const recipients = [...new Set(sent.flatMap((p) => p.deliveries.map((d) => d.toOrganId)))];
+  return recipients.length > 0
+    ? { kind: 'routed', recipients }
+    : {
+        kind: 'refused',
+        reasons: [
+          `a recall (13) for ${documentKey ?? '(no DocumentId)'}: the hub relayed no such document from ${from}`,
+        ],
+      };
+}
+
+function confidentialityOf(pkg: EdocPackage) {
+  return findConfidentialityMarking({
+    subject: pkg.subject,
+    content: pkg.content,
+    documentType: pkg.documentType.name,
+    notation: pkg.code.notation,
+  });
+}
+
+/** An `error` message for a sender's inbox: why its submission was refused or held. */
+export async function queueError(
+  tx: Transaction,
+  toOrganId: string,
+  body: { packageId?: string; documentId: string | null; reasons: string[] },
+): Promise<void> {
+  const bytes = Buffer.from(
+    JSON.stringify({
+      ...(body.packageId ? { packageId: body.packageId } : {}),
+      documentId: body.documentId,
+      reasons: body.reasons,
+    }),
+  );
+  const sha256 = await putBlob(tx, bytes);
+  await tx.outboxMessage.create({
+    data: {
+      kind: 'error',
+      targetOrganId: toOrganId,
+      bodySha256: sha256,
+      headers: { documentKey: body.documentId },
+    },
+  });
+}
+
+export type { EdxmlPackage };

@@ -1,0 +1,135 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { connect, type Channel, type ChannelModel, type ConsumeMessage } from 'amqplib';
+import { buildEdxml } from '../../src/edxml/index.ts';
+
+function attachment(name: string, bytes: Buffer) {
+  return {
+    contentId: 'cid:1',
+    name,
+    contentType: 'application/pdf',
+    size: bytes.length,
+    sha256: createHash('sha256').update(bytes).digest('hex'),
+    content: bytes.toString('base64'),
+  };
+}
+
+/** A document package built from normalized JSON, the way a partner's software would send one. */
+export function documentPackage(options: {
+  from: string;
+  to: string[];
+  subject?: string;
+  documentId?: string;
+  content?: string;
+}): Buffer {
+  const documentId =
+    options.documentId ?? `${options.from},2026/11/25,${randomBytes(3).toString('hex')}/UBND-VP`;
+  return buildEdxml({
+    kind: 'edoc',
+    documentId,
+    from: { organId: options.from, organName: `Cơ quan ${options.from}` },
+    to: options.to.map((organId) => ({ organId, organName: `Cơ quan ${organId}` })),
+    code: { number: '123', notation: 'UBND-VP' },
+    promulgation: { place: 'Tây Ninh', date: '2026-11-25' },
+    documentType: { type: 1, name: 'Công văn' },
+    subject: options.subject ?? 'V/v triển khai kế hoạch chuyển đổi số năm 2027',
+    ...(options.content ? { content: options.content } : {}),
+    signer: { competence: 'KT. CHỦ TỊCH', position: 'Phó Chủ tịch', fullName: 'Nguyễn Văn An' },
+    priority: 0,
+    steeringType: 0,
+    businessDocType: 0,
+    toPlaces: [],
+    attachments: [attachment('congvan.pdf', Buffer.from('%PDF-1.4 test'))],
+    trace: [],
+    warnings: [],
+  });
+}
+
+export function statusPackage(options: {
+  from: string;
+  answering: string;
+  documentId: string;
+  code: string;
+  description?: string;
+}): Buffer {
+  return buildEdxml({
+    kind: 'status',
+    responseFor: {
+      organId: options.answering,
+      code: '123/UBND-VP',
+      promulgationDate: '2026-11-25',
+      documentId: options.documentId,
+    },
+    from: { organId: options.from, organName: `Cơ quan ${options.from}` },
+    statusCode: options.code,
+    description: options.description ?? 'Đã tiếp nhận',
+    timestamp: '2026-11-25T09:00:00+07:00',
+    staff: { department: 'Văn thư', staff: 'Trần Thị Bình' },
+    warnings: [],
+  });
+}
+
+/** A partner system: its own broker user, as `lienthong agency credentials` made it. */
+export type Partner = {
+  connection: ChannelModel;
+  channel: Channel;
+  /** Channel-level errors (e.g. ACCESS_REFUSED) close the channel; open a fresh one to probe. */
+  probe(): Promise<Channel>;
+  submit(body: Buffer, options?: { userId?: string | null }): void;
+  /** Messages that arrived in the partner's inbox so far. */
+  inbox: ConsumeMessage[];
+  waitFor(predicate: (m: ConsumeMessage) => boolean, timeoutMs?: number): Promise<ConsumeMessage>;
+  close(): Promise<void>;
+};
+
+export async function connectPartner(
+  amqpUrl: string,
+  organId: string,
+  username: string,
+  password: string,
+): Promise<Partner> {
+  const url = new URL(amqpUrl);
+  url.username = encodeURIComponent(username);
+  url.password = encodeURIComponent(password);
+  const connection = await connect(url.toString());
+  connection.on('error', () => undefined);
+  const channel = await connection.createChannel();
+  const inbox: ConsumeMessage[] = [];
+  await channel.consume(`lienthong.inbox.${organId}`, (message) => {
+    if (!message) return;
+    inbox.push(message);
+    channel.ack(message);
+  });
+  return {
+    connection,
+    channel,
+    inbox,
+    probe: async () => {
+      const probe = await connection.createChannel();
+      probe.on('error', () => undefined);
+      return probe;
+    },
+    submit(body, options = {}) {
+      const userId = options.userId === undefined ? username : options.userId;
+      channel.publish('lienthong.submit', '', body, {
+        persistent: true,
+        contentType: 'application/xml',
+        ...(userId ? { userId } : {}),
+      });
+    },
+    async waitFor(predicate, timeoutMs = 15_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const found = inbox.find(predicate);
+        if (found) return found;
+        if (Date.now() > deadline)
+          throw new Error(
+            `no matching message in ${organId}'s inbox within ${timeoutMs} ms; got ${inbox.map((m) => m.properties.type as string).join(', ')}`,
+          );
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    },
+    close: async () => {
+      await connection.close().catch(() => undefined);
+    },
+  };
+}
