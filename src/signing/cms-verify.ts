@@ -51,6 +51,19 @@ function signingTimeOf(signerInfo: pkijs.SignerInfo): string | null {
   return null;
 }
 
+const TST_INFO = '1.2.840.113549.1.9.16.1.4';
+
+/** genTime of an RFC 3161 timestamp token: the TSA's time, better than any time the signer claims. */
+function timestampTime(signed: pkijs.SignedData): string | null {
+  const content = signed.encapContentInfo.eContent;
+  if (signed.encapContentInfo.eContentType !== TST_INFO || !content) return null;
+  try {
+    return pkijs.TSTInfo.fromBER(content.getValue()).genTime.toISOString();
+  } catch {
+    return null;
+  }
+}
+
 /** The encapsulated content of an opaque (attached) SignedData, if any. */
 export function encapsulatedContent(signed: pkijs.SignedData): Uint8Array | null {
   const content = signed.encapContentInfo.eContent;
@@ -75,7 +88,7 @@ export async function verifySignedData(
   const results: CmsSignerResult[] = [];
   for (let index = 0; index < signed.signerInfos.length; index++) {
     const signerInfo = signed.signerInfos[index] as pkijs.SignerInfo;
-    const signingTime = signingTimeOf(signerInfo);
+    const signingTime = timestampTime(signed) ?? signingTimeOf(signerInfo);
     const digestOid = signerInfo.digestAlgorithm.algorithmId;
     const warnings: string[] = [];
     if (REFUSED_DIGESTS.has(digestOid)) {

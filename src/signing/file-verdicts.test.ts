@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { verifyPdf } from './pdf-verify.ts';
 import { verifySmime } from './smime-verify.ts';
 import { buildFileCases, type Expected, type FileCase } from './test-support/file-cases.ts';
-import { newPdf } from './test-support/pdf-writer.ts';
+import { appendDocumentTimestamp, appendSignature, newPdf } from './test-support/pdf-writer.ts';
 import { createTestPki, type TestPki } from './test-support/test-pki.ts';
 import type { FileVerdict } from './verdict.ts';
 
@@ -68,6 +68,22 @@ describe('PDF verdicts (acceptance item 1)', () => {
   it.each(PDF_CASES)('%s', async (name) => {
     const row = pdfCases.get(name)!;
     expectVerdict(await verifyPdf(row.bytes, pki.material, { at: new Date() }), row.expected);
+  });
+
+  it('verifies an RFC 3161 document timestamp after a signature, with the TSA time as signing time', async () => {
+    const signed = appendSignature(newPdf(), pki.leaf, pki.intermediate.certPath, 'Chu ky');
+    const stamped = appendDocumentTimestamp(signed, pki.tsa, pki.intermediate.certPath, pki.dir);
+    const verdict = await verifyPdf(stamped.bytes, pki.material, { at: new Date() });
+    expect(verdict).toMatchObject({ trusted: true, coversWholeFile: true });
+    expect(verdict.signatures.map((s) => [s.field, s.status, s.chain])).toEqual([
+      ['Chu ky', 'valid', 'trusted'],
+      ['Dau thoi gian', 'valid', 'trusted'],
+    ]);
+    expect(Math.abs(Date.parse(verdict.signatures[1]!.signingTime!) - Date.now())).toBeLessThan(600_000);
+    const tampered = Buffer.from(stamped.bytes);
+    tampered.write('X', 200, 'latin1');
+    const broken = await verifyPdf(tampered, pki.material, { at: new Date() });
+    expect(broken.signatures.map((s) => s.status)).toEqual(['invalid', 'invalid']);
   });
 
   it('names each signature field', async () => {

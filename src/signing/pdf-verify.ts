@@ -4,6 +4,7 @@
  * and the last one covers the file to its end.
  */
 import { createHash } from 'node:crypto';
+import * as pkijs from 'pkijs';
 import {
   encapsulatedContent,
   parseSignedData,
@@ -13,6 +14,37 @@ import {
 import { coversWholeFile, findPdfSignatures, signedBytes } from './pdf-signatures.ts';
 import type { TrustMaterial } from './trust-store.ts';
 import { makeVerdict, REASONS, type EmbeddedSignatureVerdict, type FileVerdict } from './verdict.ts';
+
+const TIMESTAMP_HASHES: Readonly<Record<string, string>> = {
+  '1.3.14.3.2.26': 'sha1',
+  '2.16.840.1.101.3.4.2.1': 'sha256',
+  '2.16.840.1.101.3.4.2.2': 'sha384',
+  '2.16.840.1.101.3.4.2.3': 'sha512',
+};
+
+/**
+ * Signatures whose CMS carries content instead of signing the ranges directly: adbe.pkcs7.sha1
+ * (a SHA-1 digest of the ranges) and ETSI.RFC3161 document timestamps (a TSTInfo whose message
+ * imprint is the digest of the ranges).
+ */
+function encapsulatedDigestMatches(
+  subFilter: string | null,
+  encapsulated: Uint8Array,
+  data: Uint8Array,
+): boolean {
+  if (subFilter === 'ETSI.RFC3161') {
+    try {
+      const info = pkijs.TSTInfo.fromBER(encapsulated);
+      const hash = TIMESTAMP_HASHES[info.messageImprint.hashAlgorithm.algorithmId];
+      if (!hash) return false;
+      const imprint = Buffer.from(info.messageImprint.hashedMessage.valueBlock.valueHexView);
+      return imprint.equals(createHash(hash).update(data).digest());
+    } catch {
+      return false;
+    }
+  }
+  return Buffer.from(encapsulated).equals(createHash('sha1').update(data).digest());
+}
 
 export async function verifyPdf(
   pdf: Uint8Array,
@@ -72,12 +104,12 @@ export async function verifyPdf(
     }
     const data = signedBytes(pdf, slot);
     const encapsulated = encapsulatedContent(signed);
-    // adbe.pkcs7.sha1: the CMS signs a SHA-1 digest of the ranges, carried inside it.
     const legacyDigestOk =
-      encapsulated === null || Buffer.from(encapsulated).equals(createHash('sha1').update(data).digest());
+      encapsulated === null || encapsulatedDigestMatches(slot.subFilter, encapsulated, data);
     const results = await verifySignedData(
       signed,
-      encapsulated === null ? data : undefined,
+      // Always the ranges: pkijs checks a timestamp's imprint against them, and uses eContent itself otherwise.
+      data,
       material,
       options,
     );

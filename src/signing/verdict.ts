@@ -127,6 +127,8 @@ export const REASONS = {
   pdfByteRange:
     'Vùng dữ liệu ký (/ByteRange) của chữ ký PDF không hợp lệ; không chấp nhận. / Invalid /ByteRange.',
   smimeUnreadable: 'Thư không đúng định dạng S/MIME có chữ ký. / Not a readable signed S/MIME message.',
+  technicalDetail: (detail: string) =>
+    `Chi tiết kỹ thuật cho quản trị: ${detail} / Technical detail: ${detail}`,
   placeholderBeside:
     'Gói tin có thêm phần tử Signature mẫu của SDK; phần tử này bị bỏ qua. / An SDK placeholder Signature was ignored.',
 } as const;

@@ -200,7 +200,10 @@ export async function verifyEdxmlSignature(
     };
   }
   if (outcome.kind === 'error')
-    return refuse([REASONS.signatureMismatch, `(${outcome.message.slice(0, 200)})`], warnings);
+    return refuse(
+      [REASONS.signatureMismatch, REASONS.technicalDetail(outcome.message.slice(0, 200))],
+      warnings,
+    );
 
   const signedXml = outcome.kind === 'valid' ? outcome.signedXml : null;
   const valid = signedXml !== null;

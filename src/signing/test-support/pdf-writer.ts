@@ -3,6 +3,8 @@
  * incremental updates (each with a /ByteRange placeholder filled after signing with openssl
  * CMS), and plain incremental updates that change the page after signing.
  */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { HubError } from '../../shared/hub-error.ts';
 import { opensslBytes } from './external-tools.ts';
 import type { TestIdentity } from './test-pki.ts';
@@ -73,6 +75,74 @@ export function appendSignature(
   extraCerts: string,
   fieldName: string,
 ): PdfDraft {
+  const args = [
+    'cms',
+    '-sign',
+    '-binary',
+    '-md',
+    'sha256',
+    '-outform',
+    'DER',
+    '-signer',
+    signer.certPath,
+    '-inkey',
+    signer.keyPath,
+    '-certfile',
+    extraCerts,
+  ];
+  return appendSignatureWith(draft, fieldName, 'adbe.pkcs7.detached', (data) => opensslBytes(args, data));
+}
+
+/** Appends an RFC 3161 document timestamp (SubFilter ETSI.RFC3161) made by `openssl ts` with the test TSA. */
+export function appendDocumentTimestamp(
+  draft: PdfDraft,
+  tsa: TestIdentity,
+  chain: string,
+  workDir: string,
+): PdfDraft {
+  const config = join(workDir, 'tsa.cnf');
+  writeFileSync(
+    config,
+    [
+      '[ tsa ]',
+      'default_tsa = tsa1',
+      '[ tsa1 ]',
+      `serial = ${join(workDir, 'tsa-serial')}`,
+      'signer_digest = sha256',
+      'default_policy = 1.2.3.4.1',
+      'digests = sha256',
+      'ess_cert_id_alg = sha256',
+      '',
+    ].join('\n'),
+  );
+  return appendSignatureWith(draft, 'Dau thoi gian', 'ETSI.RFC3161', (data) => {
+    const query = opensslBytes(['ts', '-query', '-sha256', '-cert', '-no_nonce'], data);
+    const queryPath = join(workDir, 'tsa-query.tsq');
+    writeFileSync(queryPath, query);
+    return opensslBytes([
+      'ts',
+      '-reply',
+      '-config',
+      config,
+      '-queryfile',
+      queryPath,
+      '-signer',
+      tsa.certPath,
+      '-inkey',
+      tsa.keyPath,
+      '-chain',
+      chain,
+      '-token_out',
+    ]);
+  });
+}
+
+function appendSignatureWith(
+  draft: PdfDraft,
+  fieldName: string,
+  subFilter: string,
+  makeCms: (data: Buffer) => Buffer,
+): PdfDraft {
   const widget = draft.nextObject;
   const sig = widget + 1;
   const fields = [...draft.fields, widget];
@@ -84,7 +154,7 @@ export function appendSignature(
     },
     {
       number: sig,
-      body: `<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /adbe.pkcs7.detached /M (D:20261125090000+07'00') ${BYTE_RANGE_PLACEHOLDER} /Contents <${'0'.repeat(CONTENTS_HEX_LENGTH)}> >>`,
+      body: `<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /${subFilter} /M (D:20261125090000+07'00') ${BYTE_RANGE_PLACEHOLDER} /Contents <${'0'.repeat(CONTENTS_HEX_LENGTH)}> >>`,
     },
   ];
   const { bytes, xref } = section(draft.bytes, objects, sig + 1, draft.lastXref);
@@ -96,24 +166,7 @@ export function appendSignature(
   const range = `/ByteRange [0 ${pad(holeStart)} ${pad(holeEnd)} ${pad(bytes.length - holeEnd)}]`;
   bytes.write(range, rangeAt, 'latin1');
   const data = Buffer.concat([bytes.subarray(0, holeStart), bytes.subarray(holeEnd)]);
-  const cms = opensslBytes(
-    [
-      'cms',
-      '-sign',
-      '-binary',
-      '-md',
-      'sha256',
-      '-outform',
-      'DER',
-      '-signer',
-      signer.certPath,
-      '-inkey',
-      signer.keyPath,
-      '-certfile',
-      extraCerts,
-    ],
-    data,
-  );
+  const cms = makeCms(data);
   const hex = cms.toString('hex');
   if (hex.length > CONTENTS_HEX_LENGTH)
     throw new HubError('SIGNING_TEST_PDF', 'CMS larger than the /Contents placeholder');

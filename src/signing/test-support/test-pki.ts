@@ -12,6 +12,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   BasicConstraintsExtension,
+  ExtendedKeyUsage,
+  ExtendedKeyUsageExtension,
   KeyUsageFlags,
   KeyUsagesExtension,
   X509CertificateGenerator,
@@ -46,6 +48,8 @@ export type TestPki = {
   readonly expired: TestIdentity;
   readonly notYetValid: TestIdentity;
   readonly noSigningUsage: TestIdentity;
+  /** A time-stamping authority (EKU timeStamping only), for PDF document timestamps. */
+  readonly tsa: TestIdentity;
   readonly revoked: TestIdentity;
   readonly untrustedRoot: TestIdentity;
   readonly untrustedLeaf: TestIdentity;
@@ -132,6 +136,7 @@ export async function createTestPki(): Promise<TestPki> {
       serial?: string;
       issuer?: string;
       issuerKey?: CryptoKey;
+      timeStamping?: boolean;
     } = {},
   ) =>
     X509CertificateGenerator.create({
@@ -151,6 +156,7 @@ export async function createTestPki(): Promise<TestPki> {
         opts.usage === undefined
           ? new KeyUsagesExtension(KeyUsageFlags.digitalSignature | KeyUsageFlags.nonRepudiation, true)
           : new KeyUsagesExtension(opts.usage, true),
+        ...(opts.timeStamping ? [new ExtendedKeyUsageExtension([ExtendedKeyUsage.timeStamping], true)] : []),
       ],
     });
   const agency = (cn: string) => `CN=${cn}, O=UBND tỉnh Tây Ninh, L=Tây Ninh, C=VN`;
@@ -172,6 +178,13 @@ export async function createTestPki(): Promise<TestPki> {
     'no-signing-usage',
     await issueLeaf(agency('Mã Hóa'), leafKeys, { usage: KeyUsageFlags.keyEncipherment }),
     leafKeys,
+  );
+  const tsa = await save(
+    'tsa',
+    await issueLeaf('CN=Test TSA Ban Cơ yếu Chính phủ, O=Ban Cơ yếu Chính phủ, C=VN', otherKeys, {
+      timeStamping: true,
+    }),
+    otherKeys,
   );
   const revoked = await save(
     'revoked',
@@ -224,6 +237,7 @@ export async function createTestPki(): Promise<TestPki> {
     expired,
     notYetValid,
     noSigningUsage,
+    tsa,
     revoked,
     untrustedRoot,
     untrustedLeaf,
