@@ -14,6 +14,8 @@ export const COMMAND_GROUPS: readonly CommandGroup[] = [
   { word: 'agency', load: () => import('./commands/agency.ts').then((m) => m.commands) },
   { word: 'user', load: () => import('./commands/user.ts').then((m) => m.commands) },
   { word: 'token', load: () => import('./commands/token.ts').then((m) => m.commands) },
+  { word: 'agency', load: () => import('./commands/relay.ts').then((m) => m.commands) },
+  { word: 'send', load: () => import('./commands/relay.ts').then((m) => m.commands) },
   { word: 'audit', load: () => import('./commands/audit.ts').then((m) => m.commands) },
   { word: 'edxml', load: () => import('./commands/edxml.ts').then((m) => m.commands) },
   { word: 'edxml', load: () => import('./commands/signing.ts').then((m) => m.commands) },

@@ -37,8 +37,17 @@ export function createRelayService(
   const worker = createRelayWorker(deps, broker, options.worker);
   const submissions = createSubmitConsumer(deps, broker);
   const hosted = createHostedInboxConsumer(deps, broker);
-  return {
-    start: () => worker.start(),
+  // Agencies added while the hub runs (CLI through the hub, the console) get their inbox, and hosted
+  // ones a consumer, within half a minute.
+  let refreshTimer: NodeJS.Timeout | undefined;
+  const service: RelayService = {
+    start() {
+      worker.start();
+      refreshTimer = setInterval(() => {
+        service.refresh().catch((error: unknown) => deps.log.warn({ err: error }, 'relay refresh failed'));
+      }, 30_000);
+      refreshTimer.unref();
+    },
     async refresh() {
       const connection = broker.current();
       if (connection) {
@@ -53,9 +62,11 @@ export function createRelayService(
     },
     drainOutbox: () => worker.drain(),
     async stop() {
+      clearInterval(refreshTimer);
       await submissions.stop();
       await hosted.stop();
       await worker.stop();
     },
   };
+  return service;
 }

@@ -1,0 +1,90 @@
+import { createPrismaAgencyDirectory } from '../../directory/index.ts';
+import { cachedTrust, issueAgencyCredentials, submitPackage, vhostOf } from '../../exchange/index.ts';
+import { systemClock } from '../../shared/clock.ts';
+import { createSilentLogger } from '../../shared/logger.ts';
+import { seedTrustDirectory } from '../../signing/index.ts';
+import { readInput, writeJson, writeLine, type CliCommand, type CliContext } from '../cli-command.ts';
+import { withHubAccess } from '../hub-session.ts';
+import { loadConfig } from '../../config/load-config.ts';
+
+async function credentials(context: CliContext): Promise<number> {
+  const organId = context.argv[0];
+  if (!organId) {
+    writeLine(context.stderr, 'usage: lienthong agency credentials ORGANID');
+    return 2;
+  }
+  const config = loadConfig(context.env);
+  const known = await withHubAccess(context, 'lienthong agency credentials', async (access) => {
+    if (access.kind === 'running-hub') return true; // the broker user is independent of the embedded database
+    return (await createPrismaAgencyDirectory(access.database.prisma).find(organId))?.organId === organId;
+  });
+  if (!known) {
+    writeLine(
+      context.stderr,
+      `lienthong agency credentials: ${organId} is not in the directory (add it first with lienthong agency add)`,
+    );
+    return 1;
+  }
+  const { username, password } = await issueAgencyCredentials(
+    { url: config.amqp.managementUrl },
+    vhostOf(config.amqp.url),
+    organId,
+  );
+  writeLine(context.stdout, `username: ${username}`);
+  writeLine(context.stdout, `password: ${password}`);
+  writeLine(
+    context.stderr,
+    'The password is shown once. The user may read only its inbox and publish only to lienthong.submit (with user_id set).',
+  );
+  return 0;
+}
+
+async function send(context: CliContext): Promise<number> {
+  const file = context.argv[0];
+  if (!file) {
+    writeLine(context.stderr, 'usage: lienthong send FILE.edxml');
+    return 2;
+  }
+  const bytes = await readInput(context, file);
+  return withHubAccess(context, 'lienthong send', async (access) => {
+    if (access.kind === 'running-hub') {
+      writeLine(
+        context.stderr,
+        'lienthong send: the hub holds the embedded database; submit through its API (POST /api/v1/packages) or stop it first',
+      );
+      return 1;
+    }
+    const { config, database } = access;
+    await seedTrustDirectory(config.trustDir);
+    const outcome = await submitPackage(
+      {
+        prisma: database.prisma,
+        directory: createPrismaAgencyDirectory(database.prisma),
+        trust: cachedTrust(config.trustDir),
+        clock: systemClock,
+        log: createSilentLogger(),
+        ownOrganId: config.organId,
+        maxMessageBytes: config.maxMessageBytes,
+      },
+      { via: 'cli', organId: config.organId, label: 'cli:lienthong send' },
+      bytes,
+    );
+    writeJson(context.stdout, outcome);
+    // Queued: the running hub's relay publishes it (from the outbox) as soon as the broker is reachable.
+    return outcome.kind === 'accepted' || outcome.kind === 'duplicate' ? 0 : 1;
+  });
+}
+
+export const commands: readonly CliCommand[] = [
+  {
+    words: ['agency', 'credentials'],
+    usage:
+      'agency credentials ORGANID    creates or rotates the agency’s broker user; prints its password once',
+    run: credentials,
+  },
+  {
+    words: ['send'],
+    usage: 'send FILE.edxml               submits a package for relay as the hub’s own agency',
+    run: send,
+  },
+];
