@@ -139,20 +139,19 @@ async function revocationOf(
   return { revokedAt: null, checked, stale };
 }
 
+/** Pins apply to the agency a document claims to come from; with no agency known there is nothing to compare. */
 function checkPins(
   leaf: X509Certificate,
   material: TrustMaterial,
   organId: string | undefined,
 ): string | null {
-  if (material.pins.size === 0) return null;
+  if (material.pins.size === 0 || organId === undefined) return null;
   const fingerprint = factsOf(leaf).fingerprint;
-  if (organId !== undefined) {
-    const pinned = material.pins.get(organId);
-    if (pinned && !pinned.includes(fingerprint)) return organId;
-  }
-  for (const [organ, pinned] of material.pins) {
+  const pinned = material.pins.get(organId);
+  if (pinned && !pinned.includes(fingerprint)) return organId;
+  for (const [organ, list] of material.pins) {
     // A certificate pinned to one agency must not sign for another.
-    if (pinned.includes(fingerprint) && organ !== organId) return organId ?? organ;
+    if (organ !== organId && list.includes(fingerprint)) return organId;
   }
   return null;
 }

@@ -56,6 +56,17 @@ describe('S/MIME verdicts (acceptance item 1)', () => {
     expectVerdict(await verifySmime(row.bytes, pki.material, { at: new Date() }), row.expected);
   });
 
+  it('reports a PGP/MIME signed message as unverifiable, not invalid', async () => {
+    const pgp = Buffer.from(
+      'Content-Type: multipart/signed; protocol="application/pgp-signature"; boundary="b"\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nxin chao\r\n--b\r\nContent-Type: application/pgp-signature\r\n\r\n-----BEGIN PGP SIGNATURE-----\r\n--b--\r\n',
+    );
+    const verdict = await verifySmime(pgp, pki.material, { at: new Date() });
+    expect(verdict).toMatchObject({
+      trusted: false,
+      signatures: [{ status: 'unverifiable', chain: 'unknown' }],
+    });
+  });
+
   it('reports a plain message as unsigned', async () => {
     const verdict = await verifySmime(Buffer.from('Subject: x\r\n\r\nhello\r\n'), pki.material, {
       at: new Date(),

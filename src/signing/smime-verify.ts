@@ -94,7 +94,7 @@ function single(signatures: EmbeddedSignatureVerdict[]): FileVerdict {
   };
 }
 
-function failed(at: Date, status: 'unsigned' | 'invalid', reason: string): FileVerdict {
+function failed(at: Date, status: 'unsigned' | 'invalid' | 'unverifiable', reason: string): FileVerdict {
   const verdict = {
     ...makeVerdict({ status, chain: 'unknown', signer: null, checkedAt: at, reasons: [reason] }),
     field: null,
@@ -116,6 +116,10 @@ export async function verifySmime(
     results.map((result) => ({ ...result, field: null, coversWholeFile: true }));
 
   if (type === 'multipart/signed') {
+    const protocol = (params.get('protocol') ?? 'application/pkcs7-signature').toLowerCase();
+    if (protocol !== 'application/pkcs7-signature' && protocol !== 'application/x-pkcs7-signature') {
+      return failed(at, 'unverifiable', REASONS.otherSignatureProtocol(protocol));
+    }
     const boundary = params.get('boundary');
     if (!boundary) return failed(at, 'invalid', REASONS.smimeUnreadable);
     const [content, signaturePart] = multipartParts(top.body, boundary);

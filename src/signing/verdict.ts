@@ -129,6 +129,8 @@ export const REASONS = {
   smimeUnreadable: 'Thư không đúng định dạng S/MIME có chữ ký. / Not a readable signed S/MIME message.',
   technicalDetail: (detail: string) =>
     `Chi tiết kỹ thuật cho quản trị: ${detail} / Technical detail: ${detail}`,
+  otherSignatureProtocol: (protocol: string) =>
+    `Thư được ký theo chuẩn khác S/MIME (${protocol}), hệ thống không kiểm tra được; đề nghị gửi lại thư ký bằng chứng thư số. / Signature protocol ${protocol} cannot be checked.`,
   placeholderBeside:
     'Gói tin có thêm phần tử Signature mẫu của SDK; phần tử này bị bỏ qua. / An SDK placeholder Signature was ignored.',
 } as const;
