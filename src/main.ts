@@ -15,6 +15,7 @@ import { startAuditAnchoring } from './registry/index.ts';
 import { systemClock } from './shared/clock.ts';
 import { seedTrustDirectory } from './signing/index.ts';
 import { startIngest } from './ingest/index.ts';
+import { fileAnchorSigner, readExportedAnchors, verifyAudit } from './registry/index.ts';
 import type { Logger } from './shared/logger.ts';
 import {
   buildWebApp,
@@ -165,6 +166,8 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
       prisma: database.prisma,
       controlToken,
       secureCookies: config.tls.certFile !== undefined,
+      verifyAuditTrail: () =>
+        verifyAudit(database.prisma, fileAnchorSigner(config.dataDir), readExportedAnchors(config.dataDir)),
     });
     await web.listen({ host: config.host, port: config.http.port });
     services.push({ name: 'web', stop: () => web.close() });

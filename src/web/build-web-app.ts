@@ -1,5 +1,5 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import { LoginThrottle } from '../access/index.ts';
+import { findAgencyId, LoginThrottle } from '../access/index.ts';
 import type { PrismaClient } from '../db/index.ts';
 import { systemClock, type Clock } from '../shared/clock.ts';
 import type { Logger } from '../shared/logger.ts';
@@ -8,14 +8,19 @@ import { installRequestAuth } from './auth/request-auth.ts';
 import { installErrorShape } from './error-shape.ts';
 import { collectRoutes, type RouteTable } from './route-table.ts';
 import { agencyRoutes, type AgencyRouteDeps } from './routes/agency-routes.ts';
+import { auditRoutes, type AuditRouteDeps } from './routes/audit-routes.ts';
 import { authRoutes } from './routes/auth-routes.ts';
+import { documentRoutes } from './routes/document-routes.ts';
 import { healthRoutes, type HealthDeps } from './routes/health-routes.ts';
+import { intakeRoutes } from './routes/intake-routes.ts';
 import { openApiRoutes } from './routes/openapi-routes.ts';
 import { tokenRoutes } from './routes/token-routes.ts';
+import { uploadRoutes } from './routes/upload-routes.ts';
 import { userRoutes } from './routes/user-routes.ts';
 
 export type WebAppDeps = HealthDeps &
-  AgencyRouteDeps & {
+  AgencyRouteDeps &
+  Pick<AuditRouteDeps, 'verifyAuditTrail'> & {
     log: Logger;
     bodyLimitBytes: number;
     prisma: PrismaClient;
@@ -67,5 +72,11 @@ export async function buildWebApp(deps: WebAppDeps): Promise<FastifyInstance> {
   await app.register(userRoutes(deps));
   await app.register(tokenRoutes(deps));
   await app.register(agencyRoutes(deps));
+  await app.register(intakeRoutes(deps));
+  await app.register(uploadRoutes({ prisma: deps.prisma, maxMessageBytes: deps.bodyLimitBytes }));
+  await app.register(
+    documentRoutes({ prisma: deps.prisma, organIdOf: (organId) => findAgencyId(deps.prisma, organId) }),
+  );
+  await app.register(auditRoutes(deps));
   return app;
 }

@@ -1,0 +1,171 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import type { PrismaClient } from '../../db/index.ts';
+import {
+  getIntakeItem,
+  listIntake,
+  markIntakeDuplicate,
+  readIntakeBytes,
+  registerIntakeItem,
+  rejectIntakeItem,
+  RegistrationFormSchema,
+} from '../../registry/index.ts';
+import { apiRoute, ok } from '../api-route.ts';
+import { AttachmentParams, definedOnly, download, IdParams, ListLimit, refusal } from './registry-replies.ts';
+
+export type IntakeRouteDeps = { prisma: PrismaClient };
+
+const INTAKE_STATES = ['new', 'registered', 'rejected', 'duplicate', 'quarantined'] as const;
+const INTAKE_SOURCES = ['smtp', 'imap', 'amqp', 'http', 'upload'] as const;
+
+const IntakeSummarySchema = z.object({
+  id: z.uuid(),
+  agencyId: z.uuid(),
+  source: z.enum(INTAKE_SOURCES),
+  state: z.enum(INTAKE_STATES),
+  subject: z.string().nullable(),
+  senderOrganId: z.string().nullable(),
+  senderAddress: z.string().nullable(),
+  receivedAt: z.iso.datetime(),
+  reason: z.string().nullable(),
+});
+
+/** The review queue of the caller's agency (an admin's: every agency's). */
+export function intakeRoutes(deps: IntakeRouteDeps) {
+  return (app: FastifyInstance) => {
+    apiRoute(
+      app,
+      {
+        method: 'GET',
+        url: '/api/v1/intake',
+        summary: 'The intake queue, newest first, with filters and a keyset cursor',
+        tag: 'intake',
+        access: 'signed-in',
+        query: z.strictObject({
+          state: z.enum(INTAKE_STATES).optional(),
+          source: z.enum(INTAKE_SOURCES).optional(),
+          sender: z.string().min(1).max(320).optional().describe('OrganId or part of a mail address'),
+          receivedFrom: z.iso.datetime({ offset: true }).optional(),
+          receivedTo: z.iso.datetime({ offset: true }).optional(),
+          q: z.string().min(1).max(200).optional().describe('part of the subject'),
+          cursor: z.string().max(200).optional(),
+          limit: ListLimit,
+        }),
+        responses: {
+          200: z.object({ items: z.array(IntakeSummarySchema), nextCursor: z.string().nullable() }),
+        },
+      },
+      async ({ query, actor }) => {
+        const { receivedFrom, receivedTo, ...rest } = query;
+        const page = await listIntake(deps.prisma, actor, {
+          ...definedOnly(rest),
+          ...(receivedFrom ? { receivedFrom: new Date(receivedFrom) } : {}),
+          ...(receivedTo ? { receivedTo: new Date(receivedTo) } : {}),
+        });
+        if ('kind' in page) return refusal(page, 'page');
+        return ok(page);
+      },
+    );
+
+    apiRoute(
+      app,
+      {
+        method: 'GET',
+        url: '/api/v1/intake/:id',
+        summary: 'One intake item with its parsed metadata, signature verdicts and attachments',
+        tag: 'intake',
+        access: 'signed-in',
+        params: IdParams,
+        responses: { 200: z.object({ item: z.record(z.string(), z.unknown()) }) },
+      },
+      async ({ params, actor }) => {
+        const item = await getIntakeItem(deps.prisma, actor, params.id);
+        if (!item) return refusal({ kind: 'not-found' }, 'intake item');
+        return ok({ item });
+      },
+    );
+
+    apiRoute(
+      app,
+      {
+        method: 'GET',
+        url: '/api/v1/intake/:id/attachments/:attachmentId',
+        summary: 'The bytes of one attachment of an intake item',
+        tag: 'intake',
+        access: 'signed-in',
+        params: AttachmentParams,
+        responses: { 200: z.string().describe('the attachment bytes') },
+      },
+      async ({ params, actor }) => {
+        const item = await getIntakeItem(deps.prisma, actor, params.id);
+        const attachment = item?.attachments.find((a) => a.id === params.attachmentId);
+        const bytes = attachment && (await readIntakeBytes(deps.prisma, actor, params.id, attachment.sha256));
+        if (!attachment || !bytes) return refusal({ kind: 'not-found' }, 'attachment');
+        return download(bytes, attachment.name, attachment.contentType);
+      },
+    );
+
+    apiRoute(
+      app,
+      {
+        method: 'POST',
+        url: '/api/v1/intake/:id/register',
+        summary: 'Register the item: it gets the next số đến; the form is prefilled from the item',
+        tag: 'intake',
+        access: 'signed-in',
+        params: IdParams,
+        body: RegistrationFormSchema.partial(),
+        responses: {
+          201: z.object({ documentId: z.uuid(), year: z.number().int(), number: z.number().int() }),
+          200: z.object({ documentId: z.uuid(), businessType: z.number().int() }),
+        },
+      },
+      async ({ params, body, actor }) => {
+        const outcome = await registerIntakeItem(deps.prisma, actor, params.id, definedOnly(body));
+        if (outcome.kind === 'registered')
+          return ok({ documentId: outcome.documentId, year: outcome.year, number: outcome.number }, 201);
+        if (outcome.kind === 'versioned')
+          return ok({ documentId: outcome.documentId, businessType: outcome.businessType });
+        return refusal(outcome, 'intake item');
+      },
+    );
+
+    apiRoute(
+      app,
+      {
+        method: 'POST',
+        url: '/api/v1/intake/:id/reject',
+        summary: 'Reject the item with a reason (sent to the sender as status 02)',
+        tag: 'intake',
+        access: 'signed-in',
+        params: IdParams,
+        body: z.strictObject({ reason: z.string().min(1).max(2000) }),
+        responses: { 200: z.object({ state: z.literal('rejected') }) },
+      },
+      async ({ params, body, actor }) => {
+        const outcome = await rejectIntakeItem(deps.prisma, actor, params.id, body.reason);
+        return outcome.kind === 'rejected' ? ok({ state: 'rejected' }) : refusal(outcome, 'intake item');
+      },
+    );
+
+    apiRoute(
+      app,
+      {
+        method: 'POST',
+        url: '/api/v1/intake/:id/duplicate',
+        summary: 'Mark the item as a duplicate of another item of the same agency',
+        tag: 'intake',
+        access: 'signed-in',
+        params: IdParams,
+        body: z.strictObject({ duplicateOf: z.uuid() }),
+        responses: { 200: z.object({ state: z.literal('duplicate') }) },
+      },
+      async ({ params, body, actor }) => {
+        const outcome = await markIntakeDuplicate(deps.prisma, actor, params.id, body.duplicateOf);
+        return outcome.kind === 'marked-duplicate'
+          ? ok({ state: 'duplicate' })
+          : refusal(outcome, 'intake item');
+      },
+    );
+  };
+}
