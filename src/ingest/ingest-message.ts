@@ -4,6 +4,7 @@ import {
   messageDedupKey,
   receiveIntakeItems,
   type Actor,
+  type ReceiveIntakeInput,
   type ReceivedItem,
 } from '../registry/index.ts';
 import { HubError } from '../shared/hub-error.ts';
@@ -88,50 +89,57 @@ export async function ingestMessage(
   if (placement.kind === 'refuse')
     return { kind: 'refused', code: 'INGEST_SENDER_REFUSED', reason: placement.reason };
   const messageId = analysis.message?.messageId ?? null;
-  const reason = placement.kind === 'quarantine' ? placement.reason : null;
+  let reason = placement.kind === 'quarantine' ? placement.reason : null;
+  const input: ReceiveIntakeInput = {
+    source: envelope.source,
+    raw,
+    agencyIds: envelope.recipients.map((r) => r.agencyId),
+    dedupKey: messageId ? messageDedupKey(messageId, raw) : contentDedupKey(envelope.mailFrom ?? sender, raw),
+    messageId: messageId && storable(messageId),
+    senderOrganId: senderAgency?.organId ?? null,
+    senderAddress: storable(sender.slice(0, 320)) || null,
+    subject: typeof analysis.metadata.subject === 'string' ? storable(analysis.metadata.subject) : null,
+    metadata: storableJson({
+      ...analysis.metadata,
+      flags: placement.flags,
+      envelope: {
+        mailFrom: envelope.mailFrom,
+        recipients: envelope.recipients.map((r) => r.organId),
+        client: envelope.client ?? null,
+        authenticatedAs: envelope.authenticatedAs ?? null,
+        origin: envelope.origin ?? null,
+        receivedAt: receivedAt.toISOString(),
+      },
+      senderAuth: auth,
+      malware: analysis.infected,
+    }) as Record<string, unknown>,
+    verdicts: storableJson(analysis.verdicts) as unknown[],
+    quarantineReason: reason && storable(reason),
+    attachments: analysis.attachments.map((a) => ({
+      ...a,
+      name: storable(a.name),
+      contentType: storable(a.contentType),
+    })),
+  };
   let items: ReceivedItem[];
   try {
-    items = await receiveIntakeItems(deps.prisma, ACTORS[envelope.source], {
-      source: envelope.source,
-      raw,
-      agencyIds: envelope.recipients.map((r) => r.agencyId),
-      dedupKey: messageId
-        ? messageDedupKey(messageId, raw)
-        : contentDedupKey(envelope.mailFrom ?? sender, raw),
-      messageId,
-      senderOrganId: senderAgency?.organId ?? null,
-      senderAddress: sender.slice(0, 320) || null,
-      subject: typeof analysis.metadata.subject === 'string' ? analysis.metadata.subject : null,
-      metadata: {
-        ...analysis.metadata,
-        flags: placement.flags,
-        envelope: {
-          mailFrom: envelope.mailFrom,
-          recipients: envelope.recipients.map((r) => r.organId),
-          client: envelope.client ?? null,
-          authenticatedAs: envelope.authenticatedAs ?? null,
-          origin: envelope.origin ?? null,
-          receivedAt: receivedAt.toISOString(),
-        },
-        senderAuth: auth,
-        malware: analysis.infected,
-      },
-      verdicts: analysis.verdicts,
-      quarantineReason: reason,
-      attachments: analysis.attachments,
-    });
+    items = await receiveIntakeItems(deps.prisma, ACTORS[envelope.source], input);
   } catch (error) {
-    throw new HubError('INGEST_STORE_UNAVAILABLE', 'The message could not be stored; try again later', {
-      cause: error,
-    });
+    items = await storeRawOnly(deps, envelope, input, error);
+    reason = input.quarantineReason ?? null;
   }
+  const outcome: IngestOutcome = {
+    kind: 'stored',
+    placement: reason ? 'quarantine' : 'queue',
+    items,
+    reason,
+  };
   const duplicate = items.every((i) => i.outcome === 'duplicate');
   deps.metrics?.accepted.inc({
     source: envelope.source,
-    placement: duplicate ? 'duplicate' : placement.kind,
+    placement: duplicate ? 'duplicate' : outcome.placement,
   });
   deps.metrics?.bytes.inc({ source: envelope.source }, raw.length);
-  const outcome: IngestOutcome = { kind: 'stored', placement: placement.kind, items, reason };
   deps.afterCommit?.(outcome, envelope, sender, messageId, analysis.message?.subject ?? null);
   return outcome;
 }
@@ -163,4 +171,45 @@ async function authenticateSender(
   } finally {
     clearTimeout(timer);
   }
+}
+
+/**
+ * The full store failed. If the database is reachable the parsed facts were the problem (a value
+ * PostgreSQL refuses): the raw message is then stored alone, quarantined with the reason. Only
+ * when that fails too is it a store outage (4xx, the sender retries).
+ */
+async function storeRawOnly(
+  deps: IngestDeps,
+  envelope: MailEnvelope,
+  input: ReceiveIntakeInput,
+  firstError: unknown,
+): Promise<ReceivedItem[]> {
+  input.quarantineReason = storable(`stored unread: ${(firstError as Error).message}`.slice(0, 500));
+  try {
+    return await receiveIntakeItems(deps.prisma, ACTORS[envelope.source], {
+      source: input.source,
+      raw: input.raw,
+      agencyIds: input.agencyIds,
+      dedupKey: input.dedupKey,
+      quarantineReason: input.quarantineReason,
+      metadata: { envelope: { mailFrom: envelope.mailFrom && storable(envelope.mailFrom) } },
+    });
+  } catch (error) {
+    throw new HubError('INGEST_STORE_UNAVAILABLE', 'The message could not be stored; try again later', {
+      cause: new AggregateError([firstError, error]),
+    });
+  }
+}
+
+/** PostgreSQL text and jsonb refuse NUL; mail may carry it anywhere. */
+function storable(text: string): string {
+  return text.replace(/\0/g, '\uFFFD');
+}
+
+function storableJson(value: unknown): unknown {
+  if (typeof value === 'string') return storable(value);
+  if (Array.isArray(value)) return value.map(storableJson);
+  if (value && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [storable(k), storableJson(v)]));
+  return value;
 }

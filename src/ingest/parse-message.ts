@@ -76,15 +76,20 @@ export async function parseMessage(raw: Buffer): Promise<IncomingMessage> {
   };
 }
 
-/** Bodies whose declared charset is wrong (TCVN3/VNI sent as latin-1) come out as mojibake; src/text repairs it. */
+/**
+ * Bodies in TCVN3/VNI/VISCII sent with a latin-1 (or no) charset come out of mailparser as
+ * latin-1 mojibake. Such text maps back to its bytes losslessly; src/text then detects the legacy
+ * encoding. Text with characters beyond U+00FF was decoded from a real charset and is kept.
+ */
 function normalizeBody(text: string): { text: string; encoding: IncomingMessage['textEncoding'] } {
   // eslint-disable-next-line no-control-regex -- "is it plain ASCII" is exactly the question
   if (!/[^\x00-\x7f]/.test(text)) return { text, encoding: null };
-  const normalized = normalizeText(Buffer.from(text, 'utf8'), 'auto');
-  return {
-    text: normalized.text,
-    encoding: { encoding: normalized.detection.encoding, confidence: normalized.detection.confidence },
-  };
+  if (/[^\x00-\xff]/.test(text)) return { text: text.normalize('NFC'), encoding: null };
+  const normalized = normalizeText(Buffer.from(text, 'latin1'), 'auto');
+  const { encoding, confidence } = normalized.detection;
+  if (encoding === 'utf-8' || encoding === 'ascii' || confidence < 0.5)
+    return { text: text.normalize('NFC'), encoding: null };
+  return { text: normalized.text, encoding: { encoding, confidence } };
 }
 
 async function collectAttachments(

@@ -30,84 +30,94 @@ afterAll(async () => {
 });
 
 describe.sequential('SMTP burst with the hub killed', () => {
-  it('after kill -9 and restart, every 250 is stored exactly once per recipient agency', { timeout: 150_000 }, async () => {
-    const smtpPort = await freePort();
-    const env = hubEnv({
-      DATABASE_URL: db.url,
-      LIENTHONG_DATA_DIR: dataDir,
-      LIENTHONG_SMTP_PORT: String(smtpPort),
-      LIENTHONG_HTTP_PORT: String(await freePort()),
-      LIENTHONG_SMTP_SENDER_AUTH: 'off',
-      AMQP_URL: 'amqp://guest:guest@127.0.0.1:1',
-      LIENTHONG_LOG_LEVEL: 'error',
-    });
-    let hub: HubProcess = await startHubProcess(env);
-    const messages = Array.from({ length: TOTAL }, (_, i) => {
-      const to = i % 3 === 0 ? [`${HUB}@lienthong.local`, `${SECOND}@lienthong.local`] : [`${HUB}@lienthong.local`];
-      return { seed: `burst-${i}`, to, raw: buildMail({ seed: `burst-${i}`, to }) };
-    });
-    const acked = new Set<string>();
-    let attempts = 0;
-    let killedAt = -1;
-    const makeTransport = () =>
-      nodemailer.createTransport({
-        host: '127.0.0.1',
-        port: smtpPort,
-        pool: true,
-        maxConnections: 8,
-        maxMessages: 50,
-        ignoreTLS: true,
-        connectionTimeout: 3_000,
-        socketTimeout: 10_000,
+  it(
+    'after kill -9 and restart, every 250 is stored exactly once per recipient agency',
+    { timeout: 150_000 },
+    async () => {
+      const smtpPort = await freePort();
+      const env = hubEnv({
+        DATABASE_URL: db.url,
+        LIENTHONG_DATA_DIR: dataDir,
+        LIENTHONG_SMTP_PORT: String(smtpPort),
+        LIENTHONG_HTTP_PORT: String(await freePort()),
+        LIENTHONG_SMTP_SENDER_AUTH: 'off',
+        AMQP_URL: 'amqp://guest:guest@127.0.0.1:1',
+        LIENTHONG_LOG_LEVEL: 'error',
       });
-    let transport = makeTransport();
-    const queue = [...messages];
-    const worker = async () => {
-      for (let next = queue.shift(); next; next = queue.shift()) {
-        for (;;) {
-          attempts += 1;
-          try {
-            const info = await transport.sendMail({ envelope: { from: 'vanthu@stc.example.vn', to: next.to }, raw: next.raw });
-            if (info.response.startsWith('250')) {
-              acked.add(next.seed);
-              break;
+      let hub: HubProcess = await startHubProcess(env);
+      const messages = Array.from({ length: TOTAL }, (_, i) => {
+        const to =
+          i % 3 === 0 ? [`${HUB}@lienthong.local`, `${SECOND}@lienthong.local`] : [`${HUB}@lienthong.local`];
+        return { seed: `burst-${i}`, to, raw: buildMail({ seed: `burst-${i}`, to }) };
+      });
+      const acked = new Set<string>();
+      let attempts = 0;
+      let killedAt = -1;
+      const makeTransport = () =>
+        nodemailer.createTransport({
+          host: '127.0.0.1',
+          port: smtpPort,
+          pool: true,
+          maxConnections: 8,
+          maxMessages: 50,
+          ignoreTLS: true,
+          connectionTimeout: 3_000,
+          socketTimeout: 10_000,
+        });
+      let transport = makeTransport();
+      const queue = [...messages];
+      const worker = async () => {
+        for (let next = queue.shift(); next; next = queue.shift()) {
+          for (;;) {
+            attempts += 1;
+            try {
+              const info = await transport.sendMail({
+                envelope: { from: 'vanthu@stc.example.vn', to: next.to },
+                raw: next.raw,
+              });
+              if (info.response.startsWith('250')) {
+                acked.add(next.seed);
+                break;
+              }
+            } catch {
+              await new Promise((r) => setTimeout(r, 200));
             }
-          } catch {
-            await new Promise((r) => setTimeout(r, 200));
+          }
+          if (acked.size === 300 && killedAt < 0) {
+            killedAt = acked.size;
+            hub.child.kill('SIGKILL');
+            transport.close();
+            transport = makeTransport();
+            hub = await startHubProcess(env);
           }
         }
-        if (acked.size === 300 && killedAt < 0) {
-          killedAt = acked.size;
-          hub.child.kill('SIGKILL');
-          transport.close();
-          transport = makeTransport();
-          hub = await startHubProcess(env);
-        }
-      }
-    };
-    await Promise.all(Array.from({ length: 8 }, worker));
-    transport.close();
-    await hub.terminate();
+      };
+      await Promise.all(Array.from({ length: 8 }, worker));
+      transport.close();
+      await hub.terminate();
 
-    expect(killedAt).toBe(300);
-    expect(acked.size).toBe(TOTAL);
-    const prisma = prismaFor(db.url, 2);
-    try {
-      const rows = await prisma.intakeItem.findMany({ select: { messageId: true, agency: { select: { organId: true } } } });
-      const perMessage = new Map<string, string[]>();
-      for (const row of rows) {
-        const list = perMessage.get(row.messageId ?? '') ?? [];
-        list.push(row.agency.organId);
-        perMessage.set(row.messageId ?? '', list);
+      expect(killedAt).toBe(300);
+      expect(acked.size).toBe(TOTAL);
+      const prisma = prismaFor(db.url, 2);
+      try {
+        const rows = await prisma.intakeItem.findMany({
+          select: { messageId: true, agency: { select: { organId: true } } },
+        });
+        const perMessage = new Map<string, string[]>();
+        for (const row of rows) {
+          const list = perMessage.get(row.messageId ?? '') ?? [];
+          list.push(row.agency.organId);
+          perMessage.set(row.messageId ?? '', list);
+        }
+        for (const message of messages) {
+          const agencies = (perMessage.get(`<${message.seed}@stc.example.vn>`) ?? []).sort();
+          expect(agencies, message.seed).toEqual(message.to.map((a) => a.split('@')[0]).sort());
+        }
+        expect(rows.length).toBe(messages.reduce((n, m) => n + m.to.length, 0));
+        console.info(`kill burst: ${TOTAL} messages, ${attempts} attempts, killed after ${killedAt} acks`);
+      } finally {
+        await prisma.$disconnect();
       }
-      for (const message of messages) {
-        const agencies = (perMessage.get(`<${message.seed}@stc.example.vn>`) ?? []).sort();
-        expect(agencies, message.seed).toEqual(message.to.map((a) => a.split('@')[0]).sort());
-      }
-      expect(rows.length).toBe(messages.reduce((n, m) => n + m.to.length, 0));
-      console.info(`kill burst: ${TOTAL} messages, ${attempts} attempts, killed after ${killedAt} acks`);
-    } finally {
-      await prisma.$disconnect();
-    }
-  });
+    },
+  );
 });

@@ -3,8 +3,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../../test/support/hub-process.ts';
 import { openDatabase, type Database } from '../../db/index.ts';
 import { buildMail, uniqueSeed } from '../test-support/build-mail.ts';
-import { HUB_AGENCY, MAIL_DOMAIN, seedAgencies, startTestListener } from '../test-support/listener-harness.ts';
-import { privatePostgresAvailable, startPrivatePostgres, type PrivatePostgres } from '../test-support/private-postgres.ts';
+import {
+  HUB_AGENCY,
+  MAIL_DOMAIN,
+  seedAgencies,
+  startTestListener,
+} from '../test-support/listener-harness.ts';
+import {
+  privatePostgresAvailable,
+  startPrivatePostgres,
+  type PrivatePostgres,
+} from '../test-support/private-postgres.ts';
 import { RawSmtp, dotStuff } from '../test-support/raw-smtp.ts';
 import type { SmtpListener } from './smtp-listener.ts';
 
@@ -18,7 +27,10 @@ let listener: SmtpListener;
 describe.runIf(privatePostgresAvailable()).sequential('SMTP while the database is down', () => {
   beforeAll(async () => {
     pg = startPrivatePostgres(await freePort());
-    database = await openDatabase({ kind: 'postgres', url: pg.url }, { log: pino({ level: 'silent' }), purpose: 'outage test', migrate: true });
+    database = await openDatabase(
+      { kind: 'postgres', url: pg.url },
+      { log: pino({ level: 'silent' }), purpose: 'outage test', migrate: true },
+    );
     await seedAgencies(database.prisma);
     listener = await startTestListener(database.prisma);
   });
@@ -35,7 +47,10 @@ describe.runIf(privatePostgresAvailable()).sequential('SMTP while the database i
     const { client } = await RawSmtp.connect(listener.port);
     await client.command('EHLO outage.example');
     // warm the recipient cache so the outage hits the commit, not RCPT
-    expect((await client.send('a@b.example', [HUB_ADDRESS], dotStuff(buildMail({ seed: uniqueSeed() })))).at(-1)?.code).toBe(250);
+    expect(
+      (await client.send('a@b.example', [HUB_ADDRESS], dotStuff(buildMail({ seed: uniqueSeed() })))).at(-1)
+        ?.code,
+    ).toBe(250);
 
     pg.stop();
     const refused = await client.send('a@b.example', [HUB_ADDRESS], message);
@@ -53,6 +68,8 @@ describe.runIf(privatePostgresAvailable()).sequential('SMTP while the database i
     }
     expect(last).toBe(250);
     client.close();
-    expect(await database.prisma.intakeItem.count({ where: { messageId: `<${seed}@stc.example.vn>` } })).toBe(1);
+    expect(await database.prisma.intakeItem.count({ where: { messageId: `<${seed}@stc.example.vn>` } })).toBe(
+      1,
+    );
   });
 });
