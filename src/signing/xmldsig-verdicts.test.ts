@@ -2,6 +2,7 @@ import { DOMParser } from '@xmldom/xmldom';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SignedXml } from 'xml-crypto';
 import { createTestPki, type TestPki } from './test-support/test-pki.ts';
+import { certificateFingerprint } from './trust-store.ts';
 import { buildXmlCases, type XmlCase } from './test-support/xmldsig-cases.ts';
 import { DSIG_NS } from './xmldsig-algorithms.ts';
 import { verifyEdxmlSignature } from './xmldsig-verify.ts';
@@ -88,6 +89,21 @@ describe('edXML XMLDSig verdicts (acceptance item 1)', () => {
   it('the partial-reference wrapping passes plain xml-crypto: only the whole-document profile stops it', () => {
     const row = cases.find((c) => c.name.startsWith('wrapping: partial'))!;
     expect(plainXmlCryptoAccepts(row.xml, pki.leaf.certificatePem)).toBe(true);
+  });
+
+  it('refuses a certificate pinned to another agency signing for an agency without pins', async () => {
+    const row = cases[0]!;
+    const material = {
+      ...pki.material,
+      pins: new Map([['000.00.00.G22', [certificateFingerprint(pki.leaf.certificate)]]]),
+    };
+    const { verdict } = await verifyEdxmlSignature(row.xml, material, { at: new Date() });
+    expect(verdict).toMatchObject({ status: 'valid', chain: 'pinned-mismatch', trusted: false });
+    const ownAgency = {
+      ...pki.material,
+      pins: new Map([['000.00.11.H53', [certificateFingerprint(pki.leaf.certificate)]]]),
+    };
+    expect((await verifyEdxmlSignature(row.xml, ownAgency, { at: new Date() })).verdict.trusted).toBe(true);
   });
 
   it('judges an archived package at its time of receipt', async () => {
