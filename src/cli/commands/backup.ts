@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { inspectBackup, restoreBackup, writeBackup } from '../../backup/index.ts';
@@ -18,6 +19,12 @@ async function withOwnDatabase<T>(
   work: (database: Database) => Promise<T>,
 ): Promise<T> {
   if (!config.database.url) {
+    // Opening a missing embedded database would create an empty one just to report it empty.
+    if (purpose === 'backup' && !fs.existsSync(path.join(config.dataDir, 'pglite')))
+      throw new HubError(
+        'DB_BACKUP_FAILED',
+        `there is no embedded database in ${config.dataDir} to back up (set LIENTHONG_DATA_DIR, or DATABASE_URL for PostgreSQL)`,
+      );
     const holder = readLockHolder(config.dataDir);
     if (holder)
       throw new HubError(
