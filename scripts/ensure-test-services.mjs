@@ -106,7 +106,16 @@ function ensureTools() {
   else problems.push(`missing tools: ${missing.map(([b]) => b).join(', ')} (Debian: apt-get install ${missing.map(([, p]) => p).join(' ')})`);
 }
 
+// The IMAP poller tests start their own Dovecot (test/support/test-dovecot.ts) on loopback with a
+// private configuration; only the binary is needed, never a running system service.
+function ensureDovecot() {
+  if (fs.existsSync('/usr/sbin/dovecot')) return;
+  if (canInstall) aptInstall('dovecot-imapd');
+  else problems.push('Dovecot is missing (Debian: apt-get install dovecot-imapd); the IMAP poller tests need its binary.');
+}
+
 ensureTools();
+ensureDovecot();
 await ensurePostgres();
 await ensureRabbit();
 if (problems.length > 0) {
