@@ -1,0 +1,341 @@
+import { randomUUID } from 'node:crypto';
+import type { InjectOptions } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApiToken } from '../access/index.ts';
+import { receiveIntakeItems, registerIntakeItem, type Actor } from '../registry/index.ts';
+import {
+  addAgency,
+  addPerson,
+  signInAs,
+  startTestWebApp,
+  type TestWebApp,
+} from '../../test/support/web-app.ts';
+import { routeTableOf } from './index.ts';
+
+/**
+ * Agency isolation, generated from the app's own route table: every route must have a case here,
+ * so a route added without one fails this suite. An agency-scoped route must answer a clerk,
+ * leader or partner token of A asking for B's resource exactly as for one that does not exist;
+ * lists and exports never show B; admin routes refuse everyone but admins.
+ */
+const A = '000.00.11.H53';
+const B = '000.00.22.H53';
+const B_MARKER = 'BMARKER';
+const SYSTEM: Actor = { kind: 'system', component: 'isolation-test' };
+
+type AgencyData = { item: string; open: string; other: string; attachment: string; document: string };
+type Fixture = { a: AgencyData; b: AgencyData; missing: AgencyData };
+type Who = 'A' | 'B' | 'missing';
+
+type Case =
+  | { kind: 'public' | 'personal' | 'shared-directory'; why: string }
+  | { kind: 'admin-only'; request: (f: Fixture) => InjectOptions }
+  | { kind: 'agency-scoped'; request: (f: Fixture, who: Who) => InjectOptions }
+  | { kind: 'agency-list'; request: (f: Fixture) => InjectOptions };
+
+const pick = (f: Fixture, who: Who) => (who === 'A' ? f.a : who === 'B' ? f.b : f.missing);
+const scan = (text: string) => ({
+  name: 'scan.pdf',
+  contentType: 'application/pdf',
+  content: Buffer.from(`%PDF-1.4 ${text}`).toString('base64'),
+});
+
+const CASES: Record<string, Case> = {
+  'GET /healthz': { kind: 'public', why: 'liveness, no data' },
+  'GET /readyz': { kind: 'public', why: 'readiness, no agency data' },
+  'GET /metrics': { kind: 'public', why: 'process metrics, no agency data' },
+  'GET /api/v1/openapi.json': { kind: 'public', why: 'the API description' },
+  'POST /api/v1/auth/login': { kind: 'public', why: 'signing in' },
+  'GET /api/v1/auth/session': { kind: 'personal', why: 'the caller’s own session' },
+  'POST /api/v1/auth/logout': { kind: 'personal', why: 'the caller’s own session' },
+  'POST /api/v1/auth/password': { kind: 'personal', why: 'the caller’s own password' },
+  'GET /api/v1/agencies': { kind: 'shared-directory', why: 'the directory every agency addresses mail with' },
+  'POST /api/v1/agencies': {
+    kind: 'admin-only',
+    request: () => ({
+      method: 'POST',
+      url: '/api/v1/agencies',
+      payload: { organId: B, name: 'x', channel: 'hosted' },
+    }),
+  },
+  'POST /api/v1/agencies/import': {
+    kind: 'admin-only',
+    request: () => ({
+      method: 'POST',
+      url: '/api/v1/agencies/import',
+      payload: { agencies: [{ organId: B, name: 'x', channel: 'hosted' }] },
+    }),
+  },
+  'GET /api/v1/users': { kind: 'admin-only', request: () => ({ method: 'GET', url: '/api/v1/users' }) },
+  'POST /api/v1/users': {
+    kind: 'admin-only',
+    request: () => ({
+      method: 'POST',
+      url: '/api/v1/users',
+      payload: { username: 'x.y', role: 'clerk', agency: B },
+    }),
+  },
+  'POST /api/v1/users/:id/disable': {
+    kind: 'admin-only',
+    request: () => ({ method: 'POST', url: `/api/v1/users/${randomUUID()}/disable` }),
+  },
+  'POST /api/v1/users/:id/enable': {
+    kind: 'admin-only',
+    request: () => ({ method: 'POST', url: `/api/v1/users/${randomUUID()}/enable` }),
+  },
+  'GET /api/v1/tokens': { kind: 'admin-only', request: () => ({ method: 'GET', url: '/api/v1/tokens' }) },
+  'POST /api/v1/tokens': {
+    kind: 'admin-only',
+    request: () => ({ method: 'POST', url: '/api/v1/tokens', payload: { agency: B } }),
+  },
+  'POST /api/v1/tokens/:id/revoke': {
+    kind: 'admin-only',
+    request: () => ({ method: 'POST', url: `/api/v1/tokens/${randomUUID()}/revoke` }),
+  },
+  'GET /api/v1/audit': { kind: 'admin-only', request: () => ({ method: 'GET', url: '/api/v1/audit' }) },
+  'GET /api/v1/audit/verify': {
+    kind: 'admin-only',
+    request: () => ({ method: 'GET', url: '/api/v1/audit/verify' }),
+  },
+  'GET /api/v1/intake': {
+    kind: 'agency-list',
+    request: () => ({ method: 'GET', url: '/api/v1/intake?limit=200' }),
+  },
+  'GET /api/v1/documents': {
+    kind: 'agency-list',
+    request: () => ({ method: 'GET', url: `/api/v1/documents?q=${encodeURIComponent('quyet dinh')}` }),
+  },
+  'GET /api/v1/documents/register-book': {
+    kind: 'agency-list',
+    request: () => ({
+      method: 'GET',
+      url: '/api/v1/documents/register-book?direction=incoming&from=2000-01-01&to=2999-12-31',
+    }),
+  },
+  'GET /api/v1/intake/:id': {
+    kind: 'agency-scoped',
+    request: (f, who) => ({ method: 'GET', url: `/api/v1/intake/${pick(f, who).item}` }),
+  },
+  'GET /api/v1/intake/:id/attachments/:attachmentId': {
+    kind: 'agency-scoped',
+    request: (f, who) => ({
+      method: 'GET',
+      url: `/api/v1/intake/${pick(f, who).item}/attachments/${pick(f, who).attachment}`,
+    }),
+  },
+  'POST /api/v1/intake/:id/register': {
+    kind: 'agency-scoped',
+    request: (f, who) => ({
+      method: 'POST',
+      url: `/api/v1/intake/${pick(f, who).open}/register`,
+      payload: {},
+    }),
+  },
+  'POST /api/v1/intake/:id/reject': {
+    kind: 'agency-scoped',
+    request: (f, who) => ({
+      method: 'POST',
+      url: `/api/v1/intake/${pick(f, who).open}/reject`,
+      payload: { reason: 'sai địa chỉ' },
+    }),
+  },
+  'POST /api/v1/intake/:id/duplicate': {
+    kind: 'agency-scoped',
+    request: (f, who) => ({
+      method: 'POST',
+      url: `/api/v1/intake/${pick(f, who).open}/duplicate`,
+      payload: { duplicateOf: pick(f, who).other },
+    }),
+  },
+  'POST /api/v1/intake/uploads': {
+    kind: 'agency-scoped',
+    request: (_f, who) => ({
+      method: 'POST',
+      url: '/api/v1/intake/uploads',
+      payload: {
+        agency: who === 'A' ? A : who === 'B' ? B : '000.00.99.H53',
+        subject: 'Giấy mời họp',
+        scan: scan('upload'),
+      },
+    }),
+  },
+  'GET /api/v1/documents/:id': {
+    kind: 'agency-scoped',
+    request: (f, who) => ({ method: 'GET', url: `/api/v1/documents/${pick(f, who).document}` }),
+  },
+  'GET /api/v1/documents/:id/attachments/:attachmentId': {
+    kind: 'agency-scoped',
+    request: (f, who) => ({
+      method: 'GET',
+      url: `/api/v1/documents/${pick(f, who).document}/attachments/${pick(f, who).attachment}`,
+    }),
+  },
+  'POST /api/v1/documents/:id/status': {
+    kind: 'agency-scoped',
+    request: (f, who) => ({
+      method: 'POST',
+      url: `/api/v1/documents/${pick(f, who).document}/status`,
+      payload: { code: '05' },
+    }),
+  },
+};
+
+let web: TestWebApp;
+let fixture: Fixture;
+let callers: { name: string; headers: Record<string, string> }[];
+let adminHeaders: Record<string, string>;
+
+async function seedAgency(organId: string, subject: string): Promise<AgencyData> {
+  const agencyId = await addAgency(web.prisma, organId);
+  const receive = async (label: string) => {
+    const raw = Buffer.from(`${organId} ${label}`);
+    const [received] = await receiveIntakeItems(web.prisma, SYSTEM, {
+      source: 'upload',
+      raw,
+      agencyIds: [agencyId],
+      dedupKey: `test:${organId}:${label}`,
+      subject: `${subject} (${label})`,
+      attachments: [{ name: `${label}.pdf`, contentType: 'application/pdf', content: raw }],
+    });
+    if (!received) throw new Error('nothing received');
+    return received.itemId;
+  };
+  const item = await receive('registered');
+  const registered = await registerIntakeItem(web.prisma, SYSTEM, item, { subject });
+  if (registered.kind !== 'registered') throw new Error(registered.kind);
+  const attachment = await web.prisma.attachment.findFirstOrThrow({ where: { intakeItemId: item } });
+  return {
+    item,
+    open: await receive('open'),
+    other: await receive('other'),
+    attachment: attachment.id,
+    document: registered.documentId,
+  };
+}
+
+beforeAll(async () => {
+  web = await startTestWebApp('isolation');
+  fixture = {
+    a: await seedAgency(A, 'Quyết định về công tác văn thư của Sở A'),
+    b: await seedAgency(B, `Quyết định ${B_MARKER} mật của Sở B`),
+    missing: {
+      item: randomUUID(),
+      open: randomUUID(),
+      other: randomUUID(),
+      attachment: randomUUID(),
+      document: randomUUID(),
+    },
+  };
+  await addPerson(web.prisma, { username: 'vanthu.a', role: 'clerk', agency: A });
+  await addPerson(web.prisma, { username: 'lanhdao.a', role: 'leader', agency: A });
+  await addPerson(web.prisma, { username: 'quantri', role: 'admin' });
+  const token = await createApiToken(web.prisma, { agency: A }, 'system:test');
+  if (token.kind !== 'created') throw new Error(token.reason);
+  callers = [
+    { name: 'clerk of A', headers: (await signInAs(web.app, 'vanthu.a')).headers },
+    { name: 'leader of A', headers: (await signInAs(web.app, 'lanhdao.a')).headers },
+    { name: 'token of A', headers: { authorization: `Bearer ${token.secret}` } },
+  ];
+  adminHeaders = (await signInAs(web.app, 'quantri')).headers;
+});
+afterAll(() => web.close());
+
+const send = (options: InjectOptions, headers: Record<string, string>) =>
+  web.app.inject({ ...options, headers: { ...(options.headers as Record<string, string>), ...headers } });
+
+describe('the route table', () => {
+  it('has an isolation case for every route, and no case for a route that is gone', () => {
+    const routes = routeTableOf(web.app).entries.map((r) => `${r.method} ${r.url}`);
+    expect(routes.length).toBeGreaterThan(20);
+    expect(routes.filter((route) => !(route in CASES))).toEqual([]);
+    expect(Object.keys(CASES).filter((key) => !routes.includes(key))).toEqual([]);
+  });
+
+  it('marks as public exactly the routes that need no credential', async () => {
+    for (const [route, spec] of Object.entries(CASES)) {
+      if (spec.kind === 'public') continue;
+      const [method, url] = route.split(' ') as ['GET' | 'POST', string];
+      const response = await web.app.inject({ method, url: url.replace(/:\w+/g, randomUUID()) });
+      expect([route, response.statusCode]).toEqual([route, 401]);
+    }
+  });
+});
+
+describe.each(
+  Object.entries(CASES).flatMap(([route, spec]) => (spec.kind === 'agency-scoped' ? [{ route, spec }] : [])),
+)('$route', ({ route, spec }) => {
+  it('answers A asking for B’s resource exactly as for one that does not exist', async () => {
+    for (const caller of callers) {
+      const forB = await send(spec.request(fixture, 'B'), caller.headers);
+      const forMissing = await send(spec.request(fixture, 'missing'), caller.headers);
+      expect({ caller: caller.name, route, status: forB.statusCode, body: forB.body }).toEqual({
+        caller: caller.name,
+        route,
+        status: forMissing.statusCode,
+        body: forMissing.body,
+      });
+      expect(forB.statusCode).toBeGreaterThanOrEqual(400);
+      expect(forB.body).not.toContain(B_MARKER);
+      // The control: the same request for A's own resource is served, so the refusal above is scope.
+      if (spec.request(fixture, 'A').method === 'GET') {
+        const own = await send(spec.request(fixture, 'A'), caller.headers);
+        expect([caller.name, route, own.statusCode]).toEqual([caller.name, route, 200]);
+      }
+    }
+  });
+});
+
+describe('lists and exports', () => {
+  const lists = Object.entries(CASES).flatMap(([route, spec]) =>
+    spec.kind === 'agency-list' ? [{ route, spec }] : [],
+  );
+
+  it.each(lists)('$route never shows B to A, while an admin sees both', async ({ route, spec }) => {
+    const bIds = Object.values(fixture.b);
+    for (const caller of callers) {
+      const response = await send(spec.request(fixture), caller.headers);
+      expect([caller.name, route, response.statusCode]).toEqual([caller.name, route, 200]);
+      expect(response.body).toContain('Sở A');
+      expect(response.body).not.toContain(B_MARKER);
+      for (const id of bIds) expect(response.body).not.toContain(id);
+    }
+    const admin = await send(spec.request(fixture), adminHeaders);
+    // The register book is one agency's: an admin must name it, so only the lists are checked here.
+    if (!route.includes('register-book')) expect(admin.body).toContain(B_MARKER);
+  });
+
+  it('counts only A’s items for A', async () => {
+    const response = await send({ method: 'GET', url: '/api/v1/intake?limit=200' }, callers[0]!.headers);
+    const items = response.json<{ items: { agencyId: string }[] }>().items;
+    expect(items).toHaveLength(3);
+    expect(new Set(items.map((i) => i.agencyId)).size).toBe(1);
+  });
+});
+
+describe('admin-only routes', () => {
+  it.each(
+    Object.entries(CASES).flatMap(([route, spec]) => (spec.kind === 'admin-only' ? [{ route, spec }] : [])),
+  )('$route refuses clerks, leaders and partner tokens', async ({ route, spec }) => {
+    for (const caller of callers) {
+      const response = await send(spec.request(fixture), caller.headers);
+      expect([
+        caller.name,
+        route,
+        response.statusCode,
+        response.json<{ error: { code: string } }>().error.code,
+      ]).toEqual([caller.name, route, 403, 'WEB_FORBIDDEN']);
+    }
+  });
+});
+
+describe('after all those attempts', () => {
+  it('B’s data is untouched', async () => {
+    const bAgency = await web.prisma.agency.findUniqueOrThrow({ where: { organId: B } });
+    const items = await web.prisma.intakeItem.findMany({ where: { agencyId: bAgency.id } });
+    expect(items.map((i) => i.state).sort()).toEqual(['new', 'new', 'registered']);
+    const document = await web.prisma.document.findUniqueOrThrow({ where: { id: fixture.b.document } });
+    expect(document.statusCode).toBeNull();
+    expect(await web.prisma.user.count({ where: { agencyId: bAgency.id } })).toBe(0);
+    expect(await web.prisma.apiToken.count({ where: { agencyId: bAgency.id } })).toBe(0);
+  });
+});
