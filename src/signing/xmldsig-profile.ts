@@ -4,7 +4,7 @@
  * URI="" (the whole document), enveloped-signature plus C14N transforms only, allowed algorithms,
  * and DigestValue/SignatureValue as plain text (no comments, CDATA or split text: CVE-2025-29775).
  */
-import type { Element, Node } from '@xmldom/xmldom';
+import type { Document, Element, Node } from '@xmldom/xmldom';
 import {
   CANONICALIZATIONS,
   DSIG_NS,
@@ -59,13 +59,32 @@ function allowedPlace(signature: Element): boolean {
   );
 }
 
-export function checkSignatureProfile(signature: Element): ProfileResult {
+/** Every `Signature` element (any namespace) and the number of XMLDSig `SignedInfo` elements, in one walk. */
+export function scanSignatureElements(document: Document): {
+  signatures: Element[];
+  signedInfoCount: number;
+} {
+  const signatures: Element[] = [];
+  let signedInfoCount = 0;
+  const stack: Node[] = document.documentElement ? [document.documentElement] : [];
+  for (let node = stack.pop(); node; node = stack.pop()) {
+    if (node.nodeType !== ELEMENT_NODE) continue;
+    const element = node as Element;
+    if (element.localName === 'Signature') signatures.push(element);
+    else if (element.localName === 'SignedInfo' && element.namespaceURI === DSIG_NS) signedInfoCount += 1;
+    for (let child = element.lastChild; child; child = child.previousSibling) {
+      if (child.nodeType === ELEMENT_NODE) stack.push(child);
+    }
+  }
+  return { signatures, signedInfoCount };
+}
+
+/** `signedInfoCount` is the number of XMLDSig SignedInfo elements in the whole document. */
+export function checkSignatureProfile(signature: Element, signedInfoCount: number): ProfileResult {
   const reasons: string[] = [];
   const warnings: string[] = [];
   if (!allowedPlace(signature)) reasons.push(REASONS.placement);
-  const document = signature.ownerDocument;
-  if (!document || document.getElementsByTagNameNS(DSIG_NS, 'SignedInfo').length !== 1)
-    return { ok: false, reasons: [...reasons, REASONS.signedInfoCount] };
+  if (signedInfoCount !== 1) return { ok: false, reasons: [...reasons, REASONS.signedInfoCount] };
 
   const children = elementChildren(signature);
   const [signedInfo, signatureValue, keyInfo, ...rest] = children;

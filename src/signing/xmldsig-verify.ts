@@ -23,7 +23,7 @@ import {
   SHA256,
   SHA512,
 } from './xmldsig-algorithms.ts';
-import { checkSignatureProfile } from './xmldsig-profile.ts';
+import { checkSignatureProfile, scanSignatureElements } from './xmldsig-profile.ts';
 
 export type XmlVerifyOptions = {
   /** Time of checking; the hub passes the time of receipt. */
@@ -135,7 +135,7 @@ export async function verifyEdxmlSignature(
   const document = parse(text);
   if (!document) return refuse([REASONS.notXml]);
 
-  const allSignatures = Array.from(document.getElementsByTagNameNS('*', 'Signature'));
+  const { signatures: allSignatures, signedInfoCount } = scanSignatureElements(document);
   const signatures = allSignatures.filter((element) => element.namespaceURI === DSIG_NS);
   const placeholders = allSignatures.length - signatures.length;
   if (signatures.length === 0) {
@@ -153,7 +153,7 @@ export async function verifyEdxmlSignature(
   }
   if (signatures.length > 1) return refuse([REASONS.multipleSignatures]);
   const signature = signatures[0] as Element;
-  const profile = checkSignatureProfile(signature);
+  const profile = checkSignatureProfile(signature, signedInfoCount);
   if (!profile.ok) return refuse(profile.reasons);
   const warnings = [...profile.warnings, ...(placeholders > 0 ? [REASONS.placeholderBeside] : [])];
 
