@@ -118,6 +118,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
         maxMessageBytes: config.maxMessageBytes,
       },
       broker,
+      { smtpRelayUrl: config.smtp.relayUrl, mailFrom: `lienthong@${config.mailDomain}` },
     );
     broker.start();
     services.push({ name: 'broker', stop: () => broker.stop() });

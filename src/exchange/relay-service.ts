@@ -1,5 +1,6 @@
 import type { BrokerConnection } from './broker-connection.ts';
 import { createHostedInboxConsumer } from './hosted-inbox-consumer.ts';
+import { createMailSender } from './mail-delivery.ts';
 import type { RelayDeps } from './relay-deps.ts';
 import { createRelayWorker, type RelayWorkerOptions } from './relay-worker.ts';
 import { createSubmitConsumer } from './submit-consumer.ts';
@@ -22,7 +23,7 @@ export type RelayService = {
 export function createRelayService(
   deps: RelayDeps,
   broker: BrokerConnection,
-  options: { worker?: RelayWorkerOptions } = {},
+  options: { worker?: RelayWorkerOptions; smtpRelayUrl?: string | undefined; mailFrom?: string } = {},
 ): RelayService {
   const inboxAgencies = async () =>
     (await deps.directory.list()).filter((a) => a.channel !== 'email').map((a) => a.organId);
@@ -34,7 +35,12 @@ export function createRelayService(
       await channel.close().catch(() => undefined);
     }
   });
-  const worker = createRelayWorker(deps, broker, options.worker);
+  const mail = createMailSender(
+    deps.prisma,
+    options.smtpRelayUrl,
+    options.mailFrom ?? `lienthong@${deps.ownOrganId}.invalid`,
+  );
+  const worker = createRelayWorker(deps, broker, mail, options.worker);
   const submissions = createSubmitConsumer(deps, broker);
   const hosted = createHostedInboxConsumer(deps, broker);
   // Agencies added while the hub runs (CLI through the hub, the console) get their inbox, and hosted

@@ -2,6 +2,7 @@ import type { ConfirmChannel, Message } from 'amqplib';
 import type { BrokerConnection } from './broker-connection.ts';
 import { applyStatusToDelivery, moveDelivery } from './apply-status.ts';
 import { assertInbox, EXCHANGES } from './topology.ts';
+import type { MailSender } from './mail-delivery.ts';
 import { toOutboundMessage, type OutboxRow } from './outbound-message.ts';
 import type { RelayDeps } from './relay-deps.ts';
 
@@ -27,7 +28,8 @@ export type RelayWorker = {
   /** publishes what is due now; for tests */ drain(): Promise<number>;
 };
 
-const PUBLISHED_KINDS = ['edoc', 'status', 'error'];
+const BROKER_KINDS = ['edoc', 'status', 'error'];
+const MAIL_KINDS = ['mail'];
 
 export function backoffMs(attempts: number): number {
   return Math.min(5 * 60_000, 1000 * 2 ** Math.min(attempts, 10));
@@ -36,6 +38,7 @@ export function backoffMs(attempts: number): number {
 export function createRelayWorker(
   deps: RelayDeps,
   broker: BrokerConnection,
+  mail: MailSender,
   options: RelayWorkerOptions = {},
 ): RelayWorker {
   const leaseMs = options.leaseMs ?? 60_000;
@@ -64,12 +67,13 @@ export function createRelayWorker(
     wake?.();
   });
 
-  async function claim(): Promise<(OutboxRow & { attempts: number })[]> {
+  /** Without a broker connection only mail can go out; broker rows wait, durable, in the outbox. */
+  async function claim(kinds: string[]): Promise<(OutboxRow & { attempts: number })[]> {
     return deps.prisma.$queryRaw<(OutboxRow & { attempts: number })[]>`
       UPDATE outbox_message SET available_at = now() + ${leaseMs} * interval '1 millisecond', attempts = attempts + 1
       WHERE id IN (
         SELECT id FROM outbox_message
-        WHERE state = 'pending' AND available_at <= now() AND kind = ANY(${PUBLISHED_KINDS})
+        WHERE state = 'pending' AND available_at <= now() AND kind = ANY(${kinds})
         ORDER BY created_at LIMIT ${batchSize} FOR UPDATE SKIP LOCKED)
       RETURNING id, kind, target_organ_id AS "targetOrganId", body_sha256 AS "bodySha256", headers, attempts`;
   }
@@ -116,11 +120,12 @@ export function createRelayWorker(
           where: { id: row.id },
           data: { state: 'done', doneAt: new Date(), lastError: null },
         });
-        if (row.kind === 'edoc' && packageId) {
+        if ((row.kind === 'edoc' || row.kind === 'mail') && packageId) {
           const delivery = await tx.relayDelivery.findUnique({
             where: { packageId_toOrganId: { packageId, toOrganId: row.targetOrganId } },
           });
-          if (delivery) await moveDelivery(tx, log, delivery, 'published', 'broker confirmed');
+          const note = row.kind === 'mail' ? 'handed to the mail server' : 'broker confirmed';
+          if (delivery) await moveDelivery(tx, log, delivery, 'published', note);
         }
         // A status a hosted agency owed (built by the hub, not submitted) moves the sender's delivery now.
         const headers = row.headers as {
@@ -150,7 +155,7 @@ export function createRelayWorker(
     log.error({ outboxId: row.id, packageId, to: row.targetOrganId, error }, 'relay gave up');
     await deps.prisma.$transaction(async (tx) => {
       await tx.outboxMessage.update({ where: { id: row.id }, data: { state: 'failed', lastError: error } });
-      if (row.kind === 'edoc' && packageId) {
+      if ((row.kind === 'edoc' || row.kind === 'mail') && packageId) {
         const delivery = await tx.relayDelivery.findUnique({
           where: { packageId_toOrganId: { packageId, toOrganId: row.targetOrganId } },
         });
@@ -160,35 +165,50 @@ export function createRelayWorker(
     });
   }
 
+  async function sendToBroker(
+    open: ConfirmChannel,
+    row: OutboxRow & { attempts: number },
+    now: Date,
+  ): Promise<void> {
+    let message;
+    try {
+      message = await toOutboundMessage(deps.prisma, row, deps.ownOrganId, now);
+    } catch (error) {
+      // A row that cannot become a message never will: fail it now, with the reason.
+      await settle({ ...row, attempts: maxAttempts }, (error as Error).message);
+      return;
+    }
+    try {
+      returned.delete(message.messageId);
+      await publish(open, message);
+      if (returned.has(message.messageId)) {
+        returned.delete(message.messageId);
+        // No inbox bound for the recipient (yet): make it, and try again later.
+        await assertInbox(open, row.targetOrganId).catch(() => undefined);
+        await settle(row, `unroutable: no inbox queue bound for ${row.targetOrganId}`);
+        return;
+      }
+      await settle(row, null);
+    } catch (error) {
+      await settle(row, (error as Error).message);
+    }
+  }
+
+  async function sendByMail(row: OutboxRow & { attempts: number }): Promise<void> {
+    try {
+      await mail(row);
+      await settle(row, null);
+    } catch (error) {
+      await settle(row, (error as Error).message);
+    }
+  }
+
   async function drain(): Promise<number> {
     const open = channel;
-    if (!open) return 0;
-    const rows = await claim();
+    const rows = await claim(open ? [...BROKER_KINDS, ...MAIL_KINDS] : MAIL_KINDS);
     const now = deps.clock.now();
     await Promise.all(
-      rows.map(async (row) => {
-        let message;
-        try {
-          message = await toOutboundMessage(deps.prisma, row, deps.ownOrganId, now);
-        } catch (error) {
-          await settle({ ...row, attempts: maxAttempts }, (error as Error).message);
-          return;
-        }
-        try {
-          returned.delete(message.messageId);
-          await publish(open, message);
-          if (returned.has(message.messageId)) {
-            returned.delete(message.messageId);
-            // No inbox bound for the recipient (yet): make it, and try again later.
-            await assertInbox(open, row.targetOrganId).catch(() => undefined);
-            await settle(row, `unroutable: no inbox queue bound for ${row.targetOrganId}`);
-            return;
-          }
-          await settle(row, null);
-        } catch (error) {
-          await settle(row, (error as Error).message);
-        }
-      }),
+      rows.map((row) => (row.kind === 'mail' || !open ? sendByMail(row) : sendToBroker(open, row, now))),
     );
     return rows.length;
   }

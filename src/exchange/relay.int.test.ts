@@ -1,3 +1,6 @@
+import type { AddressInfo } from 'node:net';
+import { simpleParser } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   connectPartner,
@@ -21,6 +24,11 @@ import { createRelayService, type RelayService } from './relay-service.ts';
 const HUB = '000.00.00.H53';
 const A = '000.00.11.H53';
 const B = '000.00.12.H53';
+const E = '000.00.13.H53'; // reached only by e-mail
+
+type CapturedMail = { to: string[]; raw: Buffer };
+const mails: CapturedMail[] = [];
+let smtp: SMTPServer;
 
 let db: TestDatabase;
 let vhost: TestVhost;
@@ -75,7 +83,30 @@ beforeAll(async () => {
       emails: [],
       aliases: [],
     },
+    {
+      organId: E,
+      name: 'UBND xã',
+      channel: 'email',
+      signaturePolicy: 'record_only',
+      emails: ['vanthu@xa.gov.vn'],
+      aliases: [],
+    },
   ]);
+  // A real SMTP server as the outbound relay, keeping what it receives.
+  smtp = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    onData(stream, session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('end', () => {
+        mails.push({ to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks) });
+        callback();
+      });
+    },
+  });
+  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
+  const smtpPort = (smtp.server.address() as AddressInfo).port;
   const log = createSilentLogger();
   broker = createBrokerConnection({ url: vhost.amqpUrl, log });
   const trust = memoryTrustStore({ anchors: [], intermediates: [], crls: [], pins: new Map() });
@@ -90,7 +121,11 @@ beforeAll(async () => {
       maxMessageBytes: 5_000_000,
     },
     broker,
-    { worker: { idleDelayMs: 50 } },
+    {
+      worker: { idleDelayMs: 50 },
+      smtpRelayUrl: `smtp://127.0.0.1:${smtpPort}`,
+      mailFrom: 'lienthong@lienthong.local',
+    },
   );
   broker.start();
   relay.start();
@@ -107,6 +142,7 @@ afterAll(async () => {
   await partnerB.close();
   await relay.stop();
   await broker.stop();
+  await new Promise<void>((resolve) => smtp.close(() => resolve()));
   await prisma.$disconnect();
   await Promise.all([db.drop(), vhost.drop()]);
 });
@@ -262,6 +298,26 @@ describe('agencies the hub hosts', () => {
     await waitUntil(() =>
       prisma.relayDelivery.findFirst({
         where: { toOrganId: HUB, state: 'received', package: { documentKey: documentId } },
+      }),
+    );
+  });
+});
+
+describe('agencies reached only by e-mail', () => {
+  it('receive the package as an attachment, byte for byte, through the outbound mail server', async () => {
+    const documentId = `${A},2026/11/25,bymail/STC`;
+    const body = documentPackage({ from: A, to: [E], documentId, subject: 'Thông báo lịch tiếp công dân' });
+    partnerA.submit(body);
+    const mail = await waitUntil(() =>
+      Promise.resolve(mails.find((m) => m.raw.toString().includes('bymail'))),
+    );
+    expect(mail.to).toEqual(['vanthu@xa.gov.vn']);
+    const parsed = await simpleParser(mail.raw);
+    expect(parsed.subject).toBe('[Liên thông] Thông báo lịch tiếp công dân');
+    expect(parsed.attachments[0]?.content.equals(body)).toBe(true);
+    await waitUntil(() =>
+      prisma.relayDelivery.findFirst({
+        where: { toOrganId: E, state: 'published', package: { documentKey: documentId } },
       }),
     );
   });

@@ -95,6 +95,11 @@ export async function submitPackage(
       : await routeStatus(deps, pkg, sender.organId);
   if (routing.kind === 'refused') return refuse(routing.reasons, documentKey);
   const marking = pkg.kind === 'edoc' ? confidentialityOf(pkg) : null;
+  const mailOnly = new Map<string, string[]>();
+  for (const organId of routing.recipients) {
+    const agency = await deps.directory.find(organId);
+    if (agency?.channel === 'email') mailOnly.set(organId, agency.emails);
+  }
   const sha256 = sha256Hex(bytes);
 
   try {
@@ -153,12 +158,25 @@ export async function submitPackage(
               history: [{ state: 'queued', at: receivedAt.toISOString() }],
             },
           });
+          const mailTo = mailOnly.get(to);
           await tx.outboxMessage.create({
             data: {
-              kind: pkg.kind,
+              // An agency reached only by e-mail gets the package as an attachment (mail-delivery.ts).
+              kind: mailTo ? 'mail' : pkg.kind,
               targetOrganId: to,
               bodySha256: sha256,
-              headers: { packageId: record.id, from: sender.organId, documentKey },
+              headers: {
+                packageId: record.id,
+                from: sender.organId,
+                documentKey,
+                ...(mailTo
+                  ? {
+                      to: mailTo,
+                      subject:
+                        pkg.kind === 'edoc' ? (pkg.subject ?? null) : `Trạng thái ${pkg.statusCode ?? ''}`,
+                    }
+                  : {}),
+              },
             },
           });
         }

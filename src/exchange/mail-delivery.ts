@@ -1,0 +1,65 @@
+import nodemailer from 'nodemailer';
+import type { PrismaClient } from '../db/index.ts';
+import { HubError } from '../shared/hub-error.ts';
+import type { OutboxRow } from './outbound-message.ts';
+
+/**
+ * The e-mail fallback: an agency with neither a partner system nor hosting, but with an address,
+ * receives the package by e-mail with the edXML attached (the bytes as submitted).
+ */
+export type MailSender = (row: OutboxRow) => Promise<void>;
+
+type MailHeaders = {
+  packageId?: string;
+  from?: string;
+  documentKey?: string | null;
+  subject?: string | null;
+  to?: string[];
+};
+
+export function createMailSender(
+  prisma: PrismaClient,
+  relayUrl: string | undefined,
+  fromAddress: string,
+): MailSender {
+  const transport = relayUrl ? nodemailer.createTransport(relayUrl) : undefined;
+  return async (row) => {
+    const headers = (row.headers ?? {}) as MailHeaders;
+    const to = headers.to ?? [];
+    if (!transport) {
+      throw new HubError(
+        'EXCHANGE_MAIL_NOT_CONFIGURED',
+        `no outbound mail server (LIENTHONG_SMTP_RELAY_URL) is configured, so ${row.targetOrganId} cannot receive packages by e-mail`,
+      );
+    }
+    if (to.length === 0)
+      throw new HubError(
+        'EXCHANGE_MAIL_NO_ADDRESS',
+        `${row.targetOrganId} has no e-mail address in the directory`,
+      );
+    const blob = row.bodySha256 ? await prisma.blob.findUnique({ where: { sha256: row.bodySha256 } }) : null;
+    if (!blob) throw new HubError('EXCHANGE_BODY_MISSING', `outbox ${row.id}: the package bytes are missing`);
+    const subject = headers.subject ?? headers.documentKey ?? 'Văn bản điện tử';
+    await transport.sendMail({
+      from: fromAddress,
+      to,
+      subject: `[Liên thông] ${subject}`,
+      text:
+        `Văn bản điện tử từ ${headers.from ?? ''} gửi qua hệ thống liên thông (gói tin edXML đính kèm).\n` +
+        `An electronic document from ${headers.from ?? ''}, relayed by the interconnection hub (edXML package attached).\n\n` +
+        `DocumentId: ${headers.documentKey ?? '-'}\nPackage: ${headers.packageId ?? row.id}\n`,
+      attachments: [
+        {
+          filename: `${headers.packageId ?? row.id}.edxml`,
+          content: Buffer.from(blob.content),
+          contentType: 'application/xml',
+        },
+      ],
+      headers: {
+        'X-Lienthong-Package-Id': headers.packageId ?? row.id,
+        'X-Lienthong-From': headers.from ?? '',
+      },
+      messageId: `<${headers.packageId ?? row.id}.${row.targetOrganId}@lienthong>`,
+    });
+  };
+}
