@@ -1,4 +1,4 @@
-import type { PrismaClient, Transaction } from '../db/index.ts';
+import type { Transaction } from '../db/index.ts';
 import { appendAudit } from '../registry/index.ts';
 
 /** What the access module records in the audit trail: sign-ins, and changes to people and tokens. */
@@ -22,10 +22,9 @@ export type AccessEvent = {
 
 /**
  * The single call site of the audit trail for the access module. A change passes its own
- * transaction, so the entry commits or rolls back with it; a refused sign-in changes nothing
- * else and gets a transaction of its own.
+ * transaction, so the entry commits or rolls back with it.
  */
-export async function recordAccessEvent(db: PrismaClient | Transaction, event: AccessEvent): Promise<void> {
+export async function recordAccessEvent(tx: Transaction, event: AccessEvent): Promise<void> {
   const entry = {
     actor: event.actor,
     agencyId: event.agencyId,
@@ -33,6 +32,5 @@ export async function recordAccessEvent(db: PrismaClient | Transaction, event: A
     subject: event.subject,
     data: event.data,
   };
-  if ('$transaction' in db) await db.$transaction((tx) => appendAudit(tx, entry));
-  else await appendAudit(db, entry);
+  await appendAudit(tx, entry);
 }

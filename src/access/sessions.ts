@@ -47,13 +47,16 @@ export async function signIn(
         : user.disabledAt
           ? 'disabled'
           : 'no agency';
-    await recordAccessEvent(prisma, {
-      actor: `user:${username.slice(0, 100)}`,
-      agencyId: user?.agencyId ?? null,
-      action: 'auth.sign-in-refused',
-      subject: user ? `user:${user.id}` : null,
-      data: { reason, address: client.address },
-    });
+    // A refused sign-in changes nothing else: its entry gets a transaction of its own.
+    await prisma.$transaction((tx) =>
+      recordAccessEvent(tx, {
+        actor: `user:${username.slice(0, 100)}`,
+        agencyId: user?.agencyId ?? null,
+        action: 'auth.sign-in-refused',
+        subject: user ? `user:${user.id}` : null,
+        data: { reason, address: client.address },
+      }),
+    );
     return { kind: 'refused' };
   }
   const session = issueSecret();
