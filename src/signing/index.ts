@@ -9,7 +9,8 @@ export {
   readTrustPath,
   seedTrustDirectory,
 } from './file-trust-store.ts';
-export { fileKeyStore, signingKeyFromPem, type KeyStore, type SigningKey } from './key-store.ts';
+export { fileKeyStore } from './file-key-store.ts';
+export { signingKeyFromPem, type KeyStore, type SigningKey } from './key-store.ts';
 export { verifyPdf } from './pdf-verify.ts';
 export { verifySmime } from './smime-verify.ts';
 export {

@@ -1,6 +1,6 @@
 /**
- * The key-store port and its file adapter. Callers get a signing handle: a KeyObject (which
- * never prints its bytes) and the signer certificate. An HSM adapter can replace this later.
+ * The key-store port. Callers get a signing handle: a KeyObject (which never prints its bytes)
+ * and the signer certificate. `file-key-store.ts` is the adapter for now; an HSM can replace it.
  */
 import {
   createPrivateKey,
@@ -8,7 +8,6 @@ import {
   X509Certificate as NodeCertificate,
   type KeyObject,
 } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { HubError } from '../shared/hub-error.ts';
 
 export type SigningKey = {
@@ -48,29 +47,4 @@ export function signingKeyFromPem(keyPem: string | Buffer, certificatePem: strin
   if (!fromKey.equals(fromCert))
     throw new HubError('SIGNING_KEY_CERT_MISMATCH', 'the private key does not belong to the certificate');
   return { privateKey, certificatePem: certificate.toString() };
-}
-
-export function fileKeyStore(paths: {
-  readonly keyPath: string;
-  readonly certificatePath: string;
-}): KeyStore {
-  return {
-    async signingKey() {
-      const [key, certificate] = await Promise.all([
-        readFile(paths.keyPath).catch((error: unknown) => {
-          throw new HubError('SIGNING_KEY_UNREADABLE', `cannot read key file ${paths.keyPath}`, {
-            cause: error,
-          });
-        }),
-        readFile(paths.certificatePath).catch((error: unknown) => {
-          throw new HubError(
-            'SIGNING_CERTIFICATE_UNREADABLE',
-            `cannot read certificate file ${paths.certificatePath}`,
-            { cause: error },
-          );
-        }),
-      ]);
-      return signingKeyFromPem(key, certificate);
-    },
-  };
 }
