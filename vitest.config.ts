@@ -20,7 +20,7 @@ export default defineConfig({
           sequence: { groupOrder: 1 },
           include: ['src/**/*.int.test.ts', 'test/**/*.test.ts'],
           globalSetup: ['test/support/global-setup.ts'],
-          testTimeout: 60_000,
+          testTimeout: 120_000,
           hookTimeout: 120_000,
           // Two cores: run integration files two at a time; fault tests serialize themselves.
           maxWorkers: 2,

@@ -1,6 +1,6 @@
 import { Prisma, type Transaction } from '../db/index.ts';
 import { inspectEdxml, type EdocPackage, type EdxmlPackage, type StatusPackage } from '../edxml/index.ts';
-import { appendAudit, putBlob, sha256Hex } from '../registry/index.ts';
+import { appendAudit, putBlob, REGISTRY_TRANSACTION, sha256Hex } from '../registry/index.ts';
 import { isHubError } from '../shared/hub-error.ts';
 import { verifyEdxmlSignature, type SignatureVerdict } from '../signing/index.ts';
 import { findConfidentialityMarking } from './domain/confidentiality.ts';
@@ -190,7 +190,7 @@ export async function submitPackage(
         }
         return { kind: 'accepted', packageId: record.id, recipients: routing.recipients, verdict };
       },
-      { maxWait: 20_000, timeout: 30_000 },
+      REGISTRY_TRANSACTION,
     );
   } catch (error) {
     // Two processes took the same submission at once: the loser sees the winner's row.

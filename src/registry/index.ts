@@ -64,3 +64,4 @@ export { queueStatus, type QueuedStatus, type StatusCode } from './status-outbox
 export { foldForSearch, searchWords } from './domain/search-text.ts';
 export { vietnamYear, vietnamDate } from './domain/registration-year.ts';
 export { auditHash, canonicalJson, GENESIS_HASH } from './domain/audit-hash.ts';
+export { REGISTRY_TRANSACTION } from './transaction-options.ts';
