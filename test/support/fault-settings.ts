@@ -1,0 +1,21 @@
+// Knobs of the relay fault test (test/fault), read here because tests read no environment themselves.
+// The issue's figure is 5,000 packages; the default keeps a run on a shared 2-core machine near 3 minutes.
+function positiveInt(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value <= 0)
+    throw new Error(`${name} must be a positive integer, not ${raw}`);
+  return value;
+}
+
+export const faultSettings = {
+  /** packages submitted in total, by the two partner agencies */
+  packages: positiveInt('LIENTHONG_FAULT_PACKAGES', 500),
+  /** SIGKILLs of the hub during the run (the broker restart comes on top) */
+  kills: positiveInt('LIENTHONG_FAULT_KILLS', 4),
+  /** submissions per second, both partners together */
+  rate: positiveInt('LIENTHONG_FAULT_RATE', 25),
+  /** seed of the random moments; printed with the results so a run can be repeated */
+  seed: positiveInt('LIENTHONG_FAULT_SEED', Math.floor(Math.random() * 2 ** 31) + 1),
+};
