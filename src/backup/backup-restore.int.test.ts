@@ -13,7 +13,14 @@ import { createSilentLogger } from '../shared/logger.ts';
 import { ArchiveWriter } from './archive-format.ts';
 import { inspectBackup, restoreBackup, writeBackup } from './index.ts';
 import { listTables } from './table-catalog.ts';
-import { auditVerdict, dataFiles, seedHub, SYSTEM, tableSnapshot } from './test-support/seed-hub.ts';
+import {
+  auditVerdict,
+  dataFiles,
+  indexDefinitions,
+  seedHub,
+  SYSTEM,
+  tableSnapshot,
+} from './test-support/seed-hub.ts';
 
 type Snapshot = Awaited<ReturnType<typeof tableSnapshot>>;
 const dirs: string[] = [];
@@ -46,6 +53,7 @@ const workDir = tempDir('archives');
 const archive = path.join(workDir, 'hub.lthb');
 let source: Snapshot;
 let sourceHead: string | undefined;
+let sourceIndexes: string[] = [];
 let restoredUrl: string;
 const restoredDir = tempDir('restored');
 
@@ -56,6 +64,7 @@ beforeAll(async () => {
   await using(await open({ kind: 'embedded', dir: sourceDir }), async (db) => {
     await writeBackup({ database: db, dataDir: sourceDir, file: archive });
     source = await tableSnapshot(db);
+    sourceIndexes = await indexDefinitions(db);
     const verdict = await auditVerdict(db, sourceDir);
     sourceHead = verdict.intact ? verdict.head?.hash : undefined;
   });
@@ -103,6 +112,9 @@ describe('backup of an embedded hub restored into PostgreSQL', () => {
       const restored = await tableSnapshot(db);
       expect(Object.keys(restored)).toEqual(Object.keys(source));
       for (const table of Object.keys(source)) expect(restored[table], table).toEqual(source[table]);
+      // Indexes are dropped for the load and rebuilt: the same set must come back.
+      expect(await indexDefinitions(db)).toEqual(sourceIndexes);
+      expect(sourceIndexes.length).toBeGreaterThan(20);
     });
     expect(dataFiles(restoredDir)).toEqual(dataFiles(sourceDir));
     expect(source.blob?.some((row) => row[1] === String(5 * 1024 * 1024 + 7))).toBe(true);

@@ -5,7 +5,13 @@ import type { ArchiveMigration } from './archive-format.ts';
 import { readArchive, type ArchiveSummary } from './archive-reader.ts';
 import { conflictingDataFiles, createFileStager } from './data-dir-files.ts';
 import { createTableLoader, restoreSequences } from './table-loader.ts';
-import { appliedMigrations, describeTablesInForeignKeyOrder, nonEmptyTables } from './table-catalog.ts';
+import {
+  appliedMigrations,
+  describeTablesInForeignKeyOrder,
+  nonEmptyTables,
+  quoteIdent,
+  secondaryIndexes,
+} from './table-catalog.ts';
 import { EXACT_TEXT_SETTINGS } from './write-backup.ts';
 
 type MigrationFile = ReturnType<typeof readMigrationFiles>[number];
@@ -92,6 +98,8 @@ async function loadArchive(
   stager: ReturnType<typeof createFileStager>,
 ): Promise<void> {
   const targetTables = new Map((await describeTablesInForeignKeyOrder(session)).map((t) => [t.name, t]));
+  const indexes = await secondaryIndexes(session);
+  for (const index of indexes) await session.exec(`DROP INDEX public.${quoteIdent(index.name)}`);
   const loader = createTableLoader(session, targetTables);
   await readArchive(options.file, {
     tableStart: (table) => {
@@ -110,6 +118,8 @@ async function loadArchive(
     },
     sequences: (values) => restoreSequences(session, values),
   });
+  // Same transaction: a unique index that no longer holds fails here and rolls the load back.
+  for (const index of indexes) await session.exec(index.definition);
 }
 
 /**

@@ -133,3 +133,24 @@ export async function appliedMigrations(
   );
   return rows;
 }
+
+export type SecondaryIndex = { table: string; name: string; definition: string };
+
+/**
+ * Indexes no constraint stands on (not primary keys, not those a foreign key or unique constraint
+ * uses): a restore drops them before loading and builds them once afterwards, which is far faster
+ * than maintaining a trigram GIN index row by row over a million documents.
+ */
+export async function secondaryIndexes(session: MigrationSession): Promise<SecondaryIndex[]> {
+  const { rows } = await session.query<SecondaryIndex>(
+    `SELECT t.relname AS "table", i.relname AS name, pg_get_indexdef(i.oid) AS definition
+       FROM pg_index x
+       JOIN pg_class i ON i.oid = x.indexrelid
+       JOIN pg_class t ON t.oid = x.indrelid
+       JOIN pg_namespace n ON n.oid = t.relnamespace
+      WHERE n.nspname = 'public' AND NOT x.indisprimary
+        AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid)
+      ORDER BY 1, 2`,
+  );
+  return rows;
+}

@@ -181,6 +181,16 @@ export async function tableSnapshot(database: Database): Promise<Record<string, 
   });
 }
 
+/** The indexes of the public schema, as PostgreSQL would recreate them. */
+export async function indexDefinitions(database: Database): Promise<string[]> {
+  const { rows } = await database.withSession((session) =>
+    session.query<{ def: string }>(
+      "SELECT indexdef AS def FROM pg_indexes WHERE schemaname = 'public' ORDER BY indexname",
+    ),
+  );
+  return rows.map((r) => r.def);
+}
+
 export function auditVerdict(database: Database, dataDir: string): Promise<AuditVerdict> {
   return verifyAudit(database.prisma, fileAnchorSigner(dataDir), readExportedAnchors(dataDir));
 }
