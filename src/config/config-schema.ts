@@ -56,7 +56,12 @@ export const ConfigSchema = z.strictObject({
     relayUrl: urlWithScheme(['smtp', 'smtps'], 'an SMTP URL')
       .optional()
       .describe('Outbound mail: receipts, alerts, e-mail delivery channel'),
-    maxClients: z.coerce.number().int().min(1).default(200).describe('SMTP connections open at once (421 beyond)'),
+    maxClients: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .default(200)
+      .describe('SMTP connections open at once (421 beyond)'),
     maxConnectionsPerClient: z.coerce
       .number()
       .int()
@@ -77,7 +82,10 @@ export const ConfigSchema = z.strictObject({
       .enum(['on', 'off'])
       .default('on')
       .describe('SPF/DKIM/DMARC checks of SMTP mail (DNS lookups per message)'),
-    receipts: z.enum(['on', 'off']).default('off').describe('Mail a receipt to the sender of each stored message'),
+    receipts: z
+      .enum(['on', 'off'])
+      .default('off')
+      .describe('Mail a receipt to the sender of each stored message'),
     alertTo: z.string().optional().describe('Comma-separated admin addresses for ingest alerts'),
   }),
   imap: z

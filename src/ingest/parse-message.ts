@@ -82,9 +82,8 @@ export async function parseMessage(raw: Buffer): Promise<IncomingMessage> {
  * encoding. Text with characters beyond U+00FF was decoded from a real charset and is kept.
  */
 function normalizeBody(text: string): { text: string; encoding: IncomingMessage['textEncoding'] } {
-  // eslint-disable-next-line no-control-regex -- "is it plain ASCII" is exactly the question
-  if (!/[^\x00-\x7f]/.test(text)) return { text, encoding: null };
-  if (/[^\x00-\xff]/.test(text)) return { text: text.normalize('NFC'), encoding: null };
+  if (!/[^\p{ASCII}]/u.test(text)) return { text, encoding: null };
+  if (/[\u{100}-\u{10FFFF}]/u.test(text)) return { text: text.normalize('NFC'), encoding: null };
   const normalized = normalizeText(Buffer.from(text, 'latin1'), 'auto');
   const { encoding, confidence } = normalized.detection;
   if (encoding === 'utf-8' || encoding === 'ascii' || confidence < 0.5)

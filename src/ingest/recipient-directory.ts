@@ -27,7 +27,7 @@ export function prismaRecipientDirectory(prisma: PrismaClient, mailDomain: strin
     const hit = cache.get(key);
     if (hit && Date.now() - hit.at < CACHE_MS) return hit.value;
     const channel = hostedOnly ? { channel: 'hosted' as const } : {};
-    const [local = '', host = ''] = splitAddress(address);
+    const [local, host] = splitAddress(address);
     let row = await prisma.agency.findFirst({
       where: { ...channel, emails: { some: { address } } },
       select: { id: true, organId: true },

@@ -40,16 +40,26 @@ export function mailauthAuthenticator(
         disableArc: true,
         disableBimi: true,
       });
-      const dkim = result.dkim?.results?.[0]?.status?.result ?? 'none';
-      const dmarc = result.dmarc ? (result.dmarc.status?.result ?? 'none') : 'none';
-      const policy = result.dmarc ? ((result.dmarc as { policy?: string }).policy ?? null) : null;
+      // mailauth's typings promise more than it returns (no DMARC result without a From domain, …)
+      const loose = result as unknown as LooseResult;
+      const dkim = loose.dkim?.results?.[0]?.status?.result ?? 'none';
+      const dmarc = loose.dmarc ? (loose.dmarc.status?.result ?? 'none') : 'none';
+      const policy = loose.dmarc ? (loose.dmarc.policy ?? null) : null;
       return {
-        spf: result.spf ? (result.spf.status?.result ?? 'none') : 'none',
+        spf: loose.spf ? (loose.spf.status?.result ?? 'none') : 'none',
         dkim,
         dmarc,
         dmarcPolicy: dmarc === 'fail' ? policy : null,
-        header: (result.headers ?? '').slice(0, 4000),
+        header: (loose.headers ?? '').slice(0, 4000),
       };
     },
   };
 }
+
+type LooseStatus = { status?: { result?: string } };
+type LooseResult = {
+  dkim?: { results?: LooseStatus[] };
+  spf?: LooseStatus | false;
+  dmarc?: (LooseStatus & { policy?: string }) | false;
+  headers?: string;
+};

@@ -16,7 +16,7 @@ export function readSubjectLine(subject: string | null): SubjectFacts {
   if (!match?.[1]) return { notation: null, summary: clean || null };
   const parsed = parseDocumentNotation(match[1]);
   if (parsed.kind !== 'notation') return { notation: null, summary: clean || null };
-  const after = clean.slice((match.index ?? 0) + match[0].length).replace(/^[\s:;,.–—-]+/u, '');
+  const after = clean.slice(match.index + match[0].length).replace(/^[\s:;,.–—-]+/u, '');
   const before = clean
     .slice(0, match.index)
     .replace(/(công văn|văn bản|quyết định|thông báo|số)\s*:?\s*$/iu, '')

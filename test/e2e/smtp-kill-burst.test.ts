@@ -29,7 +29,7 @@ afterAll(async () => {
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
-describe.sequential('SMTP burst with the hub killed', () => {
+describe('SMTP burst with the hub killed', { concurrent: false }, () => {
   it(
     'after kill -9 and restart, every 250 is stored exactly once per recipient agency',
     { timeout: 150_000 },
@@ -114,7 +114,8 @@ describe.sequential('SMTP burst with the hub killed', () => {
           expect(agencies, message.seed).toEqual(message.to.map((a) => a.split('@')[0]).sort());
         }
         expect(rows.length).toBe(messages.reduce((n, m) => n + m.to.length, 0));
-        console.info(`kill burst: ${TOTAL} messages, ${attempts} attempts, killed after ${killedAt} acks`);
+        // retries happened: some messages were in flight when the hub died
+        expect(attempts).toBeGreaterThan(TOTAL);
       } finally {
         await prisma.$disconnect();
       }

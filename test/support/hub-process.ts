@@ -57,7 +57,11 @@ export async function startHubProcess(env: Record<string, string>, timeoutMs = 3
   const port = env.LIENTHONG_HTTP_PORT ?? String(await freePort());
   const child = spawn(process.execPath, [LIENTHONG_BIN, 'start'], {
     // Hubs under test run side by side: each gets its own SMTP port unless the test chose one.
-    env: { ...env, LIENTHONG_HTTP_PORT: port, LIENTHONG_SMTP_PORT: env.LIENTHONG_SMTP_PORT ?? String(await freePort()) },
+    env: {
+      ...env,
+      LIENTHONG_HTTP_PORT: port,
+      LIENTHONG_SMTP_PORT: env.LIENTHONG_SMTP_PORT ?? String(await freePort()),
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

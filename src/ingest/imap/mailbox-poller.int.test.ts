@@ -5,6 +5,7 @@ import { dovecotAvailable, startTestDovecot, type TestDovecot } from '../../../t
 import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.ts';
 import { prismaFor } from '../../../test/support/registry-fixtures.ts';
 import type { PrismaClient } from '../../db/index.ts';
+import { HubError } from '../../shared/hub-error.ts';
 import { buildMail } from '../test-support/build-mail.ts';
 import { HUB_AGENCY, MAIL_DOMAIN, ingestDeps, seedAgencies } from '../test-support/listener-harness.ts';
 import { prismaRecipientDirectory } from '../recipient-directory.ts';
@@ -97,6 +98,12 @@ async function withSender<T>(work: (client: ImapFlow) => Promise<T>): Promise<T>
   }
 }
 
+async function status(folder: string): Promise<{ messages: number; uidValidity: bigint }> {
+  const result = await sender.status(folder, { messages: true, uidValidity: true });
+  if (!result) throw new HubError('INGEST_TEST_SERVICE', `no STATUS for ${folder}`);
+  return { messages: result.messages ?? 0, uidValidity: result.uidValidity ?? 0n };
+}
+
 async function unseen(folder: string): Promise<number> {
   return withSender((client) => countUnseen(client, folder));
 }
@@ -125,12 +132,12 @@ describe.runIf(dovecotAvailable())('IMAP mailbox poller', () => {
       20_000,
     );
     await waitUntil(async () => (await unseen('Basic')) === 0, 10_000);
-    await waitUntil(async () => (await sender.status('Moving', { messages: true })).messages === 0, 10_000);
+    await waitUntil(async () => (await status('Moving')).messages === 0, 10_000);
     await seen.stop();
     await moving.stop();
-    const status = await sender.status('Moving', { messages: true });
-    const done = await sender.status('Moving-done', { messages: true });
-    expect(status.messages).toBe(0);
+    const moved = await status('Moving');
+    const done = await status('Moving-done');
+    expect(moved.messages).toBe(0);
     expect(done.messages).toBe(3);
     const item = await prisma.intakeItem.findFirstOrThrow({
       where: { messageId: '<basic-0@stc.example.vn>' },
@@ -154,11 +161,12 @@ describe.runIf(dovecotAvailable())('IMAP mailbox poller', () => {
         }
       })();
       let restarts = 0;
-      let arrived = false;
-      void arriving.then(() => (arrived = true));
+      const progress = { arrived: false };
+      const hasArrived = () => progress.arrived;
+      void arriving.then(() => (progress.arrived = true));
       // Restart until the burst has arrived and most of it went through restarted pollers.
       while (
-        (!arrived || restarts < 10 || (await itemsFor('burst')).length < TOTAL * 0.8) &&
+        (!hasArrived() || restarts < 10 || (await itemsFor('burst')).length < TOTAL * 0.8) &&
         restarts < 300
       ) {
         const poller = poll(mailbox('Burst'));
@@ -196,10 +204,10 @@ describe.runIf(dovecotAvailable())('IMAP mailbox poller', () => {
     let poller = poll(mailbox('Renewed'));
     await waitUntil(async () => (await itemsFor('renew')).length === 1, 20_000);
     await poller.stop();
-    const before = (await sender.status('Renewed', { uidValidity: true })).uidValidity;
+    const before: unknown = (await status('Renewed')).uidValidity;
     await sender.mailboxDelete('Renewed');
     await sender.mailboxCreate('Renewed');
-    expect((await sender.status('Renewed', { uidValidity: true })).uidValidity).not.toBe(before);
+    expect((await status('Renewed')).uidValidity).not.toBe(before);
     await sender.append('Renewed', buildMail({ seed: 'renew-a' })); // the same message again, unseen
     await sender.append('Renewed', buildMail({ seed: 'renew-b' }));
     poller = poll(mailbox('Renewed'));

@@ -1,4 +1,5 @@
 import { ImapFlow } from 'imapflow';
+import { HubError } from '../../shared/hub-error.ts';
 import type { Logger } from '../../shared/logger.ts';
 import { ingestMessage, type IngestDeps } from '../ingest-message.ts';
 import type { MailRecipient } from '../recipient-directory.ts';
@@ -42,7 +43,9 @@ export function startMailboxPoller(mailbox: MailboxConfig, options: PollerOption
   const log = options.log.child({ mailbox: mailbox.name });
   const metrics = options.ingest.metrics;
   const backoff = options.backoff ?? { initialMs: 1_000, maxMs: 60_000 };
-  let running = true;
+  // a function, not a variable: stop() flips it while the loops await
+  let stopped = false;
+  const running = () => !stopped;
   let committed = 0;
   let client: ImapFlow | undefined;
   let wake: (() => void) | undefined;
@@ -50,7 +53,11 @@ export function startMailboxPoller(mailbox: MailboxConfig, options: PollerOption
 
   async function session(): Promise<void> {
     const recipient = await mailbox.recipient();
-    if (!recipient) throw new Error(`mailbox ${mailbox.name}: target agency is not hosted here`);
+    if (!recipient)
+      throw new HubError(
+        'INGEST_MAILBOX_TARGET_UNKNOWN',
+        `mailbox ${mailbox.name}: target agency is not hosted here`,
+      );
     const imap = new ImapFlow({
       host: mailbox.host,
       port: mailbox.port,
@@ -76,7 +83,7 @@ export function startMailboxPoller(mailbox: MailboxConfig, options: PollerOption
       );
     lastUidValidity = opened.uidValidity;
     metrics?.pollerUp.set({ mailbox: mailbox.name }, 1);
-    while (running && imap.usable) {
+    while (running() && imap.usable) {
       await drainUnseen(imap, recipient, opened.uidValidity);
       metrics?.pollerLastSuccess.set({ mailbox: mailbox.name }, Date.now() / 1000);
       // imapflow IDLEs by itself while no command runs; EXISTS, the poll timer or stop wakes us.
@@ -94,9 +101,9 @@ export function startMailboxPoller(mailbox: MailboxConfig, options: PollerOption
     for (;;) {
       const found = await imap.search({ seen: false }, { uid: true });
       const uids = (found || []).sort((a, b) => a - b);
-      if (uids.length === 0 || !running) return;
+      if (uids.length === 0 || !running()) return;
       for (const uid of uids) {
-        if (!running) return;
+        if (!running()) return;
         const message = await imap.fetchOne(String(uid), { source: true }, { uid: true });
         if (!message || !message.source) continue;
         const outcome = await ingestMessage(options.ingest, message.source, {
@@ -118,12 +125,12 @@ export function startMailboxPoller(mailbox: MailboxConfig, options: PollerOption
 
   const loop = (async () => {
     let delay = backoff.initialMs;
-    while (running) {
+    while (running()) {
       const started = Date.now();
       try {
         await session();
       } catch (error) {
-        if (running) log.warn({ err: error }, 'imap session ended');
+        if (running()) log.warn({ err: error }, 'imap session ended');
       } finally {
         metrics?.pollerUp.set({ mailbox: mailbox.name }, 0);
         const imap = client;
@@ -131,7 +138,7 @@ export function startMailboxPoller(mailbox: MailboxConfig, options: PollerOption
         if (imap?.usable) await imap.logout().catch(() => undefined);
         else imap?.close();
       }
-      if (!running) break;
+      if (!running()) break;
       if (Date.now() - started > 60_000) delay = backoff.initialMs;
       const wait = Math.min(backoff.maxMs, delay) * (0.5 + Math.random() / 2);
       delay = Math.min(backoff.maxMs, delay * 2);
@@ -147,7 +154,7 @@ export function startMailboxPoller(mailbox: MailboxConfig, options: PollerOption
       return committed;
     },
     async stop() {
-      running = false;
+      stopped = true;
       wake?.();
       client?.close();
       await loop;

@@ -68,8 +68,10 @@ export async function startSmtpListener(options: SmtpListenerOptions): Promise<S
     socketTimeout: 60_000,
 
     onConnect(session, callback) {
-      if (closing)
-        return callback(smtpReply('INGEST_SHUTTING_DOWN', 'Service shutting down, try again later'));
+      if (closing) {
+        callback(smtpReply('INGEST_SHUTTING_DOWN', 'Service shutting down, try again later'));
+        return;
+      }
       const error = refuse(checkConnection(loads.load(session.remoteAddress), options.limits));
       if (!error) loads.opened(session.remoteAddress);
       else (session as SMTPServerSession & { refused?: boolean }).refused = true;
@@ -81,8 +83,10 @@ export async function startSmtpListener(options: SmtpListenerOptions): Promise<S
     },
     onAuth(auth, session, callback) {
       const check = options.authenticate;
-      if (!check || !session.secure || auth.method === 'XOAUTH2')
-        return callback(smtpReply('INGEST_AUTH_FAILED', 'Authentication requires TLS and a password'));
+      if (!check || !session.secure || auth.method === 'XOAUTH2') {
+        callback(smtpReply('INGEST_AUTH_FAILED', 'Authentication requires TLS and a password'));
+        return;
+      }
       check(auth.username ?? '', auth.password ?? '').then(
         (user) => {
           callback(
@@ -129,7 +133,10 @@ export async function startSmtpListener(options: SmtpListenerOptions): Promise<S
           const sizeError = refuse(
             checkReceivedSize(stream.sizeExceeded || raw === null, options.maxMessageBytes),
           );
-          if (sizeError || raw === null) return callback(sizeError);
+          if (sizeError || raw === null) {
+            callback(sizeError);
+            return;
+          }
           const started = process.hrtime.bigint();
           const outcome = await ingestMessage(ingest, raw, {
             source: 'smtp',
@@ -138,8 +145,10 @@ export async function startSmtpListener(options: SmtpListenerOptions): Promise<S
             client: { ip: session.remoteAddress, helo: session.hostNameAppearsAs, mta: options.name },
             ...(session.user ? { authenticatedAs: String(session.user) } : {}),
           });
-          if (outcome.kind === 'refused')
-            return callback(refuse({ kind: 'refuse', code: outcome.code, reason: outcome.reason }));
+          if (outcome.kind === 'refused') {
+            callback(refuse({ kind: 'refuse', code: outcome.code, reason: outcome.reason }));
+            return;
+          }
           ingest.metrics?.secondsTo250.observe(Number(process.hrtime.bigint() - started) / 1e9);
           const ids = outcome.items.map((i) => i.itemId.slice(0, 8)).join(',');
           callback(

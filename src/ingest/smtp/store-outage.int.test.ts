@@ -24,7 +24,7 @@ let pg: PrivatePostgres;
 let database: Database;
 let listener: SmtpListener;
 
-describe.runIf(privatePostgresAvailable()).sequential('SMTP while the database is down', () => {
+describe.runIf(privatePostgresAvailable())('SMTP while the database is down', { concurrent: false }, () => {
   beforeAll(async () => {
     pg = startPrivatePostgres(await freePort());
     database = await openDatabase(

@@ -2,6 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { HubError } from '../../shared/hub-error.ts';
 
 /**
  * A throw-away PostgreSQL cluster of our own (initdb into a temp dir, own port, socket in the temp
@@ -24,13 +25,18 @@ function asOwner(command: string, args: string[]): void {
     ? spawnSync('runuser', ['-u', 'postgres', '--', command, ...args], { stdio: 'pipe', timeout: 60_000 })
     : spawnSync(command, args, { stdio: 'pipe', timeout: 60_000 });
   if (result.status !== 0)
-    throw new Error(
+    throw new HubError(
+      'INGEST_TEST_SERVICE',
       `${path.basename(command)} failed: ${result.stderr.toString()}${result.stdout.toString()}`,
     );
 }
 
 export function startPrivatePostgres(port: number): PrivatePostgres {
-  if (!BIN) throw new Error('PostgreSQL server binaries not found under /usr/lib/postgresql');
+  if (!BIN)
+    throw new HubError(
+      'INGEST_TEST_SERVICE',
+      'PostgreSQL server binaries not found under /usr/lib/postgresql',
+    );
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lienthong-pg-'));
   const data = path.join(dir, 'data');
   if (process.getuid?.() === 0) execFileSync('chown', ['postgres:postgres', dir]);

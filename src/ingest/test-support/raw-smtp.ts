@@ -18,7 +18,7 @@ export class RawSmtp {
       for (;;) {
         const match = /^(\d{3}) (.*)\r?\n/m.exec(this.buffer);
         if (!match) break;
-        const end = (match.index ?? 0) + match[0].length;
+        const end = match.index + match[0].length;
         const reply = { code: Number(match[1]), text: this.buffer.slice(0, end) };
         this.buffer = this.buffer.slice(end);
         const waiter = this.waiters.shift();

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { HubError } from '../../shared/hub-error.ts';
 
 /**
  * A private clamd (Debian's clamav-daemon) on a UNIX socket in a temp dir. This machine cannot
@@ -40,7 +41,10 @@ export async function startTestClamd(): Promise<TestClamd> {
   const deadline = Date.now() + 30_000;
   for (;;) {
     if (child.exitCode !== null)
-      throw new Error(`clamd exited: ${fs.readFileSync(path.join(dir, 'clamd.log'), 'utf8')}`);
+      throw new HubError(
+        'INGEST_TEST_SERVICE',
+        `clamd exited: ${fs.readFileSync(path.join(dir, 'clamd.log'), 'utf8')}`,
+      );
     const up = await new Promise<boolean>((resolve) => {
       const probe = net.connect({ path: socket });
       probe.once('connect', () => {
@@ -52,7 +56,7 @@ export async function startTestClamd(): Promise<TestClamd> {
       });
     });
     if (up) break;
-    if (Date.now() > deadline) throw new Error('clamd did not start within 30 s');
+    if (Date.now() > deadline) throw new HubError('INGEST_TEST_SERVICE', 'clamd did not start within 30 s');
     await new Promise((r) => setTimeout(r, 200));
   }
   return {
