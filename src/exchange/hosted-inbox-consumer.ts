@@ -4,6 +4,7 @@ import { HubError } from '../shared/hub-error.ts';
 import { contentDedupKey, queueStatus, receiveIntakeItems } from '../registry/index.ts';
 import type { BrokerConnection } from './broker-connection.ts';
 import type { RelayDeps } from './relay-deps.ts';
+import { ackUnlessClosed } from './submit-consumer.ts';
 import { assertInbox, inboxQueue } from './topology.ts';
 
 /**
@@ -102,7 +103,7 @@ export function createHostedInboxConsumer(deps: RelayDeps, broker: BrokerConnect
             },
             'inbox message noted',
           );
-        open.ack(message);
+        ackUnlessClosed(open, message);
         return;
       } catch (error) {
         if (stopping) return;

@@ -14,6 +14,20 @@ import { QUEUES } from './topology.ts';
  */
 export type SubmitConsumer = { stop(): Promise<void> };
 
+/**
+ * Acks a delivery on the channel it came on. If that channel closed meanwhile (broker restart,
+ * connection lost) the broker has already requeued the message for the next consumer, and the
+ * submit path will find it recorded: there is nothing to ack and nothing to retry. Without this,
+ * the ack's IllegalOperationError looked like a store failure and the handler retried forever.
+ */
+export function ackUnlessClosed(channel: Channel, message: ConsumeMessage): void {
+  try {
+    channel.ack(message);
+  } catch {
+    // channel closed: the message is the broker's again
+  }
+}
+
 export function createSubmitConsumer(
   deps: RelayDeps,
   broker: BrokerConnection,
@@ -56,7 +70,7 @@ export function createSubmitConsumer(
             'submission recorded',
           );
         }
-        open.ack(message);
+        ackUnlessClosed(open, message);
         return;
       } catch (error) {
         if (stopping) return; // unacked: the broker redelivers it to whoever consumes next
