@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import { ensureFirstAdmin } from './access/index.ts';
 import type { HubConfig } from './config/load-config.ts';
 import { redactUrl } from './config/load-config.ts';
 import { openDatabase, type Database } from './db/index.ts';
@@ -34,6 +35,8 @@ type Service = { name: string; stop(): Promise<void> };
 export type RunningHub = {
   readonly httpUrl: string;
   readonly database: Database;
+  /** Set on the first start only: the admin account created with a one-time password. */
+  readonly firstAdmin: { username: string; password: string } | undefined;
   stop(): Promise<void>;
 };
 
@@ -101,6 +104,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
     services.push({ name: 'database', stop: () => database.close() });
     const directory = createPrismaAgencyDirectory(database.prisma);
     await ensureOwnAgency(directory, config, log);
+    const firstAdmin = await ensureFirstAdmin(database.prisma);
 
     const broker: BrokerConnection = createBrokerConnection({
       url: config.amqp.url,
@@ -198,6 +202,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
     return {
       httpUrl,
       database,
+      firstAdmin,
       stop: async () => {
         removeControlFile(config.dataDir);
         await stopBounded(services, config.shutdownTimeoutMs, log);

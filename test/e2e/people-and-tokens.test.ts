@@ -18,6 +18,19 @@ describe('lienthong user add and token create', () => {
   it('work through a running hub on the embedded database, and what they print lets one in', async () => {
     const hub = await startHubProcess(env);
     try {
+      // The first start made an admin and said how to sign in.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(hub.output()).toContain('first run: sign in as admin with the one-time password');
+      const adminLogin = await fetch(`${hub.url}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          username: 'admin',
+          password: /^ {2}password: (\S+)$/m.exec(hub.output())?.[1],
+        }),
+      });
+      expect(adminLogin.status).toBe(200);
+
       const user = await runCli(
         [
           'user',
@@ -76,11 +89,15 @@ describe('lienthong user add and token create', () => {
     }
   });
 
-  it('work on the database directly when no hub runs', async () => {
+  it('work on the database directly when no hub runs; a second start makes no new admin', async () => {
     const admin = await runCli(['user', 'add', '--username', 'quantri', '--role', 'admin'], env);
     expect(admin.code).toBe(0);
     expect(passwordOf(admin.stdout)).not.toBe('');
     const usage = await runCli(['user', 'add', '--username', 'x', '--role', 'boss'], env);
     expect(usage.code).toBe(2);
+    const again = await startHubProcess(env);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(again.output()).not.toContain('first run');
+    expect((await again.terminate()).code).toBe(0);
   });
 });

@@ -17,6 +17,14 @@ async function start(context: CliContext): Promise<number> {
     context.stdout,
     `  database: ${hub.database.target.kind === 'embedded' ? `embedded, in ${config.dataDir} (set DATABASE_URL for PostgreSQL)` : 'PostgreSQL'}`,
   );
+  if (hub.firstAdmin) {
+    writeLine(
+      context.stdout,
+      `  first run: sign in as ${hub.firstAdmin.username} with the one-time password`,
+    );
+    writeLine(context.stdout, `  password: ${hub.firstAdmin.password}`);
+    writeLine(context.stdout, '  (shown only now; you choose a new one at first sign-in)');
+  }
   writeLine(context.stdout, '  stop with Ctrl+C or SIGTERM');
 
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
