@@ -2,7 +2,8 @@ import fs from 'node:fs/promises';
 import type { Registry } from 'prom-client';
 import type { HubConfig } from '../config/load-config.ts';
 import type { PrismaClient } from '../db/index.ts';
-import { fileTrustStore, type TrustMaterial, type TrustStore } from '../signing/index.ts';
+import { fileTrustStore } from '../signing/index.ts';
+import { cachedTrustStore } from './trust-cache.ts';
 import type { Logger } from '../shared/logger.ts';
 import { clamdScanner } from './clamd-scanner.ts';
 import { parseMailboxes } from './imap/mailbox-config.ts';
@@ -111,22 +112,5 @@ function receiptSender(outbound: OutboundMail) {
       subject,
       outcome.items.map((i) => i.itemId),
     );
-  };
-}
-
-/** The trust directory is re-read at most once a minute, not once per message. */
-function cachedTrustStore(store: TrustStore, maxAgeMs = 60_000): TrustStore {
-  let cached: { at: number; material: Promise<TrustMaterial> } | undefined;
-  return {
-    load() {
-      if (!cached || Date.now() - cached.at > maxAgeMs) {
-        const material = store.load();
-        cached = { at: Date.now(), material };
-        material.catch(() => {
-          cached = undefined;
-        });
-      }
-      return cached.material;
-    },
   };
 }
