@@ -2,6 +2,7 @@ import type { PrismaClient } from '../db/index.ts';
 import type { Actor } from '../registry/actor.ts';
 import { recordAccessEvent } from './access-audit.ts';
 import { findAgencyId } from './agency-lookup.ts';
+import { sha256Hex } from './secret-token.ts';
 import { generateOneTimePassword, hashPassword, passwordProblems, verifyPassword } from './password-hash.ts';
 
 export const USER_ROLES = ['clerk', 'leader', 'admin'] as const;
@@ -186,12 +187,16 @@ export async function setUserDisabled(
 
 export type ChangePasswordOutcome = { kind: 'changed' } | { kind: 'refused'; problems: string[] };
 
-/** The current password is asked again, so a borrowed session cannot lock its owner out. */
+/**
+ * The current password is asked again, so a borrowed session cannot lock its owner out. Every
+ * other session of the person ends: whoever knew the old password is signed out too.
+ */
 export async function changePassword(
   prisma: PrismaClient,
   userId: string,
   current: string,
   next: string,
+  keepSessionToken?: string,
 ): Promise<ChangePasswordOutcome> {
   const user = await prisma.user.findUnique({ where: { id: userId } });
   if (!user || user.disabledAt) return { kind: 'refused', problems: ['no such user'] };
@@ -203,6 +208,8 @@ export async function changePassword(
   const passwordHash = await hashPassword(next);
   await prisma.$transaction(async (tx) => {
     await tx.user.update({ where: { id: userId }, data: { passwordHash, mustChangePassword: false } });
+    const kept = keepSessionToken === undefined ? undefined : sha256Hex(keepSessionToken);
+    await tx.session.deleteMany({ where: { userId, ...(kept ? { NOT: { tokenHash: kept } } : {}) } });
     await recordAccessEvent(tx, {
       actor: `user:${user.username}`,
       agencyId: user.agencyId,

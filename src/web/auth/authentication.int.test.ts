@@ -87,6 +87,7 @@ describe('signing in', () => {
     expect(created.statusCode).toBe(201);
     const oneTime = created.json<{ password: string }>().password;
     const person = await signInAs(web.app, 'quantri2', oneTime);
+    const elsewhere = await signInAs(web.app, 'quantri2', oneTime);
     const refused = await web.app.inject({ method: 'GET', url: '/api/v1/users', headers: person.headers });
     expect(refused.statusCode).toBe(403);
     expect(refused.json()).toMatchObject({ error: { code: 'WEB_PASSWORD_CHANGE_REQUIRED' } });
@@ -107,6 +108,13 @@ describe('signing in', () => {
     expect(changed.json()).toMatchObject({ user: { mustChangePassword: false } });
     const allowed = await web.app.inject({ method: 'GET', url: '/api/v1/users', headers: person.headers });
     expect(allowed.statusCode).toBe(200);
+    // The session that changed the password goes on; any other one of the person ends.
+    const ended = await web.app.inject({
+      method: 'GET',
+      url: '/api/v1/auth/session',
+      headers: elsewhere.headers,
+    });
+    expect(ended.statusCode).toBe(401);
   });
 });
 

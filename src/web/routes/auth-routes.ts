@@ -144,7 +144,13 @@ export function authRoutes(deps: AuthRouteDeps) {
       async ({ auth, body }) => {
         if (!auth) throw new HubError('WEB_UNAUTHENTICATED', 'no session');
         const userId = userOf(auth);
-        const outcome = await changePassword(deps.prisma, userId, body.currentPassword, body.newPassword);
+        const outcome = await changePassword(
+          deps.prisma,
+          userId,
+          body.currentPassword,
+          body.newPassword,
+          auth.via === 'session' ? auth.sessionToken : undefined,
+        );
         if (outcome.kind === 'refused')
           return fail('WEB_UNPROCESSABLE', outcome.problems.join('; '), { problems: outcome.problems });
         return ok({ user: await sessionView(deps.prisma, userId) });
