@@ -114,7 +114,7 @@ async function queueDepth(name: string): Promise<number> {
 describe('relay under faults: hub killed with SIGKILL, broker restarted', { concurrent: false }, () => {
   it(
     `${TOTAL} packages between three agencies reach every recipient once, with every status`,
-    { timeout: 900_000 },
+    { timeout: Math.max(900_000, TOTAL * 400) },
     async ({ annotate }) => {
       const random = seededRandom(SEED);
       const env = hubEnv({
@@ -250,7 +250,8 @@ describe('relay under faults: hub killed with SIGKILL, broker restarted', { conc
         return gaps;
       };
       let gaps = await missing();
-      const convergeDeadline = Date.now() + 240_000;
+      // A backlog may remain after the last submission on a loaded machine: allow for it by size.
+      const convergeDeadline = Date.now() + Math.max(240_000, TOTAL * 60);
       while (gaps.length > 0 && Date.now() < convergeDeadline) {
         await sleep(1000);
         gaps = await missing();

@@ -99,6 +99,16 @@ export async function startPrivateRabbitmq(label = 'fault'): Promise<PrivateRabb
     }
   };
 
+  /** When rabbitmqctl cannot reach the node: end the process we started, by its id. */
+  const killByPidFile = () => {
+    try {
+      const pid = Number(fs.readFileSync(pidFile, 'utf8').trim());
+      if (pid > 0) process.kill(pid, 'SIGKILL');
+    } catch {
+      // no pid file, or already gone
+    }
+  };
+
   let running = false;
   const node: PrivateRabbitmq = {
     nodeName,
@@ -128,6 +138,7 @@ export async function startPrivateRabbitmq(label = 'fault'): Promise<PrivateRabb
         await ctl(['wait', pidFile, '--timeout', '90']);
         await managementReady(Date.now() + 30_000);
       } catch (error) {
+        killByPidFile();
         throw new Error(
           `private RabbitMQ ${nodeName} did not start: ${(error as Error).message}\n${node.logTail()}`,
           { cause: error },
@@ -142,15 +153,7 @@ export async function startPrivateRabbitmq(label = 'fault'): Promise<PrivateRabb
         // With the pid file, `stop` returns only after the OS process is gone.
         await ctl(['stop', pidFile]);
       } catch {
-        // rabbitmqctl could not reach it: end the process we started, by its id.
-        const pid = Number(fs.readFileSync(pidFile, 'utf8').trim());
-        if (pid > 0) {
-          try {
-            process.kill(pid, 'SIGKILL');
-          } catch {
-            // already gone
-          }
-        }
+        killByPidFile();
       }
     },
     async restart() {
@@ -162,6 +165,11 @@ export async function startPrivateRabbitmq(label = 'fault'): Promise<PrivateRabb
       fs.rmSync(base, { recursive: true, force: true });
     },
   };
-  await node.start();
+  try {
+    await node.start();
+  } catch (error) {
+    fs.rmSync(base, { recursive: true, force: true });
+    throw error;
+  }
   return node;
 }
