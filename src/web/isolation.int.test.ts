@@ -257,6 +257,11 @@ describe('the route table', () => {
       const [method, url] = route.split(' ') as ['GET' | 'POST', string];
       const response = await web.app.inject({ method, url: url.replace(/:\w+/g, randomUUID()) });
       expect([route, response.statusCode]).toEqual([route, 401]);
+      // Fastify's automatic HEAD twin of a GET is guarded the same way.
+      if (method === 'GET') {
+        const head = await web.app.inject({ method: 'HEAD', url: url.replace(/:\w+/g, randomUUID()) });
+        expect([`HEAD ${url}`, head.statusCode]).toEqual([`HEAD ${url}`, 401]);
+      }
     }
   });
 });
