@@ -9,6 +9,10 @@ import {
   cachedTrust,
   createBrokerConnection,
   createRelayService,
+  inboxStates,
+  submitPackage,
+  vhostOf,
+  type RelayDeps,
   type BrokerConnection,
   type BrokerState,
 } from './exchange/index.ts';
@@ -111,19 +115,19 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
       log: log.child({ module: 'exchange.broker' }),
     });
     await seedTrustDirectory(config.trustDir);
-    const relay = createRelayService(
-      {
-        prisma: database.prisma,
-        directory,
-        trust: cachedTrust(config.trustDir),
-        clock: systemClock,
-        log: log.child({ module: 'exchange' }),
-        ownOrganId: config.organId,
-        maxMessageBytes: config.maxMessageBytes,
-      },
-      broker,
-      { smtpRelayUrl: config.smtp.relayUrl, mailFrom: `lienthong@${config.mailDomain}` },
-    );
+    const relayDeps: RelayDeps = {
+      prisma: database.prisma,
+      directory,
+      trust: cachedTrust(config.trustDir),
+      clock: systemClock,
+      log: log.child({ module: 'exchange' }),
+      ownOrganId: config.organId,
+      maxMessageBytes: config.maxMessageBytes,
+    };
+    const relay = createRelayService(relayDeps, broker, {
+      smtpRelayUrl: config.smtp.relayUrl,
+      mailFrom: `lienthong@${config.mailDomain}`,
+    });
     broker.start();
     services.push({ name: 'broker', stop: () => broker.stop() });
     relay.start();
@@ -171,6 +175,12 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
       prisma: database.prisma,
       controlToken,
       secureCookies: config.tls.certFile !== undefined,
+      packages: {
+        ownOrganId: config.organId,
+        submit: (submitter, bytes) => submitPackage(relayDeps, submitter, bytes),
+        inboxStates: (organIds) =>
+          inboxStates({ url: config.amqp.managementUrl }, vhostOf(config.amqp.url), organIds),
+      },
       verifyAuditTrail: () =>
         verifyAudit(database.prisma, fileAnchorSigner(config.dataDir), readExportedAnchors(config.dataDir)),
     });

@@ -14,12 +14,15 @@ import { documentRoutes } from './routes/document-routes.ts';
 import { healthRoutes, type HealthDeps } from './routes/health-routes.ts';
 import { intakeRoutes } from './routes/intake-routes.ts';
 import { openApiRoutes } from './routes/openapi-routes.ts';
+import { packageRoutes, type PackageRouteDeps } from './routes/package-routes.ts';
 import { tokenRoutes } from './routes/token-routes.ts';
 import { uploadRoutes } from './routes/upload-routes.ts';
 import { userRoutes } from './routes/user-routes.ts';
 
-export type WebAppDeps = HealthDeps &
-  AgencyRouteDeps &
+export type WebAppDeps = HealthDeps & {
+  /** The relay's submit path and broker view, for the packages and relay routes. */
+  packages: Omit<PackageRouteDeps, 'prisma' | 'bodyLimitBytes'>;
+} & AgencyRouteDeps &
   Pick<AuditRouteDeps, 'verifyAuditTrail'> & {
     log: Logger;
     bodyLimitBytes: number;
@@ -78,5 +81,8 @@ export async function buildWebApp(deps: WebAppDeps): Promise<FastifyInstance> {
     documentRoutes({ prisma: deps.prisma, organIdOf: (organId) => findAgencyId(deps.prisma, organId) }),
   );
   await app.register(auditRoutes(deps));
+  await app.register(
+    packageRoutes({ ...deps.packages, prisma: deps.prisma, bodyLimitBytes: deps.bodyLimitBytes }),
+  );
   return app;
 }

@@ -23,12 +23,19 @@ const B = '000.00.22.H53';
 const B_MARKER = 'BMARKER';
 const SYSTEM: Actor = { kind: 'system', component: 'isolation-test' };
 
-type AgencyData = { item: string; open: string; other: string; attachment: string; document: string };
+type AgencyData = {
+  item: string;
+  open: string;
+  other: string;
+  attachment: string;
+  document: string;
+  package: string;
+};
 type Fixture = { a: AgencyData; b: AgencyData; missing: AgencyData };
 type Who = 'A' | 'B' | 'missing';
 
 type Case =
-  | { kind: 'public' | 'personal' | 'shared-directory'; why: string }
+  | { kind: 'public' | 'personal' | 'shared-directory' | 'own-agency'; why: string }
   | { kind: 'admin-only'; request: (f: Fixture) => InjectOptions }
   | { kind: 'agency-scoped'; request: (f: Fixture, who: Who) => InjectOptions }
   | { kind: 'agency-list'; request: (f: Fixture) => InjectOptions };
@@ -41,6 +48,19 @@ const scan = (text: string) => ({
 });
 
 const CASES: Record<string, Case> = {
+  'POST /api/v1/packages': {
+    kind: 'own-agency',
+    why: 'submits as the caller’s own agency; a From of another agency is refused (package-routes.int.test.ts)',
+  },
+  'GET /api/v1/packages/:id': {
+    kind: 'agency-scoped',
+    request: (f, who) => ({ method: 'GET', url: `/api/v1/packages/${pick(f, who).package}` }),
+  },
+  'POST /api/v1/packages/:id/resend': {
+    kind: 'admin-only',
+    request: (f) => ({ method: 'POST', url: `/api/v1/packages/${f.b.package}/resend` }),
+  },
+  'GET /api/v1/relay': { kind: 'admin-only', request: () => ({ method: 'GET', url: '/api/v1/relay' }) },
   'GET /healthz': { kind: 'public', why: 'liveness, no data' },
   'GET /readyz': { kind: 'public', why: 'readiness, no agency data' },
   'GET /metrics': { kind: 'public', why: 'process metrics, no agency data' },
@@ -204,12 +224,25 @@ async function seedAgency(organId: string, subject: string): Promise<AgencyData>
   const registered = await registerIntakeItem(web.prisma, SYSTEM, item, { subject });
   if (registered.kind !== 'registered') throw new Error(registered.kind);
   const attachment = await web.prisma.attachment.findFirstOrThrow({ where: { intakeItemId: item } });
+  // A package this agency sent to a third one: only its sender, its recipient and admins may see it.
+  const relayed = await web.prisma.relayPackage.create({
+    data: {
+      kind: 'edoc',
+      fromOrganId: organId,
+      documentKey: `${organId},2026/11/25,1/VP`,
+      sha256: 'a'.repeat(64),
+      submittedVia: 'http',
+      submittedBy: 'system:test',
+      deliveries: { create: { toOrganId: '000.00.99.H53' } },
+    },
+  });
   return {
     item,
     open: await receive('open'),
     other: await receive('other'),
     attachment: attachment.id,
     document: registered.documentId,
+    package: relayed.id,
   };
 }
 
@@ -224,6 +257,7 @@ beforeAll(async () => {
       other: randomUUID(),
       attachment: randomUUID(),
       document: randomUUID(),
+      package: randomUUID(),
     },
   };
   await addPerson(web.prisma, { username: 'vanthu.a', role: 'clerk', agency: A });

@@ -3,7 +3,10 @@ import { Registry } from 'prom-client';
 import { changePassword, createUser, LoginThrottle, type NewUser } from '../../src/access/index.ts';
 import { createPrismaAgencyDirectory } from '../../src/directory/index.ts';
 import { openDatabase, type Database, type PrismaClient } from '../../src/db/index.ts';
+import { submitPackage } from '../../src/exchange/index.ts';
+import { systemClock } from '../../src/shared/clock.ts';
 import { createSilentLogger } from '../../src/shared/logger.ts';
+import { memoryTrustStore } from '../../src/signing/index.ts';
 import { buildWebApp } from '../../src/web/index.ts';
 import { createTestDatabase, type TestDatabase } from './test-database.ts';
 
@@ -38,6 +41,24 @@ export async function startTestWebApp(
     prisma: database.prisma,
     controlToken,
     secureCookies: false,
+    packages: {
+      ownOrganId: '000.00.00.H53',
+      submit: (submitter, bytes) =>
+        submitPackage(
+          {
+            prisma: database.prisma,
+            directory: createPrismaAgencyDirectory(database.prisma),
+            trust: () =>
+              memoryTrustStore({ anchors: [], intermediates: [], crls: [], pins: new Map() }).load(),
+            clock: systemClock,
+            log: createSilentLogger(),
+            ownOrganId: '000.00.00.H53',
+            maxMessageBytes: options.bodyLimitBytes ?? 52_428_800,
+          },
+          submitter,
+          bytes,
+        ),
+    },
     ...(options.loginThrottle ? { loginThrottle: options.loginThrottle } : {}),
   });
   await app.ready();

@@ -1,0 +1,220 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import type { PrismaClient } from '../../db/index.ts';
+import type { InboxState, Submitter, SubmitOutcome } from '../../exchange/index.ts';
+import { actorLabel, agencyScope, type Actor } from '../../registry/index.ts';
+import { apiRoute, fail, ok } from '../api-route.ts';
+import { IdParams } from './registry-replies.ts';
+
+/**
+ * Packages over HTTP (CONTRACT.md): `POST /api/v1/packages` takes edXML bytes into the one submit
+ * path and answers 202 only after the package and its outbox rows are committed; the delivery
+ * state per recipient; an admin's resend of failed deliveries; and the relay's state for admins.
+ */
+export type PackageRouteDeps = {
+  prisma: PrismaClient;
+  /** The hub's own agency: what an admin or the local CLI submits as. */
+  ownOrganId: string;
+  bodyLimitBytes: number;
+  submit: (submitter: Submitter, bytes: Uint8Array) => Promise<SubmitOutcome>;
+  /** Queue depth and consumers per inbox (RabbitMQ management API); absent where there is no broker. */
+  inboxStates?: (organIds: readonly string[]) => Promise<InboxState[]>;
+};
+
+const XmlBody = z.custom<Buffer>((value) => Buffer.isBuffer(value), {
+  error: 'send the edXML package as the body, Content-Type: application/xml',
+});
+
+/** The agency (OrganId) the actor speaks for; an admin or the local CLI speaks for the hub's own. */
+async function organIdOf(prisma: PrismaClient, actor: Actor, ownOrganId: string): Promise<string | null> {
+  const scope = agencyScope(actor);
+  if (scope === null) return ownOrganId;
+  const agency = await prisma.agency.findUnique({ where: { id: scope }, select: { organId: true } });
+  return agency?.organId ?? null;
+}
+
+const DeliverySchema = z.object({
+  toOrganId: z.string(),
+  state: z.string(),
+  lastError: z.string().nullable(),
+  updatedAt: z.iso.datetime(),
+});
+
+export function packageRoutes(deps: PackageRouteDeps) {
+  return (app: FastifyInstance) => {
+    // edXML arrives as bytes; the submit path guards and reads them itself.
+    app.addContentTypeParser(
+      ['application/xml', 'text/xml'],
+      { parseAs: 'buffer', bodyLimit: deps.bodyLimitBytes },
+      (_request, body, done) => {
+        done(null, body);
+      },
+    );
+
+    apiRoute(
+      app,
+      {
+        method: 'POST',
+        url: '/api/v1/packages',
+        summary: 'Submit an edXML package for relay (202 after validation and durable storage)',
+        tag: 'packages',
+        access: 'signed-in',
+        body: XmlBody,
+        bodyLimit: deps.bodyLimitBytes,
+        responses: {
+          202: z.object({
+            packageId: z.uuid(),
+            outcome: z.enum(['accepted', 'duplicate', 'held']),
+            recipients: z.array(z.string()),
+            held: z.string().optional(),
+          }),
+        },
+      },
+      async ({ body, actor }) => {
+        const organId = await organIdOf(deps.prisma, actor, deps.ownOrganId);
+        if (!organId) return fail('WEB_FORBIDDEN', 'this credential speaks for no agency');
+        const outcome = await deps.submit({ via: 'http', organId, label: actorLabel(actor) }, body);
+        switch (outcome.kind) {
+          case 'refused':
+            return fail('WEB_UNPROCESSABLE', outcome.reasons.join('; '), {
+              reasons: outcome.reasons,
+              documentId: outcome.documentKey,
+            });
+          case 'accepted':
+            return ok(
+              { packageId: outcome.packageId, outcome: 'accepted', recipients: outcome.recipients },
+              202,
+            );
+          case 'duplicate':
+            return ok({ packageId: outcome.packageId, outcome: 'duplicate', recipients: [] }, 202);
+          case 'held':
+            return ok(
+              { packageId: outcome.packageId, outcome: 'held', recipients: [], held: outcome.reason },
+              202,
+            );
+        }
+      },
+    );
+
+    apiRoute(
+      app,
+      {
+        method: 'GET',
+        url: '/api/v1/packages/:id',
+        summary: 'A package and its delivery state per recipient (its sender, its recipients and admins)',
+        tag: 'packages',
+        access: 'signed-in',
+        params: IdParams,
+        responses: {
+          200: z.object({ package: z.record(z.string(), z.unknown()), deliveries: z.array(DeliverySchema) }),
+        },
+      },
+      async ({ params, actor }) => {
+        const record = await deps.prisma.relayPackage.findUnique({
+          where: { id: params.id },
+          include: { deliveries: { orderBy: { toOrganId: 'asc' } } },
+        });
+        const organId = await organIdOf(deps.prisma, actor, deps.ownOrganId);
+        const involved =
+          record !== null &&
+          (agencyScope(actor) === null ||
+            record.fromOrganId === organId ||
+            record.deliveries.some((d) => d.toOrganId === organId));
+        // Another agency's package is answered exactly like a missing one.
+        if (!record || !involved) return fail('WEB_NOT_FOUND', 'no such package');
+        const { deliveries, ...summary } = record;
+        return ok({
+          package: { ...summary, receivedAt: summary.receivedAt.toISOString() },
+          deliveries: deliveries.map((d) => ({
+            toOrganId: d.toOrganId,
+            state: d.state,
+            lastError: d.lastError,
+            updatedAt: d.updatedAt.toISOString(),
+          })),
+        });
+      },
+    );
+
+    apiRoute(
+      app,
+      {
+        method: 'POST',
+        url: '/api/v1/packages/:id/resend',
+        summary: 'Queue failed deliveries of a package again (admins)',
+        tag: 'packages',
+        access: 'admin',
+        params: IdParams,
+        responses: { 200: z.object({ requeued: z.array(z.string()) }) },
+      },
+      async ({ params, actor }) => {
+        const requeued = await deps.prisma.$transaction(async (tx) => {
+          const failed = await tx.relayDelivery.findMany({
+            where: { packageId: params.id, state: 'failed' },
+          });
+          const record = await tx.relayPackage.findUnique({ where: { id: params.id } });
+          if (!record) return null;
+          for (const delivery of failed) {
+            const history = [
+              ...(Array.isArray(delivery.history) ? delivery.history : []),
+              { state: 'queued', at: new Date().toISOString(), note: `resent by ${actorLabel(actor)}` },
+            ];
+            // A resend is a new attempt, not a late success: the failure stays in the history.
+            await tx.relayDelivery.update({
+              where: {
+                packageId_toOrganId: { packageId: delivery.packageId, toOrganId: delivery.toOrganId },
+              },
+              data: { state: 'queued', lastError: null, history },
+            });
+            await tx.outboxMessage.updateMany({
+              where: {
+                state: 'failed',
+                targetOrganId: delivery.toOrganId,
+                headers: { path: ['packageId'], equals: params.id },
+              },
+              data: { state: 'pending', attempts: 0, availableAt: new Date(), lastError: null },
+            });
+          }
+          return failed.map((d) => d.toOrganId);
+        });
+        return requeued === null ? fail('WEB_NOT_FOUND', 'no such package') : ok({ requeued });
+      },
+    );
+
+    apiRoute(
+      app,
+      {
+        method: 'GET',
+        url: '/api/v1/relay',
+        summary:
+          'The relay: deliveries by state, waiting and failed outbox rows, each inbox’s depth and consumers (admins)',
+        tag: 'relay',
+        access: 'admin',
+        responses: { 200: z.record(z.string(), z.unknown()) },
+      },
+      async () => {
+        const [byState, outbox, held, agencies] = await Promise.all([
+          deps.prisma.relayDelivery.groupBy({ by: ['state'], _count: { _all: true } }),
+          deps.prisma.outboxMessage.groupBy({ by: ['kind', 'state'], _count: { _all: true } }),
+          deps.prisma.relayPackage.count({ where: { heldReason: { not: null } } }),
+          deps.prisma.agency.findMany({ where: { channel: { not: 'email' } }, select: { organId: true } }),
+        ]);
+        let inboxes: InboxState[] | { unavailable: string } = {
+          unavailable: 'no broker management API configured',
+        };
+        if (deps.inboxStates) {
+          try {
+            inboxes = await deps.inboxStates(agencies.map((a) => a.organId));
+          } catch (error) {
+            inboxes = { unavailable: (error as Error).message };
+          }
+        }
+        return ok({
+          deliveries: Object.fromEntries(byState.map((row) => [row.state, row._count._all])),
+          outbox: outbox.map((row) => ({ kind: row.kind, state: row.state, count: row._count._all })),
+          heldPackages: held,
+          inboxes,
+        });
+      },
+    );
+  };
+}
