@@ -165,14 +165,16 @@ describe('relay under faults: hub killed with SIGKILL, broker restarted', { conc
         return { documentId: `${from},2026/11/25,fault-${i}/VP`, from, to: recipientsOf(i, from) };
       });
 
-      // Chaos, concurrently with the submissions: SIGKILL the hub after a random 1–6 s of life,
-      // restart it at once; the broker is restarted (stop, start on the same data) once, between kills.
-      const brokerRestartBefore = Math.floor(random() * KILLS);
+      // Chaos, concurrently with the submissions: SIGKILL the hub at random moments spread over the
+      // time the submissions take (at least 1 s of life each), restart it at once; the broker is
+      // restarted (stop, start on the same data) once, before a kill other than the first.
+      const submitSeconds = TOTAL / RATE;
+      const brokerRestartBefore = KILLS > 1 ? 1 + Math.floor(random() * (KILLS - 1)) : 0;
       const events: string[] = [];
       let submittedAll = false;
       const chaos = async () => {
         for (let k = 0; k < KILLS; k += 1) {
-          await sleep(1000 + random() * 5000);
+          await sleep(Math.max(1000, (submitSeconds / (KILLS + 1)) * (0.5 + random()) * 1000));
           if (k === brokerRestartBefore) {
             const t0 = Date.now();
             await rabbit.restart();
