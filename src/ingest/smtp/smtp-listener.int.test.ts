@@ -1,3 +1,7 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.ts';
@@ -149,5 +153,78 @@ describe('SMTP listener', () => {
     expect(third.greeting.code).toBe(421);
     for (const o of open) o.client.close();
     await limited.close();
+  });
+});
+
+describe('SMTP listener with a certificate', () => {
+  it('offers STARTTLS, and AUTH only once TLS is up', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lienthong-tls-'));
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-keyout',
+        `${dir}/key.pem`,
+        '-out',
+        `${dir}/cert.pem`,
+        '-days',
+        '1',
+        '-subj',
+        '/CN=localhost',
+      ],
+      { stdio: 'ignore' },
+    );
+    const tls = { key: fs.readFileSync(`${dir}/key.pem`), cert: fs.readFileSync(`${dir}/cert.pem`) };
+    const secured = await startTestListener(prisma, {
+      tls,
+      authenticate: (user, password) =>
+        Promise.resolve(user === KNOWN_SENDER && password === 'secret' ? user : undefined),
+    });
+    try {
+      const { client } = await RawSmtp.connect(secured.port);
+      const ehlo = await client.command('EHLO test.example');
+      expect(ehlo.text).toMatch(/STARTTLS/);
+      // smtp-server lists AUTH before TLS but refuses it until STARTTLS
+      expect((await client.command('AUTH PLAIN AGZvbwBiYXI=')).code).toBe(538);
+      client.close();
+      const seed = uniqueSeed();
+      const info = await nodemailer
+        .createTransport({
+          host: '127.0.0.1',
+          port: secured.port,
+          requireTLS: true,
+          tls: { rejectUnauthorized: false },
+          auth: { user: KNOWN_SENDER, pass: 'secret' },
+        })
+        .sendMail({ envelope: { from: KNOWN_SENDER, to: [HUB_ADDRESS] }, raw: buildMail({ seed }) });
+      expect(info.response).toMatch(/^250/);
+      const item = await prisma.intakeItem.findFirstOrThrow({
+        where: { messageId: `<${seed}@stc.example.vn>` },
+      });
+      expect((item.metadata as { envelope: { authenticatedAs: string } }).envelope.authenticatedAs).toBe(
+        KNOWN_SENDER,
+      );
+      await expect(
+        nodemailer
+          .createTransport({
+            host: '127.0.0.1',
+            port: secured.port,
+            requireTLS: true,
+            tls: { rejectUnauthorized: false },
+            auth: { user: KNOWN_SENDER, pass: 'wrong' },
+          })
+          .sendMail({
+            envelope: { from: KNOWN_SENDER, to: [HUB_ADDRESS] },
+            raw: buildMail({ seed: uniqueSeed() }),
+          }),
+      ).rejects.toMatchObject({ responseCode: 535 });
+    } finally {
+      await secured.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
