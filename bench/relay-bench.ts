@@ -10,6 +10,7 @@
  * Run: npm run bench:relay
  *   BENCH_PACKAGES=1500   packages in the saturation burst
  *   BENCH_PACED_SECONDS=15  length of the 100 packages/s phase
+ *   BENCH_LOW_RATE=20     rate of a 10 s paced phase below the relay's capacity (latency without a queue)
  *   BENCH_PROFILE=1       run the hub under node --cpu-prof and print where its time goes
  * Uses the shared PostgreSQL and RabbitMQ of the tests (a fresh database and vhost, dropped after).
  */
@@ -42,6 +43,9 @@ const B = '000.00.12.H53';
 const BURST = Number(process.env.BENCH_PACKAGES ?? '1500');
 const PACED_SECONDS = Number(process.env.BENCH_PACED_SECONDS ?? '15');
 const PACED_RATE = 100;
+// A second paced phase below the relay's capacity on a small machine: latency without a queue.
+const LOW_RATE = Number(process.env.BENCH_LOW_RATE ?? '20');
+const lowCount = LOW_RATE * 10;
 const PROFILE = process.env.BENCH_PROFILE === '1';
 const WARMUP = 100;
 const CORES = availableParallelism();
@@ -87,7 +91,7 @@ function signedPackage(documentId: string): Buffer {
 const runId = randomBytes(3).toString('hex');
 const pacedCount = PACED_RATE * PACED_SECONDS;
 const corpusStarted = performance.now();
-const corpus = Array.from({ length: WARMUP + pacedCount + BURST }, (_, i) => {
+const corpus = Array.from({ length: WARMUP + pacedCount + BURST + lowCount }, (_, i) => {
   const documentId = `${A},2026/11/25,bench-${runId}-${i}/STC-VP`;
   return { documentId, bytes: signedPackage(documentId) };
 });
@@ -381,10 +385,12 @@ async function runRawPhase(packages: typeof corpus, rate: number): Promise<Phase
 // ---------------------------------------------------------------- run
 const warm = corpus.slice(0, WARMUP);
 const paced = corpus.slice(WARMUP, WARMUP + pacedCount);
-const burst = corpus.slice(WARMUP + pacedCount);
+const burst = corpus.slice(WARMUP + pacedCount, WARMUP + pacedCount + BURST);
+const low = corpus.slice(WARMUP + pacedCount + BURST);
 try {
   const verifyBefore = verifyRate();
   await runRelayPhase(warm, 50);
+  const relayLow = await runRelayPhase(low, LOW_RATE);
   const relayPaced = await runRelayPhase(paced, PACED_RATE);
   const relayBurst = await runRelayPhase(burst, 0);
   const rawPaced = await runRawPhase(paced, PACED_RATE);
@@ -425,6 +431,8 @@ try {
   console.log(`\npaced at ${PACED_RATE} packages/s for ${PACED_SECONDS} s (${pacedCount} packages):`);
   console.log(line('relay end to end', relayPaced));
   console.log(line('raw amqplib publish-confirm + consume', rawPaced));
+  console.log(`\npaced at ${LOW_RATE} packages/s for 10 s (${lowCount} packages):`);
+  console.log(line('relay end to end', relayLow));
   const rateOk = relayRate >= ceiling / 2;
   const latencyOk = percentile(relayPaced.latencies, 95) < 250;
   console.log(
