@@ -99,7 +99,11 @@ export function startMailboxPoller(mailbox: MailboxConfig, options: PollerOption
 
   async function drainUnseen(imap: ImapFlow, recipient: MailRecipient, uidValidity: bigint): Promise<void> {
     for (;;) {
-      const found = await imap.search({ seen: false }, { uid: true });
+      // In move mode everything left in the folder is unprocessed, read by a person or not; in
+      // seen mode the \Seen flag is the cursor, so that mailbox must not be read by people.
+      const found = await imap.search(mailbox.afterCommit === 'move' ? { all: true } : { seen: false }, {
+        uid: true,
+      });
       const uids = (found || []).sort((a, b) => a - b);
       if (uids.length === 0 || !running()) return;
       for (const uid of uids) {
