@@ -35,6 +35,8 @@ export class RawSmtp {
       socket.once('connect', resolve);
       socket.once('error', reject);
     });
+    // no Nagle: the terminator must not wait for the server's delayed ACK (40 ms on Linux)
+    socket.setNoDelay(true);
     const client = new RawSmtp(socket);
     return { client, greeting: await client.reply() };
   }
