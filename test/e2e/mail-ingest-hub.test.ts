@@ -1,0 +1,99 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ImapFlow } from 'imapflow';
+import nodemailer from 'nodemailer';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildMail } from '../../src/ingest/test-support/build-mail.ts';
+import { freePort, hubEnv, startHubProcess, type HubProcess } from '../support/hub-process.ts';
+import { prismaFor } from '../support/registry-fixtures.ts';
+import { dovecotAvailable, startTestDovecot, type TestDovecot } from '../support/test-dovecot.ts';
+import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
+
+// The hub as an operator runs it: SMTP on its configured port, an IMAP mailbox from
+// LIENTHONG_IMAP_MAILBOXES, both ending as intake items; ingest metrics on /metrics.
+let db: TestDatabase;
+let dovecot: TestDovecot;
+let hub: HubProcess;
+let dataDir: string;
+let smtpPort = 0;
+
+describe.runIf(dovecotAvailable())('mail ingest in the running hub', () => {
+  beforeAll(async () => {
+    db = await createTestDatabase('mailhub');
+    dovecot = await startTestDovecot();
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lienthong-mailhub-'));
+    const passwordFile = path.join(dataDir, 'imap-secret');
+    fs.writeFileSync(passwordFile, `${dovecot.password}\n`);
+    smtpPort = await freePort();
+    hub = await startHubProcess(
+      hubEnv({
+        DATABASE_URL: db.url,
+        LIENTHONG_DATA_DIR: dataDir,
+        LIENTHONG_SMTP_PORT: String(smtpPort),
+        LIENTHONG_SMTP_SENDER_AUTH: 'off',
+        AMQP_URL: 'amqp://guest:guest@127.0.0.1:1',
+        LIENTHONG_IMAP_MAILBOXES: JSON.stringify([
+          {
+            name: 'hopthu',
+            host: '127.0.0.1',
+            port: dovecot.port,
+            secure: false,
+            user: dovecot.user,
+            passwordFile,
+            agency: '000.00.00.H53',
+          },
+        ]),
+      }),
+    );
+  });
+
+  afterAll(async () => {
+    await hub.terminate();
+    await dovecot.destroy();
+    await db.drop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('stores mail from SMTP and from the configured mailbox, and reports both in /metrics', async () => {
+    const info = await nodemailer
+      .createTransport({ host: '127.0.0.1', port: smtpPort, ignoreTLS: true })
+      .sendMail({
+        envelope: { from: 'a@b.example', to: ['000.00.00.H53@lienthong.local'] },
+        raw: buildMail({ seed: 'hub-smtp' }),
+      });
+    expect(info.response).toMatch(/^250/);
+    const imap = new ImapFlow({
+      host: '127.0.0.1',
+      port: dovecot.port,
+      secure: false,
+      auth: { user: dovecot.user, pass: dovecot.password },
+      logger: false,
+    });
+    await imap.connect();
+    await imap.append('INBOX', buildMail({ seed: 'hub-imap' }));
+    await imap.logout();
+    const prisma = prismaFor(db.url, 2);
+    try {
+      const deadline = Date.now() + 30_000;
+      let sources: string[] = [];
+      while (Date.now() < deadline) {
+        const items = await prisma.intakeItem.findMany({
+          where: { messageId: { in: ['<hub-smtp@stc.example.vn>', '<hub-imap@stc.example.vn>'] } },
+        });
+        sources = items.map((i) => i.source).sort();
+        if (sources.length === 2) break;
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      expect(sources).toEqual(['imap', 'smtp']);
+    } finally {
+      await prisma.$disconnect();
+    }
+    const metrics = await (await fetch(`${hub.url}/metrics`)).text();
+    expect(metrics).toMatch(/^lienthong_ingest_imap_up\{mailbox="hopthu"\} 1$/m);
+    expect(metrics).toMatch(
+      /^lienthong_ingest_messages_accepted_total\{source="smtp",placement="queue"\} 1$/m,
+    );
+    expect(metrics).toMatch(/^lienthong_ingest_smtp_seconds_to_250_count 1$/m);
+  });
+});
