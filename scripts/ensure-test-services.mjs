@@ -100,10 +100,15 @@ async function ensureRabbit() {
 // Independent tools the tests cross-check our results with (signature verification).
 function ensureTools() {
   const tools = { xmlsec1: 'xmlsec1', openssl: 'openssl' };
-  const missing = Object.entries(tools).filter(([binary]) => spawnSync('sh', ['-c', `command -v ${binary}`], { stdio: 'ignore' }).status !== 0);
+  const missing = Object.entries(tools).filter(
+    ([binary]) => spawnSync('sh', ['-c', `command -v ${binary}`], { stdio: 'ignore' }).status !== 0,
+  );
   if (missing.length === 0) return;
   if (canInstall) aptInstall(...missing.map(([, pkg]) => pkg));
-  else problems.push(`missing tools: ${missing.map(([b]) => b).join(', ')} (Debian: apt-get install ${missing.map(([, p]) => p).join(' ')})`);
+  else
+    problems.push(
+      `missing tools: ${missing.map(([b]) => b).join(', ')} (Debian: apt-get install ${missing.map(([, p]) => p).join(' ')})`,
+    );
 }
 
 // The IMAP poller tests start their own Dovecot (test/support/test-dovecot.ts) on loopback with a
@@ -111,7 +116,10 @@ function ensureTools() {
 function ensureDovecot() {
   if (fs.existsSync('/usr/sbin/dovecot')) return;
   if (canInstall) aptInstall('dovecot-imapd');
-  else problems.push('Dovecot is missing (Debian: apt-get install dovecot-imapd); the IMAP poller tests need its binary.');
+  else
+    problems.push(
+      'Dovecot is missing (Debian: apt-get install dovecot-imapd); the IMAP poller tests need its binary.',
+    );
 }
 
 ensureTools();

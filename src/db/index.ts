@@ -1,7 +1,14 @@
 // Database access: opens PostgreSQL (DATABASE_URL) or the embedded PGlite database, applies
 // prisma/migrations with Prisma-compatible bookkeeping, and guards the embedded data directory.
 // It knows no business rules; modules receive the Prisma client from the composition root.
-export { openDatabase, Prisma, type Database, type DatabaseTarget, type PrismaClient, type Transaction } from './open-database.ts';
+export {
+  openDatabase,
+  Prisma,
+  type Database,
+  type DatabaseTarget,
+  type PrismaClient,
+  type Transaction,
+} from './open-database.ts';
 export {
   applyMigrations,
   markRolledBack,

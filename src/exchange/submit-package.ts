@@ -103,95 +103,92 @@ export async function submitPackage(
   const sha256 = sha256Hex(bytes);
 
   try {
-    return await deps.prisma.$transaction(
-      async (tx): Promise<SubmitOutcome> => {
-        const existing = await tx.relayPackage.findUnique({
-          where: { fromOrganId_sha256: { fromOrganId: sender.organId, sha256 } },
+    return await deps.prisma.$transaction(async (tx): Promise<SubmitOutcome> => {
+      const existing = await tx.relayPackage.findUnique({
+        where: { fromOrganId_sha256: { fromOrganId: sender.organId, sha256 } },
+      });
+      if (existing) return { kind: 'duplicate', packageId: existing.id };
+      await putBlob(tx, bytes);
+      const heldReason = marking
+        ? `Văn bản có dấu độ mật "${marking.level}" (${marking.where}): không được chuyển qua hệ thống, đang chờ văn thư xử lý / marked ${marking.level}; held for a clerk, never relayed automatically`
+        : null;
+      const record = await tx.relayPackage.create({
+        data: {
+          kind: pkg.kind,
+          fromOrganId: sender.organId,
+          documentKey,
+          businessType: pkg.kind === 'edoc' ? (pkg.businessDocType ?? 0) : 0,
+          statusCode: pkg.kind === 'status' ? (pkg.statusCode ?? null) : null,
+          sha256,
+          submittedVia: submitter.via,
+          submittedBy: submitter.label,
+          verdict: { ...verdict, checkedAt: receivedAt.toISOString() },
+          heldReason,
+          receivedAt,
+        },
+      });
+      await appendAudit(tx, {
+        actor: submitter.label,
+        action: heldReason ? 'relay.held' : 'relay.submitted',
+        subject: `package:${record.id}`,
+        data: {
+          kind: pkg.kind,
+          from: sender.organId,
+          to: routing.recipients,
+          documentKey,
+          sha256,
+          signature: verdict.status,
+          chain: verdict.chain,
+        },
+      });
+      if (heldReason) {
+        await queueError(tx, sender.organId, {
+          packageId: record.id,
+          documentId: documentKey,
+          reasons: [heldReason],
         });
-        if (existing) return { kind: 'duplicate', packageId: existing.id };
-        await putBlob(tx, bytes);
-        const heldReason = marking
-          ? `Văn bản có dấu độ mật "${marking.level}" (${marking.where}): không được chuyển qua hệ thống, đang chờ văn thư xử lý / marked ${marking.level}; held for a clerk, never relayed automatically`
-          : null;
-        const record = await tx.relayPackage.create({
+        return { kind: 'held', packageId: record.id, reason: heldReason };
+      }
+      for (const to of routing.recipients) {
+        await tx.relayDelivery.create({
           data: {
-            kind: pkg.kind,
-            fromOrganId: sender.organId,
-            documentKey,
-            businessType: pkg.kind === 'edoc' ? (pkg.businessDocType ?? 0) : 0,
-            statusCode: pkg.kind === 'status' ? (pkg.statusCode ?? null) : null,
-            sha256,
-            submittedVia: submitter.via,
-            submittedBy: submitter.label,
-            verdict: { ...verdict, checkedAt: receivedAt.toISOString() },
-            heldReason,
-            receivedAt,
-          },
-        });
-        await appendAudit(tx, {
-          actor: submitter.label,
-          action: heldReason ? 'relay.held' : 'relay.submitted',
-          subject: `package:${record.id}`,
-          data: {
-            kind: pkg.kind,
-            from: sender.organId,
-            to: routing.recipients,
-            documentKey,
-            sha256,
-            signature: verdict.status,
-            chain: verdict.chain,
-          },
-        });
-        if (heldReason) {
-          await queueError(tx, sender.organId, {
             packageId: record.id,
-            documentId: documentKey,
-            reasons: [heldReason],
-          });
-          return { kind: 'held', packageId: record.id, reason: heldReason };
-        }
-        for (const to of routing.recipients) {
-          await tx.relayDelivery.create({
-            data: {
+            toOrganId: to,
+            history: [{ state: 'queued', at: receivedAt.toISOString() }],
+          },
+        });
+        const mailTo = mailOnly.get(to);
+        await tx.outboxMessage.create({
+          data: {
+            // An agency reached only by e-mail gets the package as an attachment (mail-delivery.ts).
+            kind: mailTo ? 'mail' : pkg.kind,
+            targetOrganId: to,
+            bodySha256: sha256,
+            headers: {
               packageId: record.id,
-              toOrganId: to,
-              history: [{ state: 'queued', at: receivedAt.toISOString() }],
+              from: sender.organId,
+              documentKey,
+              ...(mailTo
+                ? {
+                    to: mailTo,
+                    subject:
+                      pkg.kind === 'edoc' ? (pkg.subject ?? null) : `Trạng thái ${pkg.statusCode ?? ''}`,
+                  }
+                : {}),
             },
-          });
-          const mailTo = mailOnly.get(to);
-          await tx.outboxMessage.create({
-            data: {
-              // An agency reached only by e-mail gets the package as an attachment (mail-delivery.ts).
-              kind: mailTo ? 'mail' : pkg.kind,
-              targetOrganId: to,
-              bodySha256: sha256,
-              headers: {
-                packageId: record.id,
-                from: sender.organId,
-                documentKey,
-                ...(mailTo
-                  ? {
-                      to: mailTo,
-                      subject:
-                        pkg.kind === 'edoc' ? (pkg.subject ?? null) : `Trạng thái ${pkg.statusCode ?? ''}`,
-                    }
-                  : {}),
-              },
-            },
-          });
-        }
-        if (pkg.kind === 'status' && pkg.statusCode) {
-          await applyStatusToDelivery(tx, deps.log, {
-            documentKey,
-            originalSender: routing.recipients,
-            statusSender: sender.organId,
-            code: pkg.statusCode,
-          });
-        }
-        return { kind: 'accepted', packageId: record.id, recipients: routing.recipients, verdict };
-      },
-      REGISTRY_TRANSACTION,
-    );
+          },
+        });
+      }
+      if (pkg.kind === 'status' && pkg.statusCode) {
+        await applyStatusToDelivery(tx, deps.log, {
+          documentKey,
+          originalSender: routing.recipients,
+          statusSender: sender.organId,
+          code: pkg.statusCode,
+        });
+      }
+      return { kind: 'accepted', packageId: record.id, recipients: routing.recipients, verdict };
+    }, REGISTRY_TRANSACTION);
   } catch (error) {
     // Two processes took the same submission at once: the loser sees the winner's row.
     if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
