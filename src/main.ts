@@ -8,6 +8,7 @@ import { createPrismaAgencyDirectory, type AgencyDirectory } from './directory/i
 import {
   cachedTrust,
   createBrokerConnection,
+  createDeadLetters,
   createRelayService,
   inboxStates,
   submitPackage,
@@ -178,6 +179,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
       packages: {
         ownOrganId: config.organId,
         submit: (submitter, bytes) => submitPackage(relayDeps, submitter, bytes),
+        deadLetters: createDeadLetters(broker),
         inboxStates: (organIds) =>
           inboxStates({ url: config.amqp.managementUrl }, vhostOf(config.amqp.url), organIds),
       },

@@ -18,6 +18,7 @@ import { systemClock } from '../shared/clock.ts';
 import { createSilentLogger } from '../shared/logger.ts';
 import { memoryTrustStore } from '../signing/index.ts';
 import { createBrokerConnection, type BrokerConnection } from './broker-connection.ts';
+import { createDeadLetters } from './dead-letters.ts';
 import { issueAgencyCredentials } from './broker-users.ts';
 import { createRelayService, type RelayService } from './relay-service.ts';
 
@@ -320,5 +321,53 @@ describe('agencies reached only by e-mail', () => {
         where: { toOrganId: E, state: 'published', package: { documentKey: documentId } },
       }),
     );
+  });
+});
+
+describe('dead letters for admins', () => {
+  it('lists a dead letter with why it died, and publishes it back to where it was going', async () => {
+    const dead = createDeadLetters(broker);
+    const channel = await broker.current()!.createConfirmChannel();
+    const body = documentPackage({ from: A, to: [B], documentId: `${A},2026/11/25,dead/STC` });
+    // As the broker writes it when an inbox's delivery limit is reached.
+    await new Promise<void>((resolve, reject) => {
+      channel.publish(
+        'lienthong.dead',
+        '',
+        body,
+        {
+          messageId: 'dead-letter-1',
+          type: 'edoc',
+          persistent: true,
+          headers: {
+            'x-lienthong-from': A,
+            'x-death': [
+              {
+                reason: 'delivery_limit',
+                queue: `lienthong.inbox.${B}`,
+                exchange: 'lienthong.deliver',
+                'routing-keys': [B],
+                count: 1,
+              },
+            ],
+          },
+        },
+        (error) => (error ? reject(error instanceof Error ? error : new Error(String(error))) : resolve()),
+      );
+    });
+    await channel.close();
+    const listed = await dead.list(500);
+    expect(listed.find((letter) => letter.messageId === 'dead-letter-1')).toMatchObject({
+      reason: 'delivery_limit',
+      exchange: 'lienthong.deliver',
+      routingKeys: [B],
+      from: A,
+      type: 'edoc',
+    });
+    expect(await dead.requeue('dead-letter-1')).toBe('requeued');
+    const again = await partnerB.waitFor((m) => m.properties.messageId === 'dead-letter-1');
+    expect(again.content.equals(body)).toBe(true);
+    expect((await dead.list(500)).some((letter) => letter.messageId === 'dead-letter-1')).toBe(false);
+    expect(await dead.requeue('no-such-letter')).toBe('not-found');
   });
 });

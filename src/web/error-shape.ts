@@ -27,6 +27,8 @@ export const WEB_ERROR_STATUS = {
   WEB_UNSUPPORTED_MEDIA_TYPE: 415,
   WEB_UNPROCESSABLE: 422,
   WEB_RATE_LIMITED: 429,
+  /** a component the request needs (the broker) is down; retry later */
+  WEB_UNAVAILABLE: 503,
 } as const;
 export type WebErrorCode = keyof typeof WEB_ERROR_STATUS;
 

@@ -61,6 +61,14 @@ const CASES: Record<string, Case> = {
     request: (f) => ({ method: 'POST', url: `/api/v1/packages/${f.b.package}/resend` }),
   },
   'GET /api/v1/relay': { kind: 'admin-only', request: () => ({ method: 'GET', url: '/api/v1/relay' }) },
+  'GET /api/v1/relay/dead-letters': {
+    kind: 'admin-only',
+    request: () => ({ method: 'GET', url: '/api/v1/relay/dead-letters' }),
+  },
+  'POST /api/v1/relay/dead-letters/:messageId/requeue': {
+    kind: 'admin-only',
+    request: () => ({ method: 'POST', url: `/api/v1/relay/dead-letters/${randomUUID()}/requeue` }),
+  },
   'GET /healthz': { kind: 'public', why: 'liveness, no data' },
   'GET /readyz': { kind: 'public', why: 'readiness, no agency data' },
   'GET /metrics': { kind: 'public', why: 'process metrics, no agency data' },

@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { PrismaClient } from '../../db/index.ts';
-import type { InboxState, Submitter, SubmitOutcome } from '../../exchange/index.ts';
+import type { DeadLetters, InboxState, Submitter, SubmitOutcome } from '../../exchange/index.ts';
+import { isHubError } from '../../shared/hub-error.ts';
 import { actorLabel, agencyScope, type Actor } from '../../registry/index.ts';
 import { apiRoute, fail, ok } from '../api-route.ts';
 import { IdParams } from './registry-replies.ts';
@@ -19,6 +20,8 @@ export type PackageRouteDeps = {
   submit: (submitter: Submitter, bytes: Uint8Array) => Promise<SubmitOutcome>;
   /** Queue depth and consumers per inbox (RabbitMQ management API); absent where there is no broker. */
   inboxStates?: (organIds: readonly string[]) => Promise<InboxState[]>;
+  /** The dead-letter queue; absent where there is no broker. */
+  deadLetters?: DeadLetters;
 };
 
 const XmlBody = z.custom<Buffer>((value) => Buffer.isBuffer(value), {
@@ -215,6 +218,57 @@ export function packageRoutes(deps: PackageRouteDeps) {
           inboxes,
         });
       },
+    );
+
+    const withDeadLetters = async (work: (dead: DeadLetters) => Promise<ReturnType<typeof ok>>) => {
+      if (!deps.deadLetters) return fail('WEB_UNAVAILABLE', 'this hub has no broker connection configured');
+      try {
+        return await work(deps.deadLetters);
+      } catch (error) {
+        if (isHubError(error, 'EXCHANGE_BROKER_DOWN')) return fail('WEB_UNAVAILABLE', error.message);
+        throw error;
+      }
+    };
+
+    apiRoute(
+      app,
+      {
+        method: 'GET',
+        url: '/api/v1/relay/dead-letters',
+        summary: 'Messages the broker dead-lettered, with why and where they were going (admins)',
+        tag: 'relay',
+        access: 'admin',
+        query: z.strictObject({ limit: z.coerce.number().int().min(1).max(500).optional() }),
+        responses: { 200: z.object({ deadLetters: z.array(z.record(z.string(), z.unknown())) }) },
+      },
+      ({ query }) =>
+        withDeadLetters(async (dead) => ok({ deadLetters: await dead.list(query.limit ?? 100) })),
+    );
+
+    apiRoute(
+      app,
+      {
+        method: 'POST',
+        url: '/api/v1/relay/dead-letters/:messageId/requeue',
+        summary:
+          'Publish a dead letter again to where it died (admins); a partner’s submission must be resubmitted by the partner',
+        tag: 'relay',
+        access: 'admin',
+        params: z.strictObject({ messageId: z.string().min(1).max(200) }),
+        responses: { 200: z.object({ requeued: z.string() }) },
+      },
+      ({ params }) =>
+        withDeadLetters(async (dead) => {
+          const outcome = await dead.requeue(params.messageId);
+          if (outcome === 'not-found') return fail('WEB_NOT_FOUND', 'no such dead letter');
+          if (outcome === 'not-requeueable') {
+            return fail(
+              'WEB_CONFLICT',
+              'a partner’s own submission cannot be published again as the partner; ask the partner to submit it again',
+            );
+          }
+          return ok({ requeued: params.messageId });
+        }),
     );
   };
 }

@@ -1,0 +1,118 @@
+import type { Message } from 'amqplib';
+import { HubError } from '../shared/hub-error.ts';
+import type { BrokerConnection } from './broker-connection.ts';
+import { QUEUES } from './topology.ts';
+
+/**
+ * Dead letters for admins: what the broker gave up on (a delivery limit reached, a submission
+ * without user_id, …), with where it was going, and a way to send one back to where it died.
+ * Reading takes each message and returns it to the queue (its order may change; nothing is lost).
+ */
+export type DeadLetter = {
+  messageId: string | null;
+  type: string | null;
+  userId: string | null;
+  from: string | null;
+  documentId: string | null;
+  reason: string | null;
+  queue: string | null;
+  exchange: string | null;
+  routingKeys: string[];
+  size: number;
+};
+
+type DeathRecord = { reason?: string; queue?: string; exchange?: string; 'routing-keys'?: string[] };
+
+function describe(message: Message): DeadLetter {
+  const headers = message.properties.headers ?? {};
+  const death = (headers['x-death'] as DeathRecord[] | undefined)?.[0];
+  const text = (value: unknown) => (typeof value === 'string' ? value : null);
+  return {
+    messageId: text(message.properties.messageId),
+    type: text(message.properties.type),
+    userId: text(message.properties.userId),
+    from: text(headers['x-lienthong-from']),
+    documentId: text(headers['x-lienthong-document-id']),
+    reason: death?.reason ?? null,
+    queue: death?.queue ?? null,
+    exchange: death?.exchange ?? null,
+    routingKeys: death?.['routing-keys'] ?? [],
+    size: message.content.length,
+  };
+}
+
+export type DeadLetters = {
+  list(limit: number): Promise<DeadLetter[]>;
+  /** Publishes the dead letter with this message_id back to the exchange it died from. */
+  requeue(messageId: string): Promise<'requeued' | 'not-found' | 'not-requeueable'>;
+};
+
+export function createDeadLetters(broker: BrokerConnection): DeadLetters {
+  const channel = async () => {
+    const connection = broker.current();
+    if (!connection)
+      throw new HubError(
+        'EXCHANGE_BROKER_DOWN',
+        'the broker is not reachable now; dead letters cannot be read',
+      );
+    const opened = await connection.createConfirmChannel();
+    opened.on('error', () => undefined);
+    return opened;
+  };
+  return {
+    async list(limit) {
+      const open = await channel();
+      const taken: Message[] = [];
+      try {
+        for (let i = 0; i < limit; i += 1) {
+          const message = await open.get(QUEUES.dead, { noAck: false });
+          if (!message) break;
+          taken.push(message);
+        }
+        return taken.map(describe);
+      } finally {
+        // Closing the channel returns every unacked message to the queue.
+        await open.close().catch(() => undefined);
+      }
+    },
+    async requeue(messageId) {
+      const open = await channel();
+      try {
+        for (;;) {
+          const message = await open.get(QUEUES.dead, { noAck: false });
+          if (!message) return 'not-found';
+          if (message.properties.messageId !== messageId) continue;
+          const letter = describe(message);
+          // The broker checks user_id against the publishing connection: the hub cannot publish a
+          // partner's submission as the partner. The partner submits it again instead.
+          if (letter.userId) return 'not-requeueable';
+          const { headers, ...properties } = message.properties;
+          const rest = Object.fromEntries(
+            Object.entries(headers ?? {}).filter(
+              ([key]) =>
+                !key.startsWith('x-death') &&
+                !key.startsWith('x-first-death') &&
+                !key.startsWith('x-last-death'),
+            ),
+          );
+          await new Promise<void>((resolve, reject) => {
+            open.publish(
+              letter.exchange ?? '',
+              letter.routingKeys[0] ?? letter.queue ?? '',
+              message.content,
+              { ...(properties as object), headers: rest, persistent: true },
+              (error) => {
+                if (error) reject(error instanceof Error ? error : new Error(String(error)));
+                else resolve();
+              },
+            );
+          });
+          open.ack(message);
+          return 'requeued';
+        }
+      } finally {
+        await open.close().catch(() => undefined);
+      }
+    },
+  };
+}
