@@ -116,7 +116,12 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
       log: log.child({ module: 'exchange.broker' }),
     });
     await seedTrustDirectory(config.trustDir);
+    // The relay is built below from these deps; submissions wake its publisher through this.
+    let wakeRelay = (): void => undefined;
     const relayDeps: RelayDeps = {
+      outboxChanged: () => {
+        wakeRelay();
+      },
       prisma: database.prisma,
       directory,
       trust: cachedTrust(config.trustDir),
@@ -129,6 +134,9 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
       smtpRelayUrl: config.smtp.relayUrl,
       mailFrom: `lienthong@${config.mailDomain}`,
     });
+    wakeRelay = () => {
+      relay.wake();
+    };
     broker.start();
     services.push({ name: 'broker', stop: () => broker.stop() });
     relay.start();

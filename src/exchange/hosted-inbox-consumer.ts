@@ -88,6 +88,7 @@ export function createHostedInboxConsumer(deps: RelayDeps, broker: BrokerConnect
           description: 'Đã đến',
         });
     });
+    deps.outboxChanged?.();
   }
 
   async function handle(open: Channel, organId: string, message: ConsumeMessage): Promise<void> {

@@ -15,4 +15,6 @@ export type RelayDeps = {
   /** The hub's own agency. */
   readonly ownOrganId: string;
   readonly maxMessageBytes: number;
+  /** Called after outbox rows were committed, so the publisher need not wait for its next poll. */
+  readonly outboxChanged?: () => void;
 };

@@ -17,6 +17,8 @@ export type RelayService = {
   refresh(): Promise<void>;
   /** Publish what is due now (tests, `lienthong send`). */
   drainOutbox(): Promise<number>;
+  /** New outbox rows were committed: publish without waiting for the next poll. */
+  wake(): void;
   stop(): Promise<void>;
 };
 
@@ -67,6 +69,7 @@ export function createRelayService(
       await hosted.refresh();
     },
     drainOutbox: () => worker.drain(),
+    wake: () => worker.wake(),
     async stop() {
       clearInterval(refreshTimer);
       await submissions.stop();

@@ -26,6 +26,8 @@ export type RelayWorker = {
   start(): void;
   stop(): Promise<void>;
   /** publishes what is due now; for tests */ drain(): Promise<number>;
+  /** ends the idle wait: new outbox rows were committed */
+  wake(): void;
 };
 
 const BROKER_KINDS = ['edoc', 'status', 'error'];
@@ -251,5 +253,6 @@ export function createRelayWorker(
       channel = undefined;
     },
     drain,
+    wake: () => wake?.(),
   };
 }

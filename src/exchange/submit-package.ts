@@ -103,7 +103,7 @@ export async function submitPackage(
   const sha256 = sha256Hex(bytes);
 
   try {
-    return await deps.prisma.$transaction(async (tx): Promise<SubmitOutcome> => {
+    const outcome = await deps.prisma.$transaction(async (tx): Promise<SubmitOutcome> => {
       const existing = await tx.relayPackage.findUnique({
         where: { fromOrganId_sha256: { fromOrganId: sender.organId, sha256 } },
       });
@@ -127,26 +127,29 @@ export async function submitPackage(
           receivedAt,
         },
       });
-      await appendAudit(tx, {
-        actor: submitter.label,
-        action: heldReason ? 'relay.held' : 'relay.submitted',
-        subject: `package:${record.id}`,
-        data: {
-          kind: pkg.kind,
-          from: sender.organId,
-          to: routing.recipients,
-          documentKey,
-          sha256,
-          signature: verdict.status,
-          chain: verdict.chain,
-        },
-      });
+      // Last statement of the transaction: the audit chain's lock is held only until the commit.
+      const audit = () =>
+        appendAudit(tx, {
+          actor: submitter.label,
+          action: heldReason ? 'relay.held' : 'relay.submitted',
+          subject: `package:${record.id}`,
+          data: {
+            kind: pkg.kind,
+            from: sender.organId,
+            to: routing.recipients,
+            documentKey,
+            sha256,
+            signature: verdict.status,
+            chain: verdict.chain,
+          },
+        });
       if (heldReason) {
         await queueError(tx, sender.organId, {
           packageId: record.id,
           documentId: documentKey,
           reasons: [heldReason],
         });
+        await audit();
         return { kind: 'held', packageId: record.id, reason: heldReason };
       }
       for (const to of routing.recipients) {
@@ -187,8 +190,11 @@ export async function submitPackage(
           code: pkg.statusCode,
         });
       }
+      await audit();
       return { kind: 'accepted', packageId: record.id, recipients: routing.recipients, verdict };
     }, REGISTRY_TRANSACTION);
+    if (outcome.kind === 'accepted' || outcome.kind === 'held') deps.outboxChanged?.();
+    return outcome;
   } catch (error) {
     // Two processes took the same submission at once: the loser sees the winner's row.
     if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {

@@ -21,12 +21,10 @@ export async function appendAudit(
   input: AuditInput,
 ): Promise<{ seq: bigint; hash: string }> {
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})`;
-  const [last] = await tx.$queryRaw<
-    { hash: string }[]
-  >`SELECT hash FROM audit_entry ORDER BY seq DESC LIMIT 1`;
-  const [next] = await tx.$queryRaw<
-    { seq: bigint | string }[]
-  >`SELECT nextval(pg_get_serial_sequence('audit_entry', 'seq')) AS seq`;
+  // One round trip for the head and the next number while the chain's lock is held.
+  const [next] = await tx.$queryRaw<{ hash: string | null; seq: bigint | string }[]>`
+    SELECT (SELECT hash FROM audit_entry ORDER BY seq DESC LIMIT 1) AS hash,
+           nextval(pg_get_serial_sequence('audit_entry', 'seq')) AS seq`;
   if (!next) throw new TypeError('the audit sequence returned no value');
   // Milliseconds only: the column keeps three fractional digits, and the hash must survive a round trip.
   const fields = {
@@ -38,7 +36,7 @@ export async function appendAudit(
     subject: input.subject ?? null,
     data: JSON.parse(JSON.stringify(input.data ?? {})) as Record<string, unknown>,
   };
-  const prevHash = last?.hash ?? GENESIS_HASH;
+  const prevHash = next.hash ?? GENESIS_HASH;
   const hash = auditHash(prevHash, fields);
   await tx.auditEntry.create({
     data: { ...fields, data: fields.data as Prisma.InputJsonValue, prevHash, hash },

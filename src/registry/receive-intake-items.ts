@@ -115,11 +115,15 @@ async function receiveOnce(
           attachments: { create: attachments },
         },
       });
+      results.push({ agencyId, itemId: item.id, outcome: 'created' });
+    }
+    // Audit entries last: the audit chain's lock is then held only from here to the commit.
+    for (const created of results.filter((r) => r.outcome === 'created')) {
       await appendAudit(tx, {
         actor: actorLabel(actor),
-        agencyId,
+        agencyId: created.agencyId,
         action: input.quarantineReason ? 'intake.quarantined' : 'intake.received',
-        subject: `intake:${item.id}`,
+        subject: `intake:${created.itemId}`,
         data: {
           source: input.source,
           rawSha256,
@@ -127,7 +131,6 @@ async function receiveOnce(
           reason: input.quarantineReason ?? null,
         },
       });
-      results.push({ agencyId, itemId: item.id, outcome: 'created' });
     }
     return results;
   }, REGISTRY_TRANSACTION);
