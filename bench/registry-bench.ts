@@ -5,7 +5,8 @@
 //
 //   npm run bench:registry [-- --reuse]      BENCH_DATABASE_URL (admin), BENCH_DOCUMENTS (1000000)
 // --reuse keeps an already seeded lienthong_bench database (seeding takes a few minutes).
-// --with-proposed-index runs the search mix a second time with two indexes the schema lacks
+// --with-proposed-index runs the search mix a second time with two extra indexes (those two are now in
+// the schema, migration 20261125222659_document_listing_indexes; the option remains for trying others)
 // (newest first per agency, and per agency and sender), then drops them again.
 // --searches-only skips the registration measurement.
 import os from 'node:os';
