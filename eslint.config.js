@@ -108,4 +108,20 @@ export default tseslint.config(
       },
     },
   },
+  {
+    // The web console: plain ES modules that run in the browser as served (no build step).
+    files: ['src/web/console/**/*.js'],
+    languageOptions: {
+      globals: {
+        document: 'readonly',
+        window: 'readonly',
+        location: 'readonly',
+        localStorage: 'readonly',
+        fetch: 'readonly',
+        FormData: 'readonly',
+        URLSearchParams: 'readonly',
+        Node: 'readonly',
+      },
+    },
+  },
 );

@@ -122,8 +122,20 @@ function ensureDovecot() {
     );
 }
 
+// The web console's browser tests (test/browser) drive Debian's Chromium through playwright-core;
+// playwright's own browser download needs the network, the Debian package does not.
+function ensureChromium() {
+  if (fs.existsSync('/usr/bin/chromium')) return;
+  if (canInstall) aptInstall('chromium');
+  else
+    problems.push(
+      'Chromium is missing (Debian: apt-get install chromium); the web console browser tests need /usr/bin/chromium.',
+    );
+}
+
 ensureTools();
 ensureDovecot();
+ensureChromium();
 await ensurePostgres();
 await ensureRabbit();
 if (problems.length > 0) {

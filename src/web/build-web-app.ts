@@ -10,6 +10,7 @@ import { collectRoutes, type RouteTable } from './route-table.ts';
 import { agencyRoutes, type AgencyRouteDeps } from './routes/agency-routes.ts';
 import { auditRoutes, type AuditRouteDeps } from './routes/audit-routes.ts';
 import { authRoutes } from './routes/auth-routes.ts';
+import { consoleRoutes } from './routes/console-routes.ts';
 import { documentRoutes } from './routes/document-routes.ts';
 import { healthRoutes, type HealthDeps } from './routes/health-routes.ts';
 import { intakeRoutes } from './routes/intake-routes.ts';
@@ -84,5 +85,6 @@ export async function buildWebApp(deps: WebAppDeps): Promise<FastifyInstance> {
   await app.register(
     packageRoutes({ ...deps.packages, prisma: deps.prisma, bodyLimitBytes: deps.bodyLimitBytes }),
   );
+  await app.register(consoleRoutes());
   return app;
 }

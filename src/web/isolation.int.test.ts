@@ -73,6 +73,14 @@ const CASES: Record<string, Case> = {
   'GET /readyz': { kind: 'public', why: 'readiness, no agency data' },
   'GET /metrics': { kind: 'public', why: 'process metrics, no agency data' },
   'GET /api/v1/openapi.json': { kind: 'public', why: 'the API description' },
+  'GET /': {
+    kind: 'public',
+    why: 'the web console’s page shell; it holds no data, which comes from the API',
+  },
+  'GET /console/:file': {
+    kind: 'public',
+    why: 'the web console’s scripts and styles, the same for everyone',
+  },
   'POST /api/v1/auth/login': { kind: 'public', why: 'signing in' },
   'GET /api/v1/auth/session': { kind: 'personal', why: 'the caller’s own session' },
   'POST /api/v1/auth/logout': { kind: 'personal', why: 'the caller’s own session' },

@@ -1,0 +1,129 @@
+// Admin pages: the relay dashboard with dead letters (requeue) and the agency directory.
+import { api, errorText } from './api.js';
+import { h, replace } from './dom.js';
+import { t } from './i18n.js';
+
+function table(id, headings, rows) {
+  if (rows.length === 0) return h('p', {}, t('empty'));
+  return h(
+    'table',
+    { class: 'list', id },
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        headings.map((c) => h('th', {}, c)),
+      ),
+    ),
+    h(
+      'tbody',
+      {},
+      rows.map((cells) =>
+        h(
+          'tr',
+          {},
+          cells.map((c) => h('td', {}, c)),
+        ),
+      ),
+    ),
+  );
+}
+
+export async function relayView(main) {
+  const [relay, dead] = await Promise.all([
+    api('GET', '/api/v1/relay'),
+    api('GET', '/api/v1/relay/dead-letters?limit=100'),
+  ]);
+  if (!relay.ok)
+    return replace(main, h('h1', {}, t('relayTitle')), h('p', { class: 'error' }, errorText(relay)));
+  const r = relay.data;
+  const inboxes = Array.isArray(r.inboxes)
+    ? table(
+        'inboxes',
+        [t('organId'), 'queue', t('messages'), t('consumers')],
+        r.inboxes.map((i) => [
+          i.organId,
+          i.queue,
+          i.missing ? t('missingQueue') : i.messages,
+          i.missing ? '' : i.consumers,
+        ]),
+      )
+    : h('p', { class: 'error' }, `${t('unavailable')}: ${r.inboxes?.unavailable ?? ''}`);
+  replace(
+    main,
+    h('h1', {}, t('relayTitle')),
+    h(
+      'div',
+      { class: 'cards' },
+      h(
+        'section',
+        {},
+        h('h2', {}, t('deliveries')),
+        table('deliveries', [t('state'), t('count')], Object.entries(r.deliveries ?? {})),
+      ),
+      h(
+        'section',
+        {},
+        h('h2', {}, t('outbox')),
+        table(
+          'outbox',
+          [t('kind'), t('state'), t('count')],
+          (r.outbox ?? []).map((o) => [o.kind, o.state, o.count]),
+        ),
+      ),
+      h('section', {}, h('h2', {}, t('held')), h('p', { class: 'big' }, String(r.heldPackages ?? 0))),
+    ),
+    h('h2', {}, t('inboxes')),
+    inboxes,
+    h('h2', {}, t('deadLetters')),
+    deadLetters(dead),
+  );
+}
+
+function deadLetters(result) {
+  if (!result.ok) return h('p', { class: 'error' }, `${t('unavailable')}: ${errorText(result)}`);
+  const outcome = h('p', { role: 'status', id: 'requeue-outcome' });
+  const requeue = async (letter, button) => {
+    button.disabled = true;
+    const done = await api(
+      'POST',
+      `/api/v1/relay/dead-letters/${encodeURIComponent(letter.messageId)}/requeue`,
+    );
+    outcome.textContent = done.ok ? t('requeued') : errorText(done);
+    if (!done.ok) button.disabled = false;
+  };
+  const rows = result.data.deadLetters.map((letter) => {
+    const button = h('button', { type: 'button' }, t('requeue'));
+    button.addEventListener('click', () => void requeue(letter, button));
+    return [
+      letter.messageId ?? '',
+      letter.type ?? '',
+      letter.from ?? '',
+      (letter.routingKeys ?? []).join(', '),
+      letter.reason ?? '',
+      letter.queue ?? '',
+      letter.messageId ? button : '',
+    ];
+  });
+  return [
+    table('dead-letters', ['message_id', t('kind'), t('sender'), 'routing', t('reason'), 'queue', ''], rows),
+    outcome,
+  ];
+}
+
+export async function agenciesView(main) {
+  const result = await api('GET', '/api/v1/agencies');
+  if (!result.ok)
+    return replace(main, h('h1', {}, t('agenciesTitle')), h('p', { class: 'error' }, errorText(result)));
+  replace(
+    main,
+    h('h1', {}, t('agenciesTitle')),
+    table(
+      'agencies',
+      [t('organId'), t('name'), t('channel')],
+      result.data.agencies.map((a) => [a.organId, a.name, a.channel ?? '']),
+    ),
+  );
+}

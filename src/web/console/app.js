@@ -1,0 +1,141 @@
+// The console's shell: session, navigation and hash routes (#/intake/<id>), so a page is a URL a
+// clerk can bookmark and the server needs only one HTML route. Views live in *-views.js.
+import { api, setCsrfToken } from './api.js';
+import { h, replace } from './dom.js';
+import { lang, t, toggleLang } from './i18n.js';
+import { agenciesView, relayView } from './admin-views.js';
+import { documentView, registerBookView } from './document-views.js';
+import { intakeItemView, intakeListView } from './intake-views.js';
+
+let user = null;
+
+const ROUTES = [
+  [/^#\/intake\/([0-9a-zA-Z-]+)$/, intakeItemView],
+  [/^#\/intake$/, intakeListView],
+  [/^#\/documents\/([0-9a-zA-Z-]+)$/, documentView],
+  [/^#\/documents$/, registerBookView],
+  [/^#\/relay$/, relayView],
+  [/^#\/agencies$/, agenciesView],
+];
+
+function header() {
+  const top = document.getElementById('top');
+  const links = [
+    ['#/intake', t('navIntake')],
+    ['#/documents', t('navBook')],
+    ...(user?.role === 'admin'
+      ? [
+          ['#/relay', t('navRelay')],
+          ['#/agencies', t('navAgencies')],
+        ]
+      : []),
+  ];
+  const current = location.hash.split('?')[0];
+  replace(
+    top,
+    h('span', { class: 'brand' }, t('app')),
+    user &&
+      h(
+        'nav',
+        { 'aria-label': 'menu' },
+        links.map(([href, label]) =>
+          h('a', { href, 'aria-current': current.startsWith(href) ? 'page' : undefined }, label),
+        ),
+      ),
+    h('span', { class: 'spacer' }),
+    user && h('span', { class: 'who' }, `${user.displayName} (${user.agency ?? user.role})`),
+    h('button', { type: 'button', class: 'link', onclick: onToggleLang }, t('switchLang')),
+    user && h('button', { type: 'button', class: 'link', onclick: signOut }, t('signOut')),
+  );
+}
+
+function onToggleLang() {
+  toggleLang();
+  void render();
+}
+
+async function signOut() {
+  await api('POST', '/api/v1/auth/logout');
+  user = null;
+  setCsrfToken(null);
+  location.hash = '#/login';
+}
+
+function loginView(main) {
+  const message = h('p', { class: 'error', role: 'alert' });
+  const username = h('input', { id: 'username', name: 'username', autocomplete: 'username', required: true });
+  const password = h('input', {
+    id: 'password',
+    name: 'password',
+    type: 'password',
+    autocomplete: 'current-password',
+    required: true,
+  });
+  const submit = async (event) => {
+    event.preventDefault();
+    const result = await api('POST', '/api/v1/auth/login', {
+      username: username.value,
+      password: password.value,
+    });
+    if (!result.ok) {
+      message.textContent =
+        result.status === 401 ? t('wrongLogin') : (result.data?.error?.message ?? t('error'));
+      return;
+    }
+    user = result.data.user;
+    setCsrfToken(result.data.csrfToken);
+    // A bookmarked page asked for before signing in is where the person goes next.
+    const wanted = location.hash && location.hash !== '#/login' ? location.hash : home();
+    if (location.hash === wanted) void render();
+    else location.hash = wanted;
+  };
+  replace(
+    main,
+    h(
+      'form',
+      { class: 'login', onsubmit: submit },
+      h('h1', {}, t('signIn')),
+      h('label', { for: 'username' }, t('username')),
+      username,
+      h('label', { for: 'password' }, t('password')),
+      password,
+      h('button', { type: 'submit' }, t('signIn')),
+      message,
+    ),
+  );
+  username.focus();
+}
+
+async function render() {
+  document.documentElement.lang = lang;
+  document.title = t('app');
+  const main = document.getElementById('main');
+  const [path, search] = location.hash.split('?');
+  header();
+  if (!user) return loginView(main);
+  if (user.mustChangePassword) return replace(main, h('p', { class: 'error' }, t('mustChange')));
+  for (const [pattern, view] of ROUTES) {
+    const match = pattern.exec(path);
+    if (match) {
+      replace(main, h('p', { 'aria-busy': 'true' }, '…'));
+      await view(main, { id: match[1], params: new URLSearchParams(search ?? ''), user });
+      main.focus({ preventScroll: true });
+      return;
+    }
+  }
+  location.hash = home();
+}
+
+const home = () => (user?.role === 'admin' ? '#/relay' : '#/intake');
+
+async function start() {
+  const session = await api('GET', '/api/v1/auth/session');
+  if (session.ok) {
+    user = session.data.user;
+    setCsrfToken(session.data.csrfToken);
+  }
+  window.addEventListener('hashchange', () => void render());
+  await render();
+}
+
+void start();

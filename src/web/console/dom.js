@@ -1,0 +1,50 @@
+// Every node is built with createElement and text nodes, never innerHTML: whatever the API returns
+// (a subject, a sender's name, a rejection reason) is shown as text and cannot become markup.
+
+/** h('a', { href: '#/x', onclick: fn }, 'text', child) */
+export function h(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attrs)) {
+    if (value === undefined || value === null || value === false) continue;
+    if (name.startsWith('on') && typeof value === 'function') node.addEventListener(name.slice(2), value);
+    else if (name === 'value') node.value = String(value);
+    else node.setAttribute(name, value === true ? '' : String(value));
+  }
+  append(node, children);
+  return node;
+}
+
+function append(node, children) {
+  for (const child of children) {
+    if (child === undefined || child === null || child === false) continue;
+    if (Array.isArray(child)) append(node, child);
+    else node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+}
+
+export function replace(target, ...children) {
+  target.replaceChildren();
+  append(target, children);
+}
+
+/** A definition list of label/value pairs, skipping empty values. */
+export function facts(pairs) {
+  return h(
+    'dl',
+    { class: 'facts' },
+    pairs
+      .filter(([, value]) => value !== undefined && value !== null && value !== '')
+      .map(([label, value]) => [h('dt', {}, label), h('dd', {}, value)]),
+  );
+}
+
+/** Vietnam local time, as people at the agencies read it. */
+export function localTime(iso) {
+  if (!iso) return '';
+  return new Date(iso).toLocaleString('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh', hour12: false });
+}
+
+export function localDate(iso) {
+  if (!iso) return '';
+  return new Date(iso).toLocaleDateString('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh' });
+}

@@ -1,0 +1,228 @@
+// The clerk's intake queue and one item's page: metadata, attachments, register, reject.
+import { api, errorText, query } from './api.js';
+import { facts, h, localTime, replace } from './dom.js';
+import { stateLabel, t } from './i18n.js';
+
+const STATES = ['new', 'registered', 'rejected', 'duplicate', 'quarantined'];
+const SOURCES = ['smtp', 'imap', 'amqp', 'http', 'upload'];
+
+function select(name, values, current, label) {
+  return h(
+    'select',
+    { id: name, name },
+    h('option', { value: '' }, t('any')),
+    values.map((value) => h('option', { value, selected: value === current }, label(value))),
+  );
+}
+
+export async function intakeListView(main, { params }) {
+  const filter = {
+    state: params.get('state') ?? 'new',
+    source: params.get('source') ?? '',
+    sender: params.get('sender') ?? '',
+    q: params.get('q') ?? '',
+  };
+  const form = h(
+    'form',
+    {
+      class: 'filters',
+      onsubmit: (event) => {
+        event.preventDefault();
+        const data = new FormData(event.target);
+        location.hash = `#/intake${query(Object.fromEntries(data))}`;
+      },
+    },
+    h('label', { for: 'state' }, t('state')),
+    select('state', STATES, filter.state, stateLabel),
+    h('label', { for: 'source' }, t('source')),
+    select('source', SOURCES, filter.source, (s) => s),
+    h('label', { for: 'sender' }, t('sender')),
+    h('input', { id: 'sender', name: 'sender', value: filter.sender, size: 18 }),
+    h('label', { for: 'q' }, t('subject')),
+    h('input', { id: 'q', name: 'q', type: 'search', value: filter.q, size: 24 }),
+    h('button', { type: 'submit' }, t('filter')),
+  );
+  const body = h('tbody');
+  const status = h('p', { role: 'status' });
+  const more = h('button', { type: 'button', hidden: true }, t('more'));
+  let cursor = null;
+  const load = async () => {
+    const result = await api('GET', `/api/v1/intake${query({ ...filter, cursor, limit: '50' })}`);
+    if (!result.ok) return void (status.textContent = errorText(result));
+    for (const item of result.data.items) body.append(row(item));
+    cursor = result.data.nextCursor;
+    more.hidden = !cursor;
+    status.textContent = body.children.length === 0 ? t('empty') : '';
+  };
+  more.addEventListener('click', () => void load());
+  replace(
+    main,
+    h('h1', {}, t('intakeTitle')),
+    form,
+    h(
+      'table',
+      { class: 'list', id: 'intake-list' },
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          [t('received'), t('source'), t('sender'), t('subject'), t('state')].map((c) => h('th', {}, c)),
+        ),
+      ),
+      body,
+    ),
+    status,
+    more,
+  );
+  await load();
+}
+
+function row(item) {
+  return h(
+    'tr',
+    {},
+    h('td', {}, localTime(item.receivedAt)),
+    h('td', {}, item.source),
+    h('td', {}, item.senderOrganId ?? item.senderAddress ?? ''),
+    h('td', {}, h('a', { href: `#/intake/${item.id}` }, item.subject || '(…)')),
+    h('td', {}, h('span', { class: `badge ${item.state}` }, stateLabel(item.state))),
+  );
+}
+
+export async function intakeItemView(main, { id }) {
+  const result = await api('GET', `/api/v1/intake/${encodeURIComponent(id)}`);
+  if (!result.ok) {
+    return replace(main, h('h1', {}, t('notFound')), h('p', {}, h('a', { href: '#/intake' }, t('back'))));
+  }
+  const item = result.data.item;
+  const m = item.metadata ?? {};
+  replace(
+    main,
+    h('p', {}, h('a', { href: '#/intake' }, `← ${t('navIntake')}`)),
+    h('h1', {}, item.subject || m.subject || '(…)'),
+    h('p', {}, h('span', { class: `badge ${item.state}`, id: 'item-state' }, stateLabel(item.state))),
+    h('h2', {}, t('metadata')),
+    facts([
+      [t('received'), localTime(item.receivedAt)],
+      [t('source'), item.source],
+      [t('sender'), [m.from?.organName, item.senderOrganId, item.senderAddress].filter(Boolean).join(' · ')],
+      [t('notation'), m.code?.notation],
+      [t('documentType'), m.documentType?.name],
+      [t('promulgatedOn'), m.promulgation?.date],
+      [t('documentKey'), item.documentKey],
+      [t('reason'), item.reason],
+    ]),
+    verdicts(item.verdicts),
+    h('h2', {}, t('attachments')),
+    attachmentList(item.attachments, (a) => `/api/v1/intake/${item.id}/attachments/${a.id}`),
+    item.document &&
+      h(
+        'p',
+        { class: 'done' },
+        t('registered', item.document.number, item.document.year),
+        ' — ',
+        h('a', { href: `#/documents/${item.document.id}` }, t('openDocument')),
+      ),
+    item.state === 'new' && decisionForms(item, m),
+  );
+}
+
+export function attachmentList(attachments, urlOf) {
+  if (!attachments?.length) return h('p', {}, t('empty'));
+  return h(
+    'ul',
+    { class: 'attachments' },
+    attachments.map((a) =>
+      h(
+        'li',
+        {},
+        h('a', { href: urlOf(a), target: '_blank', rel: 'noopener' }, a.name),
+        ` (${a.contentType}, ${Math.ceil(a.size / 1024)} KB)`,
+      ),
+    ),
+  );
+}
+
+function verdicts(list) {
+  if (!Array.isArray(list) || list.length === 0) return null;
+  return [
+    h('h2', {}, t('signatures')),
+    h(
+      'ul',
+      {},
+      list.map((v) =>
+        h(
+          'li',
+          {},
+          h(
+            'span',
+            { class: `badge ${v.trusted ? 'registered' : 'quarantined'}` },
+            `${v.status} / ${v.chain}`,
+          ),
+          ' ',
+          v.signer?.subject ?? '',
+        ),
+      ),
+    ),
+  ];
+}
+
+function decisionForms(item, m) {
+  const outcome = h('p', { role: 'status', id: 'decision-outcome' });
+  const subject = h('input', {
+    id: 'reg-subject',
+    value: item.subject || m.subject || '',
+    size: 70,
+    required: true,
+  });
+  const reason = h('textarea', { id: 'reject-reason', rows: 3, cols: 60, required: true });
+  const register = async (event) => {
+    event.preventDefault();
+    const result = await api('POST', `/api/v1/intake/${item.id}/register`, { subject: subject.value });
+    if (!result.ok) return void (outcome.textContent = errorText(result));
+    replace(
+      outcome,
+      t('registered', result.data.number ?? '', result.data.year ?? ''),
+      ' — ',
+      h('a', { href: `#/documents/${result.data.documentId}`, id: 'open-document' }, t('openDocument')),
+    );
+    event.target
+      .closest('.decisions')
+      .querySelectorAll('button')
+      .forEach((b) => (b.disabled = true));
+  };
+  const reject = async (event) => {
+    event.preventDefault();
+    const result = await api('POST', `/api/v1/intake/${item.id}/reject`, { reason: reason.value });
+    if (!result.ok) return void (outcome.textContent = errorText(result));
+    outcome.textContent = t('rejected');
+    event.target
+      .closest('.decisions')
+      .querySelectorAll('button')
+      .forEach((b) => (b.disabled = true));
+  };
+  return h(
+    'section',
+    { class: 'decisions' },
+    h(
+      'form',
+      { onsubmit: register },
+      h('h2', {}, t('register')),
+      h('p', { class: 'hint' }, t('registerHint')),
+      h('label', { for: 'reg-subject' }, t('subject')),
+      subject,
+      h('button', { type: 'submit', id: 'register' }, t('register')),
+    ),
+    h(
+      'form',
+      { onsubmit: reject },
+      h('h2', {}, t('reject')),
+      h('label', { for: 'reject-reason' }, t('rejectReason')),
+      reason,
+      h('button', { type: 'submit', id: 'reject', class: 'danger' }, t('reject')),
+    ),
+    outcome,
+  );
+}

@@ -1,0 +1,191 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { messageDedupKey, receiveIntakeItems, type Actor } from '../../src/registry/index.ts';
+import { openBrowser, screenshot, signInThroughConsole, type TestBrowser } from '../support/browser.ts';
+import { addAgency, addPerson, startTestWebApp, TEST_PASSWORD, type TestWebApp } from '../support/web-app.ts';
+
+/**
+ * The web console in a real headless Chromium against the real app on PostgreSQL: a clerk's day
+ * from the intake queue to the register book, a rejection that owes the sender status 02, and
+ * agency isolation by URL. Screenshots land in test-results/screenshots for a reviewer.
+ */
+const A = '000.00.31.H53';
+const B = '000.00.32.H53';
+const PARTNER = '000.00.11.H53';
+const SYSTEM: Actor = { kind: 'system', component: 'browser-test' };
+const PDF = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
+
+let web: TestWebApp;
+let baseUrl: string;
+let agencyA: string;
+let agencyB: string;
+let browser: TestBrowser | undefined;
+
+async function mailItem(agencyId: string, subject: string): Promise<string> {
+  const messageId = `<${randomUUID()}@stc.hanoi.gov.vn>`;
+  const raw = Buffer.from(`Message-ID: ${messageId}\r\nSubject: ${subject}\r\n\r\nxem tệp đính kèm\r\n`);
+  const [received] = await receiveIntakeItems(web.prisma, SYSTEM, {
+    source: 'smtp',
+    raw,
+    agencyIds: [agencyId],
+    dedupKey: messageDedupKey(messageId, raw),
+    messageId,
+    senderAddress: 'vanthu@stc.hanoi.gov.vn',
+    subject,
+    attachments: [{ name: 'giay-moi.pdf', contentType: 'application/pdf', content: PDF }],
+  });
+  if (!received) throw new Error('nothing received');
+  return received.itemId;
+}
+
+async function packageItem(agencyId: string, seed: string): Promise<string> {
+  const raw = Buffer.from(`<edXMLEnvelope>${seed}</edXMLEnvelope>`);
+  const [received] = await receiveIntakeItems(web.prisma, SYSTEM, {
+    source: 'amqp',
+    raw,
+    agencyIds: [agencyId],
+    dedupKey: `content:${PARTNER}:${seed}`,
+    senderOrganId: PARTNER,
+    documentKey: `${PARTNER},2026/11/20,${seed}/STC-VP`,
+    subject: `Công văn ${seed}`,
+    metadata: {
+      subject: `Công văn ${seed} về việc báo cáo quý IV`,
+      code: { number: seed, notation: `${seed}/STC-VP` },
+      from: { organId: PARTNER, organName: 'Sở Tài chính' },
+      promulgation: { date: '2026-11-20' },
+    },
+    attachments: [{ name: `${seed}.pdf`, contentType: 'application/pdf', content: PDF }],
+  });
+  if (!received) throw new Error('nothing received');
+  return received.itemId;
+}
+
+beforeAll(async () => {
+  web = await startTestWebApp('browser-console');
+  baseUrl = await web.app.listen({ port: 0, host: '127.0.0.1' });
+  agencyA = await addAgency(web.prisma, A, 'Sở Nội vụ');
+  agencyB = await addAgency(web.prisma, B, 'Sở Y tế');
+  await addPerson(web.prisma, { username: 'vanthu.a', role: 'clerk', agency: A });
+  await addPerson(web.prisma, { username: 'quantri', role: 'admin' });
+});
+afterEach(async () => {
+  await browser?.close();
+  browser = undefined;
+});
+afterAll(() => web.close());
+
+describe('the web console in Chromium', () => {
+  it('takes a clerk from a mail in the queue to a numbered line of the register book', async () => {
+    const subject = 'Giấy mời họp triển khai chuyển đổi số năm 2027';
+    const itemId = await mailItem(agencyA, subject);
+    browser = await openBrowser();
+    const { page } = browser;
+    await page.goto(`${baseUrl}/`);
+    await page.locator('form.login').waitFor();
+    await screenshot(page, 'sign-in');
+    await signInThroughConsole(page, baseUrl, 'vanthu.a', TEST_PASSWORD);
+
+    const row = page.locator('#intake-list tbody tr', { hasText: subject });
+    await expect(row.textContent()).resolves.toContain('smtp');
+    await page.locator('#source').selectOption('smtp');
+    await page.locator('#sender').fill('stc.hanoi');
+    await page.locator('#sender').press('Enter');
+    await page.waitForURL(/source=smtp/);
+    await expect(row.textContent()).resolves.toContain('vanthu@stc.hanoi.gov.vn');
+    await screenshot(page, 'intake-queue');
+
+    await row.getByRole('link', { name: subject }).click();
+    await page.waitForURL(new RegExp(`#/intake/${itemId}$`));
+    const pdfLink = page.getByRole('link', { name: 'giay-moi.pdf' });
+    const pdf = await page.request.get(new URL((await pdfLink.getAttribute('href')) ?? '', baseUrl).href);
+    expect([pdf.status(), pdf.headers()['content-type']]).toEqual([200, 'application/pdf']);
+    expect(Buffer.from(await pdf.body()).equals(PDF)).toBe(true);
+    await screenshot(page, 'intake-item');
+
+    await page.locator('#register').click();
+    await page.locator('#decision-outcome', { hasText: /số đến 1\/20\d\d/ }).waitFor();
+    const document = await web.prisma.document.findFirstOrThrow({ where: { intakeItemId: itemId } });
+    expect(document).toMatchObject({ subject, number: 1, direction: 'incoming' });
+
+    await page.locator('#open-document').click();
+    await expect(page.locator('#document-number').textContent()).resolves.toBe(`1/${document.year}`);
+    await page.locator('#status-description').fill('Giao phòng Tổ chức cán bộ');
+    await page.locator('#status-04').click();
+    await page.locator('#timeline li', { hasText: 'Giao phòng Tổ chức cán bộ' }).waitFor();
+    await screenshot(page, 'document');
+
+    await page.getByRole('link', { name: 'Sổ văn bản' }).first().click();
+    const line = page.locator('#register-book tbody tr', { hasText: subject });
+    await expect(line.textContent()).resolves.toContain(`1/${document.year}`);
+    const csvHref = (await page.locator('#export-csv').getAttribute('href')) ?? '';
+    const csv = await page.request.get(new URL(csvHref, baseUrl).href);
+    expect(csv.status()).toBe(200);
+    expect(await csv.text()).toContain(subject);
+    await screenshot(page, 'register-book');
+  });
+
+  it('rejects an edXML package with a reason, which queues status 02 for its sender', async () => {
+    const itemId = await packageItem(agencyA, '915');
+    browser = await openBrowser();
+    const { page } = browser;
+    await signInThroughConsole(page, baseUrl, 'vanthu.a', TEST_PASSWORD);
+    await page.goto(`${baseUrl}/#/intake/${itemId}`);
+    await expect(page.locator('dl.facts').textContent()).resolves.toContain('915/STC-VP');
+    const reason = 'Gửi nhầm cơ quan, đề nghị gửi Sở Tài chính';
+    await page.locator('#reject-reason').fill(reason);
+    await page.locator('#reject').click();
+    await page.locator('#decision-outcome', { hasText: 'Đã từ chối tiếp nhận.' }).waitFor();
+    await screenshot(page, 'intake-item-rejected');
+
+    const status = await web.prisma.outboxMessage.findFirst({
+      where: { kind: 'status', headers: { path: ['statusCode'], equals: '02' } },
+    });
+    expect(status).toMatchObject({
+      targetOrganId: PARTNER,
+      state: 'pending',
+      headers: { fromOrganId: A, description: reason, documentKey: `${PARTNER},2026/11/20,915/STC-VP` },
+    });
+    expect((await web.prisma.intakeItem.findUniqueOrThrow({ where: { id: itemId } })).state).toBe('rejected');
+  });
+
+  it('shows a clerk of A another agency’s item exactly as one that does not exist', async () => {
+    const secret = 'Hồ sơ BMARKER của Sở Y tế';
+    const bItem = await mailItem(agencyB, secret);
+    browser = await openBrowser();
+    const { page } = browser;
+    await signInThroughConsole(page, baseUrl, 'vanthu.a', TEST_PASSWORD);
+    // Loaded fresh, as when the URL is pasted: the page before must not answer for it.
+    await page.goto(`${baseUrl}/#/intake/${bItem}`);
+    await page.reload();
+    await page.locator('main h1').waitFor();
+    const forB = await page.locator('main').innerText();
+    await screenshot(page, 'intake-item-of-other-agency');
+    await page.goto(`${baseUrl}/#/intake/${randomUUID()}`);
+    await page.reload();
+    await page.locator('main h1').waitFor();
+    const forMissing = await page.locator('main').innerText();
+    expect(forB).toBe(forMissing);
+    expect(forB).toContain('Không tìm thấy');
+    expect(forB).not.toContain('BMARKER');
+    await page.goto(`${baseUrl}/#/intake?state=`);
+    await page.locator('#intake-list').waitFor();
+    await page.locator('#intake-list tbody tr').first().waitFor();
+    expect(await page.locator('main').innerText()).not.toContain('BMARKER');
+  });
+
+  it('gives an admin the relay dashboard and the agency directory, in English on request', async () => {
+    browser = await openBrowser();
+    const { page } = browser;
+    await signInThroughConsole(page, baseUrl, 'quantri', TEST_PASSWORD);
+    await page.waitForURL(/#\/relay$/);
+    await page.locator('#outbox').waitFor();
+    await screenshot(page, 'relay');
+    await page.getByRole('button', { name: 'English' }).click();
+    await page.getByRole('heading', { name: 'Relay' }).waitFor();
+    await page.getByRole('link', { name: 'Agencies' }).click();
+    const directory = await page.locator('#agencies').innerText();
+    expect(directory).toContain(A);
+    expect(directory).toContain('Sở Y tế');
+    await screenshot(page, 'agencies');
+  });
+});
