@@ -8,6 +8,7 @@ import { systemClock } from '../../src/shared/clock.ts';
 import { createSilentLogger } from '../../src/shared/logger.ts';
 import { memoryTrustStore } from '../../src/signing/index.ts';
 import { buildWebApp } from '../../src/web/index.ts';
+import type { PackageRouteDeps } from '../../src/web/routes/package-routes.ts';
 import { createTestDatabase, type TestDatabase } from './test-database.ts';
 
 /** The password every person made by `addPerson` ends up with. */
@@ -23,7 +24,12 @@ export type TestWebApp = {
 /** The real web app on a fresh PostgreSQL database, for `app.inject()`. */
 export async function startTestWebApp(
   label: string,
-  options: { loginThrottle?: LoginThrottle; bodyLimitBytes?: number } = {},
+  options: {
+    loginThrottle?: LoginThrottle;
+    bodyLimitBytes?: number;
+    /** The broker views of the relay routes, for tests that run a broker. */
+    broker?: Pick<PackageRouteDeps, 'deadLetters' | 'inboxStates'>;
+  } = {},
 ): Promise<TestWebApp> {
   const testDb: TestDatabase = await createTestDatabase(label);
   const database: Database = await openDatabase(
@@ -42,6 +48,7 @@ export async function startTestWebApp(
     controlToken,
     secureCookies: false,
     packages: {
+      ...options.broker,
       ownOrganId: '000.00.00.H53',
       submit: (submitter, bytes) =>
         submitPackage(

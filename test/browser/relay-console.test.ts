@@ -1,0 +1,120 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createBrokerConnection,
+  createDeadLetters,
+  inboxQueue,
+  inboxStates,
+  type BrokerConnection,
+} from '../../src/exchange/index.ts';
+import { assertTopology } from '../../src/exchange/topology.ts';
+import { createSilentLogger } from '../../src/shared/logger.ts';
+import { openBrowser, screenshot, signInThroughConsole, type TestBrowser } from '../support/browser.ts';
+import { createTestVhost, type TestVhost } from '../support/test-broker.ts';
+import { testServices } from '../support/test-services.ts';
+import { addAgency, addPerson, startTestWebApp, TEST_PASSWORD, type TestWebApp } from '../support/web-app.ts';
+
+/**
+ * An admin's relay dashboard against a real RabbitMQ (a vhost of its own): the inboxes' depth
+ * and a dead letter that the admin publishes again, from the browser, to the inbox it died in.
+ */
+const A = '000.00.41.H53';
+const B = '000.00.42.H53';
+const MESSAGE_ID = 'b6f1c7a2-5d8e-4c1b-9a3f-0e2d4c6b8a10';
+
+let vhost: TestVhost;
+let broker: BrokerConnection;
+let web: TestWebApp;
+let baseUrl: string;
+let browser: TestBrowser | undefined;
+
+async function until<T>(probe: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** As the broker writes it when B's inbox reached its delivery limit. */
+async function deadLetter(): Promise<void> {
+  const channel = await broker.current()!.createConfirmChannel();
+  channel.publish('lienthong.dead', '', Buffer.from('<edXMLEnvelope>chết</edXMLEnvelope>'), {
+    messageId: MESSAGE_ID,
+    type: 'edoc',
+    persistent: true,
+    headers: {
+      'x-lienthong-from': A,
+      'x-death': [
+        {
+          reason: 'delivery_limit',
+          queue: inboxQueue(B),
+          exchange: 'lienthong.deliver',
+          'routing-keys': [B],
+          count: 1,
+        },
+      ],
+    },
+  });
+  await channel.waitForConfirms();
+  await channel.close();
+}
+
+beforeAll(async () => {
+  vhost = await createTestVhost('console');
+  broker = createBrokerConnection({ url: vhost.amqpUrl, log: createSilentLogger() });
+  broker.start();
+  const connection = await until(() => Promise.resolve(broker.current()));
+  const channel = await connection.createChannel();
+  await assertTopology(channel, [A, B]);
+  await channel.close();
+  web = await startTestWebApp('browser-relay', {
+    broker: {
+      deadLetters: createDeadLetters(broker),
+      inboxStates: (organIds) => inboxStates({ url: testServices.amqpManagementUrl }, vhost.name, organIds),
+    },
+  });
+  baseUrl = await web.app.listen({ port: 0, host: '127.0.0.1' });
+  await addAgency(web.prisma, A, 'Sở Tài chính');
+  await addAgency(web.prisma, B, 'Sở Y tế');
+  await addPerson(web.prisma, { username: 'quantri', role: 'admin' });
+});
+afterEach(async () => {
+  await browser?.close();
+  browser = undefined;
+});
+afterAll(async () => {
+  await web.close();
+  await broker.stop();
+  await vhost.drop();
+});
+
+describe('the relay dashboard in Chromium', () => {
+  it('lets an admin send a dead letter back to the inbox it died in', async () => {
+    await deadLetter();
+    browser = await openBrowser();
+    const { page } = browser;
+    await signInThroughConsole(page, baseUrl, 'quantri', TEST_PASSWORD);
+    const row = page.locator('#dead-letters tbody tr', { hasText: MESSAGE_ID });
+    expect(await row.innerText()).toContain('delivery_limit');
+    expect(await page.locator('#inboxes').innerText()).toContain(inboxQueue(B));
+    await screenshot(page, 'relay-dead-letters');
+
+    await row.getByRole('button', { name: 'Gửi lại' }).click();
+    await page.locator('#requeue-outcome', { hasText: 'Đã gửi lại.' }).waitFor();
+
+    const channel = await broker.current()!.createChannel();
+    const arrived = await until(async () => {
+      const message = await channel.get(inboxQueue(B), { noAck: true });
+      return message === false ? undefined : message;
+    });
+    expect(arrived.properties.messageId).toBe(MESSAGE_ID);
+    expect(arrived.content.toString()).toBe('<edXMLEnvelope>chết</edXMLEnvelope>');
+    await channel.close();
+
+    await page.reload();
+    await page.locator('#inboxes').waitFor();
+    expect(await page.locator('main').innerText()).not.toContain(MESSAGE_ID);
+  });
+});
