@@ -1,6 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { messageDedupKey, receiveIntakeItems, type Actor } from '../../src/registry/index.ts';
+import {
+  messageDedupKey,
+  receiveIntakeItems,
+  registerIntakeItem,
+  type Actor,
+} from '../../src/registry/index.ts';
 import { openBrowser, screenshot, signInThroughConsole, type TestBrowser } from '../support/browser.ts';
 import { addAgency, addPerson, startTestWebApp, TEST_PASSWORD, type TestWebApp } from '../support/web-app.ts';
 
@@ -167,10 +172,35 @@ describe('the web console in Chromium', () => {
     expect(forB).toBe(forMissing);
     expect(forB).toContain('Không tìm thấy');
     expect(forB).not.toContain('BMARKER');
+    // The same for a registered document of B.
+    const registered = await registerIntakeItem(web.prisma, SYSTEM, bItem);
+    if (registered.kind !== 'registered') throw new Error(registered.kind);
+    const documentText = async (id: string) => {
+      await page.goto(`${baseUrl}/#/documents/${id}`);
+      await page.reload();
+      await page.locator('main h1').waitFor();
+      return page.locator('main').innerText();
+    };
+    expect(await documentText(registered.documentId)).toBe(await documentText(randomUUID()));
     await page.goto(`${baseUrl}/#/intake?state=`);
     await page.locator('#intake-list').waitFor();
     await page.locator('#intake-list tbody tr').first().waitFor();
     expect(await page.locator('main').innerText()).not.toContain('BMARKER');
+  });
+
+  it('shows markup in a subject as text, under a policy that forbids inline scripts', async () => {
+    const subject = '<img src=x onerror="window.pwned=1"><script>window.pwned=2</script> Công văn';
+    const itemId = await mailItem(agencyA, subject);
+    browser = await openBrowser();
+    const { page } = browser;
+    const shell = await page.request.get(`${baseUrl}/`);
+    expect(shell.headers()['content-security-policy']).toContain("script-src 'self'");
+    await signInThroughConsole(page, baseUrl, 'vanthu.a', TEST_PASSWORD);
+    await page.locator('#intake-list tbody tr', { hasText: 'window.pwned=2' }).waitFor();
+    await page.goto(`${baseUrl}/#/intake/${itemId}`);
+    await expect(page.locator('main h1').innerText()).resolves.toBe(subject);
+    expect(await page.locator('main img').count()).toBe(0);
+    expect(await page.evaluate('typeof window.pwned')).toBe('undefined');
   });
 
   it('gives an admin the relay dashboard and the agency directory, in English on request', async () => {
