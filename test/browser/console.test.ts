@@ -6,6 +6,7 @@ import {
   registerIntakeItem,
   type Actor,
 } from '../../src/registry/index.ts';
+import { createUser } from '../../src/access/index.ts';
 import { openBrowser, screenshot, signInThroughConsole, type TestBrowser } from '../support/browser.ts';
 import { addAgency, addPerson, startTestWebApp, TEST_PASSWORD, type TestWebApp } from '../support/web-app.ts';
 
@@ -107,10 +108,11 @@ describe('the web console in Chromium', () => {
     expect(Buffer.from(await pdf.body()).equals(PDF)).toBe(true);
     await screenshot(page, 'intake-item');
 
+    await page.locator('#reg-notation').fill('12/GM-STC');
     await page.locator('#register').click();
     await page.locator('#decision-outcome', { hasText: /số đến 1\/20\d\d/ }).waitFor();
     const document = await web.prisma.document.findFirstOrThrow({ where: { intakeItemId: itemId } });
-    expect(document).toMatchObject({ subject, number: 1, direction: 'incoming' });
+    expect(document).toMatchObject({ subject, notation: '12/GM-STC', number: 1, direction: 'incoming' });
 
     await page.locator('#open-document').click();
     await expect(page.locator('#document-number').textContent()).resolves.toBe(`1/${document.year}`);
@@ -140,6 +142,7 @@ describe('the web console in Chromium', () => {
     await page.locator('#reject-reason').fill(reason);
     await page.locator('#reject').click();
     await page.locator('#decision-outcome', { hasText: 'Đã từ chối tiếp nhận.' }).waitFor();
+    await page.locator('#item-state', { hasText: 'Đã từ chối' }).waitFor();
     await screenshot(page, 'intake-item-rejected');
 
     const status = await web.prisma.outboxMessage.findFirst({
@@ -186,6 +189,29 @@ describe('the web console in Chromium', () => {
     await page.locator('#intake-list').waitFor();
     await page.locator('#intake-list tbody tr').first().waitFor();
     expect(await page.locator('main').innerText()).not.toContain('BMARKER');
+  });
+
+  it('makes a person who signs in with a one-time password choose a new one first', async () => {
+    const created = await createUser(
+      web.prisma,
+      { username: 'vanthu.moi', role: 'clerk', agency: A },
+      'system:test',
+    );
+    if (created.kind !== 'created') throw new Error(created.reason);
+    browser = await openBrowser();
+    const { page } = browser;
+    await page.goto(`${baseUrl}/`);
+    await page.locator('#username').fill('vanthu.moi');
+    await page.locator('#password').fill(created.oneTimePassword);
+    await page.locator('#password').press('Enter');
+    await page.locator('#current-password').fill(created.oneTimePassword);
+    await page.locator('#new-password').fill('một mật khẩu mới đủ dài 2027');
+    await page.locator('#new-password-again').fill('một mật khẩu mới đủ dài 2027');
+    await screenshot(page, 'change-password');
+    await page.locator('#new-password-again').press('Enter');
+    await page.locator('#intake-list').waitFor();
+    const user = await web.prisma.user.findUniqueOrThrow({ where: { username: 'vanthu.moi' } });
+    expect(user.mustChangePassword).toBe(false);
   });
 
   it('shows markup in a subject as text, under a policy that forbids inline scripts', async () => {

@@ -106,6 +106,43 @@ function loginView(main) {
   username.focus();
 }
 
+/** A one-time password (from `lienthong user add`) must be replaced before anything else. */
+function passwordView(main) {
+  const message = h('p', { class: 'error', role: 'alert' });
+  const field = (id, label, autocomplete) => [
+    h('label', { for: id }, label),
+    h('input', { id, type: 'password', autocomplete, required: true }),
+  ];
+  const submit = async (event) => {
+    event.preventDefault();
+    const value = (id) => document.getElementById(id).value;
+    if (value('new-password') !== value('new-password-again'))
+      return void (message.textContent = t('mismatch'));
+    const result = await api('POST', '/api/v1/auth/password', {
+      currentPassword: value('current-password'),
+      newPassword: value('new-password'),
+    });
+    if (!result.ok) return void (message.textContent = result.data?.error?.message ?? t('error'));
+    user = result.data.user;
+    void render();
+  };
+  replace(
+    main,
+    h(
+      'form',
+      { class: 'login', onsubmit: submit },
+      h('h1', {}, t('changePassword')),
+      h('p', {}, t('mustChange')),
+      field('current-password', t('currentPassword'), 'current-password'),
+      field('new-password', t('newPassword'), 'new-password'),
+      field('new-password-again', t('newPasswordAgain'), 'new-password'),
+      h('button', { type: 'submit' }, t('changePassword')),
+      message,
+    ),
+  );
+  document.getElementById('current-password').focus();
+}
+
 async function render() {
   document.documentElement.lang = lang;
   document.title = t('app');
@@ -113,7 +150,7 @@ async function render() {
   const [path, search] = location.hash.split('?');
   header();
   if (!user) return loginView(main);
-  if (user.mustChangePassword) return replace(main, h('p', { class: 'error' }, t('mustChange')));
+  if (user.mustChangePassword) return passwordView(main);
   for (const [pattern, view] of ROUTES) {
     const match = pattern.exec(path);
     if (match) {

@@ -41,6 +41,7 @@ export async function intakeListView(main, { params }) {
     h('label', { for: 'q' }, t('subject')),
     h('input', { id: 'q', name: 'q', type: 'search', value: filter.q, size: 24 }),
     h('button', { type: 'submit' }, t('filter')),
+    h('button', { type: 'button', onclick: () => void intakeListView(main, { params }) }, t('refresh')),
   );
   const body = h('tbody');
   const status = h('p', { role: 'status' });
@@ -169,18 +170,39 @@ function verdicts(list) {
   ];
 }
 
+/** After a decision the forms stay readable but cannot be sent again; the badge shows the new state. */
+function decided(event, state) {
+  event.target
+    .closest('.decisions')
+    .querySelectorAll('button')
+    .forEach((b) => (b.disabled = true));
+  const badge = document.getElementById('item-state');
+  badge.className = `badge ${state}`;
+  badge.textContent = stateLabel(state);
+}
+
 function decisionForms(item, m) {
   const outcome = h('p', { role: 'status', id: 'decision-outcome' });
-  const subject = h('input', {
-    id: 'reg-subject',
-    value: item.subject || m.subject || '',
-    size: 70,
-    required: true,
-  });
+  // The registration form, prefilled from the package or mail; the clerk corrects it before the number is taken.
+  const fields = [
+    ['subject', t('subject'), m.subject || item.subject || '', { size: 60, required: true }],
+    ['notation', t('notation'), m.code?.notation ?? '', { size: 24 }],
+    ['documentType', t('documentType'), m.documentType?.name ?? '', { size: 24 }],
+    ['senderName', t('sender'), m.from?.organName ?? '', { size: 40 }],
+    ['promulgatedOn', t('promulgatedOn'), m.promulgation?.date ?? '', { type: 'date' }],
+    ['dueOn', t('dueOn'), m.dueDate ?? '', { type: 'date' }],
+  ].map(([name, label, value, attrs]) => ({
+    name,
+    label,
+    input: h('input', { id: `reg-${name}`, name, value, ...attrs }),
+  }));
   const reason = h('textarea', { id: 'reject-reason', rows: 3, cols: 60, required: true });
   const register = async (event) => {
     event.preventDefault();
-    const result = await api('POST', `/api/v1/intake/${item.id}/register`, { subject: subject.value });
+    const form = Object.fromEntries(
+      fields.filter((f) => f.input.value.trim() !== '').map((f) => [f.name, f.input.value.trim()]),
+    );
+    const result = await api('POST', `/api/v1/intake/${item.id}/register`, form);
     if (!result.ok) return void (outcome.textContent = errorText(result));
     replace(
       outcome,
@@ -188,20 +210,14 @@ function decisionForms(item, m) {
       ' — ',
       h('a', { href: `#/documents/${result.data.documentId}`, id: 'open-document' }, t('openDocument')),
     );
-    event.target
-      .closest('.decisions')
-      .querySelectorAll('button')
-      .forEach((b) => (b.disabled = true));
+    decided(event, 'registered');
   };
   const reject = async (event) => {
     event.preventDefault();
     const result = await api('POST', `/api/v1/intake/${item.id}/reject`, { reason: reason.value });
     if (!result.ok) return void (outcome.textContent = errorText(result));
     outcome.textContent = t('rejected');
-    event.target
-      .closest('.decisions')
-      .querySelectorAll('button')
-      .forEach((b) => (b.disabled = true));
+    decided(event, 'rejected');
   };
   return h(
     'section',
@@ -211,8 +227,11 @@ function decisionForms(item, m) {
       { onsubmit: register },
       h('h2', {}, t('register')),
       h('p', { class: 'hint' }, t('registerHint')),
-      h('label', { for: 'reg-subject' }, t('subject')),
-      subject,
+      h(
+        'div',
+        { class: 'form-grid' },
+        fields.map((f) => [h('label', { for: f.input.id }, f.label), f.input]),
+      ),
       h('button', { type: 'submit', id: 'register' }, t('register')),
     ),
     h(
