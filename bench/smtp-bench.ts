@@ -20,9 +20,8 @@ import { startSmtpListener } from '../src/ingest/smtp/smtp-listener.ts';
 import { buildMail } from '../src/ingest/test-support/build-mail.ts';
 import { postfixAvailable, startPrivatePostfix } from '../src/ingest/test-support/private-postfix.ts';
 import { RawSmtp, dotStuff } from '../src/ingest/test-support/raw-smtp.ts';
-import { cachedTrustStore } from '../src/ingest/trust-cache.ts';
 import { HubError } from '../src/shared/hub-error.ts';
-import { fileTrustStore, GOVERNMENT_ROOT_PATH } from '../src/signing/index.ts';
+import { cachedTrustStore, fileTrustStore, GOVERNMENT_ROOT_PATH } from '../src/signing/index.ts';
 import { ms, percentile } from './latency-stats.ts';
 
 const scale = Number(process.env.BENCH_SCALE ?? '1');

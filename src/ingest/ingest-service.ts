@@ -2,8 +2,8 @@ import fs from 'node:fs/promises';
 import type { Registry } from 'prom-client';
 import type { HubConfig } from '../config/load-config.ts';
 import type { PrismaClient } from '../db/index.ts';
-import { fileTrustStore } from '../signing/index.ts';
-import { cachedTrustStore } from './trust-cache.ts';
+import { cachedTrustStore, fileTrustStore } from '../signing/index.ts';
+
 import type { Logger } from '../shared/logger.ts';
 import { clamdScanner } from './clamd-scanner.ts';
 import { parseMailboxes } from './imap/mailbox-config.ts';

@@ -37,3 +37,4 @@ export {
 export { VerifyPool, type VerifyPoolOptions } from './verify-pool.ts';
 export { signEdxml } from './xmldsig-sign.ts';
 export { verifyEdxmlSignature, type XmlVerifyOptions, type XmlVerifyResult } from './xmldsig-verify.ts';
+export { cachedTrustStore } from './cached-trust-store.ts';

@@ -1,6 +1,10 @@
-import type { TrustMaterial, TrustStore } from '../signing/index.ts';
+import type { TrustMaterial, TrustStore } from './trust-store.ts';
 
-/** The trust directory is re-read at most once a minute, not once per message. */
+/**
+ * A trust store read at most once a minute: anchors, intermediates, CRLs and pins change rarely,
+ * and re-reading them for every package or message would cost more than the verification itself.
+ * A failed read is not cached.
+ */
 export function cachedTrustStore(store: TrustStore, maxAgeMs = 60_000): TrustStore {
   let cached: { at: number; material: Promise<TrustMaterial> } | undefined;
   return {
