@@ -98,6 +98,8 @@ describe('the web console in Chromium', () => {
     await page.locator('#sender').press('Enter');
     await page.waitForURL(/source=smtp/);
     await expect(row.textContent()).resolves.toContain('vanthu@stc.hanoi.gov.vn');
+    // One item: no next page to offer.
+    expect(await page.getByRole('button', { name: 'Xem thêm' }).isVisible()).toBe(false);
     await screenshot(page, 'intake-queue');
 
     await row.getByRole('link', { name: subject }).click();
