@@ -121,6 +121,7 @@ export default tseslint.config(
         FormData: 'readonly',
         URLSearchParams: 'readonly',
         Node: 'readonly',
+        Event: 'readonly',
       },
     },
   },

@@ -124,6 +124,7 @@ describe('the web console in Chromium', () => {
     await screenshot(page, 'document');
 
     await page.getByRole('link', { name: 'Sổ văn bản' }).first().click();
+    await page.locator('#register-book tbody tr').first().waitFor();
     const line = page.locator('#register-book tbody tr', { hasText: subject });
     await expect(line.textContent()).resolves.toContain(`1/${document.year}`);
     const csvHref = (await page.locator('#export-csv').getAttribute('href')) ?? '';
@@ -214,6 +215,22 @@ describe('the web console in Chromium', () => {
     await page.locator('#intake-list').waitFor();
     const user = await web.prisma.user.findUniqueOrThrow({ where: { username: 'vanthu.moi' } });
     expect(user.mustChangePassword).toBe(false);
+  });
+
+  it('sends a person whose session ended elsewhere back to the sign-in form, then to the page asked for', async () => {
+    browser = await openBrowser();
+    const { page } = browser;
+    await signInThroughConsole(page, baseUrl, 'vanthu.a', TEST_PASSWORD);
+    await page.locator('#intake-list').waitFor();
+    const user = await web.prisma.user.findUniqueOrThrow({ where: { username: 'vanthu.a' } });
+    await web.prisma.session.deleteMany({ where: { userId: user.id } });
+    await page.goto(`${baseUrl}/#/documents`);
+    await page.locator('form.login').waitFor();
+    await page.locator('#username').fill('vanthu.a');
+    await page.locator('#password').fill(TEST_PASSWORD);
+    await page.locator('#password').press('Enter');
+    await page.waitForURL(/#\/documents$/);
+    await page.locator('#register-book').waitFor();
   });
 
   it('shows markup in a subject as text, under a policy that forbids inline scripts', async () => {

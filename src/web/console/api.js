@@ -17,6 +17,9 @@ export async function api(method, url, body) {
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   const data = response.status === 204 ? null : await response.json().catch(() => null);
+  // A session that ended (signed out elsewhere, password changed, expired) sends the person back to sign in.
+  if (response.status === 401 && url !== '/api/v1/auth/login' && url !== '/api/v1/auth/session')
+    window.dispatchEvent(new Event('lienthong:signed-out'));
   return { status: response.status, ok: response.ok, data };
 }
 

@@ -172,6 +172,11 @@ async function start() {
     setCsrfToken(session.data.csrfToken);
   }
   window.addEventListener('hashchange', () => void render());
+  window.addEventListener('lienthong:signed-out', () => {
+    user = null;
+    setCsrfToken(null);
+    void render();
+  });
   await render();
 }
 
