@@ -142,8 +142,12 @@ describe('the web console in Chromium', () => {
     await page.goto(`${baseUrl}/#/intake/${itemId}`);
     await expect(page.locator('dl.facts').textContent()).resolves.toContain('915/STC-VP');
     const reason = 'Gửi nhầm cơ quan, đề nghị gửi Sở Tài chính';
-    await page.locator('#reject-reason').fill(reason);
-    await page.locator('#reject').click();
+    // Keyboard only: type the reason, Tab to the button, Enter.
+    await page.locator('#reject-reason').focus();
+    await page.keyboard.type(reason);
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate('document.activeElement.id')).toBe('reject');
+    await page.keyboard.press('Enter');
     await page.locator('#decision-outcome', { hasText: 'Đã từ chối tiếp nhận.' }).waitFor();
     await page.locator('#item-state', { hasText: 'Đã từ chối' }).waitFor();
     await screenshot(page, 'intake-item-rejected');
