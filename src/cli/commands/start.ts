@@ -32,8 +32,21 @@ async function start(context: CliContext): Promise<number> {
     process.once('SIGINT', resolve);
   });
   log.info({ signal }, 'stopping');
+  // A second signal while draining means "now".
+  const now = () => {
+    log.warn('second signal: exiting without finishing the drain');
+    process.exit(1);
+  };
+  process.once('SIGTERM', now);
+  process.once('SIGINT', now);
   await hub.stop();
   log.info('hub stopped');
+  // Every service is stopped (each bounded by the drain timeout). A library handle left open must
+  // not keep the process alive past that: the drain is the contract, so end the process shortly.
+  setTimeout(() => {
+    log.warn('handles still open after the drain; exiting');
+    process.exit(0);
+  }, 1500).unref();
   return 0;
 }
 
