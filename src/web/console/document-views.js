@@ -3,6 +3,7 @@ import { api, errorText, query } from './api.js';
 import { facts, h, localDate, localTime, replace } from './dom.js';
 import { statusLabel, t } from './i18n.js';
 import { attachmentList } from './intake-views.js';
+import { pagedTable } from './paged-table.js';
 
 const FOLLOW_UP = ['04', '05', '06'];
 
@@ -33,44 +34,15 @@ export async function registerBookView(main, { params, user }) {
     h('input', { id: 'q', name: 'q', type: 'search', size: 30, value: filter.q }),
     h('button', { type: 'submit' }, t('search')),
   );
-  const body = h('tbody');
-  const status = h('p', { role: 'status' });
-  const more = h('button', { type: 'button', hidden: true }, t('more'));
-  let cursor = null;
-  const load = async () => {
-    const result = await api('GET', `/api/v1/documents${query({ ...filter, cursor, limit: '50' })}`);
-    if (!result.ok) return void (status.textContent = errorText(result));
-    for (const d of result.data.documents) body.append(documentRow(d));
-    cursor = result.data.nextCursor;
-    more.hidden = !cursor;
-    status.textContent = body.children.length === 0 ? t('empty') : '';
-  };
-  more.addEventListener('click', () => void load());
-  replace(
-    main,
-    h('h1', {}, t('bookTitle')),
-    form,
-    h(
-      'table',
-      { class: 'list', id: 'register-book' },
-      h(
-        'thead',
-        {},
-        h(
-          'tr',
-          {},
-          [t('number'), t('registeredAt'), t('notation'), t('subject'), t('sender'), t('status')].map((c) =>
-            h('th', {}, c),
-          ),
-        ),
-      ),
-      body,
-    ),
-    status,
-    more,
-    exportForm(filter.direction, user),
-  );
-  await load();
+  const list = pagedTable({
+    id: 'register-book',
+    columns: [t('number'), t('registeredAt'), t('notation'), t('subject'), t('sender'), t('status')],
+    url: (cursor) => `/api/v1/documents${query({ ...filter, cursor, limit: '50' })}`,
+    rowsOf: (data) => data.documents,
+    row: documentRow,
+  });
+  replace(main, h('h1', {}, t('bookTitle')), form, ...list.elements, exportForm(filter.direction, user));
+  await list.load();
 }
 
 function documentRow(d) {

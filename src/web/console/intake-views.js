@@ -2,6 +2,7 @@
 import { api, errorText, query } from './api.js';
 import { facts, h, localTime, replace } from './dom.js';
 import { stateLabel, t } from './i18n.js';
+import { pagedTable } from './paged-table.js';
 
 const STATES = ['new', 'registered', 'rejected', 'duplicate', 'quarantined'];
 const SOURCES = ['smtp', 'imap', 'amqp', 'http', 'upload'];
@@ -43,41 +44,15 @@ export async function intakeListView(main, { params }) {
     h('button', { type: 'submit' }, t('filter')),
     h('button', { type: 'button', onclick: () => void intakeListView(main, { params }) }, t('refresh')),
   );
-  const body = h('tbody');
-  const status = h('p', { role: 'status' });
-  const more = h('button', { type: 'button', hidden: true }, t('more'));
-  let cursor = null;
-  const load = async () => {
-    const result = await api('GET', `/api/v1/intake${query({ ...filter, cursor, limit: '50' })}`);
-    if (!result.ok) return void (status.textContent = errorText(result));
-    for (const item of result.data.items) body.append(row(item));
-    cursor = result.data.nextCursor;
-    more.hidden = !cursor;
-    status.textContent = body.children.length === 0 ? t('empty') : '';
-  };
-  more.addEventListener('click', () => void load());
-  replace(
-    main,
-    h('h1', {}, t('intakeTitle')),
-    form,
-    h(
-      'table',
-      { class: 'list', id: 'intake-list' },
-      h(
-        'thead',
-        {},
-        h(
-          'tr',
-          {},
-          [t('received'), t('source'), t('sender'), t('subject'), t('state')].map((c) => h('th', {}, c)),
-        ),
-      ),
-      body,
-    ),
-    status,
-    more,
-  );
-  await load();
+  const list = pagedTable({
+    id: 'intake-list',
+    columns: [t('received'), t('source'), t('sender'), t('subject'), t('state')],
+    url: (cursor) => `/api/v1/intake${query({ ...filter, cursor, limit: '50' })}`,
+    rowsOf: (data) => data.items,
+    row,
+  });
+  replace(main, h('h1', {}, t('intakeTitle')), form, ...list.elements);
+  await list.load();
 }
 
 function row(item) {
