@@ -1,6 +1,8 @@
 import type { PrismaClient } from '../db/index.ts';
 import { agencyScope, type Actor } from './actor.ts';
 import { searchWords } from './domain/search-text.ts';
+import { documentStanding, versionChanges, type VersionFacts } from './domain/version-changes.ts';
+import { prefillRegistrationForm, type RegistrationForm } from './registration-form.ts';
 import { afterKey, decodeCursor, encodeCursor } from './keyset-cursor.ts';
 
 /**
@@ -97,14 +99,120 @@ export async function searchDocuments(
 export async function getDocument(prisma: PrismaClient, actor: Actor, documentId: string) {
   if (!/^[0-9a-f-]{36}$/i.test(documentId)) return undefined;
   const scope = agencyScope(actor);
-  return (
-    (await prisma.document.findFirst({
-      where: { id: documentId, ...(scope ? { agencyId: scope } : {}) },
-      include: {
-        versions: { orderBy: { receivedAt: 'asc' } },
-        statusEvents: { orderBy: { occurredAt: 'asc' } },
-        intakeItem: { include: { attachments: { orderBy: { name: 'asc' } } } },
-      },
-    })) ?? undefined
-  );
+  const document = await prisma.document.findFirst({
+    where: { id: documentId, ...(scope ? { agencyId: scope } : {}) },
+    include: {
+      versions: { orderBy: [{ receivedAt: 'asc' }, { id: 'asc' }] },
+      statusEvents: { orderBy: { occurredAt: 'asc' } },
+      intakeItem: { include: { attachments: { orderBy: { name: 'asc' } } } },
+    },
+  });
+  if (!document) return undefined;
+  return { ...document, ...(await describeVersions(prisma, document)) };
+}
+
+type DocumentRow = {
+  agencyId: string;
+  subject: string;
+  notation: string | null;
+  documentType: string | null;
+  senderName: string | null;
+  promulgatedOn: Date | null;
+  signer: string | null;
+  dueOn: Date | null;
+  intakeItemId: string | null;
+  versions: {
+    id: string;
+    businessType: number;
+    intakeItemId: string | null;
+    receivedAt: Date;
+    note: string | null;
+  }[];
+};
+
+const isoDate = (value: Date | null) => (value ? value.toISOString().slice(0, 10) : undefined);
+const present = (facts: Record<string, string | undefined>): VersionFacts =>
+  Object.fromEntries(Object.entries(facts).filter(([, v]) => v !== undefined && v !== ''));
+
+/**
+ * Each version with the intake item (and relayed package) it came from and what it changed against
+ * the version before; the original's facts are the registered line itself, as the clerk confirmed it.
+ */
+async function describeVersions(prisma: PrismaClient, document: DocumentRow) {
+  const itemIds = document.versions.flatMap((v) => (v.intakeItemId ? [v.intakeItemId] : []));
+  const items = await prisma.intakeItem.findMany({
+    where: { id: { in: itemIds }, agencyId: document.agencyId },
+    select: {
+      id: true,
+      source: true,
+      state: true,
+      subject: true,
+      senderOrganId: true,
+      senderAddress: true,
+      documentKey: true,
+      rawSha256: true,
+      receivedAt: true,
+      metadata: true,
+      attachments: { select: { name: true }, orderBy: { name: 'asc' } },
+    },
+  });
+  const packages = await prisma.relayPackage.findMany({
+    where: { sha256: { in: items.map((i) => i.rawSha256) } },
+    select: { id: true, sha256: true, fromOrganId: true },
+  });
+  const byId = new Map(items.map((item) => [item.id, item]));
+  let previous: VersionFacts | null = null;
+  const versions = document.versions.map((version) => {
+    const item = version.intakeItemId ? byId.get(version.intakeItemId) : undefined;
+    const attachments = item?.attachments.map((a) => a.name).join(', ');
+    const facts: VersionFacts | null =
+      version.intakeItemId === document.intakeItemId
+        ? present({
+            subject: document.subject,
+            notation: document.notation ?? undefined,
+            documentType: document.documentType ?? undefined,
+            senderName: document.senderName ?? undefined,
+            promulgatedOn: isoDate(document.promulgatedOn),
+            signer: document.signer ?? undefined,
+            dueOn: isoDate(document.dueOn),
+            attachments,
+          })
+        : item
+          ? present({ ...stringsOf(prefillRegistrationForm(item, {})), attachments })
+          : null;
+    const changes = version.intakeItemId === document.intakeItemId ? [] : versionChanges(previous, facts);
+    if (facts) previous = { ...previous, ...facts };
+    const relayed =
+      item && packages.find((p) => p.sha256 === item.rawSha256 && p.fromOrganId === item.senderOrganId);
+    return {
+      ...version,
+      changes,
+      item: item
+        ? {
+            id: item.id,
+            source: item.source,
+            state: item.state,
+            subject: item.subject,
+            senderOrganId: item.senderOrganId,
+            senderAddress: item.senderAddress,
+            documentKey: item.documentKey,
+            receivedAt: item.receivedAt,
+            packageId: relayed?.id ?? null,
+          }
+        : null,
+    };
+  });
+  return { versions, standing: documentStanding(document.versions) };
+}
+
+function stringsOf(form: Partial<RegistrationForm>): Record<string, string | undefined> {
+  return {
+    subject: form.subject,
+    notation: form.notation,
+    documentType: form.documentType,
+    senderName: form.senderName,
+    promulgatedOn: form.promulgatedOn,
+    signer: form.signer,
+    dueOn: form.dueOn,
+  };
 }

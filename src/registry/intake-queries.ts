@@ -2,6 +2,7 @@ import type { PrismaClient } from '../db/index.ts';
 import { agencyScope, type Actor } from './actor.ts';
 import { afterKey, decodeCursor, encodeCursor } from './keyset-cursor.ts';
 import type { IntakeSource } from './receive-intake-items.ts';
+import { MAIL_HEADER_LIMITS, readMailHeaders, type MailHeaderBlock } from './domain/mail-headers.ts';
 
 /** The review queue, scoped to the actor's agency. */
 export type IntakeFilter = {
@@ -115,4 +116,101 @@ export async function readIntakeBytes(
     return undefined;
   const blob = await prisma.blob.findUnique({ where: { sha256 } });
   return blob ? Buffer.from(blob.content) : undefined;
+}
+
+export type IntakeHeaders = MailHeaderBlock & { mail: boolean; size: number };
+
+/**
+ * The header section of an item's stored raw message. Only the first bytes are fetched from the
+ * database (the message may be 50 MB), and they are read by a bounded parser that never throws.
+ */
+export async function readIntakeHeaders(
+  prisma: PrismaClient,
+  actor: Actor,
+  itemId: string,
+): Promise<IntakeHeaders | undefined> {
+  const item = await getIntakeItem(prisma, actor, itemId);
+  if (!item) return undefined;
+  if (item.source !== 'smtp' && item.source !== 'imap')
+    return {
+      mail: false,
+      size: 0,
+      fields: [],
+      truncated: false,
+      problems: [`not a mail message (${item.source})`],
+    };
+  const rows = await prisma.$queryRaw<{ head: Uint8Array; size: number }[]>`
+    SELECT substring(content FROM 1 FOR ${MAIL_HEADER_LIMITS.bytes + 4}) AS head, size
+    FROM blob WHERE sha256 = ${item.rawSha256}`;
+  const row = rows[0];
+  if (!row)
+    return { mail: true, size: 0, fields: [], truncated: false, problems: ['the stored message is missing'] };
+  return { mail: true, size: row.size, ...readMailHeaders(row.head, row.size) };
+}
+
+export type DuplicateCandidate = IntakeSummary & {
+  document: { id: string; year: number; number: number } | null;
+  /** why it looks like the same document */
+  matches: ('document-id' | 'message-id' | 'same-bytes' | 'same-attachment' | 'subject-and-sender')[];
+};
+
+/**
+ * Items of the same agency that look like the same document as this one, oldest first, so a
+ * clerk can mark a second delivery as a duplicate of the first: the same edXML DocumentId,
+ * Message-ID, raw bytes or attachment bytes, or the same subject from the same sender.
+ */
+export async function findDuplicateCandidates(
+  prisma: PrismaClient,
+  actor: Actor,
+  itemId: string,
+): Promise<DuplicateCandidate[] | undefined> {
+  const item = await getIntakeItem(prisma, actor, itemId);
+  if (!item) return undefined;
+  const attachmentShas = [...new Set(item.attachments.map((a) => a.sha256))];
+  const sender = item.senderOrganId
+    ? { senderOrganId: item.senderOrganId }
+    : item.senderAddress
+      ? { senderAddress: item.senderAddress }
+      : null;
+  const rows = await prisma.intakeItem.findMany({
+    where: {
+      agencyId: item.agencyId,
+      id: { not: item.id },
+      OR: [
+        ...(item.documentKey ? [{ documentKey: item.documentKey, businessType: item.businessType }] : []),
+        ...(item.messageId ? [{ messageId: item.messageId }] : []),
+        { rawSha256: item.rawSha256 },
+        ...(attachmentShas.length > 0 ? [{ attachments: { some: { sha256: { in: attachmentShas } } } }] : []),
+        ...(sender && item.subject ? [{ ...sender, subject: item.subject }] : []),
+      ],
+    },
+    orderBy: [{ receivedAt: 'asc' }, { id: 'asc' }],
+    take: 20,
+    select: {
+      ...SUMMARY,
+      documentKey: true,
+      businessType: true,
+      messageId: true,
+      rawSha256: true,
+      attachments: { select: { sha256: true } },
+      document: { select: { id: true, year: true, number: true } },
+    },
+  });
+  return rows.map(({ documentKey, businessType, messageId, rawSha256, attachments, ...summary }) => ({
+    ...summary,
+    matches: [
+      ...(item.documentKey && documentKey === item.documentKey && businessType === item.businessType
+        ? (['document-id'] as const)
+        : []),
+      ...(item.messageId && messageId === item.messageId ? (['message-id'] as const) : []),
+      ...(rawSha256 === item.rawSha256 ? (['same-bytes'] as const) : []),
+      ...(attachments.some((a) => attachmentShas.includes(a.sha256)) ? (['same-attachment'] as const) : []),
+      ...(item.subject &&
+      summary.subject === item.subject &&
+      ((item.senderOrganId && summary.senderOrganId === item.senderOrganId) ||
+        (!item.senderOrganId && item.senderAddress && summary.senderAddress === item.senderAddress))
+        ? (['subject-and-sender'] as const)
+        : []),
+    ],
+  }));
 }

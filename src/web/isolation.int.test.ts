@@ -159,6 +159,18 @@ const CASES: Record<string, Case> = {
       url: `/api/v1/intake/${pick(f, who).item}/attachments/${pick(f, who).attachment}`,
     }),
   },
+  'GET /api/v1/intake/:id/headers': {
+    kind: 'agency-scoped',
+    request: (f, who) => ({ method: 'GET', url: `/api/v1/intake/${pick(f, who).item}/headers` }),
+  },
+  'GET /api/v1/intake/:id/duplicate-candidates': {
+    kind: 'agency-scoped',
+    request: (f, who) => ({ method: 'GET', url: `/api/v1/intake/${pick(f, who).open}/duplicate-candidates` }),
+  },
+  'GET /api/v1/document-types': {
+    kind: 'shared-directory',
+    why: 'the document types of Nghị định 30, the same table for every agency',
+  },
   'POST /api/v1/intake/:id/register': {
     kind: 'agency-scoped',
     request: (f, who) => ({

@@ -11,7 +11,16 @@ import {
   searchDocuments,
 } from '../../registry/index.ts';
 import { apiRoute, ok } from '../api-route.ts';
-import { AttachmentParams, definedOnly, download, IdParams, ListLimit, refusal } from './registry-replies.ts';
+import { ND30_DOCUMENT_TYPES } from '../../text/index.ts';
+import {
+  AttachmentParams,
+  definedOnly,
+  DispositionQuery,
+  download,
+  IdParams,
+  ListLimit,
+  refusal,
+} from './registry-replies.ts';
 
 export type DocumentRouteDeps = {
   prisma: PrismaClient;
@@ -121,6 +130,31 @@ export function documentRoutes(deps: DocumentRouteDeps) {
       app,
       {
         method: 'GET',
+        url: '/api/v1/document-types',
+        summary: 'The document types of Nghị định 30/2020/NĐ-CP (Điều 7) with their abbreviations',
+        tag: 'documents',
+        access: 'signed-in',
+        responses: {
+          200: z.object({
+            types: z.array(
+              z.object({
+                no: z.number().int(),
+                name: z.string(),
+                abbreviation: z.string().nullable(),
+                nameEn: z.string(),
+                kind: z.enum(['administrative', 'copy']),
+              }),
+            ),
+          }),
+        },
+      },
+      () => Promise.resolve(ok({ types: ND30_DOCUMENT_TYPES })),
+    );
+
+    apiRoute(
+      app,
+      {
+        method: 'GET',
         url: '/api/v1/documents/:id',
         summary: 'One document with its versions, statuses and attachments',
         tag: 'documents',
@@ -147,16 +181,17 @@ export function documentRoutes(deps: DocumentRouteDeps) {
         tag: 'documents',
         access: 'signed-in',
         params: AttachmentParams,
+        query: DispositionQuery,
         responses: { 200: z.string().describe('the attachment bytes') },
       },
-      async ({ params, actor }) => {
+      async ({ params, query, actor }) => {
         const document = await getDocument(deps.prisma, actor, params.id);
         const item = document?.intakeItem;
         const attachment = item?.attachments.find((a) => a.id === params.attachmentId);
         const bytes =
           item && attachment && (await readIntakeBytes(deps.prisma, actor, item.id, attachment.sha256));
         if (!attachment || !bytes) return refusal({ kind: 'not-found' }, 'attachment');
-        return download(bytes, attachment.name, attachment.contentType);
+        return download(bytes, attachment.name, attachment.contentType, query.disposition);
       },
     );
 

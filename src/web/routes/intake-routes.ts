@@ -2,16 +2,26 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { PrismaClient } from '../../db/index.ts';
 import {
+  findDuplicateCandidates,
   getIntakeItem,
   listIntake,
   markIntakeDuplicate,
   readIntakeBytes,
+  readIntakeHeaders,
   registerIntakeItem,
   rejectIntakeItem,
   RegistrationFormSchema,
 } from '../../registry/index.ts';
 import { apiRoute, ok } from '../api-route.ts';
-import { AttachmentParams, definedOnly, download, IdParams, ListLimit, refusal } from './registry-replies.ts';
+import {
+  AttachmentParams,
+  definedOnly,
+  DispositionQuery,
+  download,
+  IdParams,
+  ListLimit,
+  refusal,
+} from './registry-replies.ts';
 
 export type IntakeRouteDeps = { prisma: PrismaClient };
 
@@ -94,14 +104,82 @@ export function intakeRoutes(deps: IntakeRouteDeps) {
         tag: 'intake',
         access: 'signed-in',
         params: AttachmentParams,
+        query: DispositionQuery,
         responses: { 200: z.string().describe('the attachment bytes') },
       },
-      async ({ params, actor }) => {
+      async ({ params, query, actor }) => {
         const item = await getIntakeItem(deps.prisma, actor, params.id);
         const attachment = item?.attachments.find((a) => a.id === params.attachmentId);
         const bytes = attachment && (await readIntakeBytes(deps.prisma, actor, params.id, attachment.sha256));
         if (!attachment || !bytes) return refusal({ kind: 'not-found' }, 'attachment');
-        return download(bytes, attachment.name, attachment.contentType);
+        return download(bytes, attachment.name, attachment.contentType, query.disposition);
+      },
+    );
+
+    apiRoute(
+      app,
+      {
+        method: 'GET',
+        url: '/api/v1/intake/:id/headers',
+        summary: 'The header section of the stored mail, read with a size cap (mail items only)',
+        tag: 'intake',
+        access: 'signed-in',
+        params: IdParams,
+        responses: {
+          200: z.object({
+            mail: z.boolean().describe('false for packages and uploads, which have no mail headers'),
+            size: z.number().int().describe('bytes of the whole stored message'),
+            fields: z.array(
+              z.object({
+                name: z.string(),
+                value: z.string().describe('encoded words decoded'),
+                raw: z.string().optional().describe('as sent, when decoding changed it'),
+              }),
+            ),
+            truncated: z.boolean(),
+            problems: z.array(z.string()),
+          }),
+        },
+      },
+      async ({ params, actor }) => {
+        const headers = await readIntakeHeaders(deps.prisma, actor, params.id);
+        return headers ? ok(headers) : refusal({ kind: 'not-found' }, 'intake item');
+      },
+    );
+
+    apiRoute(
+      app,
+      {
+        method: 'GET',
+        url: '/api/v1/intake/:id/duplicate-candidates',
+        summary: 'Items of the same agency that look like the same document, oldest first',
+        tag: 'intake',
+        access: 'signed-in',
+        params: IdParams,
+        responses: {
+          200: z.object({
+            candidates: z.array(
+              IntakeSummarySchema.extend({
+                document: z
+                  .object({ id: z.uuid(), year: z.number().int(), number: z.number().int() })
+                  .nullable(),
+                matches: z.array(
+                  z.enum([
+                    'document-id',
+                    'message-id',
+                    'same-bytes',
+                    'same-attachment',
+                    'subject-and-sender',
+                  ]),
+                ),
+              }),
+            ),
+          }),
+        },
+      },
+      async ({ params, actor }) => {
+        const candidates = await findDuplicateCandidates(deps.prisma, actor, params.id);
+        return candidates ? ok({ candidates }) : refusal({ kind: 'not-found' }, 'intake item');
       },
     );
 

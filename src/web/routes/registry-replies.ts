@@ -34,9 +34,36 @@ export const ListLimit = z.coerce.number().int().min(1).max(200).optional();
 // Types a browser may show inline without running anything; everything else downloads as bytes.
 const INLINE_SAFE = new Set(['application/pdf', 'image/png', 'image/jpeg', 'image/tiff', 'text/plain']);
 
-/** An attachment's bytes as a download that can never run as a page of the hub's origin. */
-export function download(bytes: Buffer, name: string, contentType: string): ApiReply {
-  const type = INLINE_SAFE.has(contentType.toLowerCase()) ? contentType : 'application/octet-stream';
+/** `?disposition=inline` asks for a PDF to be shown in the console's viewer frame instead of saved. */
+export const DispositionQuery = z.strictObject({
+  disposition: z
+    .enum(['attachment', 'inline'])
+    .optional()
+    .describe('inline: a PDF is shown in a frame of the console (other types always download)'),
+});
+
+const isPdf = (bytes: Buffer, contentType: string) =>
+  contentType.toLowerCase().split(';')[0]?.trim() === 'application/pdf' &&
+  bytes.subarray(0, 5).toString('latin1') === '%PDF-';
+
+/**
+ * An attachment's bytes that can never run as a page of the hub's origin: `nosniff`, a sandboxing
+ * policy, and only a few inert types kept. A PDF (by declared type AND by its `%PDF-` header) may be
+ * asked for inline, for the browser's PDF viewer in a frame of the console only (`frame-ancestors 'self'`);
+ * anything else is a download whatever is asked.
+ */
+export function download(
+  bytes: Buffer,
+  name: string,
+  contentType: string,
+  disposition: 'attachment' | 'inline' = 'attachment',
+): ApiReply {
+  const inline = disposition === 'inline' && isPdf(bytes, contentType);
+  const type = inline
+    ? 'application/pdf'
+    : INLINE_SAFE.has(contentType.toLowerCase())
+      ? contentType
+      : 'application/octet-stream';
   const ascii =
     name
       .normalize('NFD')
@@ -47,9 +74,11 @@ export function download(bytes: Buffer, name: string, contentType: string): ApiR
     body: bytes,
     headers: {
       'content-type': type,
-      'content-disposition': `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`,
+      'content-disposition': `${inline ? 'inline' : 'attachment'}; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`,
       'x-content-type-options': 'nosniff',
-      'content-security-policy': "default-src 'none'; sandbox",
+      'content-security-policy': "default-src 'none'; frame-ancestors 'self'; sandbox",
+      'x-frame-options': 'SAMEORIGIN',
+      'cache-control': 'private, no-cache',
     },
   };
 }

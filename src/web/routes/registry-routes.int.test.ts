@@ -24,7 +24,11 @@ beforeAll(async () => {
 });
 afterAll(() => web.close());
 
-const upload = (subject: string, text: string, contentType = 'application/pdf') =>
+const upload = (
+  subject: string,
+  text: string,
+  attachments: { name: string; contentType: string; content: string }[] = [],
+) =>
   web.app.inject({
     method: 'POST',
     url: '/api/v1/intake/uploads',
@@ -34,7 +38,12 @@ const upload = (subject: string, text: string, contentType = 'application/pdf') 
       notation: '12/QĐ-UBND',
       senderName: 'UBND tỉnh Tây Ninh',
       promulgatedOn: '2026-11-20',
-      scan: { name: 'quyết định.pdf', contentType, content: Buffer.from(text).toString('base64') },
+      scan: {
+        name: 'quyết định.pdf',
+        contentType: 'application/pdf',
+        content: Buffer.from(text).toString('base64'),
+      },
+      ...(attachments.length > 0 ? { attachments } : {}),
     },
   });
 
@@ -144,16 +153,22 @@ describe('the intake queue and the register over HTTP', () => {
   });
 
   it('serves an attachment of a risky type only as a download of bytes', async () => {
-    const { id } = (await upload('Tờ trình', '<script>alert(1)</script>', 'text/html')).json<{
-      id: string;
-    }>();
+    const html = {
+      name: 'to-trinh.html',
+      contentType: 'text/html',
+      content: 'PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==',
+    };
+    const { id } = (await upload('Tờ trình', '%PDF-1.4 risky', [html])).json<{ id: string }>();
     const item = await web.app.inject({ method: 'GET', url: `/api/v1/intake/${id}`, headers: clerk });
-    const attachmentId = item.json<{ item: { attachments: { id: string }[] } }>().item.attachments[0]!.id;
+    const attachmentId = item
+      .json<{ item: { attachments: { id: string; name: string }[] } }>()
+      .item.attachments.find((a) => a.name === html.name)!.id;
     const bytes = await web.app.inject({
       method: 'GET',
       url: `/api/v1/intake/${id}/attachments/${attachmentId}`,
       headers: clerk,
     });
+    expect(bytes.body).toBe('<script>alert(1)</script>');
     expect(bytes.headers['content-type']).toBe('application/octet-stream');
     expect(bytes.headers['content-disposition']).toMatch(/^attachment;/);
   });

@@ -20,6 +20,28 @@ const FileSchema = z.strictObject({
 });
 
 /**
+ * The scan must be a PDF by its declared type and by its bytes (`%PDF-`): it is what the register
+ * keeps and what the console shows inline. Other files may come along as attachments; none may be empty.
+ */
+function scanProblems(files: { name: string; contentType: string; content: Buffer }[]): string[] {
+  const [scan, ...others] = files;
+  if (!scan) return ['scan: a scanned PDF is required'];
+  const problems: string[] = [];
+  if (scan.content.length === 0) problems.push('scan: the file is empty (0 bytes)');
+  else if (
+    scan.contentType.toLowerCase().split(';')[0]?.trim() !== 'application/pdf' ||
+    scan.content.subarray(0, 5).toString('latin1') !== '%PDF-'
+  )
+    problems.push(
+      `scan: ${scan.name} is not a PDF (declared ${scan.contentType}); scan the paper to PDF, other files go in attachments`,
+    );
+  others.forEach((file, index) => {
+    if (file.content.length === 0) problems.push(`attachments.${index}: ${file.name} is empty (0 bytes)`);
+  });
+  return problems;
+}
+
+/**
  * Paper still arrives: a clerk uploads the scan with the metadata read off the paper, and it joins
  * the intake queue like anything else (source `upload`), to be registered from there. JSON with
  * base64 keeps one schema for validation and documentation; it costs a third more bytes.
@@ -64,6 +86,8 @@ export function uploadRoutes(deps: UploadRouteDeps) {
           contentType: file.contentType,
           content: Buffer.from(file.content, 'base64'),
         }));
+        const problems = scanProblems(files);
+        if (problems.length > 0) return fail('WEB_UNPROCESSABLE', problems.join('; '), { problems });
         const total = files.reduce((sum, file) => sum + file.content.length, 0);
         if (total > deps.maxMessageBytes)
           return fail(
