@@ -1,8 +1,8 @@
-import type { PrismaClient } from '../db/index.ts';
+import type { PrismaClient, Transaction } from '../db/index.ts';
 import { actorLabel, agencyScope, type Actor } from './actor.ts';
 import { appendAudit } from './audit-trail.ts';
 import { REGISTRY_TRANSACTION } from './transaction-options.ts';
-import { queueStatus } from './status-outbox.ts';
+import { owesStatus, queueStatus } from './status-outbox.ts';
 
 /**
  * Follow-up on a registered incoming document: 04 assigned, 05 processing, 06 finished. The status
@@ -74,41 +74,78 @@ export async function recordDocumentStatus(
     ) {
       return { kind: 'invalid', problems: ['assigneeId: no such person in this agency'] };
     }
-    const description = input.description?.trim() || DESCRIPTIONS[input.code];
-    await tx.document.update({
-      where: { id: documentId },
-      data: {
-        statusCode: input.code,
-        ...(input.departmentId ? { departmentId: input.departmentId } : {}),
-        ...(input.assigneeId ? { assigneeId: input.assigneeId } : {}),
-      },
-    });
-    await tx.statusEvent.create({
-      data: { documentId, code: input.code, direction: 'outgoing', description, staff: input.staff ?? {} },
-    });
-    const sender = document.intakeItem;
-    const queuedForSender =
-      sender !== null &&
-      (sender.source === 'amqp' || sender.source === 'http') &&
-      sender.senderOrganId !== null &&
-      sender.senderOrganId !== document.agency.organId;
-    if (queuedForSender) {
-      await queueStatus(tx, {
-        fromOrganId: document.agency.organId,
-        toOrganId: sender.senderOrganId as string,
-        code: input.code,
-        documentKey: document.documentKey,
-        description,
-        ...(input.staff ? { staff: input.staff } : {}),
+    if (input.departmentId || input.assigneeId) {
+      await tx.document.update({
+        where: { id: documentId },
+        data: {
+          ...(input.departmentId ? { departmentId: input.departmentId } : {}),
+          ...(input.assigneeId ? { assigneeId: input.assigneeId } : {}),
+        },
       });
     }
-    await appendAudit(tx, {
-      actor: actorLabel(actor),
-      agencyId: document.agencyId,
-      action: `document.status.${input.code}`,
-      subject: `document:${documentId}`,
-      data: { description, departmentId: input.departmentId ?? null, assigneeId: input.assigneeId ?? null },
+    const { queuedForSender } = await appendFollowUpStatus(tx, actor, document, {
+      code: input.code,
+      ...(input.description ? { description: input.description } : {}),
+      ...(input.staff ? { staff: input.staff } : {}),
+      auditData: { departmentId: input.departmentId ?? null, assigneeId: input.assigneeId ?? null },
     });
     return { kind: 'recorded', code: input.code, queuedForSender };
   }, REGISTRY_TRANSACTION);
+}
+
+type StatusTarget = {
+  id: string;
+  agencyId: string;
+  documentKey: string | null;
+  agency: { organId: string };
+  intakeItem: { source: string; senderOrganId: string | null } | null;
+};
+
+/**
+ * The part of a follow-up status that every path shares, inside the caller's transaction (the
+ * document already locked and checked): the document's latest code, the timeline event, the status
+ * owed to the sender of an edXML package (outbox) and the audit entry.
+ */
+export async function appendFollowUpStatus(
+  tx: Transaction,
+  actor: Actor,
+  document: StatusTarget,
+  input: {
+    code: FollowUpCode;
+    description?: string;
+    staff?: Record<string, string>;
+    auditData?: Record<string, unknown>;
+  },
+): Promise<{ queuedForSender: boolean }> {
+  const description = input.description?.trim() || DESCRIPTIONS[input.code];
+  await tx.document.update({ where: { id: document.id }, data: { statusCode: input.code } });
+  await tx.statusEvent.create({
+    data: {
+      documentId: document.id,
+      code: input.code,
+      direction: 'outgoing',
+      description,
+      staff: input.staff ?? {},
+    },
+  });
+  const sender = document.intakeItem;
+  const queuedForSender = sender !== null && owesStatus(sender, document.agency.organId);
+  if (queuedForSender) {
+    await queueStatus(tx, {
+      fromOrganId: document.agency.organId,
+      toOrganId: sender.senderOrganId,
+      code: input.code,
+      documentKey: document.documentKey,
+      description,
+      ...(input.staff ? { staff: input.staff } : {}),
+    });
+  }
+  await appendAudit(tx, {
+    actor: actorLabel(actor),
+    agencyId: document.agencyId,
+    action: `document.status.${input.code}`,
+    subject: `document:${document.id}`,
+    data: { description, ...input.auditData },
+  });
+  return { queuedForSender };
 }

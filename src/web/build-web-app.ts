@@ -12,6 +12,7 @@ import { auditRoutes, type AuditRouteDeps } from './routes/audit-routes.ts';
 import { authRoutes } from './routes/auth-routes.ts';
 import { consoleRoutes } from './routes/console-routes.ts';
 import { documentRoutes } from './routes/document-routes.ts';
+import { followUpRoutes } from './routes/follow-up-routes.ts';
 import { healthRoutes, type HealthDeps } from './routes/health-routes.ts';
 import { intakeRoutes } from './routes/intake-routes.ts';
 import { openApiRoutes } from './routes/openapi-routes.ts';
@@ -80,6 +81,13 @@ export async function buildWebApp(deps: WebAppDeps): Promise<FastifyInstance> {
   await app.register(uploadRoutes({ prisma: deps.prisma, maxMessageBytes: deps.bodyLimitBytes }));
   await app.register(
     documentRoutes({ prisma: deps.prisma, organIdOf: (organId) => findAgencyId(deps.prisma, organId) }),
+  );
+  await app.register(
+    followUpRoutes({
+      prisma: deps.prisma,
+      clock,
+      organIdOf: (organId) => findAgencyId(deps.prisma, organId),
+    }),
   );
   await app.register(auditRoutes(deps));
   await app.register(

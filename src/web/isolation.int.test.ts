@@ -30,6 +30,7 @@ type AgencyData = {
   attachment: string;
   document: string;
   package: string;
+  department: string;
 };
 type Fixture = { a: AgencyData; b: AgencyData; missing: AgencyData };
 type Who = 'A' | 'B' | 'missing';
@@ -226,6 +227,35 @@ const CASES: Record<string, Case> = {
       payload: { code: '05' },
     }),
   },
+  // Leader follow-up (theo dõi, đôn đốc): lists, per-department counts, departments, assignment.
+  'GET /api/v1/follow-up': {
+    kind: 'agency-list',
+    request: () => ({ method: 'GET', url: '/api/v1/follow-up?days=60' }),
+  },
+  'GET /api/v1/follow-up/departments': {
+    kind: 'agency-list',
+    request: () => ({ method: 'GET', url: '/api/v1/follow-up/departments' }),
+  },
+  'GET /api/v1/departments': {
+    kind: 'agency-list',
+    request: () => ({ method: 'GET', url: '/api/v1/departments' }),
+  },
+  'POST /api/v1/departments': {
+    kind: 'agency-scoped',
+    request: (_f, who) => ({
+      method: 'POST',
+      url: '/api/v1/departments',
+      payload: { name: 'Phòng mới', agency: who === 'A' ? A : who === 'B' ? B : '000.00.99.H53' },
+    }),
+  },
+  'POST /api/v1/documents/:id/assign': {
+    kind: 'agency-scoped',
+    request: (f, who) => ({
+      method: 'POST',
+      url: `/api/v1/documents/${pick(f, who).document}/assign`,
+      payload: { departmentId: pick(f, who).department, dueOn: '2031-01-01' },
+    }),
+  },
 };
 
 let web: TestWebApp;
@@ -249,7 +279,8 @@ async function seedAgency(organId: string, subject: string): Promise<AgencyData>
     return received.itemId;
   };
   const item = await receive('registered');
-  const registered = await registerIntakeItem(web.prisma, SYSTEM, item, { subject });
+  // Long overdue, so the follow-up lists show it.
+  const registered = await registerIntakeItem(web.prisma, SYSTEM, item, { subject, dueOn: '2020-01-02' });
   if (registered.kind !== 'registered') throw new Error(registered.kind);
   const attachment = await web.prisma.attachment.findFirstOrThrow({ where: { intakeItemId: item } });
   // A package this agency sent to a third one: only its sender, its recipient and admins may see it.
@@ -271,6 +302,14 @@ async function seedAgency(organId: string, subject: string): Promise<AgencyData>
     attachment: attachment.id,
     document: registered.documentId,
     package: relayed.id,
+    department: (
+      await web.prisma.department.create({
+        data: {
+          agencyId,
+          name: `Phòng ${subject.includes(B_MARKER) ? B_MARKER : 'văn thư'} của ${subject.slice(-4)}`,
+        },
+      })
+    ).id,
   };
 }
 
@@ -286,6 +325,7 @@ beforeAll(async () => {
       attachment: randomUUID(),
       document: randomUUID(),
       package: randomUUID(),
+      department: randomUUID(),
     },
   };
   await addPerson(web.prisma, { username: 'vanthu.a', role: 'clerk', agency: A });
@@ -402,6 +442,12 @@ describe('after all those attempts', () => {
     expect(items.map((i) => i.state).sort()).toEqual(['new', 'new', 'registered']);
     const document = await web.prisma.document.findUniqueOrThrow({ where: { id: fixture.b.document } });
     expect(document.statusCode).toBeNull();
+    expect([document.departmentId, document.assigneeId, document.dueOn]).toEqual([
+      null,
+      null,
+      new Date('2020-01-02T00:00:00Z'),
+    ]);
+    expect(await web.prisma.department.count({ where: { agencyId: bAgency.id } })).toBe(1);
     expect(await web.prisma.user.count({ where: { agencyId: bAgency.id } })).toBe(0);
     expect(await web.prisma.apiToken.count({ where: { agencyId: bAgency.id } })).toBe(0);
   });

@@ -4,7 +4,7 @@ import { changePassword, createUser, LoginThrottle, type NewUser } from '../../s
 import { createPrismaAgencyDirectory } from '../../src/directory/index.ts';
 import { openDatabase, type Database, type PrismaClient } from '../../src/db/index.ts';
 import { submitPackage } from '../../src/exchange/index.ts';
-import { systemClock } from '../../src/shared/clock.ts';
+import { systemClock, type Clock } from '../../src/shared/clock.ts';
 import { createSilentLogger } from '../../src/shared/logger.ts';
 import { memoryTrustStore } from '../../src/signing/index.ts';
 import { buildWebApp } from '../../src/web/index.ts';
@@ -29,6 +29,8 @@ export async function startTestWebApp(
     bodyLimitBytes?: number;
     /** The broker views of the relay routes, for tests that run a broker. */
     broker?: Pick<PackageRouteDeps, 'deadLetters' | 'inboxStates'>;
+    /** The app's clock (sessions, "today" of the follow-up); the system clock when absent. */
+    clock?: Clock;
   } = {},
 ): Promise<TestWebApp> {
   const testDb: TestDatabase = await createTestDatabase(label);
@@ -67,6 +69,7 @@ export async function startTestWebApp(
         ),
     },
     ...(options.loginThrottle ? { loginThrottle: options.loginThrottle } : {}),
+    ...(options.clock ? { clock: options.clock } : {}),
   });
   await app.ready();
   return {

@@ -1,0 +1,436 @@
+import type { Prisma, PrismaClient } from '../db/index.ts';
+import { actorLabel, agencyScope, type Actor } from './actor.ts';
+import { appendAudit } from './audit-trail.ts';
+import { vietnamDate } from './domain/registration-year.ts';
+import { appendFollowUpStatus } from './record-document-status.ts';
+import { REGISTRY_TRANSACTION } from './transaction-options.ts';
+
+/**
+ * Theo dõi, đôn đốc (Quy chế 59/2014, Điều 9): a leader follows up documents whose due date has
+ * passed or is near, sees the load of each department and assigns documents to a department or a
+ * person. "Today" is the calendar date in Vietnam (UTC+7): a document due on the 25th becomes
+ * overdue at 00:00 on the 26th Vietnam time, 17:00 UTC on the 25th.
+ *
+ * A document is open until it is finished (06) or refused (02). Reading is for every caller of the
+ * agency (clerks, leaders, its partner system); assigning is for leaders and admins only.
+ */
+export const DONE_CODES = ['02', '06'] as const;
+export const DEFAULT_DUE_SOON_DAYS = 3;
+const DAY_MS = 86_400_000;
+
+const openWhere = {
+  OR: [{ statusCode: null }, { statusCode: { notIn: [...DONE_CODES] } }],
+} satisfies Prisma.DocumentWhereInput;
+
+const calendarDate = (value: string) => new Date(`${value}T00:00:00Z`);
+const isoDate = (date: Date) => date.toISOString().slice(0, 10);
+const addDays = (date: Date, days: number) => new Date(date.getTime() + days * DAY_MS);
+
+const NOT_FOUND = Symbol('not-found');
+
+/** The confinement of one request: the actor's agency, or the agency an admin named. */
+function agencyFor(actor: Actor, requested: string | undefined): string | null | typeof NOT_FOUND {
+  const scope = agencyScope(actor);
+  if (scope === null) return requested ?? null;
+  // Naming another agency is answered as naming an unknown one.
+  return requested === undefined || requested === scope ? scope : NOT_FOUND;
+}
+
+export type FollowUpFilter = {
+  /** only the overdue, or only those due within `days` (today included) */
+  due?: 'overdue' | 'due-soon';
+  /** the due-soon window, default 3 days */
+  days?: number;
+  direction?: 'incoming' | 'outgoing';
+  /** for admins: one agency (an id, already resolved from its OrganId) */
+  agencyId?: string;
+  cursor?: string;
+  limit?: number;
+};
+
+export type FollowUpItem = {
+  id: string;
+  agencyId: string;
+  direction: 'incoming' | 'outgoing';
+  year: number;
+  number: number;
+  notation: string | null;
+  subject: string;
+  senderName: string | null;
+  senderOrganId: string | null;
+  statusCode: string | null;
+  dueOn: string;
+  overdue: boolean;
+  /** whole days until the due date: 0 due today, negative when overdue */
+  daysLeft: number;
+  department: { id: string; name: string } | null;
+  assignee: { id: string; displayName: string } | null;
+};
+
+type FollowUpKey = { direction: 'incoming' | 'outgoing'; dueOn: string; id: string };
+
+function encodeKey(key: FollowUpKey): string {
+  return Buffer.from(`${key.direction}|${key.dueOn}|${key.id}`).toString('base64url');
+}
+
+function decodeKey(cursor: string | undefined): FollowUpKey | undefined | 'invalid' {
+  if (!cursor) return undefined;
+  const [direction, dueOn, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+  if (
+    (direction !== 'incoming' && direction !== 'outgoing') ||
+    !/^\d{4}-\d{2}-\d{2}$/.test(dueOn ?? '') ||
+    Number.isNaN(calendarDate(dueOn ?? '').getTime()) ||
+    !/^[0-9a-f-]{36}$/.test(id ?? '')
+  )
+    return 'invalid';
+  return { direction, dueOn: dueOn as string, id: id as string };
+}
+
+/** Incoming before outgoing, then the earliest due date (the most overdue) first, then id. */
+function afterKey(key: FollowUpKey | undefined): Prisma.DocumentWhereInput {
+  if (!key) return {};
+  const due = calendarDate(key.dueOn);
+  const sameDirection: Prisma.DocumentWhereInput = {
+    direction: key.direction,
+    OR: [{ dueOn: { gt: due } }, { dueOn: due, id: { gt: key.id } }],
+  };
+  return key.direction === 'incoming' ? { OR: [{ direction: 'outgoing' }, sameDirection] } : sameDirection;
+}
+
+export type FollowUpPage = { today: string; items: FollowUpItem[]; nextCursor: string | null };
+
+export async function listFollowUp(
+  prisma: PrismaClient,
+  actor: Actor,
+  now: Date,
+  filter: FollowUpFilter = {},
+): Promise<FollowUpPage | { kind: 'invalid-cursor' } | { kind: 'not-found' }> {
+  const cursor = decodeKey(filter.cursor);
+  if (cursor === 'invalid') return { kind: 'invalid-cursor' };
+  const agencyId = agencyFor(actor, filter.agencyId);
+  if (agencyId === NOT_FOUND) return { kind: 'not-found' };
+  const today = calendarDate(vietnamDate(now));
+  const horizon = addDays(today, filter.days ?? DEFAULT_DUE_SOON_DAYS);
+  const limit = Math.min(Math.max(filter.limit ?? 50, 1), 200);
+  const dueOn =
+    filter.due === 'overdue'
+      ? { lt: today }
+      : filter.due === 'due-soon'
+        ? { gte: today, lte: horizon }
+        : { lte: horizon };
+  const rows = await prisma.document.findMany({
+    where: {
+      ...(agencyId ? { agencyId } : {}),
+      ...(filter.direction ? { direction: filter.direction } : {}),
+      dueOn,
+      AND: [openWhere, afterKey(cursor)],
+    },
+    orderBy: [{ direction: 'asc' }, { dueOn: 'asc' }, { id: 'asc' }],
+    take: limit + 1,
+    select: {
+      id: true,
+      agencyId: true,
+      direction: true,
+      year: true,
+      number: true,
+      notation: true,
+      subject: true,
+      senderName: true,
+      senderOrganId: true,
+      statusCode: true,
+      dueOn: true,
+      department: { select: { id: true, name: true } },
+      assignee: { select: { id: true, displayName: true } },
+    },
+  });
+  const items = rows.slice(0, limit).map(({ dueOn: due, ...row }): FollowUpItem => {
+    const date = due ?? today;
+    const daysLeft = Math.round((date.getTime() - today.getTime()) / DAY_MS);
+    return { ...row, dueOn: isoDate(date), overdue: daysLeft < 0, daysLeft };
+  });
+  const last = items.at(-1);
+  return {
+    today: isoDate(today),
+    items,
+    nextCursor:
+      rows.length > limit && last
+        ? encodeKey({ direction: last.direction, dueOn: last.dueOn, id: last.id })
+        : null,
+  };
+}
+
+export type Load = { total: number; open: number; overdue: number; dueSoon: number };
+export type DepartmentLoad = Load & { id: string; name: string; agencyId: string };
+
+/**
+ * Incoming documents per department: all assigned to it, the open ones, the overdue and the due
+ * soon among those; documents with no department are counted apart (`unassigned`). Departments
+ * with nothing assigned are listed with zeros.
+ */
+export async function followUpByDepartment(
+  prisma: PrismaClient,
+  actor: Actor,
+  now: Date,
+  filter: { agencyId?: string; days?: number } = {},
+): Promise<{ today: string; departments: DepartmentLoad[]; unassigned: Load } | { kind: 'not-found' }> {
+  const agencyId = agencyFor(actor, filter.agencyId);
+  if (agencyId === NOT_FOUND) return { kind: 'not-found' };
+  const today = vietnamDate(now);
+  const horizon = isoDate(addDays(calendarDate(today), filter.days ?? DEFAULT_DUE_SOON_DAYS));
+  const rows = await prisma.$queryRaw<(Load & { departmentId: string | null })[]>`
+    WITH counted AS (
+      SELECT department_id, due_on, (status_code IS NULL OR status_code NOT IN ('02', '06')) AS open
+      FROM document
+      WHERE direction = 'incoming' AND (${agencyId}::uuid IS NULL OR agency_id = ${agencyId}::uuid)
+    )
+    SELECT department_id AS "departmentId",
+           count(*)::int AS total,
+           (count(*) FILTER (WHERE open))::int AS open,
+           (count(*) FILTER (WHERE open AND due_on < ${today}::date))::int AS overdue,
+           (count(*) FILTER (WHERE open AND due_on >= ${today}::date AND due_on <= ${horizon}::date))::int AS "dueSoon"
+    FROM counted GROUP BY department_id`;
+  const departments = await prisma.department.findMany({
+    where: agencyId ? { agencyId } : {},
+    orderBy: [{ name: 'asc' }, { id: 'asc' }],
+    select: { id: true, name: true, agencyId: true },
+  });
+  const zero: Load = { total: 0, open: 0, overdue: 0, dueSoon: 0 };
+  const loadOf = (departmentId: string | null): Load => {
+    const row = rows.find((r) => r.departmentId === departmentId);
+    return row ? { total: row.total, open: row.open, overdue: row.overdue, dueSoon: row.dueSoon } : zero;
+  };
+  return {
+    today,
+    departments: departments.map((d) => ({ ...d, ...loadOf(d.id) })),
+    unassigned: loadOf(null),
+  };
+}
+
+export type DepartmentList = {
+  departments: { id: string; name: string; agencyId: string }[];
+  /** the people a document may be assigned to: clerks and leaders of the agency, not disabled */
+  people: {
+    id: string;
+    displayName: string;
+    role: 'clerk' | 'leader';
+    departmentId: string | null;
+    agencyId: string;
+  }[];
+};
+
+export async function listDepartments(
+  prisma: PrismaClient,
+  actor: Actor,
+  filter: { agencyId?: string } = {},
+): Promise<DepartmentList | { kind: 'not-found' }> {
+  const agencyId = agencyFor(actor, filter.agencyId);
+  if (agencyId === NOT_FOUND) return { kind: 'not-found' };
+  const where = agencyId ? { agencyId } : {};
+  const departments = await prisma.department.findMany({
+    where,
+    orderBy: [{ name: 'asc' }, { id: 'asc' }],
+    select: { id: true, name: true, agencyId: true },
+  });
+  const people = await prisma.user.findMany({
+    where: {
+      ...where,
+      agencyId: agencyId ?? { not: null },
+      disabledAt: null,
+      role: { in: ['clerk', 'leader'] },
+    },
+    orderBy: [{ displayName: 'asc' }, { id: 'asc' }],
+    select: { id: true, displayName: true, role: true, departmentId: true, agencyId: true },
+  });
+  return {
+    departments,
+    people: people.flatMap((p) =>
+      p.agencyId !== null && p.role !== 'admin' ? [{ ...p, role: p.role, agencyId: p.agencyId }] : [],
+    ),
+  };
+}
+
+export type CreateDepartmentOutcome =
+  | { kind: 'created'; department: { id: string; name: string; agencyId: string } }
+  | { kind: 'not-found' }
+  | { kind: 'forbidden'; message: string }
+  | { kind: 'conflict'; message: string }
+  | { kind: 'invalid'; problems: string[] };
+
+/** Leaders add departments to their own agency, admins to the agency they name. */
+export async function createDepartment(
+  prisma: PrismaClient,
+  actor: Actor,
+  /** `agencyId` null: the caller named an agency the directory does not know */
+  input: { name: string; agencyId?: string | null },
+): Promise<CreateDepartmentOutcome> {
+  if (actor.kind === 'token')
+    return { kind: 'forbidden', message: 'partner systems do not manage departments' };
+  if (actor.kind === 'user' && actor.role === 'clerk')
+    return { kind: 'forbidden', message: 'departments are added by leaders and admins' };
+  // Decided after the role, so a clerk naming another agency hears what a clerk naming none hears.
+  if (input.agencyId === null) return { kind: 'not-found' };
+  const agencyId = agencyFor(actor, input.agencyId);
+  if (agencyId === NOT_FOUND) return { kind: 'not-found' };
+  if (agencyId === null)
+    return { kind: 'invalid', problems: ['agency: an admin names the agency (OrganId)'] };
+  const name = input.name.trim().normalize('NFC');
+  if (!name) return { kind: 'invalid', problems: ['name: a department needs a name'] };
+  return prisma.$transaction(async (tx): Promise<CreateDepartmentOutcome> => {
+    // Serializes additions per agency, so two leaders adding the same name get one row and a 409.
+    await tx.$executeRaw`SELECT id FROM agency WHERE id = ${agencyId}::uuid FOR UPDATE`;
+    if (await tx.department.findUnique({ where: { agencyId_name: { agencyId, name } } }))
+      return { kind: 'conflict', message: `the agency already has a department named ${name}` };
+    const department = await tx.department.create({
+      data: { agencyId, name },
+      select: { id: true, name: true, agencyId: true },
+    });
+    await appendAudit(tx, {
+      actor: actorLabel(actor),
+      agencyId,
+      action: 'department.created',
+      subject: `department:${department.id}`,
+      data: { name },
+    });
+    return { kind: 'created', department };
+  }, REGISTRY_TRANSACTION);
+}
+
+/** `null` clears a field; an absent field is left as it is. */
+export type AssignInput = {
+  departmentId?: string | null;
+  assigneeId?: string | null;
+  dueOn?: string | null;
+};
+
+export type AssignOutcome =
+  | {
+      kind: 'assigned';
+      document: { id: string; departmentId: string | null; assigneeId: string | null; dueOn: string | null };
+      /** 04 (phân công) recorded on the document's timeline, null when the assignment recorded no status */
+      statusRecorded: '04' | null;
+      queuedForSender: boolean;
+    }
+  | { kind: 'not-found' }
+  | { kind: 'forbidden'; message: string }
+  | { kind: 'conflict'; message: string }
+  | { kind: 'invalid'; problems: string[] };
+
+/**
+ * Assigns a document to a department and/or a person and sets its due date, audited in the same
+ * transaction. A department or person of another agency is refused exactly like one that does not
+ * exist. A person given without a department brings their own department, if any. The first
+ * assignment of an incoming document records status 04 (phân công) through the same path as
+ * `POST …/status`, so the sender of an edXML package hears of it; reassignments are only audited.
+ */
+export async function assignDocument(
+  prisma: PrismaClient,
+  actor: Actor,
+  documentId: string,
+  input: AssignInput,
+): Promise<AssignOutcome> {
+  if (actor.kind === 'token')
+    return { kind: 'forbidden', message: 'partner systems do not assign documents' };
+  if (actor.kind === 'user' && actor.role === 'clerk')
+    return { kind: 'forbidden', message: 'assigning documents is for leaders' };
+  if (!/^[0-9a-f-]{36}$/i.test(documentId)) return { kind: 'not-found' };
+  if (input.departmentId === undefined && input.assigneeId === undefined && input.dueOn === undefined)
+    return { kind: 'invalid', problems: ['give departmentId, assigneeId or dueOn'] };
+  const scope = agencyScope(actor);
+  return prisma.$transaction(async (tx): Promise<AssignOutcome> => {
+    const [locked] = await tx.$queryRaw<{ id: string }[]>`
+      SELECT id FROM document WHERE id = ${documentId}::uuid AND (${scope}::uuid IS NULL OR agency_id = ${scope}::uuid) FOR UPDATE`;
+    if (!locked) return { kind: 'not-found' };
+    const document = await tx.document.findUniqueOrThrow({
+      where: { id: documentId },
+      include: { agency: true, intakeItem: true },
+    });
+    if (document.statusCode !== null && (DONE_CODES as readonly string[]).includes(document.statusCode))
+      return { kind: 'conflict', message: `the document is closed (status ${document.statusCode})` };
+    const department = input.departmentId
+      ? await tx.department.findFirst({ where: { id: input.departmentId, agencyId: document.agencyId } })
+      : null;
+    const problems: string[] = [];
+    if (input.departmentId && !department) problems.push('departmentId: no such department in this agency');
+    const assignee = input.assigneeId
+      ? await tx.user.findFirst({
+          where: {
+            id: input.assigneeId,
+            agencyId: document.agencyId,
+            disabledAt: null,
+            role: { in: ['clerk', 'leader'] },
+          },
+          include: { department: true },
+        })
+      : null;
+    if (input.assigneeId && !assignee) problems.push('assigneeId: no such person in this agency');
+    if (problems.length > 0) return { kind: 'invalid', problems };
+
+    const before = {
+      departmentId: document.departmentId,
+      assigneeId: document.assigneeId,
+      dueOn: document.dueOn ? isoDate(document.dueOn) : null,
+    };
+    const departmentId =
+      input.departmentId !== undefined
+        ? input.departmentId
+        : assignee?.departmentId
+          ? assignee.departmentId
+          : before.departmentId;
+    const after = {
+      departmentId,
+      assigneeId: input.assigneeId !== undefined ? input.assigneeId : before.assigneeId,
+      dueOn: input.dueOn !== undefined ? input.dueOn : before.dueOn,
+    };
+    await tx.document.update({
+      where: { id: documentId },
+      data: {
+        departmentId: after.departmentId,
+        assigneeId: after.assigneeId,
+        dueOn: after.dueOn === null ? null : calendarDate(after.dueOn),
+      },
+    });
+    await appendAudit(tx, {
+      actor: actorLabel(actor),
+      agencyId: document.agencyId,
+      action: 'document.assigned',
+      subject: `document:${documentId}`,
+      data: { before, after },
+    });
+
+    const newlyAssigned =
+      (after.departmentId !== null && after.departmentId !== before.departmentId) ||
+      (after.assigneeId !== null && after.assigneeId !== before.assigneeId);
+    const belowAssigned = document.statusCode === null || document.statusCode < '04';
+    if (document.direction !== 'incoming' || !newlyAssigned || !belowAssigned)
+      return {
+        kind: 'assigned',
+        document: { id: documentId, ...after },
+        statusRecorded: null,
+        queuedForSender: false,
+      };
+    const departmentName =
+      department?.name ??
+      assignee?.department?.name ??
+      (after.departmentId
+        ? (await tx.department.findUnique({ where: { id: after.departmentId } }))?.name
+        : undefined);
+    const staff: Record<string, string> = {
+      ...(departmentName ? { department: departmentName } : {}),
+      ...(assignee ? { staff: assignee.displayName } : {}),
+    };
+    const { queuedForSender } = await appendFollowUpStatus(tx, actor, document, {
+      code: '04',
+      description: ['Đã phân công', [departmentName, assignee?.displayName].filter(Boolean).join(', ')]
+        .filter(Boolean)
+        .join(': '),
+      staff,
+      auditData: { departmentId: after.departmentId, assigneeId: after.assigneeId },
+    });
+    return {
+      kind: 'assigned',
+      document: { id: documentId, ...after },
+      statusRecorded: '04',
+      queuedForSender,
+    };
+  }, REGISTRY_TRANSACTION);
+}
