@@ -11,6 +11,7 @@ import {
   createDeadLetters,
   createRelayService,
   inboxStates,
+  sendOutgoingDocument,
   submitPackage,
   vhostOf,
   type RelayDeps,
@@ -19,7 +20,7 @@ import {
 } from './exchange/index.ts';
 import { startAuditAnchoring } from './registry/index.ts';
 import { systemClock } from './shared/clock.ts';
-import { seedTrustDirectory } from './signing/index.ts';
+import { agencyKeyDir, fileAgencyKeyStore, seedTrustDirectory } from './signing/index.ts';
 import { startIngest } from './ingest/index.ts';
 import { fileAnchorSigner, readExportedAnchors, verifyAudit } from './registry/index.ts';
 import type { Logger } from './shared/logger.ts';
@@ -190,6 +191,14 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
         deadLetters: createDeadLetters(broker),
         inboxStates: (organIds) =>
           inboxStates({ url: config.amqp.managementUrl }, vhostOf(config.amqp.url), organIds),
+      },
+      outgoing: {
+        send: (actor, input) =>
+          sendOutgoingDocument(
+            { ...relayDeps, agencyKeys: fileAgencyKeyStore(agencyKeyDir(config.dataDir)) },
+            actor,
+            input,
+          ),
       },
       verifyAuditTrail: () =>
         verifyAudit(database.prisma, fileAnchorSigner(config.dataDir), readExportedAnchors(config.dataDir)),

@@ -15,6 +15,7 @@ export const COMMAND_GROUPS: readonly CommandGroup[] = [
   { word: 'user', load: () => import('./commands/user.ts').then((m) => m.commands) },
   { word: 'token', load: () => import('./commands/token.ts').then((m) => m.commands) },
   { word: 'agency', load: () => import('./commands/relay.ts').then((m) => m.commands) },
+  { word: 'agency', load: () => import('./commands/signing.ts').then((m) => m.commands) },
   { word: 'send', load: () => import('./commands/relay.ts').then((m) => m.commands) },
   { word: 'audit', load: () => import('./commands/audit.ts').then((m) => m.commands) },
   { word: 'edxml', load: () => import('./commands/edxml.ts').then((m) => m.commands) },

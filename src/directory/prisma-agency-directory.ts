@@ -47,6 +47,25 @@ function conflictsWithinBatch(agencies: readonly Agency[]): DirectoryConflict[] 
   return conflicts;
 }
 
+/**
+ * One agency by current OrganId or former one, read through any client: the hub's, or a
+ * transaction's (the submit path checks inside a caller's transaction on the embedded database).
+ */
+export async function findAgency(
+  db: Pick<PrismaClient, 'agency' | 'agencyAlias'>,
+  organId: string,
+): Promise<Agency | undefined> {
+  const row =
+    (await db.agency.findUnique({ where: { organId }, include: withLinks })) ??
+    (
+      await db.agencyAlias.findUnique({
+        where: { organId },
+        include: { agency: { include: withLinks } },
+      })
+    )?.agency;
+  return row ? toAgency(row) : undefined;
+}
+
 export function createPrismaAgencyDirectory(prisma: PrismaClient): AgencyDirectory {
   return {
     async list() {
@@ -54,17 +73,7 @@ export function createPrismaAgencyDirectory(prisma: PrismaClient): AgencyDirecto
       return rows.map(toAgency);
     },
 
-    async find(organId) {
-      const row =
-        (await prisma.agency.findUnique({ where: { organId }, include: withLinks })) ??
-        (
-          await prisma.agencyAlias.findUnique({
-            where: { organId },
-            include: { agency: { include: withLinks } },
-          })
-        )?.agency;
-      return row ? toAgency(row) : undefined;
-    },
+    find: (organId) => findAgency(prisma, organId),
 
     async upsertAll(agencies): Promise<UpsertResult> {
       const batchConflicts = conflictsWithinBatch(agencies);

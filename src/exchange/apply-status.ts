@@ -15,6 +15,8 @@ export async function applyStatusToDelivery(
     originalSender: readonly string[];
     statusSender: string;
     code: string;
+    /** the status's Description: a refusal's reason (02) is what the sender needs to read */
+    description?: string;
   },
 ): Promise<void> {
   const to = STATUS_TO_STATE[status.code];
@@ -32,7 +34,8 @@ export async function applyStatusToDelivery(
           },
         };
   const deliveries = await tx.relayDelivery.findMany({ where });
-  for (const delivery of deliveries) await moveDelivery(tx, log, delivery, to, `status ${status.code}`);
+  const note = status.description ? `status ${status.code}: ${status.description}` : `status ${status.code}`;
+  for (const delivery of deliveries) await moveDelivery(tx, log, delivery, to, note);
 }
 
 export async function moveDelivery(

@@ -18,3 +18,13 @@ export {
 export { EXCHANGES, QUEUES, inboxQueue } from './topology.ts';
 export { DELIVERY_STATES, transition, type DeliveryState } from './domain/delivery-state.ts';
 export { createDeadLetters, type DeadLetter, type DeadLetters } from './dead-letters.ts';
+export {
+  deliveriesOfDocument,
+  looksLikePdf,
+  maxOutgoingPdfBytes,
+  sendOutgoingDocument,
+  type DeliveryView,
+  type OutgoingDeps,
+  type OutgoingInput,
+  type OutgoingOutcome,
+} from './send-outgoing.ts';

@@ -134,6 +134,7 @@ export function createRelayWorker(
           statusCode?: string;
           fromOrganId?: string;
           documentKey?: string | null;
+          description?: string;
         } | null;
         if (row.kind === 'status' && !packageId && headers?.statusCode && headers.fromOrganId) {
           await applyStatusToDelivery(tx, log, {
@@ -141,6 +142,7 @@ export function createRelayWorker(
             originalSender: [row.targetOrganId],
             statusSender: headers.fromOrganId,
             code: headers.statusCode,
+            ...(headers.description ? { description: headers.description } : {}),
           });
         }
       });

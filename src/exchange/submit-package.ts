@@ -1,4 +1,5 @@
-import { Prisma, type Transaction } from '../db/index.ts';
+import { Prisma, type PrismaClient, type Transaction } from '../db/index.ts';
+import { findAgency, type Agency } from '../directory/index.ts';
 import { inspectEdxml, type EdocPackage, type EdxmlPackage, type StatusPackage } from '../edxml/index.ts';
 import { appendAudit, putBlob, REGISTRY_TRANSACTION, sha256Hex } from '../registry/index.ts';
 import { isHubError } from '../shared/hub-error.ts';
@@ -28,11 +29,10 @@ export type SubmitOutcome =
   | { kind: 'held'; packageId: string; reason: string }
   | { kind: 'refused'; reasons: string[]; documentKey: string | null };
 
-const refuse = (reasons: string[], documentKey: string | null = null): SubmitOutcome => ({
-  kind: 'refused',
-  reasons,
-  documentKey,
-});
+const refused = (
+  reasons: string[],
+  documentKey: string | null = null,
+): Extract<SubmitOutcome, { kind: 'refused' }> => ({ kind: 'refused', reasons, documentKey });
 const RELAYED_STATUS_CODES = new Set(['01', '02', '03', '04', '05', '06', '13', '15', '16']);
 
 export async function submitPackage(
@@ -40,8 +40,78 @@ export async function submitPackage(
   submitter: Submitter,
   bytes: Uint8Array,
 ): Promise<SubmitOutcome> {
+  const checked = await checkSubmission(deps, readerOf(deps.prisma), submitter, bytes);
+  if (checked.kind === 'refused') return checked;
+  try {
+    const outcome = await deps.prisma.$transaction(
+      (tx) => recordSubmission(tx, submitter, checked, bytes),
+      REGISTRY_TRANSACTION,
+    );
+    if (outcome.kind === 'accepted' || outcome.kind === 'held') deps.outboxChanged?.();
+    return outcome;
+  } catch (error) {
+    // Two processes took the same submission at once: the loser sees the winner's row.
+    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
+      const existing = await deps.prisma.relayPackage.findUnique({
+        where: { fromOrganId_sha256: { fromOrganId: checked.sender.organId, sha256: checked.sha256 } },
+      });
+      if (existing) return { kind: 'duplicate', packageId: existing.id };
+    }
+    if (isHubError(error)) return refused([error.message], checked.documentKey);
+    throw error;
+  }
+}
+
+/**
+ * The same path inside a transaction the caller holds (a document composed in the console is
+ * numbered in the outgoing register and submitted in one commit: neither without the other).
+ * Every read goes through `tx`, so it also works on the single-connection embedded database.
+ * The caller commits, then calls `deps.outboxChanged`.
+ */
+export async function submitPackageInTransaction(
+  tx: Transaction,
+  deps: RelayDeps,
+  submitter: Submitter,
+  bytes: Uint8Array,
+): Promise<SubmitOutcome> {
+  const checked = await checkSubmission(deps, readerOf(tx), submitter, bytes);
+  if (checked.kind === 'refused') return checked;
+  return recordSubmission(tx, submitter, checked, bytes);
+}
+
+/** What the checks read: the directory and, for recalls, the packages already relayed. */
+type Reader = {
+  find(organId: string): Promise<Agency | undefined>;
+  relayPackage: Pick<Transaction['relayPackage'], 'findMany'>;
+};
+
+function readerOf(db: PrismaClient | Transaction): Reader {
+  return { find: (organId) => findAgency(db, organId), relayPackage: db.relayPackage };
+}
+
+type Checked = {
+  kind: 'checked';
+  pkg: EdxmlPackage;
+  documentKey: string | null;
+  sender: Agency;
+  verdict: SignatureVerdict;
+  receivedAt: Date;
+  recipients: string[];
+  marking: ReturnType<typeof confidentialityOf>;
+  mailOnly: Map<string, string[]>;
+  sha256: string;
+  log: RelayDeps['log'];
+};
+
+/** Everything before the commit: size, edXML validity, sender, signature, routing, marking. */
+async function checkSubmission(
+  deps: RelayDeps,
+  reader: Reader,
+  submitter: Submitter,
+  bytes: Uint8Array,
+): Promise<Checked | Extract<SubmitOutcome, { kind: 'refused' }>> {
   if (bytes.length > deps.maxMessageBytes) {
-    return refuse([
+    return refused([
       `Gói tin quá lớn / package too large: ${bytes.length} bytes, the limit is ${deps.maxMessageBytes}`,
     ]);
   }
@@ -50,21 +120,21 @@ export async function submitPackage(
   const errors = inspected.validation.problems.filter((p) => p.severity === 'error');
   if (!pkg || errors.length > 0) {
     const shown = errors.slice(0, 8).map((p) => `${p.path}: ${p.message}`);
-    return refuse(shown.length > 0 ? shown : ['Không đọc được gói tin / not a readable edXML package']);
+    return refused(shown.length > 0 ? shown : ['Không đọc được gói tin / not a readable edXML package']);
   }
   const documentKey = pkg.kind === 'edoc' ? (pkg.documentId ?? null) : (pkg.responseFor.documentId ?? null);
   const fromOrganId = pkg.from.organId;
-  if (!fromOrganId) return refuse(['From/OrganId is missing'], documentKey);
-  const sender = await deps.directory.find(fromOrganId);
+  if (!fromOrganId) return refused(['From/OrganId is missing'], documentKey);
+  const sender = await reader.find(fromOrganId);
   if (!sender)
-    return refuse(
+    return refused(
       [
         `Cơ quan gửi ${fromOrganId} không có trong danh bạ / the sending agency ${fromOrganId} is not in the hub's directory`,
       ],
       documentKey,
     );
   if (sender.organId !== submitter.organId) {
-    return refuse(
+    return refused(
       [
         `Bạn chỉ được gửi thay cho cơ quan của mình / you may submit only for your own agency ${submitter.organId}; this package says From ${fromOrganId}`,
       ],
@@ -75,13 +145,13 @@ export async function submitPackage(
   const receivedAt = deps.clock.now();
   const verdict = (await verifyEdxmlSignature(bytes, await deps.trust(), { at: receivedAt })).verdict;
   if (verdict.status === 'invalid') {
-    return refuse(
+    return refused(
       [`Chữ ký số không hợp lệ / the signature is invalid: ${verdict.reasons.join('; ')}`],
       documentKey,
     );
   }
   if (sender.signaturePolicy === 'require_trusted' && !verdict.trusted) {
-    return refuse(
+    return refused(
       [
         `Cơ quan ${sender.organId} phải ký số bằng chứng thư tin cậy / ${sender.organId} must send packages with a trusted signature (${verdict.status}, ${verdict.chain}): ${verdict.reasons.join('; ')}`,
       ],
@@ -91,132 +161,137 @@ export async function submitPackage(
 
   const routing =
     pkg.kind === 'edoc'
-      ? await routeDocument(deps, pkg, sender.organId)
-      : await routeStatus(deps, pkg, sender.organId);
-  if (routing.kind === 'refused') return refuse(routing.reasons, documentKey);
-  const marking = pkg.kind === 'edoc' ? confidentialityOf(pkg) : null;
+      ? await routeDocument(reader, pkg, sender.organId)
+      : await routeStatus(reader, pkg, sender.organId);
+  if (routing.kind === 'refused') return refused(routing.reasons, documentKey);
   const mailOnly = new Map<string, string[]>();
   for (const organId of routing.recipients) {
-    const agency = await deps.directory.find(organId);
+    const agency = await reader.find(organId);
     if (agency?.channel === 'email') mailOnly.set(organId, agency.emails);
   }
-  const sha256 = sha256Hex(bytes);
+  return {
+    kind: 'checked',
+    pkg,
+    documentKey,
+    sender,
+    verdict,
+    receivedAt,
+    recipients: routing.recipients,
+    marking: pkg.kind === 'edoc' ? confidentialityOf(pkg) : null,
+    mailOnly,
+    sha256: sha256Hex(bytes),
+    log: deps.log,
+  };
+}
 
-  try {
-    const outcome = await deps.prisma.$transaction(async (tx): Promise<SubmitOutcome> => {
-      const existing = await tx.relayPackage.findUnique({
-        where: { fromOrganId_sha256: { fromOrganId: sender.organId, sha256 } },
-      });
-      if (existing) return { kind: 'duplicate', packageId: existing.id };
-      await putBlob(tx, bytes);
-      const heldReason = marking
-        ? `Văn bản có dấu độ mật "${marking.level}" (${marking.where}): không được chuyển qua hệ thống, đang chờ văn thư xử lý / marked ${marking.level}; held for a clerk, never relayed automatically`
-        : null;
-      const record = await tx.relayPackage.create({
-        data: {
-          kind: pkg.kind,
-          fromOrganId: sender.organId,
-          documentKey,
-          businessType: pkg.kind === 'edoc' ? (pkg.businessDocType ?? 0) : 0,
-          statusCode: pkg.kind === 'status' ? (pkg.statusCode ?? null) : null,
-          sha256,
-          submittedVia: submitter.via,
-          submittedBy: submitter.label,
-          verdict: { ...verdict, checkedAt: receivedAt.toISOString() },
-          heldReason,
-          receivedAt,
-        },
-      });
-      // Last statement of the transaction: the audit chain's lock is held only until the commit.
-      const audit = () =>
-        appendAudit(tx, {
-          actor: submitter.label,
-          action: heldReason ? 'relay.held' : 'relay.submitted',
-          subject: `package:${record.id}`,
-          data: {
-            kind: pkg.kind,
-            from: sender.organId,
-            to: routing.recipients,
-            documentKey,
-            sha256,
-            signature: verdict.status,
-            chain: verdict.chain,
-          },
-        });
-      if (heldReason) {
-        await queueError(tx, sender.organId, {
-          packageId: record.id,
-          documentId: documentKey,
-          reasons: [heldReason],
-        });
-        await audit();
-        return { kind: 'held', packageId: record.id, reason: heldReason };
-      }
-      for (const to of routing.recipients) {
-        await tx.relayDelivery.create({
-          data: {
-            packageId: record.id,
-            toOrganId: to,
-            history: [{ state: 'queued', at: receivedAt.toISOString() }],
-          },
-        });
-        const mailTo = mailOnly.get(to);
-        await tx.outboxMessage.create({
-          data: {
-            // An agency reached only by e-mail gets the package as an attachment (mail-delivery.ts).
-            kind: mailTo ? 'mail' : pkg.kind,
-            targetOrganId: to,
-            bodySha256: sha256,
-            headers: {
-              packageId: record.id,
-              from: sender.organId,
-              documentKey,
-              ...(mailTo
-                ? {
-                    to: mailTo,
-                    subject:
-                      pkg.kind === 'edoc' ? (pkg.subject ?? null) : `Trạng thái ${pkg.statusCode ?? ''}`,
-                  }
-                : {}),
-            },
-          },
-        });
-      }
-      if (pkg.kind === 'status' && pkg.statusCode) {
-        await applyStatusToDelivery(tx, deps.log, {
-          documentKey,
-          originalSender: routing.recipients,
-          statusSender: sender.organId,
-          code: pkg.statusCode,
-        });
-      }
-      await audit();
-      return { kind: 'accepted', packageId: record.id, recipients: routing.recipients, verdict };
-    }, REGISTRY_TRANSACTION);
-    if (outcome.kind === 'accepted' || outcome.kind === 'held') deps.outboxChanged?.();
-    return outcome;
-  } catch (error) {
-    // Two processes took the same submission at once: the loser sees the winner's row.
-    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
-      const existing = await deps.prisma.relayPackage.findUnique({
-        where: { fromOrganId_sha256: { fromOrganId: sender.organId, sha256 } },
-      });
-      if (existing) return { kind: 'duplicate', packageId: existing.id };
-    }
-    if (isHubError(error)) return refuse([error.message], documentKey);
-    throw error;
+/** The commit: package, per-recipient delivery and outbox rows, the audit entry. */
+async function recordSubmission(
+  tx: Transaction,
+  submitter: Submitter,
+  checked: Checked,
+  bytes: Uint8Array,
+): Promise<SubmitOutcome> {
+  const { pkg, documentKey, sender, verdict, receivedAt, marking, mailOnly, sha256 } = checked;
+  const routing = { recipients: checked.recipients };
+  const existing = await tx.relayPackage.findUnique({
+    where: { fromOrganId_sha256: { fromOrganId: sender.organId, sha256 } },
+  });
+  if (existing) return { kind: 'duplicate', packageId: existing.id };
+  await putBlob(tx, bytes);
+  const heldReason = marking
+    ? `Văn bản có dấu độ mật "${marking.level}" (${marking.where}): không được chuyển qua hệ thống, đang chờ văn thư xử lý / marked ${marking.level}; held for a clerk, never relayed automatically`
+    : null;
+  const record = await tx.relayPackage.create({
+    data: {
+      kind: pkg.kind,
+      fromOrganId: sender.organId,
+      documentKey,
+      businessType: pkg.kind === 'edoc' ? (pkg.businessDocType ?? 0) : 0,
+      statusCode: pkg.kind === 'status' ? (pkg.statusCode ?? null) : null,
+      sha256,
+      submittedVia: submitter.via,
+      submittedBy: submitter.label,
+      verdict: { ...verdict, checkedAt: receivedAt.toISOString() },
+      heldReason,
+      receivedAt,
+    },
+  });
+  // Last statement of the transaction: the audit chain's lock is held only until the commit.
+  const audit = () =>
+    appendAudit(tx, {
+      actor: submitter.label,
+      action: heldReason ? 'relay.held' : 'relay.submitted',
+      subject: `package:${record.id}`,
+      data: {
+        kind: pkg.kind,
+        from: sender.organId,
+        to: routing.recipients,
+        documentKey,
+        sha256,
+        signature: verdict.status,
+        chain: verdict.chain,
+      },
+    });
+  if (heldReason) {
+    await queueError(tx, sender.organId, {
+      packageId: record.id,
+      documentId: documentKey,
+      reasons: [heldReason],
+    });
+    await audit();
+    return { kind: 'held', packageId: record.id, reason: heldReason };
   }
+  for (const to of routing.recipients) {
+    await tx.relayDelivery.create({
+      data: {
+        packageId: record.id,
+        toOrganId: to,
+        history: [{ state: 'queued', at: receivedAt.toISOString() }],
+      },
+    });
+    const mailTo = mailOnly.get(to);
+    await tx.outboxMessage.create({
+      data: {
+        // An agency reached only by e-mail gets the package as an attachment (mail-delivery.ts).
+        kind: mailTo ? 'mail' : pkg.kind,
+        targetOrganId: to,
+        bodySha256: sha256,
+        headers: {
+          packageId: record.id,
+          from: sender.organId,
+          documentKey,
+          ...(mailTo
+            ? {
+                to: mailTo,
+                subject: pkg.kind === 'edoc' ? (pkg.subject ?? null) : `Trạng thái ${pkg.statusCode ?? ''}`,
+              }
+            : {}),
+        },
+      },
+    });
+  }
+  if (pkg.kind === 'status' && pkg.statusCode) {
+    await applyStatusToDelivery(tx, checked.log, {
+      documentKey,
+      originalSender: routing.recipients,
+      statusSender: sender.organId,
+      code: pkg.statusCode,
+      ...(pkg.description ? { description: pkg.description } : {}),
+    });
+  }
+  await audit();
+  return { kind: 'accepted', packageId: record.id, recipients: routing.recipients, verdict };
 }
 
 type Routing = { kind: 'routed'; recipients: string[] } | { kind: 'refused'; reasons: string[] };
 
-async function routeDocument(deps: RelayDeps, pkg: EdocPackage, from: string): Promise<Routing> {
+async function routeDocument(reader: Reader, pkg: EdocPackage, from: string): Promise<Routing> {
   const recipients: string[] = [];
   const reasons: string[] = [];
   for (const to of pkg.to) {
     const organId = to.organId;
     if (!organId) continue;
-    const agency = await deps.directory.find(organId);
+    const agency = await reader.find(organId);
     if (!agency)
       reasons.push(`Không có cơ quan nhận ${organId} trong danh bạ / unknown recipient ${organId}`);
     else if (agency.organId === from) reasons.push(`a package cannot be sent to its own sender ${from}`);
@@ -228,7 +303,7 @@ async function routeDocument(deps: RelayDeps, pkg: EdocPackage, from: string): P
 }
 
 /** 01–06, 15, 16 go back to the original sender; 13 (recall) to the recipients recorded for it. */
-async function routeStatus(deps: RelayDeps, pkg: StatusPackage, from: string): Promise<Routing> {
+async function routeStatus(reader: Reader, pkg: StatusPackage, from: string): Promise<Routing> {
   const code = pkg.statusCode ?? '';
   if (!RELAYED_STATUS_CODES.has(code))
     return { kind: 'refused', reasons: [`status code ${code || '(none)'} is not one the hub relays`] };
@@ -239,14 +314,14 @@ async function routeStatus(deps: RelayDeps, pkg: StatusPackage, from: string): P
         kind: 'refused',
         reasons: ['ResponseFor/OrganId is missing: the hub cannot tell whom the status answers'],
       };
-    const agency = await deps.directory.find(original);
+    const agency = await reader.find(original);
     return agency
       ? { kind: 'routed', recipients: [agency.organId] }
       : { kind: 'refused', reasons: [`unknown agency ${original} in ResponseFor`] };
   }
   const documentKey = pkg.responseFor.documentId;
   const sent = documentKey
-    ? await deps.prisma.relayPackage.findMany({
+    ? await reader.relayPackage.findMany({
         where: { kind: 'edoc', fromOrganId: from, documentKey },
         include: { deliveries: true },
       })

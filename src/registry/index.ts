@@ -64,6 +64,7 @@ export {
 } from './record-document-status.ts';
 export { exportRegisterBook, type RegisterBookRange } from './export-register-book.ts';
 export { takeRegistrationNumber } from './registration-number.ts';
+export { recordOutgoingDocument, type OutgoingDocumentRecord } from './register-outgoing.ts';
 export { queueStatus, type QueuedStatus, type StatusCode } from './status-outbox.ts';
 export { foldForSearch, searchWords } from './domain/search-text.ts';
 export { vietnamYear, vietnamDate } from './domain/registration-year.ts';

@@ -38,3 +38,10 @@ export { VerifyPool, type VerifyPoolOptions } from './verify-pool.ts';
 export { signEdxml } from './xmldsig-sign.ts';
 export { verifyEdxmlSignature, type XmlVerifyOptions, type XmlVerifyResult } from './xmldsig-verify.ts';
 export { cachedTrustStore } from './cached-trust-store.ts';
+export {
+  agencyKeyDir,
+  agencyKeyFiles,
+  fileAgencyKeyStore,
+  installAgencyKey,
+  type AgencyKeyStore,
+} from './agency-key-store.ts';

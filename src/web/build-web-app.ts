@@ -16,6 +16,7 @@ import { followUpRoutes } from './routes/follow-up-routes.ts';
 import { healthRoutes, type HealthDeps } from './routes/health-routes.ts';
 import { intakeRoutes } from './routes/intake-routes.ts';
 import { openApiRoutes } from './routes/openapi-routes.ts';
+import { outgoingRoutes, type OutgoingRouteDeps } from './routes/outgoing-routes.ts';
 import { packageRoutes, type PackageRouteDeps } from './routes/package-routes.ts';
 import { tokenRoutes } from './routes/token-routes.ts';
 import { uploadRoutes } from './routes/upload-routes.ts';
@@ -35,6 +36,8 @@ export type WebAppDeps = HealthDeps & {
     secureCookies: boolean;
     clock?: Clock;
     loginThrottle?: LoginThrottle;
+    /** Documents composed in the console: built, signed, numbered and submitted by `exchange`. */
+    outgoing: Pick<OutgoingRouteDeps, 'send'>;
   };
 
 const routeTables = new WeakMap<FastifyInstance, RouteTable>();
@@ -92,6 +95,9 @@ export async function buildWebApp(deps: WebAppDeps): Promise<FastifyInstance> {
   await app.register(auditRoutes(deps));
   await app.register(
     packageRoutes({ ...deps.packages, prisma: deps.prisma, bodyLimitBytes: deps.bodyLimitBytes }),
+  );
+  await app.register(
+    outgoingRoutes({ ...deps.outgoing, prisma: deps.prisma, maxMessageBytes: deps.bodyLimitBytes }),
   );
   await app.register(consoleRoutes());
   return app;

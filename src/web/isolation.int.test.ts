@@ -256,6 +256,15 @@ const CASES: Record<string, Case> = {
       payload: { departmentId: pick(f, who).department, dueOn: '2031-01-01' },
     }),
   },
+  // Outgoing documents (compose): outgoing-routes.int.test.ts covers sending and refusals.
+  'POST /api/v1/outgoing': {
+    kind: 'own-agency',
+    why: 'sends as the caller’s own agency (From = the clerk’s agency); nothing names another agency',
+  },
+  'GET /api/v1/documents/:id/deliveries': {
+    kind: 'agency-scoped',
+    request: (f, who) => ({ method: 'GET', url: `/api/v1/documents/${pick(f, who).document}/deliveries` }),
+  },
 };
 
 let web: TestWebApp;

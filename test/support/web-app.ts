@@ -3,10 +3,10 @@ import { Registry } from 'prom-client';
 import { changePassword, createUser, LoginThrottle, type NewUser } from '../../src/access/index.ts';
 import { createPrismaAgencyDirectory } from '../../src/directory/index.ts';
 import { openDatabase, type Database, type PrismaClient } from '../../src/db/index.ts';
-import { submitPackage } from '../../src/exchange/index.ts';
+import { sendOutgoingDocument, submitPackage, type RelayDeps } from '../../src/exchange/index.ts';
 import { systemClock, type Clock } from '../../src/shared/clock.ts';
 import { createSilentLogger } from '../../src/shared/logger.ts';
-import { memoryTrustStore } from '../../src/signing/index.ts';
+import { memoryTrustStore, type AgencyKeyStore, type TrustMaterial } from '../../src/signing/index.ts';
 import { buildWebApp } from '../../src/web/index.ts';
 import type { PackageRouteDeps } from '../../src/web/routes/package-routes.ts';
 import { createTestDatabase, type TestDatabase } from './test-database.ts';
@@ -18,6 +18,8 @@ export type TestWebApp = {
   app: FastifyInstance;
   prisma: PrismaClient;
   controlToken: string;
+  /** What the app's submit path runs with: a test may start a relay service on the same deps. */
+  relayDeps: RelayDeps;
   close(): Promise<void>;
 };
 
@@ -31,6 +33,12 @@ export async function startTestWebApp(
     broker?: Pick<PackageRouteDeps, 'deadLetters' | 'inboxStates'>;
     /** The app's clock (sessions, "today" of the follow-up); the system clock when absent. */
     clock?: Clock;
+    /** Trust anchors the submit path verifies with (default: none, so every signature is untrusted). */
+    trust?: TrustMaterial;
+    /** Agencies' signing keys for documents composed in the console (default: none configured). */
+    agencyKeys?: AgencyKeyStore;
+    /** Called after outbox rows were committed (a test's relay service wakes on it). */
+    outboxChanged?: () => void;
   } = {},
 ): Promise<TestWebApp> {
   const testDb: TestDatabase = await createTestDatabase(label);
@@ -39,6 +47,17 @@ export async function startTestWebApp(
     { log: createSilentLogger(), purpose: `test ${label}`, migrate: false },
   );
   const controlToken = `control-${label}-secret`;
+  const trust = options.trust ?? { anchors: [], intermediates: [], crls: [], pins: new Map() };
+  const relayDeps: RelayDeps = {
+    prisma: database.prisma,
+    directory: createPrismaAgencyDirectory(database.prisma),
+    trust: () => memoryTrustStore(trust).load(),
+    clock: options.clock ?? systemClock,
+    log: createSilentLogger(),
+    ownOrganId: '000.00.00.H53',
+    maxMessageBytes: options.bodyLimitBytes ?? 52_428_800,
+    outboxChanged: () => options.outboxChanged?.(),
+  };
   const app = await buildWebApp({
     log: createSilentLogger(),
     bodyLimitBytes: options.bodyLimitBytes ?? 52_428_800,
@@ -52,20 +71,17 @@ export async function startTestWebApp(
     packages: {
       ...options.broker,
       ownOrganId: '000.00.00.H53',
-      submit: (submitter, bytes) =>
-        submitPackage(
+      submit: (submitter, bytes) => submitPackage(relayDeps, submitter, bytes),
+    },
+    outgoing: {
+      send: (actor, input) =>
+        sendOutgoingDocument(
           {
-            prisma: database.prisma,
-            directory: createPrismaAgencyDirectory(database.prisma),
-            trust: () =>
-              memoryTrustStore({ anchors: [], intermediates: [], crls: [], pins: new Map() }).load(),
-            clock: systemClock,
-            log: createSilentLogger(),
-            ownOrganId: '000.00.00.H53',
-            maxMessageBytes: options.bodyLimitBytes ?? 52_428_800,
+            ...relayDeps,
+            agencyKeys: options.agencyKeys ?? { signingKeyFor: () => Promise.resolve(null) },
           },
-          submitter,
-          bytes,
+          actor,
+          input,
         ),
     },
     ...(options.loginThrottle ? { loginThrottle: options.loginThrottle } : {}),
@@ -76,6 +92,7 @@ export async function startTestWebApp(
     app,
     prisma: database.prisma,
     controlToken,
+    relayDeps,
     close: async () => {
       await app.close();
       await database.close();

@@ -2,8 +2,11 @@ import { stat } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../config/load-config.ts';
 import { HubError } from '../../shared/hub-error.ts';
+import { isOrganId } from '../../directory/index.ts';
 import {
+  agencyKeyDir,
   fileKeyStore,
+  installAgencyKey,
   fileTrustStore,
   GOVERNMENT_ROOT_PATH,
   signEdxml,
@@ -12,7 +15,7 @@ import {
   verifySmime,
   type TrustMaterial,
 } from '../../signing/index.ts';
-import { readInput, writeJson, type CliCommand, type CliContext } from '../cli-command.ts';
+import { readInput, writeJson, writeLine, type CliCommand, type CliContext } from '../cli-command.ts';
 
 const VERIFY_OPTIONS = {
   trust: { type: 'string', multiple: true },
@@ -62,6 +65,31 @@ function checkTime(value: string | undefined): Date {
 }
 
 export const commands: readonly CliCommand[] = [
+  {
+    words: ['agency', 'signing-key'],
+    usage:
+      'agency signing-key ORGANID --key K.pem --cert C.pem   the key the agency’s outgoing documents are signed with',
+    async run(context) {
+      const { values, positionals } = parseArgs({
+        args: [...context.argv],
+        options: { key: { type: 'string' }, cert: { type: 'string' } },
+        allowPositionals: true,
+      });
+      const organId = onlyFile(positionals, 'agency signing-key ORGANID --key K.pem --cert C.pem');
+      if (!isOrganId(organId)) throw new HubError('CLI_USAGE', `not an OrganId (NNN.NN.NN.XNN): ${organId}`);
+      if (values.key === undefined || values.cert === undefined)
+        throw new HubError('CLI_USAGE', 'agency signing-key needs --key K.pem and --cert C.pem');
+      const [keyPem, certificatePem] = await Promise.all([
+        readFileArgument(context, values.key),
+        readFileArgument(context, values.cert),
+      ]);
+      // Checked (readable RSA key that belongs to the certificate) before anything is written.
+      const dir = agencyKeyDir(loadConfig(context.env).dataDir);
+      await installAgencyKey(dir, organId, keyPem, certificatePem);
+      writeLine(context.stdout, `signing key of ${organId} installed in ${dir}`);
+      return 0;
+    },
+  },
   {
     words: ['edxml', 'sign'],
     usage: 'edxml sign FILE --key K.pem --cert C.pem   enveloped XMLDSig (RSA-SHA256), prints signed XML',
