@@ -6,6 +6,7 @@ import { lang, t, toggleLang } from './i18n.js';
 import { agenciesView, relayView } from './admin-views.js';
 import { documentView, registerBookView } from './document-views.js';
 import { intakeItemView, intakeListView } from './intake-views.js';
+import { followUpView } from './follow-up-views.js';
 
 let user = null;
 
@@ -16,6 +17,7 @@ const ROUTES = [
   [/^#\/documents$/, registerBookView],
   [/^#\/relay$/, relayView],
   [/^#\/agencies$/, agenciesView],
+  [/^#\/follow-up$/, followUpView],
 ];
 
 function header() {
@@ -23,6 +25,8 @@ function header() {
   const links = [
     ['#/intake', t('navIntake')],
     ['#/documents', t('navBook')],
+    // Theo dõi, đôn đốc: every person of an agency reads it; leaders assign from it.
+    ['#/follow-up', t('navFollowUp')],
     ...(user?.role === 'admin'
       ? [
           ['#/relay', t('navRelay')],
@@ -163,7 +167,8 @@ async function render() {
   location.hash = home();
 }
 
-const home = () => (user?.role === 'admin' ? '#/relay' : '#/intake');
+const home = () =>
+  user?.role === 'admin' ? '#/relay' : user?.role === 'leader' ? '#/follow-up' : '#/intake';
 
 async function start() {
   const session = await api('GET', '/api/v1/auth/session');

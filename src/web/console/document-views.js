@@ -4,6 +4,7 @@ import { facts, h, localDate, localTime, replace } from './dom.js';
 import { statusLabel, t } from './i18n.js';
 import { attachmentList } from './intake-views.js';
 import { pagedTable } from './paged-table.js';
+import { assignSection } from './follow-up-views.js';
 
 const FOLLOW_UP = ['04', '05', '06'];
 
@@ -88,7 +89,7 @@ function exportForm(direction, user) {
   );
 }
 
-export async function documentView(main, { id }) {
+export async function documentView(main, { id, user }) {
   const result = await api('GET', `/api/v1/documents/${encodeURIComponent(id)}`);
   if (!result.ok)
     return replace(main, h('h1', {}, t('notFound')), h('p', {}, h('a', { href: '#/documents' }, t('back'))));
@@ -106,6 +107,7 @@ export async function documentView(main, { id }) {
       [t('sender'), [d.senderName, d.senderOrganId].filter(Boolean).join(' · ')],
       [t('promulgatedOn'), d.promulgatedOn ? localDate(d.promulgatedOn) : ''],
       [t('status'), statusLabel(d.statusCode)],
+      [t('dueOn'), d.dueOn ? localDate(d.dueOn) : ''],
     ]),
     h('h2', {}, t('attachments')),
     attachmentList(d.intakeItem?.attachments, (a) => `/api/v1/documents/${d.id}/attachments/${a.id}`),
@@ -125,6 +127,12 @@ export async function documentView(main, { id }) {
         ),
       ),
     ],
+    assignSection(d, user, (message) =>
+      documentView(main, { id, user }).then(() => {
+        const outcome = document.getElementById('assign-outcome');
+        if (outcome) outcome.textContent = message;
+      }),
+    ),
     d.direction === 'incoming' && statusForm(d),
   );
 }
