@@ -7,6 +7,7 @@ import { agenciesView, relayView } from './admin-views.js';
 import { documentView, registerBookView } from './document-views.js';
 import { intakeItemView, intakeListView } from './intake-views.js';
 import { followUpView } from './follow-up-views.js';
+import { uploadView } from './upload-views.js';
 
 let user = null;
 
@@ -18,6 +19,8 @@ const ROUTES = [
   [/^#\/relay$/, relayView],
   [/^#\/agencies$/, agenciesView],
   [/^#\/follow-up$/, followUpView],
+  // clerk: paper upload
+  [/^#\/upload$/, uploadView],
 ];
 
 function header() {
@@ -27,6 +30,7 @@ function header() {
     ['#/documents', t('navBook')],
     // Theo dõi, đôn đốc: every person of an agency reads it; leaders assign from it.
     ['#/follow-up', t('navFollowUp')],
+    ['#/upload', t('navUpload')],
     ...(user?.role === 'admin'
       ? [
           ['#/relay', t('navRelay')],

@@ -98,6 +98,7 @@ export async function documentView(main, { id, user }) {
     main,
     h('p', {}, h('a', { href: '#/documents' }, `← ${t('navBook')}`)),
     h('h1', {}, d.subject),
+    standingBanner(d),
     facts([
       [t('number'), h('strong', { id: 'document-number' }, `${d.number}/${d.year}`)],
       [t('direction'), t(d.direction)],
@@ -106,27 +107,17 @@ export async function documentView(main, { id, user }) {
       [t('documentType'), d.documentType],
       [t('sender'), [d.senderName, d.senderOrganId].filter(Boolean).join(' · ')],
       [t('promulgatedOn'), d.promulgatedOn ? localDate(d.promulgatedOn) : ''],
-      [t('status'), statusLabel(d.statusCode)],
+      [t('signer'), d.signer],
       [t('dueOn'), d.dueOn ? localDate(d.dueOn) : ''],
+      [t('documentKey'), d.documentKey],
+      [t('status'), statusLabel(d.statusCode)],
     ]),
     h('h2', {}, t('attachments')),
     attachmentList(d.intakeItem?.attachments, (a) => `/api/v1/documents/${d.id}/attachments/${a.id}`),
     h('h2', {}, t('timeline')),
-    timeline(d.statusEvents),
-    d.versions?.length > 0 && [
-      h('h2', {}, t('versions')),
-      h(
-        'ul',
-        {},
-        d.versions.map((v) =>
-          h(
-            'li',
-            {},
-            `${localTime(v.receivedAt)} · ${t('businessTypes')[v.businessType] ?? v.businessType} ${v.note ?? ''}`,
-          ),
-        ),
-      ),
-    ],
+    timeline(d),
+    h('h2', {}, t('versions')),
+    versionTable(d),
     assignSection(d, user, (message) =>
       documentView(main, { id, user }).then(() => {
         const outcome = document.getElementById('assign-outcome');
@@ -137,21 +128,129 @@ export async function documentView(main, { id, user }) {
   );
 }
 
-function timeline(events) {
-  if (!events?.length) return h('p', { id: 'timeline' }, t('empty'));
+const versionName = (type) => (type === 0 ? t('original') : (t('businessTypes')[type] ?? String(type)));
+
+/** A revoked or replaced document must not be acted on by mistake: said first, in a banner. */
+function standingBanner(d) {
+  const standing = d.standing;
+  if (!standing || standing.kind === 'current') return null;
+  const version = d.versions?.find((v) => v.id === standing.versionId);
+  const from = version?.item
+    ? [' — ', h('a', { href: `#/intake/${version.item.id}` }, t('theVersionItem'))]
+    : [];
+  return h(
+    'p',
+    { class: `banner ${standing.kind}`, id: 'standing', role: 'note' },
+    h('strong', {}, t('standings')[standing.kind]),
+    ` ${localTime(standing.at)}`,
+    from,
+  );
+}
+
+function versionTable(d) {
+  const versions = d.versions ?? [];
+  if (versions.length === 0) return h('p', { id: 'versions' }, t('empty'));
+  return h(
+    'table',
+    { class: 'list', id: 'versions' },
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        [t('versionKind'), t('received'), t('versionSource'), t('versionChanges')].map((c) => h('th', {}, c)),
+      ),
+    ),
+    h(
+      'tbody',
+      {},
+      versions.map((v) =>
+        h(
+          'tr',
+          { class: `version-${v.businessType}` },
+          h(
+            'td',
+            {},
+            h(
+              'span',
+              { class: `badge version-${v.businessType}` },
+              `${versionName(v.businessType)} (${v.businessType})`,
+            ),
+          ),
+          h('td', {}, localTime(v.receivedAt)),
+          h(
+            'td',
+            {},
+            v.item
+              ? [
+                  h(
+                    'a',
+                    { href: `#/intake/${v.item.id}` },
+                    `${v.item.source} · ${v.item.senderOrganId ?? v.item.senderAddress ?? ''}`,
+                  ),
+                  v.item.packageId && h('div', { class: 'hint' }, `${t('package')} ${v.item.packageId}`),
+                ]
+              : '',
+          ),
+          h(
+            'td',
+            {},
+            v.businessType === 0
+              ? t('originalRegistered')
+              : v.changes?.length > 0
+                ? h(
+                    'ul',
+                    { class: 'changes' },
+                    v.changes.map((c) =>
+                      h(
+                        'li',
+                        {},
+                        h('strong', {}, t('fieldNames')[c.field] ?? c.field),
+                        ': ',
+                        h('del', {}, c.before ?? '—'),
+                        ' → ',
+                        h('ins', {}, c.after ?? '—'),
+                      ),
+                    ),
+                  )
+                : t('noChanges'),
+          ),
+        ),
+      ),
+    ),
+  );
+}
+
+/** Registration, statuses sent and received, and versions that arrived, in the order they happened. */
+function timeline(d) {
+  const entries = [
+    {
+      at: d.registeredAt,
+      kind: 'registered',
+      text: [h('strong', {}, t('registeredEvent', d.number, d.year)), ` — ${d.registeredBy ?? ''}`],
+    },
+    ...(d.statusEvents ?? []).map((e) => ({
+      at: e.occurredAt,
+      kind: `status ${e.direction}`,
+      text: [
+        h('strong', {}, statusLabel(e.code)),
+        ` (${e.direction === 'outgoing' ? t('statusSent') : t('statusReceived')})`,
+        e.description ? ` — ${e.description}` : '',
+      ],
+    })),
+    ...(d.versions ?? [])
+      .filter((v) => v.businessType !== 0)
+      .map((v) => ({
+        at: v.receivedAt,
+        kind: `version version-${v.businessType}`,
+        text: [h('strong', {}, `${t('versionArrived')}: ${versionName(v.businessType)}`)],
+      })),
+  ].sort((a, b) => new Date(a.at) - new Date(b.at));
   return h(
     'ol',
     { class: 'timeline', id: 'timeline' },
-    events.map((e) =>
-      h(
-        'li',
-        {},
-        h('time', {}, localTime(e.occurredAt)),
-        ' ',
-        h('strong', {}, statusLabel(e.code)),
-        e.description ? ` — ${e.description}` : '',
-      ),
-    ),
+    entries.map((e) => h('li', { class: e.kind }, h('time', {}, localTime(e.at)), ' ', e.text)),
   );
 }
 
@@ -164,8 +263,7 @@ function statusForm(d) {
     if (!result.ok) return void (outcome.textContent = errorText(result));
     outcome.textContent = t('statusSaved', result.data.code, result.data.queuedForSender);
     const fresh = await api('GET', `/api/v1/documents/${d.id}`);
-    if (fresh.ok)
-      document.getElementById('timeline')?.replaceWith(timeline(fresh.data.document.statusEvents));
+    if (fresh.ok) document.getElementById('timeline')?.replaceWith(timeline(fresh.data.document));
   };
   return h(
     'section',

@@ -3,6 +3,7 @@ import { api, errorText, query } from './api.js';
 import { facts, h, localTime, replace } from './dom.js';
 import { stateLabel, t } from './i18n.js';
 import { pagedTable } from './paged-table.js';
+import { senderAuthSection, signatureSection } from './verdict-views.js';
 
 const STATES = ['new', 'registered', 'rejected', 'duplicate', 'quarantined'];
 const SOURCES = ['smtp', 'imap', 'amqp', 'http', 'upload'];
@@ -74,25 +75,44 @@ export async function intakeItemView(main, { id }) {
   }
   const item = result.data.item;
   const m = item.metadata ?? {};
+  const open = item.state === 'new' || item.state === 'quarantined';
+  const [candidates] = await Promise.all([
+    open ? api('GET', `/api/v1/intake/${item.id}/duplicate-candidates`) : null,
+    open ? documentTypes() : null,
+  ]);
   replace(
     main,
     h('p', {}, h('a', { href: '#/intake' }, `← ${t('navIntake')}`)),
     h('h1', {}, item.subject || m.subject || '(…)'),
-    h('p', {}, h('span', { class: `badge ${item.state}`, id: 'item-state' }, stateLabel(item.state))),
+    h(
+      'p',
+      {},
+      h('span', { class: `badge ${item.state}`, id: 'item-state' }, stateLabel(item.state)),
+      item.state === 'duplicate' &&
+        item.duplicateOfId && [
+          ' ',
+          t('duplicateOf'),
+          ' ',
+          h('a', { href: `#/intake/${item.duplicateOfId}`, id: 'duplicate-of' }, t('theOriginal')),
+        ],
+    ),
     h('h2', {}, t('metadata')),
     facts([
       [t('received'), localTime(item.receivedAt)],
       [t('source'), item.source],
       [t('sender'), [m.from?.organName, item.senderOrganId, item.senderAddress].filter(Boolean).join(' · ')],
       [t('notation'), m.code?.notation],
-      [t('documentType'), m.documentType?.name],
+      [t('documentType'), m.documentType?.name ?? (typeof m.documentType === 'string' ? m.documentType : '')],
       [t('promulgatedOn'), m.promulgation?.date],
       [t('documentKey'), item.documentKey],
+      [t('businessType'), item.businessType ? t('businessTypes')[item.businessType] : ''],
       [t('reason'), item.reason],
     ]),
-    verdicts(item.verdicts),
+    signatureSection(item),
     h('h2', {}, t('attachments')),
     attachmentList(item.attachments, (a) => `/api/v1/intake/${item.id}/attachments/${a.id}`),
+    senderAuthSection(item),
+    (item.source === 'smtp' || item.source === 'imap') && headersPanel(item),
     item.document &&
       h(
         'p',
@@ -101,47 +121,126 @@ export async function intakeItemView(main, { id }) {
         ' — ',
         h('a', { href: `#/documents/${item.document.id}` }, t('openDocument')),
       ),
-    item.state === 'new' && decisionForms(item, m),
+    open && decisionForms(item, m, candidates?.ok ? candidates.data.candidates : []),
+  );
+}
+
+/** The original mail's header section, fetched when the clerk opens it. */
+function headersPanel(item) {
+  const body = h('div', {}, h('p', { 'aria-busy': 'true' }, '…'));
+  let loaded = false;
+  const panel = h(
+    'details',
+    {
+      id: 'mail-headers',
+      class: 'panel',
+      ontoggle: async () => {
+        if (!panel.open || loaded) return;
+        loaded = true;
+        const result = await api('GET', `/api/v1/intake/${item.id}/headers`);
+        if (!result.ok) return replace(body, h('p', { class: 'error' }, errorText(result)));
+        const { fields, problems, truncated } = result.data;
+        replace(
+          body,
+          problems.length > 0 &&
+            h(
+              'ul',
+              { class: 'hint' },
+              problems.map((p) => h('li', {}, p)),
+            ),
+          truncated && h('p', { class: 'hint' }, t('headersTruncated')),
+          h(
+            'table',
+            { class: 'list headers', id: 'header-fields' },
+            h(
+              'tbody',
+              {},
+              fields.map((f) =>
+                h(
+                  'tr',
+                  {},
+                  h('th', { scope: 'row' }, f.name),
+                  h('td', {}, f.value, f.raw ? h('div', { class: 'raw' }, f.raw) : null),
+                ),
+              ),
+            ),
+          ),
+        );
+      },
+    },
+    h('summary', {}, h('h2', {}, t('mailHeaders'))),
+    body,
+  );
+  return panel;
+}
+
+let typesCache = null;
+
+/** The document types of Nghị định 30, for the type fields' suggestions (one request per page load). */
+export async function documentTypes() {
+  if (!typesCache) {
+    const result = await api('GET', '/api/v1/document-types');
+    typesCache = result.ok ? result.data.types : [];
+  }
+  return typesCache;
+}
+
+export function typeOptions(id) {
+  return h(
+    'datalist',
+    { id },
+    (typesCache ?? []).map((type) =>
+      h(
+        'option',
+        { value: type.name },
+        type.abbreviation ? `${type.abbreviation} — ${type.name}` : type.name,
+      ),
+    ),
   );
 }
 
 export function attachmentList(attachments, urlOf) {
   if (!attachments?.length) return h('p', {}, t('empty'));
-  return h(
-    'ul',
-    { class: 'attachments' },
-    attachments.map((a) =>
+  const viewer = h('section', { class: 'viewer', id: 'pdf-viewer', hidden: true });
+  const show = (a) => {
+    viewer.hidden = false;
+    replace(
+      viewer,
       h(
-        'li',
+        'p',
         {},
-        h('a', { href: urlOf(a), target: '_blank', rel: 'noopener' }, a.name),
-        ` (${a.contentType}, ${Math.ceil(a.size / 1024)} KB)`,
+        h('strong', {}, a.name),
+        ' ',
+        h(
+          'button',
+          { type: 'button', class: 'link', onclick: () => ((viewer.hidden = true), replace(viewer)) },
+          t('close'),
+        ),
       ),
-    ),
-  );
-}
-
-function verdicts(list) {
-  if (!Array.isArray(list) || list.length === 0) return null;
+      h('iframe', { src: `${urlOf(a)}?disposition=inline`, title: a.name, id: 'pdf-frame' }),
+    );
+    viewer.scrollIntoView({ block: 'nearest' });
+  };
   return [
-    h('h2', {}, t('signatures')),
     h(
       'ul',
-      {},
-      list.map((v) =>
+      { class: 'attachments' },
+      attachments.map((a) =>
         h(
           'li',
           {},
-          h(
-            'span',
-            { class: `badge ${v.trusted ? 'registered' : 'quarantined'}` },
-            `${v.status} / ${v.chain}`,
-          ),
-          ' ',
-          v.signer?.subject ?? '',
+          h('a', { href: urlOf(a), download: a.name }, a.name),
+          ` (${a.contentType}, ${Math.ceil(a.size / 1024)} KB) `,
+          a.contentType === 'application/pdf' &&
+            h(
+              'button',
+              { type: 'button', class: 'small', 'data-view': a.name, onclick: () => show(a) },
+              t('viewPdf'),
+            ),
         ),
       ),
     ),
+    viewer,
   ];
 }
 
@@ -156,13 +255,13 @@ function decided(event, state) {
   badge.textContent = stateLabel(state);
 }
 
-function decisionForms(item, m) {
+function decisionForms(item, m, candidates) {
   const outcome = h('p', { role: 'status', id: 'decision-outcome' });
   // The registration form, prefilled from the package or mail; the clerk corrects it before the number is taken.
   const fields = [
     ['subject', t('subject'), m.subject || item.subject || '', { size: 60, required: true }],
     ['notation', t('notation'), m.code?.notation ?? '', { size: 24 }],
-    ['documentType', t('documentType'), m.documentType?.name ?? '', { size: 24 }],
+    ['documentType', t('documentType'), m.documentType?.name ?? '', { size: 24, list: 'reg-types' }],
     ['senderName', t('sender'), m.from?.organName ?? '', { size: 40 }],
     ['promulgatedOn', t('promulgatedOn'), m.promulgation?.date ?? '', { type: 'date' }],
     ['dueOn', t('dueOn'), m.dueDate ?? '', { type: 'date' }],
@@ -181,7 +280,9 @@ function decisionForms(item, m) {
     if (!result.ok) return void (outcome.textContent = errorText(result));
     replace(
       outcome,
-      t('registered', result.data.number ?? '', result.data.year ?? ''),
+      result.data.number === undefined
+        ? t('versioned', t('businessTypes')[result.data.businessType] ?? result.data.businessType)
+        : t('registered', result.data.number, result.data.year),
       ' — ',
       h('a', { href: `#/documents/${result.data.documentId}`, id: 'open-document' }, t('openDocument')),
     );
@@ -193,6 +294,20 @@ function decisionForms(item, m) {
     if (!result.ok) return void (outcome.textContent = errorText(result));
     outcome.textContent = t('rejected');
     decided(event, 'rejected');
+  };
+  const markDuplicate = async (event) => {
+    event.preventDefault();
+    const chosen = new FormData(event.target).get('duplicateOf');
+    if (!chosen) return void (outcome.textContent = t('chooseOriginal'));
+    const result = await api('POST', `/api/v1/intake/${item.id}/duplicate`, { duplicateOf: chosen });
+    if (!result.ok) return void (outcome.textContent = errorText(result));
+    replace(
+      outcome,
+      t('markedDuplicate'),
+      ' ',
+      h('a', { href: `#/intake/${chosen}`, id: 'duplicate-of' }, t('theOriginal')),
+    );
+    decided(event, 'duplicate');
   };
   return h(
     'section',
@@ -217,6 +332,52 @@ function decisionForms(item, m) {
       reason,
       h('button', { type: 'submit', id: 'reject', class: 'danger' }, t('reject')),
     ),
+    duplicateForm(candidates, markDuplicate),
+    typeOptions('reg-types'),
     outcome,
+  );
+}
+
+/** Items that look like the same document (same attachment, Message-ID, DocumentId, subject and sender). */
+function duplicateForm(candidates, onsubmit) {
+  if (candidates.length === 0)
+    return h(
+      'div',
+      { class: 'panel', id: 'no-candidates' },
+      h('h2', {}, t('markDuplicate')),
+      h('p', { class: 'hint' }, t('noCandidates')),
+    );
+  return h(
+    'form',
+    { onsubmit, id: 'duplicate-form' },
+    h('h2', {}, t('markDuplicate')),
+    h('p', { class: 'hint' }, t('duplicateHint')),
+    h(
+      'fieldset',
+      { class: 'candidates' },
+      h('legend', {}, t('duplicateOfWhich')),
+      candidates.map((c, index) =>
+        h(
+          'label',
+          { class: 'candidate' },
+          h('input', {
+            type: 'radio',
+            name: 'duplicateOf',
+            value: c.id,
+            checked: index === 0,
+            id: `candidate-${c.id}`,
+          }),
+          ' ',
+          c.document
+            ? h('strong', {}, t('registeredShort', c.document.number, c.document.year))
+            : h('span', { class: `badge ${c.state}` }, stateLabel(c.state)),
+          ` ${localTime(c.receivedAt)} · ${c.subject ?? '(…)'} `,
+          h('span', { class: 'hint' }, `(${c.matches.map((x) => t('matchTexts')[x] ?? x).join(', ')})`),
+          ' ',
+          h('a', { href: `#/intake/${c.id}` }, t('open')),
+        ),
+      ),
+    ),
+    h('button', { type: 'submit', id: 'mark-duplicate' }, t('markDuplicate')),
   );
 }
