@@ -75,7 +75,8 @@ export async function intakeItemView(main, { id }) {
   }
   const item = result.data.item;
   const m = item.metadata ?? {};
-  const open = item.state === 'new' || item.state === 'quarantined';
+  // Decisions on new items only, as before; a quarantined one (malware, failed DMARC) is an admin's first.
+  const open = item.state === 'new';
   const [candidates] = await Promise.all([
     open ? api('GET', `/api/v1/intake/${item.id}/duplicate-candidates`) : null,
     open ? documentTypes() : null,
