@@ -11,6 +11,7 @@ import {
   createDeadLetters,
   createRelayService,
   inboxStates,
+  issueAgencyCredentials,
   sendOutgoingDocument,
   submitPackage,
   vhostOf,
@@ -20,8 +21,14 @@ import {
 } from './exchange/index.ts';
 import { startAuditAnchoring } from './registry/index.ts';
 import { systemClock } from './shared/clock.ts';
-import { agencyKeyDir, fileAgencyKeyStore, seedTrustDirectory } from './signing/index.ts';
-import { startIngest } from './ingest/index.ts';
+import {
+  agencyKeyDir,
+  certificatesOfFile,
+  fileAgencyKeyStore,
+  seedTrustDirectory,
+  trustDirectoryCertificates,
+} from './signing/index.ts';
+import { startIngest, type IngestService } from './ingest/index.ts';
 import { fileAnchorSigner, readExportedAnchors, verifyAudit } from './registry/index.ts';
 import type { Logger } from './shared/logger.ts';
 import {
@@ -176,6 +183,8 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
     };
 
     const controlToken = randomBytes(32).toString('base64url');
+    // Ingest starts after the web app (see below); until then its admin view answers "not running".
+    const running: { ingest?: IngestService } = {};
     const web = await buildWebApp({
       log: log.child({ module: 'web' }),
       bodyLimitBytes: config.maxMessageBytes,
@@ -202,6 +211,17 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
       },
       verifyAuditTrail: () =>
         verifyAudit(database.prisma, fileAnchorSigner(config.dataDir), readExportedAnchors(config.dataDir)),
+      issueBrokerCredentials: (organId) =>
+        issueAgencyCredentials({ url: config.amqp.managementUrl }, vhostOf(config.amqp.url), organId),
+      heldCertificates: async () => {
+        const { certFile } = config.tls;
+        const [trust, tls] = await Promise.all([
+          trustDirectoryCertificates(config.trustDir),
+          certFile ? certificatesOfFile(certFile, 'tls') : [],
+        ]);
+        return [...trust, ...tls];
+      },
+      ingestSources: () => running.ingest?.sources() ?? Promise.resolve(undefined),
     });
     await web.listen({ host: config.host, port: config.http.port });
     services.push({ name: 'web', stop: () => web.close() });
@@ -212,6 +232,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
       metrics,
       log: log.child({ module: 'ingest' }),
     });
+    running.ingest = ingest;
     services.push({ name: 'ingest', stop: () => ingest.stop() });
     const address = web.server.address();
     const port = typeof address === 'object' && address ? address.port : config.http.port;

@@ -14,6 +14,7 @@ export type AccessEvent = {
     | 'user.created'
     | 'user.disabled'
     | 'user.enabled'
+    | 'user.password-reset'
     | 'token.created'
     | 'token.revoked';
   subject: string | null;

@@ -7,6 +7,7 @@ export {
   findUser,
   setUserDisabled,
   changePassword,
+  resetPassword,
   USER_ROLES,
   USERNAME_PATTERN,
   type UserRole,
@@ -14,6 +15,7 @@ export {
   type NewUser,
   type CreateUserOutcome,
   type ChangePasswordOutcome,
+  type ResetPasswordOutcome,
 } from './user-accounts.ts';
 export {
   createApiToken,

@@ -185,6 +185,45 @@ export async function setUserDisabled(
   });
 }
 
+export type ResetPasswordOutcome =
+  | { kind: 'reset'; user: UserView; oneTimePassword: string }
+  | { kind: 'not-found' }
+  | { kind: 'refused'; reason: string };
+
+/**
+ * An admin gives a person a new one-time password (a forgotten password, a handover). Every
+ * session of the person ends, and the new password must be changed at the next sign-in. An admin
+ * cannot reset their own: that would end the session they act from; they change it instead.
+ */
+export async function resetPassword(
+  prisma: PrismaClient,
+  id: string,
+  by: { label: string; userId?: string | undefined },
+): Promise<ResetPasswordOutcome> {
+  if (by.userId === id)
+    return { kind: 'refused', reason: 'change your own password instead of resetting it' };
+  const oneTimePassword = generateOneTimePassword();
+  const passwordHash = await hashPassword(oneTimePassword);
+  return prisma.$transaction(async (tx) => {
+    const existing = await tx.user.findUnique({ where: { id }, select: { id: true } });
+    if (!existing) return { kind: 'not-found' } as const;
+    const row = await tx.user.update({
+      where: { id },
+      data: { passwordHash, mustChangePassword: true },
+      include: userInclude,
+    });
+    await tx.session.deleteMany({ where: { userId: id } });
+    await recordAccessEvent(tx, {
+      actor: by.label,
+      agencyId: row.agencyId,
+      action: 'user.password-reset',
+      subject: `user:${id}`,
+      data: { username: row.username },
+    });
+    return { kind: 'reset', user: toUserView(row), oneTimePassword } as const;
+  });
+}
+
 export type ChangePasswordOutcome = { kind: 'changed' } | { kind: 'refused'; problems: string[] };
 
 /**

@@ -8,7 +8,7 @@ export {
   type Agency,
   type AgencyInput,
 } from './agency.ts';
-export type { AgencyDirectory, DirectoryConflict, UpsertResult } from './agency-directory.ts';
+export type { AgencyDirectory, DirectoryConflict, UpsertOptions, UpsertResult } from './agency-directory.ts';
 export { createPrismaAgencyDirectory, findAgency } from './prisma-agency-directory.ts';
 export { parseAgencyCsv, AGENCY_CSV_COLUMNS, type CsvProblem } from './parse-agency-csv.ts';
 export { isOrganId, isAliasOrganId } from './organ-id.ts';

@@ -37,7 +37,15 @@ describe('prisma agency directory (PostgreSQL)', () => {
       }),
       agency('000.00.00.G22', { channel: 'partner' }),
     ]);
-    expect(result).toEqual({ kind: 'saved', created: 2, updated: 0 });
+    expect(result).toEqual({
+      kind: 'saved',
+      created: 2,
+      updated: 0,
+      outcomes: [
+        { organId: '000.00.11.H53', outcome: 'created' },
+        { organId: '000.00.00.G22', outcome: 'created' },
+      ],
+    });
     expect((await directory.find('000.00.11.H54'))?.organId).toBe('000.00.11.H53');
     expect((await directory.list()).map((a) => a.organId)).toEqual(['000.00.00.G22', '000.00.11.H53']);
   });
@@ -47,7 +55,12 @@ describe('prisma agency directory (PostgreSQL)', () => {
     const result = await directory.upsertAll([
       agency('000.00.11.H53', { channel: 'email', emails: ['tc@tayninh.gov.vn'], name: 'Sở Tài chính' }),
     ]);
-    expect(result).toEqual({ kind: 'saved', created: 0, updated: 1 });
+    expect(result).toEqual({
+      kind: 'saved',
+      created: 0,
+      updated: 1,
+      outcomes: [{ organId: '000.00.11.H53', outcome: 'updated' }],
+    });
     expect(await directory.find('000.00.11.H53')).toEqual(
       agency('000.00.11.H53', { channel: 'email', emails: ['tc@tayninh.gov.vn'], name: 'Sở Tài chính' }),
     );
@@ -86,5 +99,23 @@ describe('prisma agency directory (PostgreSQL)', () => {
         { organId: '000.00.16.H53', message: 'address vp@x.gov.vn is also given for 000.00.15.H53' },
       ],
     });
+  });
+
+  it('commits the caller’s work (the audit entry) with the change, and neither when that work fails', async () => {
+    const directory = createPrismaAgencyDirectory(prisma);
+    const seen: number[] = [];
+    const saved = await directory.upsertAll([agency('000.00.17.H53')], {
+      inTransaction: async (tx, result) => {
+        seen.push(result.created, await tx.agency.count({ where: { organId: '000.00.17.H53' } }));
+      },
+    });
+    expect(saved.kind).toBe('saved');
+    expect(seen).toEqual([1, 1]);
+    await expect(
+      directory.upsertAll([agency('000.00.18.H53')], {
+        inTransaction: () => Promise.reject(new TypeError('the audit trail is not writable')),
+      }),
+    ).rejects.toThrow('the audit trail is not writable');
+    expect(await directory.find('000.00.18.H53')).toBeUndefined();
   });
 });

@@ -75,7 +75,7 @@ export function createPrismaAgencyDirectory(prisma: PrismaClient): AgencyDirecto
 
     find: (organId) => findAgency(prisma, organId),
 
-    async upsertAll(agencies): Promise<UpsertResult> {
+    async upsertAll(agencies, options = {}): Promise<UpsertResult> {
       const batchConflicts = conflictsWithinBatch(agencies);
       if (batchConflicts.length > 0) return { kind: 'conflict', conflicts: batchConflicts };
       const batchIds = agencies.map((a) => a.organId);
@@ -145,7 +145,17 @@ export function createPrismaAgencyDirectory(prisma: PrismaClient): AgencyDirecto
             await tx.agency.create({ data: { organId: agency.organId, ...fields, ...links } });
           }
         }
-        return { kind: 'saved', created: agencies.length - existing.size, updated: existing.size } as const;
+        const saved = {
+          kind: 'saved',
+          created: agencies.length - existing.size,
+          updated: existing.size,
+          outcomes: agencies.map((a) => ({
+            organId: a.organId,
+            outcome: existing.has(a.organId) ? ('updated' as const) : ('created' as const),
+          })),
+        } as const;
+        await options.inTransaction?.(tx, saved);
+        return saved;
       });
     },
   };

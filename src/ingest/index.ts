@@ -13,6 +13,12 @@ export {
 export { parseMessage, type IncomingMessage, type MessageKind } from './parse-message.ts';
 export { mailauthAuthenticator, type SenderAuthenticator, type SenderAuthResult } from './sender-auth.ts';
 export { clamdScanner, type MalwareScanner } from './clamd-scanner.ts';
-export { startMailboxPoller, type MailboxPoller, type MailboxConfig } from './imap/mailbox-poller.ts';
+export {
+  startMailboxPoller,
+  type MailboxPoller,
+  type MailboxConfig,
+  type MailboxHealth,
+} from './imap/mailbox-poller.ts';
+export { ingestSources, type IngestSources, type PolledMailbox } from './ingest-sources.ts';
 export { parseMailboxes } from './imap/mailbox-config.ts';
 export { smtpOutbound, type OutboundMail } from './outbound-mail.ts';

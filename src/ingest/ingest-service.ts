@@ -10,6 +10,7 @@ import { parseMailboxes } from './imap/mailbox-config.ts';
 import { startMailboxPoller, type MailboxPoller } from './imap/mailbox-poller.ts';
 import type { IngestDeps, IngestOutcome, MailEnvelope } from './ingest-message.ts';
 import { createIngestMetrics } from './ingest-metrics.ts';
+import { ingestSources, type IngestSources, type PolledMailbox } from './ingest-sources.ts';
 import { smtpOutbound, type OutboundMail } from './outbound-mail.ts';
 import { prismaRecipientDirectory } from './recipient-directory.ts';
 import { mailauthAuthenticator } from './sender-auth.ts';
@@ -17,7 +18,12 @@ import { startSmtpListener, type SmtpListener } from './smtp/smtp-listener.ts';
 
 /** Composition of the ingest edges from the hub configuration: one call from main.ts. */
 export type IngestServiceDeps = { config: HubConfig; prisma: PrismaClient; metrics: Registry; log: Logger };
-export type IngestService = { readonly smtpPort: number; stop(): Promise<void> };
+export type IngestService = {
+  readonly smtpPort: number;
+  /** SMTP counters and each IMAP poller's state, for the admin console. */
+  sources(): Promise<IngestSources>;
+  stop(): Promise<void>;
+};
 
 export async function startIngest({
   config,
@@ -37,6 +43,7 @@ export async function startIngest({
         log: log.child({ module: 'ingest.outbound' }),
       })
     : undefined;
+  const ingestMetrics = createIngestMetrics(metrics);
   const ingest: IngestDeps = {
     prisma,
     directory,
@@ -48,7 +55,7 @@ export async function startIngest({
     ...(config.smtp.senderAuth === 'on' ? { senderAuth: mailauthAuthenticator() } : {}),
     unknownSenderPolicy: config.smtp.unknownSender,
     enforceDmarcReject: false,
-    metrics: createIngestMetrics(metrics),
+    metrics: ingestMetrics,
     authTimeoutMs: 5_000,
     ...(outbound && config.smtp.receipts === 'on' ? { afterCommit: receiptSender(outbound) } : {}),
   };
@@ -72,21 +79,24 @@ export async function startIngest({
     log: log.child({ module: 'ingest.smtp' }),
   });
   const pollers: MailboxPoller[] = [];
+  const polled: PolledMailbox[] = [];
   for (const mailbox of parseMailboxes(config.imap.mailboxes)) {
     const password = (await fs.readFile(mailbox.passwordFile, 'utf8')).trim();
-    pollers.push(
-      startMailboxPoller(
-        {
-          ...mailbox,
-          password,
-          recipient: () => directory.resolve(`${mailbox.agency}@${config.mailDomain}`),
-        },
-        { ingest, log: log.child({ module: 'ingest.imap' }) },
-      ),
+    const poller = startMailboxPoller(
+      {
+        ...mailbox,
+        password,
+        recipient: () => directory.resolve(`${mailbox.agency}@${config.mailDomain}`),
+      },
+      { ingest, log: log.child({ module: 'ingest.imap' }) },
     );
+    pollers.push(poller);
+    const { name, agency, host, folder } = mailbox;
+    polled.push({ name, agency, host, folder, health: () => poller.health() });
   }
   return {
     smtpPort: smtp.port,
+    sources: () => ingestSources(ingestMetrics, smtp.port, polled),
     async stop() {
       await smtp.close();
       await Promise.all(pollers.map((p) => p.stop()));

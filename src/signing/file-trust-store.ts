@@ -62,6 +62,13 @@ export async function readTrustPath(path: string): Promise<TrustMaterial> {
   return buildTrustMaterial(files);
 }
 
+/** Every material file of a trust directory, pins marked with their agency (the certificate list for people). */
+export async function listTrustFiles(dir: string): Promise<TrustFile[]> {
+  const files = await Promise.all((await listMaterial(dir)).map((file) => readTrustFile(file)));
+  files.push(...(await readPins(join(dir, 'pins'))));
+  return files;
+}
+
 /** A trust store over directories and files; re-read on every `load()` so CRL updates apply without a restart. */
 export function fileTrustStore(paths: readonly string[], crlPaths: readonly string[] = []): TrustStore {
   return {

@@ -45,3 +45,9 @@ export {
   installAgencyKey,
   type AgencyKeyStore,
 } from './agency-key-store.ts';
+export {
+  certificatesOfFile,
+  trustDirectoryCertificates,
+  type HeldCertificate,
+  type HeldCertificateKind,
+} from './trust-inventory.ts';

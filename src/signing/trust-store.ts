@@ -63,7 +63,7 @@ export function parseCrls(bytes: Uint8Array, name: string): X509Crl[] {
   }
 }
 
-function isCrlFile(file: TrustFile): boolean {
+export function isCrlFile(file: TrustFile): boolean {
   if (/\.crl$/i.test(file.name)) return true;
   return (
     isPem(file.bytes) &&

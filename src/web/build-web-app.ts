@@ -10,10 +10,12 @@ import { collectRoutes, type RouteTable } from './route-table.ts';
 import { agencyRoutes, type AgencyRouteDeps } from './routes/agency-routes.ts';
 import { auditRoutes, type AuditRouteDeps } from './routes/audit-routes.ts';
 import { authRoutes } from './routes/auth-routes.ts';
+import { certificateRoutes, type CertificateRouteDeps } from './routes/certificate-routes.ts';
 import { consoleRoutes } from './routes/console-routes.ts';
 import { documentRoutes } from './routes/document-routes.ts';
 import { followUpRoutes } from './routes/follow-up-routes.ts';
 import { healthRoutes, type HealthDeps } from './routes/health-routes.ts';
+import { ingestRoutes, type IngestRouteDeps } from './routes/ingest-routes.ts';
 import { intakeRoutes } from './routes/intake-routes.ts';
 import { openApiRoutes } from './routes/openapi-routes.ts';
 import { outgoingRoutes, type OutgoingRouteDeps } from './routes/outgoing-routes.ts';
@@ -26,7 +28,10 @@ export type WebAppDeps = HealthDeps & {
   /** The relay's submit path and broker view, for the packages and relay routes. */
   packages: Omit<PackageRouteDeps, 'prisma' | 'bodyLimitBytes'>;
 } & AgencyRouteDeps &
-  Pick<AuditRouteDeps, 'verifyAuditTrail'> & {
+  Pick<AuditRouteDeps, 'verifyAuditTrail'> &
+  // Admin pages of the data centre: certificates close to expiry, mail ingest sources.
+  Pick<CertificateRouteDeps, 'heldCertificates'> &
+  IngestRouteDeps & {
     log: Logger;
     bodyLimitBytes: number;
     prisma: PrismaClient;
@@ -93,6 +98,8 @@ export async function buildWebApp(deps: WebAppDeps): Promise<FastifyInstance> {
     }),
   );
   await app.register(auditRoutes(deps));
+  await app.register(certificateRoutes({ ...deps, clock }));
+  await app.register(ingestRoutes(deps));
   await app.register(
     packageRoutes({ ...deps.packages, prisma: deps.prisma, bodyLimitBytes: deps.bodyLimitBytes }),
   );

@@ -219,6 +219,31 @@ const CASES: Record<string, Case> = {
       url: `/api/v1/documents/${pick(f, who).document}/attachments/${pick(f, who).attachment}`,
     }),
   },
+  // Admin pages of the data centre (users, audit, certificates, directory import, broker users, ingest).
+  'POST /api/v1/users/:id/reset-password': {
+    kind: 'admin-only',
+    request: () => ({ method: 'POST', url: `/api/v1/users/${randomUUID()}/reset-password` }),
+  },
+  'GET /api/v1/certificates': {
+    kind: 'admin-only',
+    request: () => ({ method: 'GET', url: '/api/v1/certificates?withinDays=30' }),
+  },
+  'GET /api/v1/ingest/sources': {
+    kind: 'admin-only',
+    request: () => ({ method: 'GET', url: '/api/v1/ingest/sources' }),
+  },
+  'POST /api/v1/agencies/import-csv': {
+    kind: 'admin-only',
+    request: () => ({
+      method: 'POST',
+      url: '/api/v1/agencies/import-csv',
+      payload: { csv: `organId,name,channel\n${B},x,hosted\n` },
+    }),
+  },
+  'POST /api/v1/agencies/:organId/broker-credentials': {
+    kind: 'admin-only',
+    request: () => ({ method: 'POST', url: `/api/v1/agencies/${B}/broker-credentials` }),
+  },
   'POST /api/v1/documents/:id/status': {
     kind: 'agency-scoped',
     request: (f, who) => ({

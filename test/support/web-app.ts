@@ -7,7 +7,7 @@ import { sendOutgoingDocument, submitPackage, type RelayDeps } from '../../src/e
 import { systemClock, type Clock } from '../../src/shared/clock.ts';
 import { createSilentLogger } from '../../src/shared/logger.ts';
 import { memoryTrustStore, type AgencyKeyStore, type TrustMaterial } from '../../src/signing/index.ts';
-import { buildWebApp } from '../../src/web/index.ts';
+import { buildWebApp, type WebAppDeps } from '../../src/web/index.ts';
 import type { PackageRouteDeps } from '../../src/web/routes/package-routes.ts';
 import { createTestDatabase, type TestDatabase } from './test-database.ts';
 
@@ -39,6 +39,10 @@ export async function startTestWebApp(
     agencyKeys?: AgencyKeyStore;
     /** Called after outbox rows were committed (a test's relay service wakes on it). */
     outboxChanged?: () => void;
+    /** The admin pages' ports: audit verification, broker users, certificates, ingest sources. */
+    admin?: Partial<
+      Pick<WebAppDeps, 'verifyAuditTrail' | 'issueBrokerCredentials' | 'heldCertificates' | 'ingestSources'>
+    >;
   } = {},
 ): Promise<TestWebApp> {
   const testDb: TestDatabase = await createTestDatabase(label);
@@ -86,6 +90,7 @@ export async function startTestWebApp(
     },
     ...(options.loginThrottle ? { loginThrottle: options.loginThrottle } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
+    ...options.admin,
   });
   await app.ready();
   return {

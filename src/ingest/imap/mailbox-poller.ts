@@ -25,8 +25,16 @@ export type MailboxConfig = {
   recipient: () => Promise<MailRecipient | undefined>;
 };
 
+/** The poller's state for people (the admin console): read-only. */
+export type MailboxHealth = {
+  up: boolean;
+  lastSuccessAt: Date | null;
+  lastError: { at: Date; message: string } | null;
+};
+
 export type MailboxPoller = {
   stop(): Promise<void>;
+  health(): MailboxHealth;
   /** messages committed (created or duplicate) since start */
   readonly committed: number;
 };
@@ -39,6 +47,15 @@ export type PollerOptions = {
   backoff?: { initialMs: number; maxMs: number };
 };
 
+/** An IMAP failure in words: imapflow puts the server's answer in `responseText`. */
+function errorText(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const response = (error as Error & { responseText?: unknown }).responseText;
+  return typeof response === 'string' && response && !error.message.includes(response)
+    ? `${error.message}: ${response}`
+    : error.message;
+}
+
 export function startMailboxPoller(mailbox: MailboxConfig, options: PollerOptions): MailboxPoller {
   const log = options.log.child({ mailbox: mailbox.name });
   const metrics = options.ingest.metrics;
@@ -50,6 +67,7 @@ export function startMailboxPoller(mailbox: MailboxConfig, options: PollerOption
   let client: ImapFlow | undefined;
   let wake: (() => void) | undefined;
   let lastUidValidity: bigint | undefined;
+  const health: MailboxHealth = { up: false, lastSuccessAt: null, lastError: null };
 
   async function session(): Promise<void> {
     const recipient = await mailbox.recipient();
@@ -83,9 +101,11 @@ export function startMailboxPoller(mailbox: MailboxConfig, options: PollerOption
       );
     lastUidValidity = opened.uidValidity;
     metrics?.pollerUp.set({ mailbox: mailbox.name }, 1);
+    health.up = true;
     while (running() && imap.usable) {
       await drainUnseen(imap, recipient, opened.uidValidity);
       metrics?.pollerLastSuccess.set({ mailbox: mailbox.name }, Date.now() / 1000);
+      health.lastSuccessAt = new Date();
       // imapflow IDLEs by itself while no command runs; EXISTS, the poll timer or stop wakes us.
       await Promise.race([
         closed,
@@ -134,9 +154,13 @@ export function startMailboxPoller(mailbox: MailboxConfig, options: PollerOption
       try {
         await session();
       } catch (error) {
-        if (running()) log.warn({ err: error }, 'imap session ended');
+        if (running()) {
+          log.warn({ err: error }, 'imap session ended');
+          health.lastError = { at: new Date(), message: errorText(error) };
+        }
       } finally {
         metrics?.pollerUp.set({ mailbox: mailbox.name }, 0);
+        health.up = false;
         const imap = client;
         client = undefined;
         if (imap?.usable) await imap.logout().catch(() => undefined);
@@ -157,6 +181,7 @@ export function startMailboxPoller(mailbox: MailboxConfig, options: PollerOption
     get committed() {
       return committed;
     },
+    health: () => ({ ...health }),
     async stop() {
       stopped = true;
       wake?.();

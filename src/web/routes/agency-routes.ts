@@ -1,15 +1,60 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { AgencyInputSchema, type AgencyDirectory, type UpsertResult } from '../../directory/index.ts';
+import { findAgencyId } from '../../access/index.ts';
+import type { PrismaClient, Transaction } from '../../db/index.ts';
+import {
+  AgencyInputSchema,
+  parseAgencyCsv,
+  type AgencyDirectory,
+  type UpsertResult,
+} from '../../directory/index.ts';
+import { actorLabel, appendAudit, type Actor } from '../../registry/index.ts';
+import { isHubError } from '../../shared/hub-error.ts';
 import { apiRoute, fail, ok, type ApiReply } from '../api-route.ts';
 
-export type AgencyRouteDeps = { directory: AgencyDirectory };
+export type AgencyRouteDeps = {
+  directory: AgencyDirectory;
+  prisma: PrismaClient;
+  /**
+   * Creates or rotates an agency's broker user (RabbitMQ management API) and returns its new
+   * password; absent where the hub has no broker. Throws the exchange module's HubError when the
+   * management API does not answer or refuses.
+   */
+  issueBrokerCredentials?: (organId: string) => Promise<{ username: string; password: string }>;
+};
 
 const AgencySchema = AgencyInputSchema.describe('an agency of the directory');
 
 function conflict(result: Extract<UpsertResult, { kind: 'conflict' }>): ApiReply {
   return fail('WEB_CONFLICT', result.conflicts.map((c) => c.message).join('; '), result.conflicts);
 }
+
+// An import of thousands of agencies names them all only up to this many in its audit entry.
+const AUDITED_ORGAN_IDS = 200;
+
+/** The audit entry of a directory change, committed with it. */
+function auditSave(actor: Actor, how: 'form' | 'json' | 'csv') {
+  return async (tx: Transaction, saved: Extract<UpsertResult, { kind: 'saved' }>) => {
+    const organIds = saved.outcomes.map((o) => o.organId);
+    await appendAudit(tx, {
+      actor: actorLabel(actor),
+      action: how === 'form' ? 'agency.saved' : 'agency.imported',
+      subject: organIds.length === 1 ? `agency:${organIds[0] ?? ''}` : null,
+      data: {
+        via: how,
+        created: saved.created,
+        updated: saved.updated,
+        ...(organIds.length <= AUDITED_ORGAN_IDS ? { organIds } : {}),
+      },
+    });
+  };
+}
+
+const SavedSchema = z.strictObject({
+  kind: z.literal('saved'),
+  created: z.number().int(),
+  updated: z.number().int(),
+});
 
 /**
  * The agency directory over HTTP. Every signed-in caller may read it (clerks address outgoing
@@ -44,8 +89,8 @@ export function agencyRoutes(deps: AgencyRouteDeps) {
           201: z.strictObject({ agency: AgencySchema, created: z.literal(true) }),
         },
       },
-      async ({ body }) => {
-        const result = await deps.directory.upsertAll([body]);
+      async ({ body, actor }) => {
+        const result = await deps.directory.upsertAll([body], { inTransaction: auditSave(actor, 'form') });
         if (result.kind === 'conflict') return conflict(result);
         return ok({ agency: body, created: result.created === 1 }, result.created ? 201 : 200);
       },
@@ -62,17 +107,126 @@ export function agencyRoutes(deps: AgencyRouteDeps) {
         access: 'admin',
         body: z.strictObject({ agencies: z.array(AgencySchema).min(1).max(10_000) }),
         bodyLimit: 16 * 1_048_576,
+        responses: { 200: SavedSchema },
+      },
+      async ({ body, actor }) => {
+        const result = await deps.directory.upsertAll(body.agencies, {
+          inTransaction: auditSave(actor, 'json'),
+        });
+        if (result.kind === 'conflict') return conflict(result);
+        return ok({ kind: result.kind, created: result.created, updated: result.updated });
+      },
+    );
+
+    // The CLI's `agency import FILE.csv` from the console: the same parser, the same all-or-nothing
+    // save, and every refusal named with the line of the file it comes from.
+    apiRoute(
+      app,
+      {
+        method: 'POST',
+        url: '/api/v1/agencies/import-csv',
+        summary:
+          'Import the directory CSV (organId,name,channel,emails,aliases,signaturePolicy), all rows or none',
+        tag: 'agencies',
+        access: 'admin',
+        body: z.strictObject({
+          csv: z
+            .string()
+            .min(1)
+            .max(16 * 1_048_576)
+            .describe('the CSV file as text'),
+        }),
+        bodyLimit: 24 * 1_048_576,
         responses: {
-          200: z.strictObject({
-            kind: z.literal('saved'),
-            created: z.number().int(),
-            updated: z.number().int(),
+          200: SavedSchema.extend({
+            rows: z.array(
+              z.strictObject({
+                line: z.number().int(),
+                organId: z.string(),
+                outcome: z.enum(['created', 'updated']),
+              }),
+            ),
           }),
         },
       },
-      async ({ body }) => {
-        const result = await deps.directory.upsertAll(body.agencies);
-        return result.kind === 'conflict' ? conflict(result) : ok(result);
+      async ({ body, actor }) => {
+        const csv = parseAgencyCsv(body.csv);
+        if (csv.kind === 'invalid')
+          return fail(
+            'WEB_UNPROCESSABLE',
+            `nothing imported: ${csv.problems.length} problem(s) in the file`,
+            { problems: csv.problems },
+          );
+        if (csv.agencies.length === 0)
+          return fail('WEB_UNPROCESSABLE', 'nothing imported: the file has no agency rows');
+        const result = await deps.directory.upsertAll(csv.agencies, {
+          inTransaction: auditSave(actor, 'csv'),
+        });
+        if (result.kind === 'conflict') {
+          const problems = result.conflicts.map((c) => ({
+            line: csv.lineOf.get(c.organId) ?? 0,
+            message: `${c.organId}: ${c.message}`,
+          }));
+          return fail('WEB_CONFLICT', `nothing imported: ${problems.length} conflict(s) with the directory`, {
+            problems,
+          });
+        }
+        return ok({
+          kind: result.kind,
+          created: result.created,
+          updated: result.updated,
+          rows: result.outcomes.map((o) => ({ line: csv.lineOf.get(o.organId) ?? 0, ...o })),
+        });
+      },
+    );
+
+    apiRoute(
+      app,
+      {
+        method: 'POST',
+        url: '/api/v1/agencies/:organId/broker-credentials',
+        summary: 'Create or rotate a partner agency’s broker user; the password is shown only here',
+        tag: 'agencies',
+        access: 'admin',
+        params: z.strictObject({ organId: z.string().min(1).max(20) }),
+        responses: { 201: z.strictObject({ username: z.string(), password: z.string() }) },
+      },
+      async ({ params, actor }) => {
+        const agency = await deps.directory.find(params.organId);
+        // A former code (alias) is not the agency's name on the broker.
+        if (agency?.organId !== params.organId) return fail('WEB_NOT_FOUND', `no agency ${params.organId}`);
+        if (agency.channel !== 'partner')
+          return fail(
+            'WEB_UNPROCESSABLE',
+            agency.channel === 'hosted'
+              ? `${agency.organId} is hosted by the hub, which reads its inbox itself; only partner agencies get a broker user`
+              : `${agency.organId} is reached by e-mail; only partner agencies get a broker user`,
+          );
+        if (!deps.issueBrokerCredentials)
+          return fail('WEB_UNAVAILABLE', 'this hub has no broker management API configured');
+        let issued: { username: string; password: string };
+        try {
+          issued = await deps.issueBrokerCredentials(agency.organId);
+        } catch (error) {
+          if (isHubError(error) && error.code.startsWith('EXCHANGE_MANAGEMENT_'))
+            return fail(
+              'WEB_UNAVAILABLE',
+              `the broker is not reachable, no password was issued: ${error.message}`,
+            );
+          throw error;
+        }
+        // The broker holds no transaction of ours: the entry follows the change it records.
+        const agencyId = await findAgencyId(deps.prisma, agency.organId);
+        await deps.prisma.$transaction((tx) =>
+          appendAudit(tx, {
+            actor: actorLabel(actor),
+            agencyId,
+            action: 'agency.broker-credentials-issued',
+            subject: `agency:${agency.organId}`,
+            data: { username: issued.username },
+          }),
+        );
+        return ok(issued, 201);
       },
     );
   };

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { createUser, listUsers, setUserDisabled, USER_ROLES } from '../../access/index.ts';
+import { createUser, listUsers, resetPassword, setUserDisabled, USER_ROLES } from '../../access/index.ts';
 import type { PrismaClient } from '../../db/index.ts';
 import { actorLabel } from '../../registry/actor.ts';
 import { apiRoute, fail, ok } from '../api-route.ts';
@@ -71,5 +71,32 @@ export function userRoutes(deps: UserRouteDeps) {
         },
       );
     }
+
+    apiRoute(
+      app,
+      {
+        method: 'POST',
+        url: '/api/v1/users/:id/reset-password',
+        summary: 'Give a person a new one-time password (shown only here) and end their sessions',
+        tag: 'users',
+        access: 'admin',
+        params: ById,
+        responses: { 200: z.strictObject({ user: UserSchema, password: z.string() }) },
+      },
+      async ({ params, actor }) => {
+        const outcome = await resetPassword(deps.prisma, params.id, {
+          label: actorLabel(actor),
+          userId: actor.kind === 'user' ? actor.userId : undefined,
+        });
+        switch (outcome.kind) {
+          case 'reset':
+            return ok({ user: outcome.user, password: outcome.oneTimePassword });
+          case 'not-found':
+            return fail('WEB_NOT_FOUND', `no user ${params.id}`);
+          case 'refused':
+            return fail('WEB_UNPROCESSABLE', outcome.reason);
+        }
+      },
+    );
   };
 }
