@@ -1,4 +1,4 @@
-// Admin pages: the relay dashboard with dead letters (requeue) and the agency directory.
+// Admin pages: the relay dashboard with dead letters (requeue). The directory is in directory-views.js.
 import { api, errorText } from './api.js';
 import { h, replace } from './dom.js';
 import { t } from './i18n.js';
@@ -111,19 +111,4 @@ function deadLetters(result) {
     table('dead-letters', ['message_id', t('kind'), t('sender'), 'routing', t('reason'), 'queue', ''], rows),
     outcome,
   ];
-}
-
-export async function agenciesView(main) {
-  const result = await api('GET', '/api/v1/agencies');
-  if (!result.ok)
-    return replace(main, h('h1', {}, t('agenciesTitle')), h('p', { class: 'error' }, errorText(result)));
-  replace(
-    main,
-    h('h1', {}, t('agenciesTitle')),
-    table(
-      'agencies',
-      [t('organId'), t('name'), t('channel')],
-      result.data.agencies.map((a) => [a.organId, a.name, a.channel ?? '']),
-    ),
-  );
 }

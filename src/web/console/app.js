@@ -3,7 +3,11 @@
 import { api, setCsrfToken } from './api.js';
 import { h, replace } from './dom.js';
 import { lang, t, toggleLang } from './i18n.js';
-import { agenciesView, relayView } from './admin-views.js';
+import { relayView } from './admin-views.js';
+import { auditView } from './audit-views.js';
+import { certificatesView, ingestSourcesView } from './datacentre-views.js';
+import { agenciesView } from './directory-views.js';
+import { tokensView, usersView } from './people-views.js';
 import { documentView, registerBookView } from './document-views.js';
 import { intakeItemView, intakeListView } from './intake-views.js';
 import { followUpView } from './follow-up-views.js';
@@ -21,6 +25,12 @@ const ROUTES = [
   [/^#\/follow-up$/, followUpView],
   // clerk: paper upload
   [/^#\/upload$/, uploadView],
+  // The data centre's admin pages.
+  [/^#\/users$/, usersView],
+  [/^#\/tokens$/, tokensView],
+  [/^#\/audit$/, auditView],
+  [/^#\/certificates$/, certificatesView],
+  [/^#\/ingest$/, ingestSourcesView],
 ];
 
 function header() {
@@ -35,6 +45,11 @@ function header() {
       ? [
           ['#/relay', t('navRelay')],
           ['#/agencies', t('navAgencies')],
+          ['#/users', t('navUsers')],
+          ['#/tokens', t('navTokens')],
+          ['#/audit', t('navAudit')],
+          ['#/certificates', t('navCertificates')],
+          ['#/ingest', t('navIngest')],
         ]
       : []),
   ];

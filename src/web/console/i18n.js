@@ -1,4 +1,6 @@
 // Vietnamese first; English for the data centre's staff and reviewers. The choice is kept per browser.
+import { ADMIN_TEXT } from './admin-texts.js';
+
 const STORAGE_KEY = 'lienthong.lang';
 
 const TEXT = {
@@ -508,6 +510,10 @@ const TEXT = {
     openItem: 'Open the item',
   },
 };
+
+// The admin pages keep their texts in their own file.
+Object.assign(TEXT.vi, ADMIN_TEXT.vi);
+Object.assign(TEXT.en, ADMIN_TEXT.en);
 
 export let lang = localStorage.getItem(STORAGE_KEY) === 'en' ? 'en' : 'vi';
 

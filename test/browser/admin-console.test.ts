@@ -1,0 +1,254 @@
+import { webcrypto } from 'node:crypto';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { pino } from 'pino';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createIngestMetrics,
+  ingestSources,
+  prismaRecipientDirectory,
+  startMailboxPoller,
+  type MailboxPoller,
+} from '../../src/ingest/index.ts';
+import { ingestDeps } from '../../src/ingest/test-support/listener-harness.ts';
+import { fileAnchorSigner, readExportedAnchors, verifyAudit } from '../../src/registry/index.ts';
+import { trustDirectoryCertificates } from '../../src/signing/index.ts';
+// Deep import: certificates with chosen expiry dates, as the signing tests make them.
+import { X509CertificateGenerator } from '../../src/signing/x509.ts';
+import { openBrowser, screenshot, signInThroughConsole, type TestBrowser } from '../support/browser.ts';
+import { addAgency, addPerson, startTestWebApp, TEST_PASSWORD, type TestWebApp } from '../support/web-app.ts';
+
+/**
+ * The data centre's admin pages in Chromium: an admin creates a user and a partner token (each
+ * secret shown once, and working), runs the audit integrity check, imports the directory from a
+ * CSV file (a bad file first), and reads the certificates and mail sources pages.
+ */
+const HOSTED = '000.00.81.H53';
+const PARTNER = '000.00.82.H53';
+const DAY = 86_400_000;
+
+let web: TestWebApp;
+let baseUrl: string;
+let dataDir: string;
+let poller: MailboxPoller | undefined;
+let browser: TestBrowser | undefined;
+const metrics = createIngestMetrics();
+
+async function certificatePem(cn: string, notAfter: Date, issuerCn = cn): Promise<string> {
+  const keys = await webcrypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, [
+    'sign',
+    'verify',
+  ]);
+  const certificate = await X509CertificateGenerator.create({
+    subject: `CN=${cn}, O=UBND tỉnh Tây Ninh, C=VN`,
+    issuer: `CN=${issuerCn}, O=UBND tỉnh Tây Ninh, C=VN`,
+    publicKey: keys.publicKey,
+    signingKey: keys.privateKey,
+    notBefore: new Date(Date.now() - 400 * DAY),
+    notAfter,
+    signingAlgorithm: { name: 'ECDSA', hash: 'SHA-256' },
+  });
+  return certificate.toString('pem');
+}
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(path.join(os.tmpdir(), 'lienthong-admin-console-'));
+  const trustDir = path.join(dataDir, 'trust');
+  await mkdir(path.join(trustDir, 'pins'), { recursive: true });
+  await writeFile(
+    path.join(trustDir, 'root.crt'),
+    await certificatePem('Test RootCA G2', new Date(Date.now() + 3650 * DAY)),
+  );
+  await writeFile(
+    path.join(trustDir, 'pins', `${PARTNER}.pem`),
+    await certificatePem('Văn thư Sở Xây dựng', new Date(Date.now() + 12.5 * DAY), 'Test RootCA G2'),
+  );
+  await writeFile(
+    path.join(trustDir, 'pins', `${HOSTED}.pem`),
+    await certificatePem('Chứng thư cũ Sở Nội vụ', new Date(Date.now() - 2.5 * DAY), 'Test RootCA G2'),
+  );
+  web = await startTestWebApp('browser-admin', {
+    admin: {
+      verifyAuditTrail: () =>
+        verifyAudit(web.prisma, fileAnchorSigner(dataDir), readExportedAnchors(dataDir)),
+      heldCertificates: () => trustDirectoryCertificates(trustDir),
+      ingestSources: () =>
+        ingestSources(metrics, 2525, [
+          {
+            name: 'hop-thu-so-noi-vu',
+            agency: HOSTED,
+            host: '127.0.0.1',
+            folder: 'INBOX',
+            health: () => poller!.health(),
+          },
+        ]),
+    },
+  });
+  baseUrl = await web.app.listen({ port: 0, host: '127.0.0.1' });
+  await addAgency(web.prisma, HOSTED, 'Sở Nội vụ');
+  await web.prisma.agency.create({ data: { organId: PARTNER, name: 'Sở Xây dựng', channel: 'partner' } });
+  await addPerson(web.prisma, { username: 'quantri', role: 'admin' });
+  // What the SMTP listener counts, and a mailbox whose server does not answer.
+  metrics.accepted.inc({ source: 'smtp', placement: 'queue' }, 41);
+  metrics.accepted.inc({ source: 'smtp', placement: 'quarantine' }, 2);
+  metrics.refused.inc({ source: 'smtp', reason: 'INGEST_RECIPIENT_UNKNOWN' }, 3);
+  metrics.bytes.inc({ source: 'smtp' }, 1_234_567);
+  poller = startMailboxPoller(
+    {
+      name: 'hop-thu-so-noi-vu',
+      host: '127.0.0.1',
+      port: 1,
+      secure: false,
+      user: 'vanthu',
+      password: 'x',
+      folder: 'INBOX',
+      afterCommit: 'seen',
+      processedFolder: 'done',
+      recipient: () =>
+        prismaRecipientDirectory(web.prisma, 'lienthong.local').resolve(`${HOSTED}@lienthong.local`),
+    },
+    {
+      ingest: ingestDeps(web.prisma, { metrics }),
+      log: pino({ level: 'silent' }),
+      backoff: { initialMs: 50, maxMs: 500 },
+    },
+  );
+});
+afterEach(async () => {
+  await browser?.close();
+  browser = undefined;
+});
+afterAll(async () => {
+  await poller?.stop();
+  await web.close();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+async function signedInAdmin() {
+  browser = await openBrowser();
+  await signInThroughConsole(browser.page, baseUrl, 'quantri', TEST_PASSWORD);
+  return browser.page;
+}
+
+describe('the admin pages in Chromium', () => {
+  it('creates a user whose one-time password works, and a partner token whose secret works', async () => {
+    const page = await signedInAdmin();
+    await page.getByRole('link', { name: 'Người dùng' }).click();
+    await page.locator('#user-username').fill('vanthu.noivu');
+    await page.locator('#user-display').fill('Nguyễn Thị Văn Thư');
+    await page.locator('#user-role').selectOption('clerk');
+    await page.locator('#user-agency').selectOption(HOSTED);
+    await page.locator('#user-department').fill('Văn phòng');
+    await page.locator('#user-department').press('Enter');
+    const password = (await page.locator('#one-time-password .secret-value').innerText()).trim();
+    expect(password.length).toBeGreaterThanOrEqual(12);
+    const row = page.locator('#users tbody tr', { hasText: 'vanthu.noivu' });
+    expect(await row.innerText()).toContain('Chưa đổi mật khẩu dùng một lần');
+    await screenshot(page, 'admin-users');
+    const login = await fetch(`${baseUrl}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'vanthu.noivu', password }),
+    });
+    expect(login.status).toBe(200);
+
+    await page.getByRole('link', { name: 'Token API' }).click();
+    await page.locator('#token-agency').selectOption(PARTNER);
+    await page.locator('#token-name').fill('Phần mềm QLVB Sở Xây dựng');
+    await page.getByRole('button', { name: 'Tạo' }).click();
+    const secret = (await page.locator('#token-secret-box .secret-value').innerText()).trim();
+    expect(secret).toMatch(/^lt_/);
+    expect(await page.locator('#tokens tbody tr').first().innerText()).toContain('Phần mềm QLVB Sở Xây dựng');
+    const asPartner = await fetch(`${baseUrl}/api/v1/agencies`, {
+      headers: { authorization: `Bearer ${secret}` },
+    });
+    expect(asPartner.status).toBe(200);
+    await screenshot(page, 'admin-tokens');
+  });
+
+  it('runs the audit integrity check and filters the trail by action', async () => {
+    const page = await signedInAdmin();
+    await page.getByRole('link', { name: 'Nhật ký' }).click();
+    await page.locator('#audit tbody tr').first().waitFor();
+    await page.locator('#verify-audit').click();
+    await page.locator('#audit-verdict .done').waitFor();
+    expect(await page.locator('#audit-verdict').innerText()).toMatch(/^Nguyên vẹn: \d+ mục, mục cuối #\d+\./);
+    await page.locator('#audit-action').fill('user');
+    await page.locator('#audit-action').press('Enter');
+    await page.waitForURL(/#\/audit\?action=user$/);
+    await page.locator('#audit tbody tr').first().waitFor();
+    const actions = await page.locator('#audit tbody tr td:nth-child(5)').allInnerTexts();
+    expect(actions.length).toBeGreaterThan(0);
+    for (const action of actions) expect(action).toMatch(/^user\./);
+    await page.locator('#verify-audit').click();
+    await page.locator('#audit-verdict .done').waitFor();
+    await screenshot(page, 'admin-audit');
+  });
+
+  it('imports the directory from a CSV file: a bad file is refused whole with its lines, a good one lands', async () => {
+    const page = await signedInAdmin();
+    await page.getByRole('link', { name: 'Cơ quan' }).click();
+    await page.locator('#agencies').waitFor();
+    const bad = ['organId,name,channel', '000.00.83.H53,Sở Tư pháp,hosted', '12345,Sở Sai Mã,hosted'].join(
+      '\n',
+    );
+    await page
+      .locator('#csv-file')
+      .setInputFiles({ name: 'sai.csv', mimeType: 'text/csv', buffer: Buffer.from(bad) });
+    await page.getByRole('button', { name: 'Nhập', exact: true }).click();
+    await page.locator('#import-problems').waitFor();
+    expect(await page.locator('#import-problems tbody').innerText()).toMatch(/^3\s+OrganId "12345"/);
+    expect(await page.locator('#agencies').innerText()).not.toContain('000.00.83.H53');
+
+    const good = [
+      'organId,name,channel,emails,aliases,signaturePolicy',
+      '000.00.83.H53,Sở Tư pháp,hosted,,,',
+      `${PARTNER},Sở Xây dựng tỉnh Tây Ninh,partner,vanthu@sxd.example.vn,,require_trusted`,
+    ].join('\n');
+    await page
+      .locator('#csv-file')
+      .setInputFiles({ name: 'dung.csv', mimeType: 'text/csv', buffer: Buffer.from(good) });
+    await page.getByRole('button', { name: 'Nhập', exact: true }).click();
+    await page.locator('#import-rows').waitFor();
+    expect(await page.locator('#import-outcome .done').innerText()).toBe(
+      'Đã nhập: 1 cơ quan mới, 1 cơ quan cập nhật.',
+    );
+    await page.locator('#agencies', { hasText: '000.00.83.H53' }).waitFor();
+    expect(await page.locator('#agencies').innerText()).toContain('Sở Xây dựng tỉnh Tây Ninh');
+    // No broker in this test: the page says so instead of showing a password.
+    await page.locator('#agencies tr', { hasText: PARTNER }).getByRole('button').click();
+    await page
+      .locator('#broker-outcome', { hasText: 'this hub has no broker management API configured' })
+      .waitFor();
+    expect(await page.locator('#broker-password').count()).toBe(0);
+    await screenshot(page, 'admin-agencies-import');
+  });
+
+  it('shows certificates close to expiry, the expired one first, and the mail sources', async () => {
+    const page = await signedInAdmin();
+    await page.getByRole('link', { name: 'Chứng thư số' }).click();
+    await page.locator('#certificates').waitFor();
+    const rows = await page.locator('#certificates tbody tr').allInnerTexts();
+    expect(rows).toHaveLength(2);
+    expect(rows[0]).toContain('Đã hết hạn');
+    expect(rows[0]).toContain(HOSTED);
+    expect(rows[1]).toContain('12 ngày');
+    await screenshot(page, 'admin-certificates');
+    await page.locator('#within').selectOption('');
+    await page.waitForURL(/withinDays=$/);
+    await page.locator('#certificates tbody tr', { hasText: 'Test RootCA G2' }).first().waitFor();
+    expect(await page.locator('#certificates tbody tr').count()).toBe(3);
+
+    await page.getByRole('link', { name: 'Nguồn thư' }).click();
+    await page.locator('#smtp').waitFor();
+    expect(await page.locator('#smtp').innerText()).toContain('43');
+    expect(await page.locator('#smtp-refused').innerText()).toContain('INGEST_RECIPIENT_UNKNOWN');
+    // The poller has failed at least once by now; a refresh shows it.
+    await expect.poll(() => poller!.health().lastError !== null).toBe(true);
+    await page.getByRole('button', { name: 'Làm mới' }).click();
+    await page.locator('#imap', { hasText: 'ECONNREFUSED' }).waitFor();
+    expect(await page.locator('#imap').innerText()).toContain('Mất kết nối');
+    await screenshot(page, 'admin-ingest-sources');
+  });
+});
