@@ -22,6 +22,7 @@ import {
 import { startAuditAnchoring } from './registry/index.ts';
 import { systemClock } from './shared/clock.ts';
 import {
+  agencyKeyCertificates,
   agencyKeyDir,
   certificatesOfFile,
   fileAgencyKeyStore,
@@ -215,11 +216,12 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
         issueAgencyCredentials({ url: config.amqp.managementUrl }, vhostOf(config.amqp.url), organId),
       heldCertificates: async () => {
         const { certFile } = config.tls;
-        const [trust, tls] = await Promise.all([
+        const [trust, keys, tls] = await Promise.all([
           trustDirectoryCertificates(config.trustDir),
+          agencyKeyCertificates(agencyKeyDir(config.dataDir)),
           certFile ? certificatesOfFile(certFile, 'tls') : [],
         ]);
-        return [...trust, ...tls];
+        return [...trust, ...keys, ...tls];
       },
       ingestSources: () => running.ingest?.sources() ?? Promise.resolve(undefined),
     });

@@ -46,6 +46,7 @@ export {
   type AgencyKeyStore,
 } from './agency-key-store.ts';
 export {
+  agencyKeyCertificates,
   certificatesOfFile,
   trustDirectoryCertificates,
   type HeldCertificate,

@@ -1,21 +1,22 @@
 /**
  * What certificates the hub holds, for people: the trust directory's anchors and intermediates,
- * the agencies' pinned signing certificates (`pins/<OrganId>…`) and any other PEM named by the
+ * the agencies' pinned signing certificates (`pins/<OrganId>…`), the certificates of the hosted
+ * agencies' own signing keys (the agency key store) and any other PEM named by the
  * configuration (the TLS certificate). Each with its validity, so the data centre sees in time
  * which one is about to expire. Reads only; no trust decision is made here.
  */
-import { readFile } from 'node:fs/promises';
-import { relative } from 'node:path';
+import { readdir, readFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
 import { HubError } from '../shared/hub-error.ts';
 import { factsOf } from './certificate-facts.ts';
 import { listTrustFiles } from './file-trust-store.ts';
 import { isCrlFile, parseCertificates, type TrustFile } from './trust-store.ts';
 
-export type HeldCertificateKind = 'trust-anchor' | 'intermediate' | 'agency-signing' | 'tls';
+export type HeldCertificateKind = 'trust-anchor' | 'intermediate' | 'agency-pinned' | 'agency-key' | 'tls';
 
 export type HeldCertificate = {
   kind: HeldCertificateKind;
-  /** The agency a pinned signing certificate belongs to. */
+  /** The agency a pinned certificate or a signing key belongs to. */
   organId: string | null;
   /** The file it was read from, relative to the trust directory when it lies there. */
   source: string;
@@ -27,18 +28,23 @@ export type HeldCertificate = {
   fingerprint: string;
 };
 
-function describe(file: TrustFile, source: string, kind?: HeldCertificateKind): HeldCertificate[] {
+function describe(
+  file: TrustFile,
+  source: string,
+  kind?: HeldCertificateKind,
+  organId?: string,
+): HeldCertificate[] {
   return parseCertificates(file.bytes, file.name).map((certificate) => {
     const facts = factsOf(certificate);
     return {
       kind:
         kind ??
         (file.pinnedTo !== undefined
-          ? 'agency-signing'
+          ? 'agency-pinned'
           : facts.subject === facts.issuer
             ? 'trust-anchor'
             : 'intermediate'),
-      organId: file.pinnedTo ?? null,
+      organId: organId ?? file.pinnedTo ?? null,
       source,
       subject: facts.subject,
       issuer: facts.issuer,
@@ -58,6 +64,26 @@ export async function trustDirectoryCertificates(dir: string): Promise<HeldCerti
     });
   });
   return files.filter((file) => !isCrlFile(file)).flatMap((file) => describe(file, relative(dir, file.name)));
+}
+
+const AGENCY_CERTIFICATE = /^(.+)\.cert\.pem$/;
+
+/** The certificates of the hosted agencies' signing keys (`<OrganId>.cert.pem`, agency-key-store.ts). */
+export async function agencyKeyCertificates(dir: string): Promise<HeldCertificate[]> {
+  const names = await readdir(dir).catch((error: unknown) => {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw new HubError('SIGNING_KEY_UNREADABLE', `cannot read the agency key directory ${dir}`, {
+      cause: error,
+    });
+  });
+  const held: HeldCertificate[] = [];
+  for (const name of names.sort()) {
+    const organId = AGENCY_CERTIFICATE.exec(name)?.[1];
+    if (organId === undefined) continue;
+    const file = join(dir, name);
+    held.push(...describe({ name: file, bytes: await readFile(file) }, file, 'agency-key', organId));
+  }
+  return held;
 }
 
 /** The certificates of one PEM or DER file outside the trust directory (the TLS certificate). */

@@ -33,7 +33,7 @@ import {
 import type { SmtpListener } from '../ingest/index.ts';
 import { prismaRecipientDirectory } from '../ingest/index.ts';
 import { fileAnchorSigner, readExportedAnchors, verifyAudit, writeAuditAnchor } from '../registry/index.ts';
-import { certificatesOfFile, trustDirectoryCertificates } from '../signing/index.ts';
+import { agencyKeyCertificates, certificatesOfFile, trustDirectoryCertificates } from '../signing/index.ts';
 // Deep import: the test makes certificates with chosen expiry dates, as the signing tests do.
 import { X509CertificateGenerator } from '../signing/x509.ts';
 import nodemailer from 'nodemailer';
@@ -52,6 +52,7 @@ let admin: Record<string, string>;
 let dataDir: string;
 let trustDir: string;
 let tlsFile: string;
+let keyDir: string;
 let vhost: TestVhost;
 let managementUrl = testServices.amqpManagementUrl;
 let listener: SmtpListener | undefined;
@@ -128,6 +129,13 @@ beforeAll(async () => {
     await certificatePem('Chứng thư cũ', new Date(Date.now() - 3.5 * DAY), 'Trung gian'),
   );
   await writeFile(path.join(trustDir, 'revoked.crl'), 'not read: CRLs are not listed');
+  keyDir = path.join(dataDir, 'keys', 'agencies');
+  await mkdir(keyDir, { recursive: true });
+  await writeFile(
+    path.join(keyDir, `${HOSTED}.cert.pem`),
+    await certificatePem('Sở Nội vụ ký số', new Date(Date.now() + 25.5 * DAY), 'Trung gian'),
+  );
+  await writeFile(path.join(keyDir, `${HOSTED}.key.pem`), 'not listed: only certificates are');
   tlsFile = path.join(dataDir, 'tls.crt');
   await writeFile(tlsFile, await certificatePem('hub.lienthong.local', new Date(Date.now() + 60.5 * DAY)));
 
@@ -140,6 +148,7 @@ beforeAll(async () => {
         issueAgencyCredentials({ url: managementUrl }, vhost.name, organId),
       heldCertificates: async () => [
         ...(await trustDirectoryCertificates(trustDir)),
+        ...(await agencyKeyCertificates(keyDir)),
         ...(await certificatesOfFile(tlsFile, 'tls')),
       ],
       ingestSources: () =>
@@ -241,18 +250,20 @@ describe('certificates close to expiry', () => {
   it('lists those within 30 days, soonest first, with the expired one flagged', async () => {
     const soon = await list('?withinDays=30');
     expect(soon.map((c) => [c.kind, c.organId, c.subject, c.daysLeft, c.expired, c.source])).toEqual([
-      ['agency-signing', HOSTED, 'CN=Chứng thư cũ, C=VN', -4, true, `pins/${HOSTED}.pem`],
-      ['agency-signing', PARTNER, 'CN=Văn thư Sở Xây dựng, C=VN', 9, false, `pins/${PARTNER}/van-thu.pem`],
+      ['agency-pinned', HOSTED, 'CN=Chứng thư cũ, C=VN', -4, true, `pins/${HOSTED}.pem`],
+      ['agency-pinned', PARTNER, 'CN=Văn thư Sở Xây dựng, C=VN', 9, false, `pins/${PARTNER}/van-thu.pem`],
       ['intermediate', null, 'CN=Trung gian, C=VN', 20, false, 'issuing.pem'],
+      ['agency-key', HOSTED, 'CN=Sở Nội vụ ký số, C=VN', 25, false, path.join(keyDir, `${HOSTED}.cert.pem`)],
     ]);
   });
 
-  it('lists every certificate without withinDays, the TLS one and the anchor included', async () => {
+  it('lists every certificate without withinDays, the TLS one and the anchor included; CRLs and keys are not', async () => {
     const all = await list('');
     expect(all.map((c) => c.kind)).toEqual([
-      'agency-signing',
-      'agency-signing',
+      'agency-pinned',
+      'agency-pinned',
       'intermediate',
+      'agency-key',
       'tls',
       'trust-anchor',
     ]);

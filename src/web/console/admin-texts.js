@@ -54,7 +54,8 @@ export const ADMIN_TEXT = {
     certKinds: {
       'trust-anchor': 'CA gốc tin cậy',
       intermediate: 'CA trung gian',
-      'agency-signing': 'Chữ ký của cơ quan',
+      'agency-pinned': 'Chứng thư ghim của cơ quan',
+      'agency-key': 'Khóa ký của cơ quan (hub giữ)',
       tls: 'TLS của hub',
     },
     certSubject: 'Chủ thể',
@@ -156,7 +157,8 @@ export const ADMIN_TEXT = {
     certKinds: {
       'trust-anchor': 'Trusted root CA',
       intermediate: 'Intermediate CA',
-      'agency-signing': 'Agency signing',
+      'agency-pinned': 'Agency pinned',
+      'agency-key': 'Agency signing key (held by the hub)',
       tls: 'Hub TLS',
     },
     certSubject: 'Subject',

@@ -5,7 +5,7 @@ import { apiRoute, ok } from '../api-route.ts';
 
 /** A certificate the hub holds, as the signing module lists it (trust directory, pins, TLS). */
 export type HeldCertificateView = {
-  kind: 'trust-anchor' | 'intermediate' | 'agency-signing' | 'tls';
+  kind: 'trust-anchor' | 'intermediate' | 'agency-pinned' | 'agency-key' | 'tls';
   organId: string | null;
   source: string;
   subject: string;
@@ -26,7 +26,7 @@ const DAY_MS = 86_400_000;
 
 const CertificateSchema = z.strictObject({
   kind: z
-    .enum(['trust-anchor', 'intermediate', 'agency-signing', 'tls'])
+    .enum(['trust-anchor', 'intermediate', 'agency-pinned', 'agency-key', 'tls'])
     .describe(
       'a trust anchor, an intermediate CA, an agency’s pinned signing certificate, the hub’s TLS certificate',
     ),
