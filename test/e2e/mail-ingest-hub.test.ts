@@ -5,6 +5,7 @@ import { ImapFlow } from 'imapflow';
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildMail } from '../../src/ingest/test-support/build-mail.ts';
+import { readControlFile } from '../../src/web/index.ts';
 import { freePort, hubEnv, startHubProcess, type HubProcess } from '../support/hub-process.ts';
 import { prismaFor } from '../support/registry-fixtures.ts';
 import { dovecotAvailable, startTestDovecot, type TestDovecot } from '../support/test-dovecot.ts';
@@ -95,5 +96,37 @@ describe.runIf(dovecotAvailable())('mail ingest in the running hub', () => {
       /^lienthong_ingest_messages_accepted_total\{source="smtp",placement="queue"\} 1$/m,
     );
     expect(metrics).toMatch(/^lienthong_ingest_smtp_seconds_to_250_count 1$/m);
+  });
+
+  // After the test above: the admin console's views of the same hub, through main.ts's wiring.
+  it('shows admins the mail sources and the certificates it holds', async () => {
+    const control = readControlFile(dataDir);
+    if (!control) throw new Error('no control.json');
+    const get = async (url: string) => {
+      const response = await fetch(`${hub.url}${url}`, {
+        headers: { authorization: `Bearer ${control.controlToken}` },
+      });
+      expect([url, response.status]).toEqual([url, 200]);
+      return (await response.json()) as Record<string, unknown>;
+    };
+    const sources = await get('/api/v1/ingest/sources');
+    expect(sources.smtp).toMatchObject({ port: smtpPort, accepted: { queue: 1 } });
+    expect(sources.imap).toEqual([
+      {
+        name: 'hopthu',
+        agency: '000.00.00.H53',
+        host: '127.0.0.1',
+        folder: 'INBOX',
+        up: true,
+        lastSuccessAt: expect.any(String) as string,
+        lastError: null,
+      },
+    ]);
+    const { certificates } = (await get('/api/v1/certificates')) as {
+      certificates: { kind: string; source: string; expired: boolean }[];
+    };
+    expect(certificates).toContainEqual(
+      expect.objectContaining({ kind: 'trust-anchor', source: 'vgca-rootcag2.crt', expired: false }),
+    );
   });
 });
