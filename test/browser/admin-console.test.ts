@@ -2,6 +2,7 @@ import { webcrypto } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import amqp from 'amqplib';
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -16,13 +17,18 @@ import { fileAnchorSigner, readExportedAnchors, verifyAudit } from '../../src/re
 import { trustDirectoryCertificates } from '../../src/signing/index.ts';
 // Deep import: certificates with chosen expiry dates, as the signing tests make them.
 import { X509CertificateGenerator } from '../../src/signing/x509.ts';
+import { issueAgencyCredentials } from '../../src/exchange/index.ts';
+import { createTestVhost, type TestVhost } from '../support/test-broker.ts';
+import { testServices } from '../support/test-services.ts';
 import { openBrowser, screenshot, signInThroughConsole, type TestBrowser } from '../support/browser.ts';
 import { addAgency, addPerson, startTestWebApp, TEST_PASSWORD, type TestWebApp } from '../support/web-app.ts';
 
 /**
  * The data centre's admin pages in Chromium: an admin creates a user and a partner token (each
  * secret shown once, and working), runs the audit integrity check, imports the directory from a
- * CSV file (a bad file first), and reads the certificates and mail sources pages.
+ * CSV file (a bad file first), issues a partner's broker password (refused while the broker's
+ * management API is down, then shown once and working), and reads the certificates and mail
+ * sources pages.
  */
 const HOSTED = '000.00.81.H53';
 const PARTNER = '000.00.82.H53';
@@ -33,6 +39,9 @@ let baseUrl: string;
 let dataDir: string;
 let poller: MailboxPoller | undefined;
 let browser: TestBrowser | undefined;
+let vhost: TestVhost;
+// Down at first (nothing listens on port 1), then the test's RabbitMQ.
+let managementUrl = 'http://guest:guest@127.0.0.1:1';
 const metrics = createIngestMetrics();
 
 async function certificatePem(cn: string, notAfter: Date, issuerCn = cn): Promise<string> {
@@ -68,8 +77,11 @@ beforeAll(async () => {
     path.join(trustDir, 'pins', `${HOSTED}.pem`),
     await certificatePem('Chứng thư cũ Sở Nội vụ', new Date(Date.now() - 2.5 * DAY), 'Test RootCA G2'),
   );
+  vhost = await createTestVhost('admin-console');
   web = await startTestWebApp('browser-admin', {
     admin: {
+      issueBrokerCredentials: (organId) =>
+        issueAgencyCredentials({ url: managementUrl }, vhost.name, organId),
       verifyAuditTrail: () =>
         verifyAudit(web.prisma, fileAnchorSigner(dataDir), readExportedAnchors(dataDir)),
       heldCertificates: () => trustDirectoryCertificates(trustDir),
@@ -122,6 +134,15 @@ afterEach(async () => {
 afterAll(async () => {
   await poller?.stop();
   await web.close();
+  const base = new URL(testServices.amqpManagementUrl);
+  const auth = Buffer.from(`${decodeURIComponent(base.username)}:${decodeURIComponent(base.password)}`);
+  base.username = '';
+  base.password = '';
+  await fetch(new URL(`/api/users/${encodeURIComponent(`lienthong-${PARTNER}`)}`, base), {
+    method: 'DELETE',
+    headers: { authorization: `Basic ${auth.toString('base64')}` },
+  });
+  await vhost.drop();
   await rm(dataDir, { recursive: true, force: true });
 });
 
@@ -186,7 +207,7 @@ describe('the admin pages in Chromium', () => {
     await screenshot(page, 'admin-audit');
   });
 
-  it('imports the directory from a CSV file: a bad file is refused whole with its lines, a good one lands', async () => {
+  it('imports the directory from a CSV file (a bad file refused whole with its lines) and issues a broker password', async () => {
     const page = await signedInAdmin();
     await page.getByRole('link', { name: 'Cơ quan' }).click();
     await page.locator('#agencies').waitFor();
@@ -216,12 +237,22 @@ describe('the admin pages in Chromium', () => {
     );
     await page.locator('#agencies', { hasText: '000.00.83.H53' }).waitFor();
     expect(await page.locator('#agencies').innerText()).toContain('Sở Xây dựng tỉnh Tây Ninh');
-    // No broker in this test: the page says so instead of showing a password.
-    await page.locator('#agencies tr', { hasText: PARTNER }).getByRole('button').click();
-    await page
-      .locator('#broker-outcome', { hasText: 'this hub has no broker management API configured' })
-      .waitFor();
+    // The broker's management API down: the page says so, and no password appears.
+    const issue = page.locator('#agencies tr', { hasText: PARTNER }).getByRole('button');
+    await issue.click();
+    await page.locator('#broker-outcome', { hasText: 'the broker is not reachable' }).waitFor();
     expect(await page.locator('#broker-password').count()).toBe(0);
+    // Back up: the password is shown once, and the partner connects with it.
+    managementUrl = testServices.amqpManagementUrl;
+    await issue.click();
+    const password = (await page.locator('#broker-password .secret-value').innerText()).trim();
+    expect(await page.locator('#broker-password').innerText()).toContain(`lienthong-${PARTNER}`);
+    expect(await page.locator('#broker-outcome').innerText()).toBe('');
+    const url = new URL(vhost.amqpUrl);
+    url.username = encodeURIComponent(`lienthong-${PARTNER}`);
+    url.password = encodeURIComponent(password);
+    const connection = await amqp.connect(url.toString());
+    await connection.close();
     await screenshot(page, 'admin-agencies-import');
   });
 
