@@ -12,6 +12,7 @@ import { documentView, registerBookView } from './document-views.js';
 import { intakeItemView, intakeListView } from './intake-views.js';
 import { followUpView } from './follow-up-views.js';
 import { uploadView } from './upload-views.js';
+import { composeView } from './outgoing-views.js';
 
 let user = null;
 
@@ -31,6 +32,7 @@ const ROUTES = [
   [/^#\/audit$/, auditView],
   [/^#\/certificates$/, certificatesView],
   [/^#\/ingest$/, ingestSourcesView],
+  [/^#\/outgoing\/new$/, composeView],
 ];
 
 function header() {
@@ -41,6 +43,7 @@ function header() {
     // Theo dõi, đôn đốc: every person of an agency reads it; leaders assign from it.
     ['#/follow-up', t('navFollowUp')],
     ['#/upload', t('navUpload')],
+    ...(user?.role === 'clerk' ? [['#/outgoing/new', t('navCompose')]] : []),
     ...(user?.role === 'admin'
       ? [
           ['#/relay', t('navRelay')],

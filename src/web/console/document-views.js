@@ -5,6 +5,7 @@ import { statusLabel, t } from './i18n.js';
 import { attachmentList } from './intake-views.js';
 import { pagedTable } from './paged-table.js';
 import { assignSection } from './follow-up-views.js';
+import { deliveriesSection } from './outgoing-views.js';
 
 const FOLLOW_UP = ['04', '05', '06'];
 
@@ -37,7 +38,14 @@ export async function registerBookView(main, { params, user }) {
   );
   const list = pagedTable({
     id: 'register-book',
-    columns: [t('number'), t('registeredAt'), t('notation'), t('subject'), t('sender'), t('status')],
+    columns: [
+      t('number'),
+      t('registeredAt'),
+      t('notation'),
+      t('subject'),
+      filter.direction === 'outgoing' ? t('recipients') : t('sender'),
+      t('status'),
+    ],
     url: (cursor) => `/api/v1/documents${query({ ...filter, cursor, limit: '50' })}`,
     rowsOf: (data) => data.documents,
     row: documentRow,
@@ -100,20 +108,30 @@ export async function documentView(main, { id, user }) {
     h('h1', {}, d.subject),
     standingBanner(d),
     facts([
-      [t('number'), h('strong', { id: 'document-number' }, `${d.number}/${d.year}`)],
+      [
+        d.direction === 'outgoing' ? t('outgoingNumber') : t('number'),
+        h('strong', { id: 'document-number' }, `${d.number}/${d.year}`),
+      ],
       [t('direction'), t(d.direction)],
       [t('registeredAt'), localTime(d.registeredAt)],
       [t('notation'), d.notation],
       [t('documentType'), d.documentType],
-      [t('sender'), [d.senderName, d.senderOrganId].filter(Boolean).join(' · ')],
+      [
+        d.direction === 'outgoing' ? t('recipients') : t('sender'),
+        [d.senderName, d.senderOrganId].filter(Boolean).join(' · '),
+      ],
       [t('promulgatedOn'), d.promulgatedOn ? localDate(d.promulgatedOn) : ''],
       [t('signer'), d.signer],
       [t('dueOn'), d.dueOn ? localDate(d.dueOn) : ''],
       [t('documentKey'), d.documentKey],
       [t('status'), statusLabel(d.statusCode)],
     ]),
-    h('h2', {}, t('attachments')),
-    attachmentList(d.intakeItem?.attachments, (a) => `/api/v1/documents/${d.id}/attachments/${a.id}`),
+    // A sent document: where each recipient stands (its PDF travelled inside the signed package).
+    d.direction === 'outgoing' && deliveriesSection(d.id),
+    d.direction === 'incoming' && [
+      h('h2', {}, t('attachments')),
+      attachmentList(d.intakeItem?.attachments, (a) => `/api/v1/documents/${d.id}/attachments/${a.id}`),
+    ],
     h('h2', {}, t('timeline')),
     timeline(d),
     h('h2', {}, t('versions')),
