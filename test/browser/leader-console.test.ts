@@ -160,6 +160,12 @@ describe('the leader’s follow-up in Chromium', () => {
     await browser.page.getByRole('link', { name: 'Theo dõi, đôn đốc' }).click();
     await browser.page.locator(`#follow-up-list tr[data-id="${ofA}"]`).waitFor();
     expect(await browser.page.locator('#department-form').count()).toBe(0);
+    // The same page in English, overdue still said in words.
+    await browser.page.getByRole('button', { name: 'English' }).click();
+    await browser.page.getByRole('heading', { name: 'Follow-up of documents' }).waitFor();
+    await browser.page
+      .locator(`#follow-up-list tr[data-id="${ofA}"]`, { hasText: '1 day overdue' })
+      .waitFor();
     await browser.page.goto(`${baseUrl}/#/documents/${ofA}`);
     await browser.page.locator('#document-number').waitFor();
     expect(await browser.page.locator('#assign-form').count()).toBe(0);
