@@ -10,6 +10,7 @@ import {
   createBrokerConnection,
   createDeadLetters,
   createRelayService,
+  deadLetterDepth,
   inboxStates,
   issueAgencyCredentials,
   sendOutgoingDocument,
@@ -35,6 +36,7 @@ import type { Logger } from './shared/logger.ts';
 import {
   buildWebApp,
   removeControlFile,
+  startLiveEvents,
   writeControlFile,
   type ComponentState,
   type Readiness,
@@ -183,6 +185,11 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
       return { database: databaseState, broker: brokerComponent(broker.state()) };
     };
 
+    // Committed changes, announced by the database (LISTEN/NOTIFY), for the console's live pages.
+    // Stopped after the web app (which ends its streams first) and before the database.
+    const liveEvents = await startLiveEvents(database, log.child({ module: 'web.live' }));
+    services.push({ name: 'live-events', stop: () => liveEvents.stop() });
+
     const controlToken = randomBytes(32).toString('base64url');
     // Ingest starts after the web app (see below); until then its admin view answers "not running".
     const running: { ingest?: IngestService } = {};
@@ -201,6 +208,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
         deadLetters: createDeadLetters(broker),
         inboxStates: (organIds) =>
           inboxStates({ url: config.amqp.managementUrl }, vhostOf(config.amqp.url), organIds),
+        deadLetterDepth: () => deadLetterDepth({ url: config.amqp.managementUrl }, vhostOf(config.amqp.url)),
       },
       outgoing: {
         send: (actor, input) =>
@@ -210,6 +218,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
             input,
           ),
       },
+      live: { events: liveEvents },
       verifyAuditTrail: () =>
         verifyAudit(database.prisma, fileAnchorSigner(config.dataDir), readExportedAnchors(config.dataDir)),
       issueBrokerCredentials: (organId) =>

@@ -118,3 +118,9 @@ export async function authenticateApiToken(
     await prisma.apiToken.update({ where: { id: row.id }, data: { lastUsedAt: now } });
   return { kind: 'token', tokenId: row.id, agencyId: row.agencyId };
 }
+
+/** Whether a token still works (a long-lived stream checks again now and then); uses nothing up. */
+export async function apiTokenStillActive(prisma: PrismaClient, tokenId: string): Promise<boolean> {
+  const row = await prisma.apiToken.findUnique({ where: { id: tokenId }, select: { revokedAt: true } });
+  return row !== null && row.revokedAt === null;
+}

@@ -22,6 +22,7 @@ export {
   listApiTokens,
   revokeApiToken,
   authenticateApiToken,
+  apiTokenStillActive,
   type ApiTokenView,
   type CreateTokenOutcome,
 } from './api-tokens.ts';
@@ -29,6 +30,8 @@ export {
   signIn,
   signOut,
   resolveSession,
+  sessionStillActive,
+  sessionEndKey,
   SESSION_LIFETIME_MS,
   type SignInOutcome,
   type SignedIn,

@@ -134,3 +134,29 @@ export async function signOut(prisma: PrismaClient, sessionToken: string): Promi
     });
   });
 }
+
+/**
+ * Whether a session still holds, without counting the question as activity: a page that only
+ * listens for live events must not keep an unattended session alive past its idle limit.
+ */
+export async function sessionStillActive(
+  prisma: PrismaClient,
+  sessionToken: string,
+  now: Date,
+): Promise<boolean> {
+  const row = await prisma.session.findUnique({
+    where: { tokenHash: sha256Hex(sessionToken) },
+    select: { expiresAt: true, lastSeenAt: true, user: { select: { disabledAt: true } } },
+  });
+  if (!row) return false;
+  return (
+    row.expiresAt > now &&
+    now.getTime() - row.lastSeenAt.getTime() <= SESSION_IDLE_MS &&
+    row.user.disabledAt === null
+  );
+}
+
+/** What the database announces when a session row goes (the `session.ended` live event). */
+export function sessionEndKey(sessionToken: string): string {
+  return sha256Hex(sessionToken).slice(0, 16);
+}

@@ -6,6 +6,8 @@ export {
   Prisma,
   type Database,
   type DatabaseTarget,
+  type Listener,
+  type ListenHandlers,
   type PrismaClient,
   type Transaction,
 } from './open-database.ts';

@@ -27,8 +27,17 @@ export type Database = {
   ping(): Promise<void>;
   /** Runs `work` with a single raw session (migrations, maintenance). */
   withSession<T>(work: (session: MigrationSession) => Promise<T>): Promise<T>;
+  /**
+   * LISTEN on a channel: `onNotify` gets each payload committed by any session (any hub process
+   * on PostgreSQL). On PostgreSQL the listener holds its own connection and reconnects with
+   * back-off; `onResumed` is called after a reconnect, since notifications sent meanwhile are lost.
+   */
+  listen(channel: string, handlers: ListenHandlers): Promise<Listener>;
   close(): Promise<void>;
 };
+
+export type ListenHandlers = { onNotify(payload: string): void; onResumed?(): void };
+export type Listener = { close(): Promise<void> };
 
 export type OpenDatabaseOptions = {
   log: Logger;
@@ -52,6 +61,71 @@ function pgliteSession(db: PGlite): MigrationSession {
     query: async <T>(sql: string, params?: unknown[]) => ({ rows: (await db.query<T>(sql, params)).rows }),
     exec: (sql) => db.exec(sql),
   };
+}
+
+const CHANNEL_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/** A dedicated connection that LISTENs, reconnecting (1 s doubling to 30 s) until closed. */
+function listenPostgres(
+  url: string,
+  channel: string,
+  handlers: ListenHandlers,
+  log: Logger,
+): Promise<Listener> {
+  let closed = false;
+  let client: pg.Client | undefined;
+  let retry: NodeJS.Timeout | undefined;
+  let delayMs = 1000;
+  const connect = async (resumed: boolean): Promise<void> => {
+    const next = new pg.Client({ connectionString: url });
+    client = next;
+    let failed = false;
+    const fail = (error: unknown) => {
+      if (failed || closed) return;
+      failed = true;
+      log.warn({ err: error, channel, retryInMs: delayMs }, 'database listener lost; reconnecting');
+      next.removeAllListeners('notification');
+      void next.end().catch(() => undefined);
+      retry = setTimeout(() => {
+        void connect(true);
+      }, delayMs);
+      retry.unref();
+      delayMs = Math.min(delayMs * 2, 30_000);
+    };
+    next.on('error', fail);
+    next.on('end', () => {
+      fail(new Error('connection ended'));
+    });
+    next.on('notification', (message) => {
+      if (message.channel === channel && message.payload !== undefined) handlers.onNotify(message.payload);
+    });
+    try {
+      await next.connect();
+      await next.query(`LISTEN ${channel}`);
+    } catch (error) {
+      if (!resumed && !closed) throw error;
+      fail(error);
+      return;
+    }
+    delayMs = 1000;
+    if (resumed) handlers.onResumed?.();
+  };
+  return connect(false).then(
+    () => ({
+      close: async () => {
+        closed = true;
+        clearTimeout(retry);
+        await client?.end().catch(() => undefined);
+      },
+    }),
+    (error: unknown) => {
+      closed = true;
+      void client?.end().catch(() => undefined);
+      throw new HubError('DB_UNAVAILABLE', `cannot listen on PostgreSQL: ${(error as Error).message}`, {
+        cause: error,
+      });
+    },
+  );
 }
 
 function reportMigrations(log: Logger, outcome: MigrationOutcome): void {
@@ -92,6 +166,10 @@ async function openPostgres(url: string, options: OpenDatabaseOptions): Promise<
       await prisma.$queryRaw`SELECT 1`;
     },
     withSession,
+    listen: (channel, handlers) => {
+      if (!CHANNEL_NAME.test(channel)) throw new TypeError(`not a channel name: ${channel}`);
+      return listenPostgres(url, channel, handlers, options.log);
+    },
     close: () => prisma.$disconnect(),
   };
 }
@@ -115,6 +193,14 @@ async function openEmbedded(dir: string, options: OpenDatabaseOptions): Promise<
         await pglite.query('SELECT 1');
       },
       withSession: (work) => work(session),
+      // One process holds the embedded database, so PGlite's own LISTEN sees every change.
+      listen: async (channel, handlers) => {
+        if (!CHANNEL_NAME.test(channel)) throw new TypeError(`not a channel name: ${channel}`);
+        const unlisten = await pglite.listen(channel, (payload) => {
+          handlers.onNotify(payload);
+        });
+        return { close: () => unlisten() };
+      },
       close: async () => {
         await prisma.$disconnect();
         await pglite.close();

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { HubError } from '../shared/hub-error.ts';
-import { inboxQueue, EXCHANGES } from './topology.ts';
+import { inboxQueue, EXCHANGES, QUEUES } from './topology.ts';
 
 /**
  * Each partner agency gets its own broker user, allowed to read only its own inbox and write
@@ -97,4 +97,16 @@ export async function inboxStates(
 export function vhostOf(amqpUrl: string): string {
   const path = new URL(amqpUrl).pathname;
   return path.length > 1 ? decodeURIComponent(path.slice(1)) : '/';
+}
+
+/** How many messages wait in the dead-letter queue (for the admins' live relay view). */
+export async function deadLetterDepth(api: ManagementApi, vhost: string): Promise<number> {
+  const response = await call(
+    api,
+    'GET',
+    `/api/queues/${encodeURIComponent(vhost)}/${encodeURIComponent(QUEUES.dead)}`,
+  );
+  if (response.status === 404) return 0;
+  const body = (await response.json()) as { messages?: number };
+  return body.messages ?? 0;
 }

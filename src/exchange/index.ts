@@ -9,6 +9,7 @@ export { cachedTrust } from './trust-cache.ts';
 export type { RelayDeps } from './relay-deps.ts';
 export {
   brokerUserOf,
+  deadLetterDepth,
   inboxStates,
   issueAgencyCredentials,
   organIdOfBrokerUser,
@@ -28,3 +29,4 @@ export {
   type OutgoingInput,
   type OutgoingOutcome,
 } from './send-outgoing.ts';
+export { relayThroughput, type ThroughputMinute } from './relay-throughput.ts';

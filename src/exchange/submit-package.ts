@@ -40,6 +40,41 @@ export async function submitPackage(
   submitter: Submitter,
   bytes: Uint8Array,
 ): Promise<SubmitOutcome> {
+  const outcome = await submitOnce(deps, submitter, bytes);
+  if (outcome.kind === 'refused') await recordRefusal(deps, submitter, outcome);
+  return outcome;
+}
+
+/**
+ * Kept for the relay dashboard (refusals per minute, and why). Best effort: the refusal is the
+ * answer whether or not it could be recorded, and nothing was accepted that a lost row would hide.
+ * (A document composed in the console and refused inside its transaction is answered to the
+ * clerk on the spot and not recorded here.)
+ */
+async function recordRefusal(
+  deps: RelayDeps,
+  submitter: Submitter,
+  refusal: Extract<SubmitOutcome, { kind: 'refused' }>,
+): Promise<void> {
+  try {
+    await deps.prisma.relayRefusal.create({
+      data: {
+        submitterOrganId: submitter.organId.slice(0, 20),
+        submittedVia: submitter.via,
+        documentKey: refusal.documentKey?.slice(0, 400) ?? null,
+        reasons: refusal.reasons.slice(0, 8).map((reason) => reason.slice(0, 500)),
+      },
+    });
+  } catch (error) {
+    deps.log.warn({ err: error, organId: submitter.organId }, 'could not record a refused submission');
+  }
+}
+
+async function submitOnce(
+  deps: RelayDeps,
+  submitter: Submitter,
+  bytes: Uint8Array,
+): Promise<SubmitOutcome> {
   const checked = await checkSubmission(deps, readerOf(deps.prisma), submitter, bytes);
   if (checked.kind === 'refused') return checked;
   try {

@@ -110,6 +110,8 @@ export function apiRoute<
           return auth.actor;
         },
       });
+      // A route that took the response over (the event stream) has answered by itself.
+      if (reply.sent) return reply;
       for (const [name, value] of Object.entries(result.headers ?? {})) void reply.header(name, value);
       return reply.code(result.status).send(result.body);
     },

@@ -14,6 +14,7 @@ import { certificateRoutes, type CertificateRouteDeps } from './routes/certifica
 import { consoleRoutes } from './routes/console-routes.ts';
 import { documentRoutes } from './routes/document-routes.ts';
 import { followUpRoutes } from './routes/follow-up-routes.ts';
+import { eventRoutes, type EventRouteDeps } from './routes/event-routes.ts';
 import { healthRoutes, type HealthDeps } from './routes/health-routes.ts';
 import { ingestRoutes, type IngestRouteDeps } from './routes/ingest-routes.ts';
 import { intakeRoutes } from './routes/intake-routes.ts';
@@ -43,6 +44,8 @@ export type WebAppDeps = HealthDeps & {
     loginThrottle?: LoginThrottle;
     /** Documents composed in the console: built, signed, numbered and submitted by `exchange`. */
     outgoing: Pick<OutgoingRouteDeps, 'send'>;
+    /** Live updates: the hub's event bus, and stream limits (tests shorten the timers). */
+    live: Pick<EventRouteDeps, 'events' | 'options'>;
   };
 
 const routeTables = new WeakMap<FastifyInstance, RouteTable>();
@@ -105,6 +108,16 @@ export async function buildWebApp(deps: WebAppDeps): Promise<FastifyInstance> {
   );
   await app.register(
     outgoingRoutes({ ...deps.outgoing, prisma: deps.prisma, maxMessageBytes: deps.bodyLimitBytes }),
+  );
+  await app.register(
+    eventRoutes({
+      ...deps.live,
+      prisma: deps.prisma,
+      clock,
+      log: deps.log,
+      ...(deps.packages.inboxStates ? { inboxStates: deps.packages.inboxStates } : {}),
+      ...(deps.packages.deadLetterDepth ? { deadLetterDepth: deps.packages.deadLetterDepth } : {}),
+    }),
   );
   await app.register(consoleRoutes());
   return app;

@@ -3,3 +3,4 @@
 export { buildWebApp, routeTableOf, type WebAppDeps } from './build-web-app.ts';
 export type { Readiness, ComponentState } from './routes/health-routes.ts';
 export { writeControlFile, readControlFile, removeControlFile, type LocalControl } from './local-control.ts';
+export { startLiveEvents, LIVE_CHANNEL, type LiveEvents, type LiveEvent } from './live/live-events.ts';

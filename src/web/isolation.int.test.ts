@@ -62,6 +62,14 @@ const CASES: Record<string, Case> = {
     request: (f) => ({ method: 'POST', url: `/api/v1/packages/${f.b.package}/resend` }),
   },
   'GET /api/v1/relay': { kind: 'admin-only', request: () => ({ method: 'GET', url: '/api/v1/relay' }) },
+  'GET /api/v1/relay/throughput': {
+    kind: 'admin-only',
+    request: () => ({ method: 'GET', url: '/api/v1/relay/throughput' }),
+  },
+  'GET /api/v1/events': {
+    kind: 'own-agency',
+    why: 'a stream of the caller’s own agency’s events only: A’s clerk never hears of B’s, relay events reach admins only (event-routes.int.test.ts)',
+  },
   'GET /api/v1/relay/dead-letters': {
     kind: 'admin-only',
     request: () => ({ method: 'GET', url: '/api/v1/relay/dead-letters' }),

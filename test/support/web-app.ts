@@ -7,7 +7,8 @@ import { sendOutgoingDocument, submitPackage, type RelayDeps } from '../../src/e
 import { systemClock, type Clock } from '../../src/shared/clock.ts';
 import { createSilentLogger } from '../../src/shared/logger.ts';
 import { memoryTrustStore, type AgencyKeyStore, type TrustMaterial } from '../../src/signing/index.ts';
-import { buildWebApp, type WebAppDeps } from '../../src/web/index.ts';
+import { buildWebApp, startLiveEvents, type LiveEvents, type WebAppDeps } from '../../src/web/index.ts';
+import type { EventStreamOptions } from '../../src/web/live/event-streams.ts';
 import type { PackageRouteDeps } from '../../src/web/routes/package-routes.ts';
 import { createTestDatabase, type TestDatabase } from './test-database.ts';
 
@@ -17,6 +18,8 @@ export const TEST_PASSWORD = 'correct horse battery staple';
 export type TestWebApp = {
   app: FastifyInstance;
   prisma: PrismaClient;
+  database: Database;
+  live: LiveEvents;
   controlToken: string;
   /** What the app's submit path runs with: a test may start a relay service on the same deps. */
   relayDeps: RelayDeps;
@@ -30,7 +33,7 @@ export async function startTestWebApp(
     loginThrottle?: LoginThrottle;
     bodyLimitBytes?: number;
     /** The broker views of the relay routes, for tests that run a broker. */
-    broker?: Pick<PackageRouteDeps, 'deadLetters' | 'inboxStates'>;
+    broker?: Pick<PackageRouteDeps, 'deadLetters' | 'inboxStates' | 'deadLetterDepth'>;
     /** The app's clock (sessions, "today" of the follow-up); the system clock when absent. */
     clock?: Clock;
     /** Trust anchors the submit path verifies with (default: none, so every signature is untrusted). */
@@ -43,6 +46,8 @@ export async function startTestWebApp(
     admin?: Partial<
       Pick<WebAppDeps, 'verifyAuditTrail' | 'issueBrokerCredentials' | 'heldCertificates' | 'ingestSources'>
     >;
+    /** Event stream limits and timers (live-update tests shorten them). */
+    liveOptions?: Partial<EventStreamOptions>;
   } = {},
 ): Promise<TestWebApp> {
   const testDb: TestDatabase = await createTestDatabase(label);
@@ -50,6 +55,7 @@ export async function startTestWebApp(
     { kind: 'postgres', url: testDb.url },
     { log: createSilentLogger(), purpose: `test ${label}`, migrate: false },
   );
+  const live = await startLiveEvents(database, createSilentLogger());
   const controlToken = `control-${label}-secret`;
   const trust = options.trust ?? { anchors: [], intermediates: [], crls: [], pins: new Map() };
   const relayDeps: RelayDeps = {
@@ -91,15 +97,19 @@ export async function startTestWebApp(
     ...(options.loginThrottle ? { loginThrottle: options.loginThrottle } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
     ...options.admin,
+    live: { events: live, ...(options.liveOptions ? { options: options.liveOptions } : {}) },
   });
   await app.ready();
   return {
     app,
     prisma: database.prisma,
+    database,
+    live,
     controlToken,
     relayDeps,
     close: async () => {
       await app.close();
+      await live.stop();
       await database.close();
       await testDb.drop();
     },

@@ -1,7 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { PrismaClient } from '../../db/index.ts';
-import type { DeadLetters, InboxState, Submitter, SubmitOutcome } from '../../exchange/index.ts';
+import {
+  relayThroughput,
+  type DeadLetters,
+  type InboxState,
+  type Submitter,
+  type SubmitOutcome,
+} from '../../exchange/index.ts';
 import { isHubError } from '../../shared/hub-error.ts';
 import { actorLabel, agencyScope, type Actor } from '../../registry/index.ts';
 import { apiRoute, fail, ok } from '../api-route.ts';
@@ -22,6 +28,8 @@ export type PackageRouteDeps = {
   inboxStates?: (organIds: readonly string[]) => Promise<InboxState[]>;
   /** The dead-letter queue; absent where there is no broker. */
   deadLetters?: DeadLetters;
+  /** How many dead letters wait (management API), for the live relay view. */
+  deadLetterDepth?: () => Promise<number>;
 };
 
 const XmlBody = z.custom<Buffer>((value) => Buffer.isBuffer(value), {
@@ -218,6 +226,33 @@ export function packageRoutes(deps: PackageRouteDeps) {
           inboxes,
         });
       },
+    );
+
+    apiRoute(
+      app,
+      {
+        method: 'GET',
+        url: '/api/v1/relay/throughput',
+        summary:
+          'Packages accepted, copies delivered and submissions refused per minute over the last hour (admins)',
+        tag: 'relay',
+        access: 'admin',
+        query: z.strictObject({ minutes: z.coerce.number().int().min(1).max(180).optional() }),
+        responses: {
+          200: z.object({
+            minutes: z.array(
+              z.object({
+                minute: z.iso.datetime(),
+                accepted: z.number().int(),
+                delivered: z.number().int(),
+                refused: z.number().int(),
+              }),
+            ),
+          }),
+        },
+      },
+      async ({ query }) =>
+        ok({ minutes: await relayThroughput(deps.prisma, new Date(), query.minutes ?? 60) }),
     );
 
     const withDeadLetters = async (work: (dead: DeadLetters) => Promise<ReturnType<typeof ok>>) => {
