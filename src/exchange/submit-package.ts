@@ -70,11 +70,7 @@ async function recordRefusal(
   }
 }
 
-async function submitOnce(
-  deps: RelayDeps,
-  submitter: Submitter,
-  bytes: Uint8Array,
-): Promise<SubmitOutcome> {
+async function submitOnce(deps: RelayDeps, submitter: Submitter, bytes: Uint8Array): Promise<SubmitOutcome> {
   const checked = await checkSubmission(deps, readerOf(deps.prisma), submitter, bytes);
   if (checked.kind === 'refused') return checked;
   try {
