@@ -186,7 +186,9 @@ export async function sendOutgoingDocument(
               outcome.kind === 'refused'
                 ? outcome.reasons
                 : outcome.kind === 'held'
-                  ? [outcome.reason]
+                  ? [
+                      'Văn bản có dấu độ mật: không được gửi qua hệ thống liên thông, chưa có gì được gửi và không cấp số / a document marked confidential (Mật, Tối mật, Tuyệt mật) never travels through the hub; nothing was sent or numbered',
+                    ]
                   : ['the same package was already submitted'],
           },
         });

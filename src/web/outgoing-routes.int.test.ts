@@ -281,6 +281,7 @@ describe('refusals take no number and queue nothing', () => {
     ['its own agency as recipient', { recipients: [A] }, A],
     ['no recipient', { recipients: [] }, 'at least one recipient'],
     ['a type not in the NĐ 30 table', { documentType: 99 }, 'documentType'],
+    ['a confidential marking', { subject: 'TỐI MẬT - Phương án bảo vệ' }, 'never travels'],
   ])('refuses %s with 4xx naming the problem', async (_name, overrides, words) => {
     const before = await packagesBefore();
     const response = await send(clerkA, compose(overrides));
@@ -289,6 +290,15 @@ describe('refusals take no number and queue nothing', () => {
     expect(response.json<{ error: { message: string } }>().error.message).toContain(words);
     expect((await outgoingBook(A)).map((d) => d.number)).toEqual([1, 2]);
     expect(await packagesBefore()).toBe(before);
+  });
+
+  it('numbers concurrent sends of one agency without gaps or repeats', async () => {
+    const sent = await Promise.all(
+      [1, 2, 3].map((i) => send(clerkA, compose({ subject: `Công văn gửi đồng thời ${i}` }))),
+    );
+    expect(sent.map((r) => r.statusCode)).toEqual([201, 201, 201]);
+    expect(sent.map((r) => r.json<{ number: number }>().number).sort()).toEqual([3, 4, 5]);
+    expect((await outgoingBook(A)).map((d) => d.number)).toEqual([1, 2, 3, 4, 5]);
   });
 
   it('lets only clerks send: leaders, admins and partner tokens are refused', async () => {
@@ -302,7 +312,7 @@ describe('refusals take no number and queue nothing', () => {
       const response = await send(headers, compose());
       expect(response.statusCode).toBe(403);
     }
-    expect((await outgoingBook(A)).map((d) => d.number)).toEqual([1, 2]);
+    expect((await outgoingBook(A)).map((d) => d.number)).toEqual([1, 2, 3, 4, 5]);
   });
 
   it('refuses a PDF over the size limit with 413 before reading it', async () => {
