@@ -74,6 +74,12 @@ export const ConfigSchema = z.strictObject({
       .min(1)
       .default(3000)
       .describe('New SMTP connections per client address per minute'),
+    spoolMax: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .default(20_000)
+      .describe('Mail accepted but not yet read (the spool) beyond which new mail gets 451 until it drains'),
     unknownSender: z
       .enum(['queue', 'quarantine'])
       .default('queue')
@@ -151,6 +157,7 @@ export const ENVIRONMENT_VARIABLES = {
   'smtp.maxClients': 'LIENTHONG_SMTP_MAX_CLIENTS',
   'smtp.maxConnectionsPerClient': 'LIENTHONG_SMTP_MAX_PER_CLIENT',
   'smtp.maxConnectionsPerClientPerMinute': 'LIENTHONG_SMTP_MAX_PER_CLIENT_PER_MINUTE',
+  'smtp.spoolMax': 'LIENTHONG_SMTP_SPOOL_MAX',
   'smtp.unknownSender': 'LIENTHONG_SMTP_UNKNOWN_SENDER',
   'smtp.senderAuth': 'LIENTHONG_SMTP_SENDER_AUTH',
   'smtp.receipts': 'LIENTHONG_SMTP_RECEIPTS',

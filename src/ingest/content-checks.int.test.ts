@@ -5,7 +5,6 @@ import { prismaFor } from '../../test/support/registry-fixtures.ts';
 import type { PrismaClient } from '../db/index.ts';
 import { clamdScanner } from './clamd-scanner.ts';
 import { mailauthAuthenticator } from './sender-auth.ts';
-import type { SmtpListener } from './smtp/smtp-listener.ts';
 import { buildMail, uniqueSeed } from './test-support/build-mail.ts';
 import {
   HUB_AGENCY,
@@ -13,6 +12,7 @@ import {
   MAIL_DOMAIN,
   seedAgencies,
   startTestListener,
+  type TestListener,
 } from './test-support/listener-harness.ts';
 import { RawSmtp, dotStuff } from './test-support/raw-smtp.ts';
 import { clamdAvailable, EICAR, startTestClamd, type TestClamd } from './test-support/test-clamd.ts';
@@ -34,11 +34,13 @@ afterAll(async () => {
   await db.drop();
 });
 
-async function deliver(listener: SmtpListener, from: string, raw: string): Promise<number> {
+async function deliver(listener: TestListener, from: string, raw: string): Promise<number> {
   const { client } = await RawSmtp.connect(listener.port);
   await client.command('EHLO mta.example');
   const code = (await client.send(from, [HUB_ADDRESS], dotStuff(raw))).at(-1)?.code ?? 0;
   client.close();
+  // the 250 came after the spool commit; the checks run when the processor reads it
+  await listener.drained();
   return code;
 }
 
@@ -59,7 +61,7 @@ function withAttachment(seed: string, name: string, content: string): string {
 
 describe.runIf(clamdAvailable())('malware scanning (clamd)', () => {
   let clamd: TestClamd;
-  let listener: SmtpListener;
+  let listener: TestListener;
   beforeAll(async () => {
     clamd = await startTestClamd();
     listener = await startTestListener(
@@ -102,7 +104,7 @@ describe('sender authentication (mailauth, DNS from a table)', () => {
     if (answer) return Promise.resolve(answer);
     return Promise.reject(Object.assign(new Error(`no ${type} for ${domain}`), { code: 'ENOTFOUND' }));
   };
-  let listener: SmtpListener;
+  let listener: TestListener;
   beforeAll(async () => {
     listener = await startTestListener(
       prisma,

@@ -1,9 +1,23 @@
 // E-mail ingest: the SMTP listener and IMAP pollers that turn mail for hosted agencies into intake
-// items (raw bytes first, 250 only after the commit), plus outbound receipts/alerts. Edges
+// items (raw bytes into the mail spool first, 250 only after that commit; read into items after), plus outbound receipts/alerts. Edges
 // translate; ingest-policy.ts decides; the registry stores.
 export { startIngest, type IngestService, type IngestServiceDeps } from './ingest-service.ts';
-export { startSmtpListener, type SmtpListener, type SmtpListenerOptions } from './smtp/smtp-listener.ts';
-export { ingestMessage, type IngestDeps, type IngestOutcome, type MailEnvelope } from './ingest-message.ts';
+export {
+  startSmtpListener,
+  type MailSpoolPort,
+  type SmtpListener,
+  type SmtpListenerOptions,
+} from './smtp/smtp-listener.ts';
+export {
+  readMessage,
+  storeMessages,
+  type IngestDeps,
+  type IngestOutcome,
+  type MailEnvelope,
+  type ReadMessage,
+} from './ingest-message.ts';
+export { spoolMessage, spoolBacklog, type SpoolBacklog } from './spool/mail-spool.ts';
+export { startSpoolProcessor, type SpoolProcessor } from './spool/spool-processor.ts';
 export { createIngestMetrics, type IngestMetrics } from './ingest-metrics.ts';
 export {
   prismaRecipientDirectory,

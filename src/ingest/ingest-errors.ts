@@ -9,10 +9,10 @@ export const SMTP_REPLY_CODE = {
   INGEST_MESSAGE_TOO_LARGE: 552,
   /** No hosted agency has this address. */
   INGEST_RECIPIENT_UNKNOWN: 550,
-  /** The sending domain's DMARC policy says reject and the config enforces it. */
-  INGEST_SENDER_REFUSED: 550,
   /** The database did not commit: the sender's MTA keeps the message and retries. */
   INGEST_STORE_UNAVAILABLE: 451,
+  /** More unread mail is spooled than LIENTHONG_SMTP_SPOOL_MAX: the sender retries once it drains. */
+  INGEST_SPOOL_FULL: 451,
   /** A lookup needed to answer (recipient directory) failed; temporary. */
   INGEST_LOOKUP_UNAVAILABLE: 451,
   /** Too many connections from one client, or the whole listener is full. */

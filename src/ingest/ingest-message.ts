@@ -1,8 +1,8 @@
-import type { PrismaClient } from '../db/index.ts';
+import type { PrismaClient, Transaction } from '../db/index.ts';
 import {
   contentDedupKey,
   messageDedupKey,
-  receiveIntakeItems,
+  receiveIntakeBatch,
   type Actor,
   type ReceiveIntakeInput,
   type ReceivedItem,
@@ -15,9 +15,10 @@ import type { MailRecipient, RecipientDirectory } from './recipient-directory.ts
 import type { SenderAuthenticator, SenderAuthInput, SenderAuthResult } from './sender-auth.ts';
 
 /**
- * The ingest use case shared by SMTP and IMAP: read the message, decide where it goes, and store
- * raw bytes + one intake item per recipient agency in ONE registry transaction. When this
- * resolves the message is durable and the edge may answer 250 / mark it seen.
+ * Reading a spooled message and storing what it says. SMTP and IMAP only spool the raw bytes
+ * (spool/mail-spool.ts) and acknowledge; the spool processor then calls `readMessage` for each
+ * message and `storeMessages` for a batch: raw bytes + one intake item per recipient agency,
+ * committed together with the deletion of the spool rows.
  */
 export type IngestDeps = {
   prisma: PrismaClient;
@@ -25,18 +26,11 @@ export type IngestDeps = {
   analysis: AnalysisPorts;
   senderAuth?: SenderAuthenticator;
   unknownSenderPolicy: UnknownSenderPolicy;
-  enforceDmarcReject: boolean;
   metrics?: IngestMetrics;
   /** how long sender authentication (DNS) may take before it is recorded as "temperror" */
   authTimeoutMs: number;
-  /** after the commit (receipts): must not throw and must not delay the reply */
-  afterCommit?: (
-    outcome: IngestOutcome,
-    envelope: MailEnvelope,
-    sender: string,
-    messageId: string | null,
-    subject: string | null,
-  ) => void;
+  /** after the commit (receipts): must not throw and must not delay the processor */
+  afterCommit?: (outcome: IngestOutcome, read: ReadMessage) => void;
 };
 
 export type MailEnvelope = {
@@ -50,21 +44,33 @@ export type MailEnvelope = {
   authenticatedAs?: string;
 };
 
-export type IngestOutcome =
-  | { kind: 'stored'; placement: 'queue' | 'quarantine'; items: ReceivedItem[]; reason: string | null }
-  | { kind: 'refused'; code: 'INGEST_SENDER_REFUSED'; reason: string };
+/** A message read and placed, ready to be stored. */
+export type ReadMessage = {
+  envelope: MailEnvelope;
+  input: ReceiveIntakeInput;
+  sender: string;
+  messageId: string | null;
+  subject: string | null;
+};
+
+export type IngestOutcome = {
+  placement: 'queue' | 'quarantine';
+  items: ReceivedItem[];
+  reason: string | null;
+};
 
 const ACTORS: Record<MailEnvelope['source'], Actor> = {
   smtp: { kind: 'system', component: 'ingest.smtp' },
   imap: { kind: 'system', component: 'ingest.imap' },
 };
 
-export async function ingestMessage(
+/** MIME, signatures, malware, sender authentication and placement: never throws for bad mail. */
+export async function readMessage(
   deps: IngestDeps,
   raw: Buffer,
   envelope: MailEnvelope,
-): Promise<IngestOutcome> {
-  const receivedAt = new Date();
+  receivedAt: Date,
+): Promise<ReadMessage> {
   const analysis = await analyzeMessage(raw, receivedAt, deps.analysis);
   const sender = (analysis.message?.fromAddress ?? envelope.mailFrom ?? '').toLowerCase();
   const senderAgency = sender ? await deps.directory.senderAgency(sender).catch(() => undefined) : undefined;
@@ -84,12 +90,9 @@ export async function ingestMessage(
     auth,
     infected: analysis.infected,
     unknownSenderPolicy: deps.unknownSenderPolicy,
-    enforceDmarcReject: deps.enforceDmarcReject,
   });
-  if (placement.kind === 'refuse')
-    return { kind: 'refused', code: 'INGEST_SENDER_REFUSED', reason: placement.reason };
   const messageId = analysis.message?.messageId ?? null;
-  let reason = placement.kind === 'quarantine' ? placement.reason : null;
+  const reason = placement.kind === 'quarantine' ? placement.reason : null;
   const input: ReceiveIntakeInput = {
     source: envelope.source,
     raw,
@@ -102,14 +105,7 @@ export async function ingestMessage(
     metadata: storableJson({
       ...analysis.metadata,
       flags: placement.flags,
-      envelope: {
-        mailFrom: envelope.mailFrom,
-        recipients: envelope.recipients.map((r) => r.organId),
-        client: envelope.client ?? null,
-        authenticatedAs: envelope.authenticatedAs ?? null,
-        origin: envelope.origin ?? null,
-        receivedAt: receivedAt.toISOString(),
-      },
+      envelope: envelopeFacts(envelope, receivedAt),
       senderAuth: auth,
       malware: analysis.infected,
     }) as Record<string, unknown>,
@@ -120,28 +116,85 @@ export async function ingestMessage(
       name: storable(a.name),
       contentType: storable(a.contentType),
     })),
+    receivedAt,
   };
-  let items: ReceivedItem[];
+  return { envelope, input, sender, messageId, subject: analysis.message?.subject ?? null };
+}
+
+/** A message that could not be read in time (or stopped the hub while it was read): stored unread. */
+export function unreadMessage(
+  raw: Buffer,
+  envelope: MailEnvelope,
+  receivedAt: Date,
+  reason: string,
+): ReadMessage {
+  return {
+    envelope,
+    sender: envelope.mailFrom ?? '',
+    messageId: null,
+    subject: null,
+    input: {
+      source: envelope.source,
+      raw,
+      agencyIds: envelope.recipients.map((r) => r.agencyId),
+      dedupKey: contentDedupKey(envelope.mailFrom ?? '', raw),
+      quarantineReason: storable(reason.slice(0, 500)),
+      metadata: storableJson({ envelope: envelopeFacts(envelope, receivedAt) }) as Record<string, unknown>,
+      receivedAt,
+    },
+  };
+}
+
+/**
+ * Stores a batch in one transaction (with `alsoInTransaction`, e.g. deleting the spool rows). If
+ * the batch fails, each message is tried alone, so one bad message cannot hold back the others;
+ * a message PostgreSQL refuses is stored raw and quarantined. Throws INGEST_STORE_UNAVAILABLE only
+ * when the database itself does not commit (nothing of that message is stored then).
+ */
+export async function storeMessages(
+  deps: IngestDeps,
+  reads: readonly ReadMessage[],
+  alsoInTransaction: (tx: Transaction, reads: readonly ReadMessage[]) => Promise<unknown>,
+): Promise<IngestOutcome[]> {
+  let stored: ReceivedItem[][];
   try {
-    items = await receiveIntakeItems(deps.prisma, ACTORS[envelope.source], input);
+    stored = await receiveIntakeBatch(
+      deps.prisma,
+      reads.map((read) => ({ actor: ACTORS[read.envelope.source], input: read.input })),
+      (tx) => alsoInTransaction(tx, reads),
+    );
   } catch (error) {
-    items = await storeRawOnly(deps, envelope, input, error);
-    reason = input.quarantineReason ?? null;
+    if (reads.length === 1)
+      stored = [await storeRawOnly(deps, reads[0] as ReadMessage, error, alsoInTransaction)];
+    else {
+      stored = [];
+      for (const read of reads)
+        stored.push(...(await storeMessages(deps, [read], alsoInTransaction)).map((o) => o.items));
+    }
   }
-  const outcome: IngestOutcome = {
-    kind: 'stored',
-    placement: reason ? 'quarantine' : 'queue',
-    items,
-    reason,
-  };
-  const duplicate = items.every((i) => i.outcome === 'duplicate');
-  deps.metrics?.accepted.inc({
-    source: envelope.source,
-    placement: duplicate ? 'duplicate' : outcome.placement,
+  return reads.map((read, index) => {
+    const items = stored[index] ?? [];
+    const reason = read.input.quarantineReason ?? null;
+    const outcome: IngestOutcome = { placement: reason ? 'quarantine' : 'queue', items, reason };
+    const duplicate = items.every((i) => i.outcome === 'duplicate');
+    deps.metrics?.accepted.inc({
+      source: read.envelope.source,
+      placement: duplicate ? 'duplicate' : outcome.placement,
+    });
+    deps.afterCommit?.(outcome, read);
+    return outcome;
   });
-  deps.metrics?.bytes.inc({ source: envelope.source }, raw.length);
-  deps.afterCommit?.(outcome, envelope, sender, messageId, analysis.message?.subject ?? null);
-  return outcome;
+}
+
+function envelopeFacts(envelope: MailEnvelope, receivedAt: Date): Record<string, unknown> {
+  return {
+    mailFrom: envelope.mailFrom,
+    recipients: envelope.recipients.map((r) => r.organId),
+    client: envelope.client ?? null,
+    authenticatedAs: envelope.authenticatedAs ?? null,
+    origin: envelope.origin ?? null,
+    receivedAt: receivedAt.toISOString(),
+  };
 }
 
 async function authenticateSender(
@@ -174,26 +227,38 @@ async function authenticateSender(
 }
 
 /**
- * The full store failed. If the database is reachable the parsed facts were the problem (a value
- * PostgreSQL refuses): the raw message is then stored alone, quarantined with the reason. Only
- * when that fails too is it a store outage (4xx, the sender retries).
+ * The message's store failed. If the database is reachable the parsed facts were the problem (a
+ * value PostgreSQL refuses): the raw message is then stored alone, quarantined with the reason.
+ * Only when that fails too is it a store outage (the processor retries later).
  */
 async function storeRawOnly(
   deps: IngestDeps,
-  envelope: MailEnvelope,
-  input: ReceiveIntakeInput,
+  read: ReadMessage,
   firstError: unknown,
+  alsoInTransaction: (tx: Transaction, reads: readonly ReadMessage[]) => Promise<unknown>,
 ): Promise<ReceivedItem[]> {
+  const { input, envelope } = read;
   input.quarantineReason = storable(`stored unread: ${(firstError as Error).message}`.slice(0, 500));
   try {
-    return await receiveIntakeItems(deps.prisma, ACTORS[envelope.source], {
-      source: input.source,
-      raw: input.raw,
-      agencyIds: input.agencyIds,
-      dedupKey: input.dedupKey,
-      quarantineReason: input.quarantineReason,
-      metadata: { envelope: { mailFrom: envelope.mailFrom && storable(envelope.mailFrom) } },
-    });
+    const [items] = await receiveIntakeBatch(
+      deps.prisma,
+      [
+        {
+          actor: ACTORS[envelope.source],
+          input: {
+            source: input.source,
+            raw: input.raw,
+            agencyIds: input.agencyIds,
+            dedupKey: input.dedupKey,
+            quarantineReason: input.quarantineReason,
+            metadata: { envelope: { mailFrom: envelope.mailFrom && storable(envelope.mailFrom) } },
+            ...(input.receivedAt ? { receivedAt: input.receivedAt } : {}),
+          },
+        },
+      ],
+      (tx) => alsoInTransaction(tx, [read]),
+    );
+    return items ?? [];
   } catch (error) {
     throw new HubError('INGEST_STORE_UNAVAILABLE', 'The message could not be stored; try again later', {
       cause: new AggregateError([firstError, error]),

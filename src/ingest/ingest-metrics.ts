@@ -6,6 +6,9 @@ export type IngestMetrics = {
   refused: Counter<'source' | 'reason'>;
   bytes: Counter<'source'>;
   secondsTo250: Histogram;
+  secondsToItem: Histogram;
+  spoolPending: Gauge;
+  spoolOldestSeconds: Gauge;
   pollerUp: Gauge<'mailbox'>;
   pollerLastSuccess: Gauge<'mailbox'>;
 };
@@ -33,8 +36,24 @@ export function createIngestMetrics(registry?: Registry): IngestMetrics {
     }),
     secondsTo250: new Histogram({
       name: 'lienthong_ingest_smtp_seconds_to_250',
-      help: 'From end of DATA to the 250 reply (parse + commit)',
-      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      help: 'From end of DATA to the 250 reply (the spool insert committed)',
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers,
+    }),
+    secondsToItem: new Histogram({
+      name: 'lienthong_ingest_seconds_to_item',
+      help: 'From the acknowledgement (SMTP 250 / IMAP spooled) to the intake items committed (read, verified, stored)',
+      buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
+      registers,
+    }),
+    spoolPending: new Gauge({
+      name: 'lienthong_ingest_spool_pending',
+      help: 'Messages acknowledged but not yet read into intake items',
+      registers,
+    }),
+    spoolOldestSeconds: new Gauge({
+      name: 'lienthong_ingest_spool_oldest_seconds',
+      help: 'Age of the oldest message in the spool',
       registers,
     }),
     pollerUp: new Gauge({

@@ -80,14 +80,11 @@ export type ContentFacts = {
   auth: SenderAuthResult | null;
   infected: readonly string[];
   unknownSenderPolicy: UnknownSenderPolicy;
-  enforceDmarcReject: boolean;
 };
 
 /** What happens to a stored message: into the clerks' queue, or quarantined with a reason. */
 export type Placement =
-  | { kind: 'queue'; flags: string[] }
-  | { kind: 'quarantine'; reason: string; flags: string[] }
-  | { kind: 'refuse'; code: IngestErrorCode; reason: string };
+  { kind: 'queue'; flags: string[] } | { kind: 'quarantine'; reason: string; flags: string[] };
 
 /** phase queue: after the content is read, where the item goes. Reasons name the first cause. */
 export function placeMessage(facts: ContentFacts): Placement {
@@ -96,12 +93,6 @@ export function placeMessage(facts: ContentFacts): Placement {
   if (facts.auth && facts.auth.dmarc === 'fail') flags.push('dmarc-fail');
   if (facts.auth && facts.auth.spf === 'fail') flags.push('spf-fail');
   if (facts.problems.length > 0) flags.push('mime-problems');
-  if (facts.enforceDmarcReject && facts.auth?.dmarc === 'fail' && facts.auth.dmarcPolicy === 'reject')
-    return {
-      kind: 'refuse',
-      code: 'INGEST_SENDER_REFUSED',
-      reason: 'DMARC policy of the sending domain says reject',
-    };
   if (facts.infected.length > 0)
     return { kind: 'quarantine', reason: `malware: ${facts.infected.join('; ')}`, flags };
   if (facts.parseProblem)

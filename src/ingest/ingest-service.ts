@@ -8,13 +8,15 @@ import type { Logger } from '../shared/logger.ts';
 import { clamdScanner } from './clamd-scanner.ts';
 import { parseMailboxes } from './imap/mailbox-config.ts';
 import { startMailboxPoller, type MailboxPoller } from './imap/mailbox-poller.ts';
-import type { IngestDeps, IngestOutcome, MailEnvelope } from './ingest-message.ts';
+import type { IngestDeps, IngestOutcome, ReadMessage } from './ingest-message.ts';
 import { createIngestMetrics } from './ingest-metrics.ts';
 import { ingestSources, type IngestSources, type PolledMailbox } from './ingest-sources.ts';
 import { smtpOutbound, type OutboundMail } from './outbound-mail.ts';
 import { prismaRecipientDirectory } from './recipient-directory.ts';
 import { mailauthAuthenticator } from './sender-auth.ts';
-import { startSmtpListener, type SmtpListener } from './smtp/smtp-listener.ts';
+import { startSmtpListener, type MailSpoolPort, type SmtpListener } from './smtp/smtp-listener.ts';
+import { spoolMessage } from './spool/mail-spool.ts';
+import { startSpoolProcessor } from './spool/spool-processor.ts';
 
 /** Composition of the ingest edges from the hub configuration: one call from main.ts. */
 export type IngestServiceDeps = { config: HubConfig; prisma: PrismaClient; metrics: Registry; log: Logger };
@@ -54,7 +56,6 @@ export async function startIngest({
     },
     ...(config.smtp.senderAuth === 'on' ? { senderAuth: mailauthAuthenticator() } : {}),
     unknownSenderPolicy: config.smtp.unknownSender,
-    enforceDmarcReject: false,
     metrics: ingestMetrics,
     authTimeoutMs: 5_000,
     ...(outbound && config.smtp.receipts === 'on' ? { afterCommit: receiptSender(outbound) } : {}),
@@ -63,6 +64,21 @@ export async function startIngest({
     config.tls.certFile && config.tls.keyFile
       ? { cert: await fs.readFile(config.tls.certFile), key: await fs.readFile(config.tls.keyFile) }
       : undefined;
+  const processor = startSpoolProcessor(ingest, {
+    batchSize: 16,
+    leaseMs: 15_000,
+    idlePollMs: 1_000,
+    maxAttempts: 3,
+    log: log.child({ module: 'ingest.spool' }),
+  });
+  const spool: MailSpoolPort = {
+    async accept(raw, envelope) {
+      const id = await spoolMessage(prisma, raw, envelope);
+      processor.wake();
+      return String(id);
+    },
+    full: () => processor.backlog().pending >= config.smtp.spoolMax,
+  };
   const smtp: SmtpListener = await startSmtpListener({
     host: config.host,
     port: config.smtp.port,
@@ -75,7 +91,9 @@ export async function startIngest({
       maxPerClientPerMinute: config.smtp.maxConnectionsPerClientPerMinute,
     },
     ...(tls ? { tls } : {}),
-    ingest,
+    directory,
+    spool,
+    metrics: ingestMetrics,
     log: log.child({ module: 'ingest.smtp' }),
   });
   const pollers: MailboxPoller[] = [];
@@ -88,7 +106,7 @@ export async function startIngest({
         password,
         recipient: () => directory.resolve(`${mailbox.agency}@${config.mailDomain}`),
       },
-      { ingest, log: log.child({ module: 'ingest.imap' }) },
+      { spool, metrics: ingestMetrics, log: log.child({ module: 'ingest.imap' }) },
     );
     pollers.push(poller);
     const { name, agency, host, folder } = mailbox;
@@ -96,30 +114,24 @@ export async function startIngest({
   }
   return {
     smtpPort: smtp.port,
-    sources: () => ingestSources(ingestMetrics, smtp.port, polled),
+    sources: () => ingestSources(ingestMetrics, smtp.port, polled, processor.backlog()),
     async stop() {
       await smtp.close();
       await Promise.all(pollers.map((p) => p.stop()));
+      await processor.stop();
       outbound?.close();
     },
   };
 }
 
 function receiptSender(outbound: OutboundMail) {
-  return (
-    outcome: IngestOutcome,
-    envelope: MailEnvelope,
-    sender: string,
-    messageId: string | null,
-    subject: string | null,
-  ) => {
-    if (outcome.kind !== 'stored' || outcome.placement !== 'queue' || !sender || envelope.source !== 'smtp')
-      return;
+  return (outcome: IngestOutcome, read: ReadMessage) => {
+    if (outcome.placement !== 'queue' || !read.sender || read.envelope.source !== 'smtp') return;
     if (outcome.items.every((i) => i.outcome === 'duplicate')) return;
     void outbound.sendReceipt(
-      sender,
-      messageId,
-      subject,
+      read.sender,
+      read.messageId,
+      read.subject,
       outcome.items.map((i) => i.itemId),
     );
   };

@@ -1,5 +1,6 @@
 import type { IngestMetrics } from './ingest-metrics.ts';
 import type { MailboxHealth } from './imap/mailbox-poller.ts';
+import type { SpoolBacklog } from './spool/mail-spool.ts';
 
 /**
  * The ingest edges as the data centre's admin sees them: the SMTP listener's counters (from the
@@ -23,6 +24,8 @@ export type IngestSources = {
     lastSuccessAt: string | null;
     lastError: { at: string; message: string } | null;
   }[];
+  /** mail acknowledged (250 / IMAP spooled) and not yet read into intake items */
+  spool: SpoolBacklog;
 };
 
 export type PolledMailbox = {
@@ -53,6 +56,7 @@ export async function ingestSources(
   metrics: IngestMetrics,
   smtpPort: number,
   mailboxes: readonly PolledMailbox[],
+  spool: SpoolBacklog,
 ): Promise<IngestSources> {
   const [accepted, refused, bytes] = await Promise.all([
     byLabel(metrics.accepted, 'smtp', 'placement'),
@@ -61,6 +65,7 @@ export async function ingestSources(
   ]);
   return {
     smtp: { port: smtpPort, accepted, refused, bytes: bytes.total ?? 0 },
+    spool,
     imap: mailboxes.map((mailbox) => {
       const health = mailbox.health();
       return {

@@ -17,8 +17,10 @@ export { putBlob, sha256Hex } from './blob-store.ts';
 export {
   contentDedupKey,
   messageDedupKey,
+  receiveIntakeBatch,
   receiveIntakeItems,
   type IncomingAttachment,
+  type IntakeReceipt,
   type IntakeSource,
   type ReceiveIntakeInput,
   type ReceivedItem,

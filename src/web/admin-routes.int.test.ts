@@ -25,12 +25,11 @@ import {
 import { buildMail } from '../ingest/test-support/build-mail.ts';
 import {
   HUB_AGENCY,
-  ingestDeps,
   MAIL_DOMAIN,
   seedAgencies,
   startTestListener,
+  type TestListener,
 } from '../ingest/test-support/listener-harness.ts';
-import type { SmtpListener } from '../ingest/index.ts';
 import { prismaRecipientDirectory } from '../ingest/index.ts';
 import { fileAnchorSigner, readExportedAnchors, verifyAudit, writeAuditAnchor } from '../registry/index.ts';
 import { agencyKeyCertificates, certificatesOfFile, trustDirectoryCertificates } from '../signing/index.ts';
@@ -55,7 +54,7 @@ let tlsFile: string;
 let keyDir: string;
 let vhost: TestVhost;
 let managementUrl = testServices.amqpManagementUrl;
-let listener: SmtpListener | undefined;
+let listener: TestListener | undefined;
 let poller: MailboxPoller | undefined;
 let ingestRunning = false;
 const metrics = createIngestMetrics();
@@ -154,15 +153,20 @@ beforeAll(async () => {
       ingestSources: () =>
         Promise.resolve(
           ingestRunning && listener && poller
-            ? ingestSources(metrics, listener.port, [
-                {
-                  name: 'hop-thu-so',
-                  agency: HUB_AGENCY,
-                  host: '127.0.0.1',
-                  folder: 'INBOX',
-                  health: () => poller!.health(),
-                },
-              ])
+            ? ingestSources(
+                metrics,
+                listener.port,
+                [
+                  {
+                    name: 'hop-thu-so',
+                    agency: HUB_AGENCY,
+                    host: '127.0.0.1',
+                    folder: 'INBOX',
+                    health: () => poller!.health(),
+                  },
+                ],
+                listener.processor.backlog(),
+              )
             : undefined,
         ),
     },
@@ -437,7 +441,8 @@ describe('mail ingest sources', () => {
           prismaRecipientDirectory(web.prisma, MAIL_DOMAIN).resolve(`${HUB_AGENCY}@${MAIL_DOMAIN}`),
       },
       {
-        ingest: ingestDeps(web.prisma, { metrics }),
+        spool: listener.spool,
+        metrics,
         log: pino({ level: 'silent' }),
         backoff: { initialMs: 50, maxMs: 200 },
       },

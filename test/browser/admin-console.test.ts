@@ -12,7 +12,6 @@ import {
   startMailboxPoller,
   type MailboxPoller,
 } from '../../src/ingest/index.ts';
-import { ingestDeps } from '../../src/ingest/test-support/listener-harness.ts';
 import { fileAnchorSigner, readExportedAnchors, verifyAudit } from '../../src/registry/index.ts';
 import { trustDirectoryCertificates } from '../../src/signing/index.ts';
 // Deep import: certificates with chosen expiry dates, as the signing tests make them.
@@ -86,15 +85,20 @@ beforeAll(async () => {
         verifyAudit(web.prisma, fileAnchorSigner(dataDir), readExportedAnchors(dataDir)),
       heldCertificates: () => trustDirectoryCertificates(trustDir),
       ingestSources: () =>
-        ingestSources(metrics, 2525, [
-          {
-            name: 'hop-thu-so-noi-vu',
-            agency: HOSTED,
-            host: '127.0.0.1',
-            folder: 'INBOX',
-            health: () => poller!.health(),
-          },
-        ]),
+        ingestSources(
+          metrics,
+          2525,
+          [
+            {
+              name: 'hop-thu-so-noi-vu',
+              agency: HOSTED,
+              host: '127.0.0.1',
+              folder: 'INBOX',
+              health: () => poller!.health(),
+            },
+          ],
+          { pending: 3, failed: 1, oldestAgeSeconds: 42 },
+        ),
     },
   });
   baseUrl = await web.app.listen({ port: 0, host: '127.0.0.1' });
@@ -121,7 +125,9 @@ beforeAll(async () => {
         prismaRecipientDirectory(web.prisma, 'lienthong.local').resolve(`${HOSTED}@lienthong.local`),
     },
     {
-      ingest: ingestDeps(web.prisma, { metrics }),
+      // its server never answers, so nothing reaches this spool
+      spool: { accept: () => Promise.reject(new Error('not reached')), full: () => false },
+      metrics,
       log: pino({ level: 'silent' }),
       backoff: { initialMs: 50, maxMs: 500 },
     },

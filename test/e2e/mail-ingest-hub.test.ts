@@ -96,6 +96,8 @@ describe.runIf(dovecotAvailable())('mail ingest in the running hub', () => {
       /^lienthong_ingest_messages_accepted_total\{source="smtp",placement="queue"\} 1$/m,
     );
     expect(metrics).toMatch(/^lienthong_ingest_smtp_seconds_to_250_count 1$/m);
+    expect(metrics).toMatch(/^lienthong_ingest_seconds_to_item_count 2$/m);
+    expect(metrics).toMatch(/^lienthong_ingest_spool_pending 0$/m);
   });
 
   // After the test above: the admin console's views of the same hub, through main.ts's wiring.

@@ -32,7 +32,7 @@ afterAll(async () => {
 describe('SMTP burst with the hub killed', { concurrent: false }, () => {
   it(
     'after kill -9 and restart, every 250 is stored exactly once per recipient agency',
-    { timeout: 150_000 },
+    { timeout: 240_000 },
     async () => {
       const smtpPort = await freePort();
       const env = hubEnv({
@@ -94,12 +94,17 @@ describe('SMTP burst with the hub killed', { concurrent: false }, () => {
       };
       await Promise.all(Array.from({ length: 8 }, worker));
       transport.close();
-      await hub.terminate();
-
       expect(killedAt).toBe(300);
       expect(acked.size).toBe(TOTAL);
       const prisma = prismaFor(db.url, 2);
       try {
+        // The restarted hub reads the spool, including the rows the killed one held (their lease
+        // runs out after 15 s); only then is every 250 an intake item.
+        const deadline = Date.now() + 90_000;
+        while ((await prisma.mailSpool.count()) > 0 && Date.now() < deadline)
+          await new Promise((r) => setTimeout(r, 250));
+        expect(await prisma.mailSpool.count()).toBe(0);
+        await hub.terminate();
         const rows = await prisma.intakeItem.findMany({
           select: { messageId: true, agency: { select: { organId: true } } },
         });

@@ -7,7 +7,9 @@ import { prismaFor } from '../../../test/support/registry-fixtures.ts';
 import type { PrismaClient } from '../../db/index.ts';
 import { HubError } from '../../shared/hub-error.ts';
 import { buildMail } from '../test-support/build-mail.ts';
-import { HUB_AGENCY, MAIL_DOMAIN, ingestDeps, seedAgencies } from '../test-support/listener-harness.ts';
+import { HUB_AGENCY, MAIL_DOMAIN, seedAgencies, startTestSpool } from '../test-support/listener-harness.ts';
+import type { MailSpoolPort } from '../smtp/smtp-listener.ts';
+import type { SpoolProcessor } from '../spool/spool-processor.ts';
 import { prismaRecipientDirectory } from '../recipient-directory.ts';
 import { startMailboxPoller, type MailboxConfig, type MailboxPoller } from './mailbox-poller.ts';
 
@@ -16,6 +18,9 @@ let dovecot: TestDovecot;
 let db: TestDatabase;
 let prisma: PrismaClient;
 let sender: ImapFlow;
+// One spool processor for the file, as in the hub: pollers only spool, it makes the items.
+let spool: MailSpoolPort;
+let processor: SpoolProcessor;
 
 const log = pino({ level: 'silent' });
 
@@ -24,10 +29,12 @@ beforeAll(async () => {
   db = await createTestDatabase('imap');
   prisma = prismaFor(db.url, 5);
   await seedAgencies(prisma);
+  ({ spool, processor } = startTestSpool(prisma));
   sender = await imapClient();
 });
 
 afterAll(async () => {
+  await processor.stop();
   await sender.logout().catch(() => undefined);
   await prisma.$disconnect();
   await db.drop();
@@ -65,7 +72,7 @@ function mailbox(folder: string, overrides: Partial<MailboxConfig> = {}): Mailbo
 
 const poll = (config: MailboxConfig): MailboxPoller =>
   startMailboxPoller(config, {
-    ingest: ingestDeps(prisma),
+    spool,
     log,
     pollIntervalMs: 500,
     backoff: { initialMs: 100, maxMs: 1_000 },
@@ -191,6 +198,8 @@ describe.runIf(dovecotAvailable())('IMAP mailbox poller', () => {
       const last = poll(mailbox('Burst'));
       await waitUntil(async () => (await unseen('Burst')) === 0, 120_000);
       await last.stop();
+      await processor.drained();
+      expect(await prisma.mailSpool.count()).toBe(0);
       const items = await itemsFor('burst');
       const ids = items.map((i) => i.messageId);
       expect(new Set(ids).size).toBe(TOTAL);
@@ -215,6 +224,7 @@ describe.runIf(dovecotAvailable())('IMAP mailbox poller', () => {
     poller = poll(mailbox('Renewed'));
     await waitUntil(async () => (await unseen('Renewed')) === 0, 20_000);
     await poller.stop();
+    await processor.drained();
     expect((await itemsFor('renew')).map((i) => i.messageId).sort()).toEqual([
       '<renew-a@stc.example.vn>',
       '<renew-b@stc.example.vn>',

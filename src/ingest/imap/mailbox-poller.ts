@@ -1,12 +1,13 @@
 import { ImapFlow } from 'imapflow';
 import { HubError } from '../../shared/hub-error.ts';
 import type { Logger } from '../../shared/logger.ts';
-import { ingestMessage, type IngestDeps } from '../ingest-message.ts';
+import type { IngestMetrics } from '../ingest-metrics.ts';
 import type { MailRecipient } from '../recipient-directory.ts';
+import type { MailSpoolPort } from '../smtp/smtp-listener.ts';
 
 /**
  * Collects mail from one IMAP mailbox (imapflow). The mailbox itself is the cursor: a message is
- * marked \Seen (or moved) only after the registry committed it, so a restart at any point finds
+ * marked \Seen (or moved) only after the mail spool committed it, so a restart at any point finds
  * every uncommitted message still unseen (no gaps), and one committed but not yet flagged is
  * recognised by its Message-ID + content (no duplicate item). For the same reason a UIDVALIDITY
  * change needs no stored state: UIDs are only used within one session.
@@ -35,12 +36,13 @@ export type MailboxHealth = {
 export type MailboxPoller = {
   stop(): Promise<void>;
   health(): MailboxHealth;
-  /** messages committed (created or duplicate) since start */
+  /** messages committed to the spool since start */
   readonly committed: number;
 };
 
 export type PollerOptions = {
-  ingest: IngestDeps;
+  spool: MailSpoolPort;
+  metrics?: IngestMetrics;
   log: Logger;
   /** poll even without IDLE notifications (some servers drop them) */
   pollIntervalMs?: number;
@@ -58,7 +60,7 @@ function errorText(error: unknown): string {
 
 export function startMailboxPoller(mailbox: MailboxConfig, options: PollerOptions): MailboxPoller {
   const log = options.log.child({ mailbox: mailbox.name });
-  const metrics = options.ingest.metrics;
+  const metrics = options.metrics;
   const backoff = options.backoff ?? { initialMs: 1_000, maxMs: 60_000 };
   // a function, not a variable: stop() flips it while the loops await
   let stopped = false;
@@ -127,18 +129,18 @@ export function startMailboxPoller(mailbox: MailboxConfig, options: PollerOption
       const uids = (found || []).sort((a, b) => a - b);
       if (uids.length === 0 || !running()) return;
       for (const uid of uids) {
-        if (!running()) return;
+        // A full spool: leave the rest in the mailbox (it is the cursor) until the hub catches up.
+        if (!running() || options.spool.full()) return;
         const message = await imap.fetchOne(String(uid), { source: true }, { uid: true });
         if (!message || !message.source) continue;
-        const outcome = await ingestMessage(options.ingest, message.source, {
+        await options.spool.accept(message.source, {
           source: 'imap',
           mailFrom: null,
           recipients: [recipient],
           origin: { mailbox: mailbox.name, folder: mailbox.folder, uid, uidValidity: String(uidValidity) },
         });
-        if (outcome.kind === 'refused')
-          log.warn({ uid, reason: outcome.reason }, 'refused by policy; marking seen');
-        // Only now, with the item committed, does the mailbox learn we have it.
+        metrics?.bytes.inc({ source: 'imap' }, message.source.length);
+        // Only now, with the message committed to the spool, does the mailbox learn we have it.
         if (mailbox.afterCommit === 'move')
           await imap.messageMove(String(uid), mailbox.processedFolder, { uid: true });
         else await imap.messageFlagsAdd(String(uid), ['\\Seen'], { uid: true });

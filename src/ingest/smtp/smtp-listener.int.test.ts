@@ -7,7 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.ts';
 import { prismaFor } from '../../../test/support/registry-fixtures.ts';
 import type { PrismaClient } from '../../db/index.ts';
-import type { SmtpListener } from './smtp-listener.ts';
+import { pino } from 'pino';
+import { prismaRecipientDirectory } from '../recipient-directory.ts';
+import { startSmtpListener } from './smtp-listener.ts';
 import { buildMail, uniqueSeed } from '../test-support/build-mail.ts';
 import { RawSmtp, dotStuff } from '../test-support/raw-smtp.ts';
 import {
@@ -17,12 +19,14 @@ import {
   MAIL_DOMAIN,
   seedAgencies,
   startTestListener,
+  startTestSpool,
+  type TestListener,
 } from '../test-support/listener-harness.ts';
 
 const HUB_ADDRESS = `${HUB_AGENCY}@${MAIL_DOMAIN}`;
 let db: TestDatabase;
 let prisma: PrismaClient;
-let listener: SmtpListener;
+let listener: TestListener;
 
 beforeAll(async () => {
   db = await createTestDatabase('smtp');
@@ -49,7 +53,7 @@ const transport = () =>
 const counts = async () => ({ items: await prisma.intakeItem.count(), blobs: await prisma.blob.count() });
 
 describe('SMTP listener', () => {
-  it('stores a message for two agencies and answers 250 only with the items committed', async () => {
+  it('answers 250 only with the raw message committed, then reads it into one item per agency', async () => {
     const seed = uniqueSeed();
     const raw = buildMail({
       seed,
@@ -61,7 +65,15 @@ describe('SMTP listener', () => {
       envelope: { from: KNOWN_SENDER, to: [HUB_ADDRESS, SECOND_ADDRESS] },
       raw,
     });
-    expect(info.response).toMatch(/^250 /);
+    expect(info.response).toMatch(/^250 OK queued as \d+/);
+    // Durable at the 250: in the spool, or already read into items (the processor may be quick).
+    const spoolId = BigInt(/queued as (\d+)/.exec(info.response)?.[1] ?? '0');
+    const spooled = await prisma.mailSpool.findUnique({ where: { id: spoolId } });
+    const early = await prisma.intakeItem.count({ where: { messageId: `<${seed}@stc.example.vn>` } });
+    expect(spooled !== null || early === 2).toBe(true);
+    if (spooled) expect(Buffer.from(spooled.raw).toString()).toBe(raw);
+    await listener.drained();
+    expect(await prisma.mailSpool.findUnique({ where: { id: spoolId } })).toBeNull();
     const items = await prisma.intakeItem.findMany({
       where: { messageId: `<${seed}@stc.example.vn>` },
       include: { attachments: true, agency: true },
@@ -83,6 +95,7 @@ describe('SMTP listener', () => {
       expect(
         (await transport().sendMail({ envelope: { from: 'a@b.example', to: [HUB_ADDRESS] }, raw })).response,
       ).toMatch(/^250/);
+    await listener.drained();
     expect(await prisma.intakeItem.count({ where: { messageId: `<${seed}@stc.example.vn>` } })).toBe(1);
   });
 
@@ -120,6 +133,7 @@ describe('SMTP listener', () => {
     );
     expect(small.at(-1)?.code).toBe(250);
     client.close();
+    await listener.drained();
     const after = await counts();
     expect(after.items).toBe(before.items + 1);
     expect(after.blobs).toBe(before.blobs + 2); // the small message and its PDF, nothing of the big one
@@ -133,6 +147,7 @@ describe('SMTP listener', () => {
     const replies = await client.send('x@y.example', [HUB_ADDRESS], body);
     expect(replies.at(-1)?.code).toBe(250);
     client.close();
+    await listener.drained();
     const item = await prisma.intakeItem.findFirstOrThrow({ where: { messageId: `<${seed}@bare>` } });
     const blob = await prisma.blob.findUniqueOrThrow({ where: { sha256: item.rawSha256 } });
     expect(Buffer.from(blob.content).toString('latin1')).toBe(`${body}\r\n`);
@@ -153,6 +168,73 @@ describe('SMTP listener', () => {
     expect(third.greeting.code).toBe(421);
     for (const o of open) o.client.close();
     await limited.close();
+  });
+
+  it('defers new mail with 451 while the spool is over its limit, and takes it again once drained', async () => {
+    const { spool, processor } = startTestSpool(prisma);
+    // Its own processor is stopped, so the full spool is this test's count of what it spooled.
+    await processor.stop();
+    let spooledByThisTest = 0;
+    const full = await startSmtpListener({
+      host: '127.0.0.1',
+      port: 0,
+      name: MAIL_DOMAIN,
+      maxMessageBytes: 64 * 1024,
+      maxRecipients: 5,
+      maxClients: 10,
+      limits: { maxPerClient: 10, maxPerClientPerMinute: 1000 },
+      directory: prismaRecipientDirectory(prisma, MAIL_DOMAIN),
+      spool: { accept: (raw, envelope) => spool.accept(raw, envelope), full: () => spooledByThisTest >= 1 },
+      log: pino({ level: 'silent' }),
+    });
+    try {
+      const { client } = await RawSmtp.connect(full.port);
+      await client.command('EHLO test.example');
+      const first = await client.send(
+        'a@b.example',
+        [HUB_ADDRESS],
+        dotStuff(buildMail({ seed: uniqueSeed() })),
+      );
+      expect(first.at(-1)?.code).toBe(250);
+      spooledByThisTest += 1;
+      const deferred = await client.command('MAIL FROM:<a@b.example>');
+      expect(deferred.code).toBe(451);
+      expect(deferred.text).toMatch(/still reading earlier mail/);
+      client.close();
+    } finally {
+      await full.close();
+    }
+    // the deferred sender's retry goes through the normal listener once the backlog is read
+    await listener.drained();
+    expect(await prisma.mailSpool.count()).toBe(0);
+  });
+
+  it('stores a message unread and quarantined when reading it stopped the hub three times', async () => {
+    const seed = uniqueSeed();
+    const hub = await prisma.agency.findUniqueOrThrow({ where: { organId: HUB_AGENCY } });
+    // As a hub killed while reading leaves it: taken 3 times, lease run out.
+    await prisma.mailSpool.create({
+      data: {
+        source: 'smtp',
+        envelope: {
+          source: 'smtp',
+          mailFrom: 'a@b.example',
+          recipients: [{ agencyId: hub.id, organId: HUB_AGENCY }],
+        },
+        raw: new Uint8Array(Buffer.from(buildMail({ seed, to: [HUB_ADDRESS] }))),
+        attempts: 3,
+        leaseUntil: new Date(Date.now() - 1_000),
+      },
+    });
+    await listener.drained();
+    const [item] = await prisma.intakeItem.findMany({
+      where: { agencyId: hub.id, reason: { contains: 'stopped 3 times' } },
+    });
+    expect(item?.state).toBe('quarantined');
+    expect(item?.reason).toMatch(/stored unread: the hub stopped 3 times while reading this message/);
+    const blob = await prisma.blob.findUniqueOrThrow({ where: { sha256: item?.rawSha256 ?? '' } });
+    expect(Buffer.from(blob.content).toString()).toContain(`<${seed}@stc.example.vn>`);
+    expect(await prisma.mailSpool.count()).toBe(0);
   });
 });
 
@@ -202,6 +284,7 @@ describe('SMTP listener with a certificate', () => {
         })
         .sendMail({ envelope: { from: KNOWN_SENDER, to: [HUB_ADDRESS] }, raw: buildMail({ seed }) });
       expect(info.response).toMatch(/^250/);
+      await secured.drained();
       const item = await prisma.intakeItem.findFirstOrThrow({
         where: { messageId: `<${seed}@stc.example.vn>` },
       });

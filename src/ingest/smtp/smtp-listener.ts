@@ -9,13 +9,15 @@ import {
   type ConnectionLimits,
   type Verdict,
 } from '../ingest-policy.ts';
-import { ingestMessage, type IngestDeps } from '../ingest-message.ts';
-import type { MailRecipient } from '../recipient-directory.ts';
+import type { IngestMetrics } from '../ingest-metrics.ts';
+import type { MailEnvelope } from '../ingest-message.ts';
+import type { MailRecipient, RecipientDirectory } from '../recipient-directory.ts';
 import { ClientLoadTracker } from './client-load.ts';
 
 /**
- * The SMTP edge: smtp-server hooks → ingest policy → ingestMessage → reply. It decides nothing
- * itself. 250 is sent only after ingestMessage resolved, i.e. after the registry committed.
+ * The SMTP edge: smtp-server hooks → ingest policy → spool → reply. It decides nothing itself.
+ * 250 is sent only after the raw message and its envelope are committed to the mail spool;
+ * reading it into intake items is the spool processor's work, after the reply.
  *
  * Line endings: the raw message is stored byte-exact, bare CR or LF included (old clients send
  * them; mailparser reads them). smtp-server ends DATA only at CRLF.CRLF, so a bare "\n.\n" stays
@@ -33,8 +35,18 @@ export type SmtpListenerOptions = {
   tls?: { key: Buffer; cert: Buffer };
   /** AUTH (only offered over TLS): resolves the authenticated identity or undefined */
   authenticate?: (username: string, password: string) => Promise<string | undefined>;
-  ingest: IngestDeps;
+  directory: RecipientDirectory;
+  spool: MailSpoolPort;
+  metrics?: IngestMetrics;
   log: Logger;
+};
+
+/** Where the edge puts a message before it answers 250. */
+export type MailSpoolPort = {
+  /** resolves with the spool id once the message is committed; throws when it is not */
+  accept(raw: Buffer, envelope: MailEnvelope): Promise<string>;
+  /** true while more unread mail waits than the hub will take: new mail is deferred (451) */
+  full(): boolean;
 };
 
 export type SmtpListener = { readonly port: number; close(): Promise<void> };
@@ -42,12 +54,12 @@ export type SmtpListener = { readonly port: number; close(): Promise<void> };
 type Transaction = { recipients: MailRecipient[] };
 
 export async function startSmtpListener(options: SmtpListenerOptions): Promise<SmtpListener> {
-  const { log, ingest } = options;
+  const { log, metrics, spool } = options;
   const loads = new ClientLoadTracker();
   const transactions = new WeakMap<SMTPServerSession, Transaction>();
   const refuse = (verdict: Verdict): Error | null => {
     if (verdict.kind === 'accept') return null;
-    ingest.metrics?.refused.inc({ source: 'smtp', reason: verdict.code });
+    metrics?.refused.inc({ source: 'smtp', reason: verdict.code });
     return smtpReply(verdict.code, verdict.reason);
   };
   let closing = false;
@@ -101,6 +113,16 @@ export async function startSmtpListener(options: SmtpListenerOptions): Promise<S
     },
     onMailFrom(address, session, callback) {
       transactions.set(session, { recipients: [] });
+      if (spool.full()) {
+        callback(
+          refuse({
+            kind: 'refuse',
+            code: 'INGEST_SPOOL_FULL',
+            reason: 'The hub is still reading earlier mail, try again later',
+          }),
+        );
+        return;
+      }
       const declared = (address.args as { SIZE?: string }).SIZE;
       callback(
         refuse(
@@ -111,7 +133,7 @@ export async function startSmtpListener(options: SmtpListenerOptions): Promise<S
     onRcptTo(address, session, callback) {
       const transaction = transactions.get(session) ?? { recipients: [] };
       transactions.set(session, transaction);
-      ingest.directory.resolve(address.address).then(
+      options.directory.resolve(address.address).then(
         (recipient) => {
           const error = refuse(
             checkRecipient(recipient !== undefined, transaction.recipients.length, options.maxRecipients),
@@ -138,27 +160,20 @@ export async function startSmtpListener(options: SmtpListenerOptions): Promise<S
             return;
           }
           const started = process.hrtime.bigint();
-          const outcome = await ingestMessage(ingest, raw, {
+          const spoolId = await spool.accept(raw, {
             source: 'smtp',
             mailFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : null,
             recipients,
             client: { ip: session.remoteAddress, helo: session.hostNameAppearsAs, mta: options.name },
             ...(session.user ? { authenticatedAs: String(session.user) } : {}),
           });
-          if (outcome.kind === 'refused') {
-            callback(refuse({ kind: 'refuse', code: outcome.code, reason: outcome.reason }));
-            return;
-          }
-          ingest.metrics?.secondsTo250.observe(Number(process.hrtime.bigint() - started) / 1e9);
-          const ids = outcome.items.map((i) => i.itemId.slice(0, 8)).join(',');
-          callback(
-            null,
-            `OK stored as ${ids}${outcome.placement === 'quarantine' ? ' (held for review)' : ''}`,
-          );
+          metrics?.secondsTo250.observe(Number(process.hrtime.bigint() - started) / 1e9);
+          metrics?.bytes.inc({ source: 'smtp' }, raw.length);
+          callback(null, `OK queued as ${spoolId}`);
         })
         .catch((error: unknown) => {
           log.warn({ err: error, session: session.id }, 'message not stored; answering 4xx');
-          ingest.metrics?.refused.inc({ source: 'smtp', reason: 'INGEST_STORE_UNAVAILABLE' });
+          metrics?.refused.inc({ source: 'smtp', reason: 'INGEST_STORE_UNAVAILABLE' });
           callback(toSmtpReply(error));
         });
     },

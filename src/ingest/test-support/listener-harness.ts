@@ -1,9 +1,22 @@
 import { pino } from 'pino';
 import type { PrismaClient } from '../../db/index.ts';
-import type { IngestDeps } from '../ingest-message.ts';
+import {
+  readMessage,
+  storeMessages,
+  type IngestDeps,
+  type IngestOutcome,
+  type MailEnvelope,
+} from '../ingest-message.ts';
 import { createIngestMetrics } from '../ingest-metrics.ts';
 import { prismaRecipientDirectory } from '../recipient-directory.ts';
-import { startSmtpListener, type SmtpListener, type SmtpListenerOptions } from '../smtp/smtp-listener.ts';
+import {
+  startSmtpListener,
+  type MailSpoolPort,
+  type SmtpListener,
+  type SmtpListenerOptions,
+} from '../smtp/smtp-listener.ts';
+import { spoolMessage } from '../spool/mail-spool.ts';
+import { startSpoolProcessor, type SpoolProcessor } from '../spool/spool-processor.ts';
 
 export const HUB_AGENCY = '000.00.00.H53';
 export const SECOND_AGENCY = '000.00.11.H53';
@@ -39,19 +52,52 @@ export function ingestDeps(prisma: PrismaClient, overrides: Partial<IngestDeps> 
     directory: prismaRecipientDirectory(prisma, MAIL_DOMAIN),
     analysis: { parseTimeoutMs: 10_000 },
     unknownSenderPolicy: 'queue',
-    enforceDmarcReject: false,
     metrics: createIngestMetrics(),
     authTimeoutMs: 2_000,
     ...overrides,
   };
 }
 
-export function startTestListener(
+/** The spool and its processor as the hub wires them (ingest-service.ts), with a test's deps. */
+export function startTestSpool(
+  prisma: PrismaClient,
+  deps: Partial<IngestDeps> = {},
+  options: { spoolMax?: number } = {},
+): { spool: MailSpoolPort; processor: SpoolProcessor; deps: IngestDeps } {
+  const ingest = ingestDeps(prisma, deps);
+  const processor = startSpoolProcessor(ingest, {
+    batchSize: 16,
+    leaseMs: 15_000,
+    idlePollMs: 200,
+    maxAttempts: 3,
+    log: pino({ level: 'silent' }),
+  });
+  const spool: MailSpoolPort = {
+    async accept(raw, envelope) {
+      const id = await spoolMessage(prisma, raw, envelope);
+      processor.wake();
+      return String(id);
+    },
+    full: () => processor.backlog().pending >= (options.spoolMax ?? 100_000),
+  };
+  return { spool, processor, deps: ingest };
+}
+
+export type TestListener = SmtpListener & {
+  processor: SpoolProcessor;
+  spool: MailSpoolPort;
+  /** resolves when every message spooled so far is read into intake items */
+  drained(): Promise<void>;
+};
+
+/** An SMTP listener on a free port with its spool processor; close() stops both. */
+export async function startTestListener(
   prisma: PrismaClient,
   overrides: Partial<SmtpListenerOptions> = {},
   deps: Partial<IngestDeps> = {},
-): Promise<SmtpListener> {
-  return startSmtpListener({
+): Promise<TestListener> {
+  const { spool, processor, deps: ingest } = startTestSpool(prisma, deps);
+  const listener = await startSmtpListener({
     host: '127.0.0.1',
     port: 0,
     name: MAIL_DOMAIN,
@@ -59,8 +105,32 @@ export function startTestListener(
     maxRecipients: 50,
     maxClients: 100,
     limits: { maxPerClient: 60, maxPerClientPerMinute: 100_000 },
-    ingest: ingestDeps(prisma, deps),
+    directory: ingest.directory,
+    spool,
+    ...(ingest.metrics ? { metrics: ingest.metrics } : {}),
     log: pino({ level: 'silent' }),
     ...overrides,
   });
+  return {
+    port: listener.port,
+    processor,
+    spool,
+    drained: () => processor.drained(),
+    async close() {
+      await listener.close();
+      await processor.stop();
+    },
+  };
+}
+
+/** Reads and stores one message at once, without the spool (tests that need an item, not SMTP). */
+export async function ingestNow(
+  deps: IngestDeps,
+  raw: Buffer,
+  envelope: MailEnvelope,
+): Promise<IngestOutcome> {
+  const read = await readMessage(deps, raw, envelope, new Date());
+  const [outcome] = await storeMessages(deps, [read], () => Promise.resolve());
+  if (!outcome) throw new TypeError('a batch of one returned no outcome');
+  return outcome;
 }

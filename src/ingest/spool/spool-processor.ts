@@ -1,0 +1,195 @@
+import { setImmediate as yieldToEdges } from 'node:timers/promises';
+import type { Logger } from '../../shared/logger.ts';
+import {
+  readMessage,
+  storeMessages,
+  unreadMessage,
+  type IngestDeps,
+  type ReadMessage,
+} from '../ingest-message.ts';
+import {
+  claimSpooled,
+  deferSpooled,
+  deleteSpooled,
+  renewLease,
+  spoolBacklog,
+  type SpoolBacklog,
+  type SpooledMessage,
+} from './mail-spool.ts';
+
+/**
+ * Turns spooled mail into intake items: takes a batch of the oldest rows, reads each message,
+ * then stores the whole batch and deletes its rows in ONE transaction (a group commit: one lock
+ * of the audit chain and one disk flush for the batch). It runs in the hub's process beside the
+ * edges and yields to them between messages, so a burst is acknowledged at the speed of the
+ * spool insert and read as fast as the CPU left over allows.
+ */
+export type SpoolProcessorOptions = {
+  /** messages per transaction */
+  batchSize: number;
+  /** how long a claimed row is held, renewed while it is read; a killed hub's rows come back after it */
+  leaseMs: number;
+  /** how often an idle processor looks for rows other hubs spooled (its own wake it at once) */
+  idlePollMs: number;
+  /** a message taken this many times without being stored (it stopped the hub) is stored unread */
+  maxAttempts: number;
+  log: Logger;
+};
+
+export type SpoolProcessor = {
+  /** new rows are waiting (called by the edges after their insert) */
+  wake(): void;
+  /** the backlog as last counted (at most a second old while busy) */
+  backlog(): SpoolBacklog;
+  /** resolves the next time the processor finds the spool empty (tests, shutdown) */
+  drained(): Promise<void>;
+  stop(): Promise<void>;
+};
+
+export function startSpoolProcessor(deps: IngestDeps, options: SpoolProcessorOptions): SpoolProcessor {
+  const { prisma } = deps;
+  const { log } = options;
+  let running = true;
+  let wake: (() => void) | undefined;
+  let pendingWake = false;
+  let drainWaiters: (() => void)[] = [];
+  let backlog: SpoolBacklog = { pending: 0, failed: 0, oldestAgeSeconds: 0 };
+  let backlogCountedAt = 0;
+  let failures = 0;
+
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      if (pendingWake || !running) {
+        pendingWake = false;
+        resolve();
+        return;
+      }
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        wake = undefined;
+        pendingWake = false;
+        resolve();
+      }
+      wake = done;
+    });
+
+  async function countBacklog(force: boolean): Promise<void> {
+    if (!force && Date.now() - backlogCountedAt < 1_000) return;
+    backlogCountedAt = Date.now();
+    backlog = await spoolBacklog(prisma);
+    deps.metrics?.spoolPending.set(backlog.pending);
+    deps.metrics?.spoolOldestSeconds.set(backlog.oldestAgeSeconds);
+  }
+
+  async function read(message: SpooledMessage): Promise<ReadMessage> {
+    if (message.attempts > options.maxAttempts)
+      return unreadMessage(
+        message.raw,
+        message.envelope,
+        message.receivedAt,
+        `stored unread: the hub stopped ${message.attempts - 1} times while reading this message`,
+      );
+    try {
+      return await readMessage(deps, message.raw, message.envelope, message.receivedAt);
+    } catch (error) {
+      // readMessage fences every step; this is a bug, and the message must still not be lost.
+      log.error({ err: error, spoolId: String(message.id) }, 'reading a spooled message failed');
+      return unreadMessage(
+        message.raw,
+        message.envelope,
+        message.receivedAt,
+        `stored unread: ${(error as Error).message}`,
+      );
+    }
+  }
+
+  async function processBatch(claimed: SpooledMessage[]): Promise<void> {
+    const spoolIds = new Map<ReadMessage, bigint>();
+    const reads: ReadMessage[] = [];
+    const heldIds = claimed.map((m) => m.id);
+    const renewal = setInterval(() => {
+      renewLease(prisma, heldIds, options.leaseMs).catch((error: unknown) => {
+        log.warn({ err: error }, 'cannot renew the spool lease');
+      });
+    }, options.leaseMs / 3);
+    try {
+      for (const message of claimed) {
+        const done = await read(message);
+        spoolIds.set(done, message.id);
+        reads.push(done);
+        // Reading is CPU work on the event loop the SMTP sessions share: let them answer first.
+        await yieldToEdges();
+      }
+    } finally {
+      clearInterval(renewal);
+    }
+    try {
+      await storeMessages(deps, reads, (tx, stored) =>
+        deleteSpooled(
+          tx,
+          stored.map((r) => spoolIds.get(r) ?? -1n),
+        ),
+      );
+      const now = Date.now();
+      for (const message of claimed)
+        deps.metrics?.secondsToItem.observe((now - message.receivedAt.getTime()) / 1000);
+      failures = 0;
+    } catch (error) {
+      failures += 1;
+      const retryInMs = Math.min(60_000, 500 * 2 ** Math.min(failures, 7));
+      log.warn({ err: error, messages: claimed.length, retryInMs }, 'spooled mail not stored; will retry');
+      await deferSpooled(
+        prisma,
+        claimed.map((m) => m.id),
+        error,
+        retryInMs,
+      ).catch(() => undefined);
+      await sleep(retryInMs);
+    }
+  }
+
+  const loop = (async () => {
+    while (running) {
+      let claimed: SpooledMessage[];
+      try {
+        claimed = await claimSpooled(prisma, options.batchSize, options.leaseMs);
+        await countBacklog(claimed.length === 0);
+      } catch (error) {
+        failures += 1;
+        log.warn({ err: error }, 'cannot read the mail spool; will retry');
+        await sleep(Math.min(5_000, 250 * 2 ** Math.min(failures, 5)));
+        continue;
+      }
+      if (claimed.length === 0) {
+        const waiters = drainWaiters;
+        drainWaiters = [];
+        for (const resolve of waiters) resolve();
+        await sleep(options.idlePollMs);
+        continue;
+      }
+      await processBatch(claimed);
+    }
+  })();
+
+  return {
+    wake() {
+      if (wake) wake();
+      else pendingWake = true;
+    },
+    backlog: () => backlog,
+    drained() {
+      return new Promise<void>((resolve) => {
+        drainWaiters.push(resolve);
+        this.wake();
+      });
+    },
+    async stop() {
+      running = false;
+      wake?.();
+      await loop;
+      for (const resolve of drainWaiters) resolve();
+      drainWaiters = [];
+    },
+  };
+}
