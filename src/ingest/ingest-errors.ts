@@ -21,6 +21,8 @@ export const SMTP_REPLY_CODE = {
   INGEST_SHUTTING_DOWN: 421,
   /** AUTH refused (wrong credentials, or not over TLS). */
   INGEST_AUTH_FAILED: 535,
+  /** Too many failed AUTH attempts from this user name or address; temporary. */
+  INGEST_AUTH_THROTTLED: 454,
   /** Too many recipients in one transaction. */
   INGEST_TOO_MANY_RECIPIENTS: 452,
 } as const satisfies Record<HubErrorCode, number>;

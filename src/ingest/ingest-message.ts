@@ -73,7 +73,12 @@ export async function readMessage(
 ): Promise<ReadMessage> {
   const analysis = await analyzeMessage(raw, receivedAt, deps.analysis);
   const sender = (analysis.message?.fromAddress ?? envelope.mailFrom ?? '').toLowerCase();
-  const senderAgency = sender ? await deps.directory.senderAgency(sender).catch(() => undefined) : undefined;
+  // An agency that logged in (SMTP AUTH with its token) is the sender, whatever From says.
+  const senderAgency: { organId: string } | undefined = envelope.authenticatedAs
+    ? { organId: envelope.authenticatedAs }
+    : sender
+      ? await deps.directory.senderAgency(sender).catch(() => undefined)
+      : undefined;
   const auth =
     envelope.client && deps.senderAuth
       ? await authenticateSender(deps.senderAuth, deps.authTimeoutMs, {

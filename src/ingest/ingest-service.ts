@@ -14,6 +14,7 @@ import { ingestSources, type IngestSources, type PolledMailbox } from './ingest-
 import { smtpOutbound, type OutboundMail } from './outbound-mail.ts';
 import { prismaRecipientDirectory } from './recipient-directory.ts';
 import { mailauthAuthenticator } from './sender-auth.ts';
+import { agencyTokenAuthenticator } from './smtp/agency-credentials.ts';
 import { startSmtpListener, type MailSpoolPort, type SmtpListener } from './smtp/smtp-listener.ts';
 import { spoolMessage } from './spool/mail-spool.ts';
 import { startSpoolProcessor } from './spool/spool-processor.ts';
@@ -90,7 +91,8 @@ export async function startIngest({
       maxPerClient: config.smtp.maxConnectionsPerClient,
       maxPerClientPerMinute: config.smtp.maxConnectionsPerClientPerMinute,
     },
-    ...(tls ? { tls } : {}),
+    // Agencies that send with credentials: OrganId + one of its API tokens, over TLS only.
+    ...(tls ? { tls, authenticate: agencyTokenAuthenticator(prisma) } : {}),
     directory,
     spool,
     metrics: ingestMetrics,

@@ -9,6 +9,8 @@ import { prismaFor } from '../../../test/support/registry-fixtures.ts';
 import type { PrismaClient } from '../../db/index.ts';
 import { pino } from 'pino';
 import { prismaRecipientDirectory } from '../recipient-directory.ts';
+import { createApiToken, LoginThrottle, revokeApiToken } from '../../access/index.ts';
+import { agencyTokenAuthenticator } from './agency-credentials.ts';
 import { startSmtpListener } from './smtp-listener.ts';
 import { buildMail, uniqueSeed } from '../test-support/build-mail.ts';
 import { RawSmtp, dotStuff } from '../test-support/raw-smtp.ts';
@@ -16,6 +18,8 @@ import {
   HUB_AGENCY,
   KNOWN_SENDER,
   SECOND_ADDRESS,
+  SECOND_AGENCY,
+  SENDER_AGENCY,
   MAIL_DOMAIN,
   seedAgencies,
   startTestListener,
@@ -238,33 +242,54 @@ describe('SMTP listener', () => {
   });
 });
 
+/** A throw-away self-signed certificate (openssl), removed by the returned function. */
+function selfSignedTls(): { tls: { key: Buffer; cert: Buffer }; remove: () => void } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lienthong-tls-'));
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      `${dir}/key.pem`,
+      '-out',
+      `${dir}/cert.pem`,
+      '-days',
+      '1',
+      '-subj',
+      '/CN=localhost',
+    ],
+    { stdio: 'ignore' },
+  );
+  return {
+    tls: { key: fs.readFileSync(`${dir}/key.pem`), cert: fs.readFileSync(`${dir}/cert.pem`) },
+    remove: () => {
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+const sendOverTls = (port: number, user: string, pass: string, seed: string) =>
+  nodemailer
+    .createTransport({
+      host: '127.0.0.1',
+      port,
+      requireTLS: true,
+      tls: { rejectUnauthorized: false },
+      auth: { user, pass },
+    })
+    .sendMail({ envelope: { from: 'any@where.example', to: [HUB_ADDRESS] }, raw: buildMail({ seed }) });
+
 describe('SMTP listener with a certificate', () => {
   it('offers STARTTLS, and AUTH only once TLS is up', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lienthong-tls-'));
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-keyout',
-        `${dir}/key.pem`,
-        '-out',
-        `${dir}/cert.pem`,
-        '-days',
-        '1',
-        '-subj',
-        '/CN=localhost',
-      ],
-      { stdio: 'ignore' },
-    );
-    const tls = { key: fs.readFileSync(`${dir}/key.pem`), cert: fs.readFileSync(`${dir}/cert.pem`) };
+    const { tls, remove } = selfSignedTls();
     const secured = await startTestListener(prisma, {
       tls,
       authenticate: (user, password) =>
-        Promise.resolve(user === KNOWN_SENDER && password === 'secret' ? user : undefined),
+        Promise.resolve(user === KNOWN_SENDER && password === 'secret' ? SENDER_AGENCY : undefined),
     });
     try {
       const { client } = await RawSmtp.connect(secured.port);
@@ -289,7 +314,7 @@ describe('SMTP listener with a certificate', () => {
         where: { messageId: `<${seed}@stc.example.vn>` },
       });
       expect((item.metadata as { envelope: { authenticatedAs: string } }).envelope.authenticatedAs).toBe(
-        KNOWN_SENDER,
+        SENDER_AGENCY,
       );
       await expect(
         nodemailer
@@ -307,7 +332,62 @@ describe('SMTP listener with a certificate', () => {
       ).rejects.toMatchObject({ responseCode: 535 });
     } finally {
       await secured.close();
-      fs.rmSync(dir, { recursive: true, force: true });
+      remove();
+    }
+  });
+
+  it('lets an agency log in with its OrganId and one of its API tokens, and names it the sender', async () => {
+    const { tls, remove } = selfSignedTls();
+    const own = await createApiToken(prisma, { agency: SENDER_AGENCY }, 'test');
+    const other = await createApiToken(prisma, { agency: SECOND_AGENCY }, 'test');
+    if (own.kind !== 'created' || other.kind !== 'created') throw new Error('token not created');
+    const throttle = new LoginThrottle({
+      perUsername: { maxFailures: 3, windowMs: 60_000, maxKeys: 100 },
+      perAddress: { maxFailures: 100, windowMs: 60_000, maxKeys: 100 },
+    });
+    const secured = await startTestListener(prisma, {
+      tls,
+      authenticate: agencyTokenAuthenticator(prisma, throttle),
+    });
+    try {
+      const seed = uniqueSeed();
+      // lower case OrganId is the same agency; From says nothing about it (an unknown address)
+      const info = await sendOverTls(secured.port, SENDER_AGENCY.toLowerCase(), own.secret, seed);
+      expect(info.response).toMatch(/^250/);
+      await secured.drained();
+      const item = await prisma.intakeItem.findFirstOrThrow({
+        where: { messageId: `<${seed}@stc.example.vn>` },
+      });
+      expect(item.senderOrganId).toBe(SENDER_AGENCY);
+      expect((item.metadata as { envelope: { authenticatedAs: string } }).envelope.authenticatedAs).toBe(
+        SENDER_AGENCY,
+      );
+      // another agency's token, a made-up token, a revoked token: 535
+      await expect(
+        sendOverTls(secured.port, SENDER_AGENCY, other.secret, uniqueSeed()),
+      ).rejects.toMatchObject({
+        responseCode: 535,
+      });
+      await expect(
+        sendOverTls(secured.port, SENDER_AGENCY, 'lt_not-a-token', uniqueSeed()),
+      ).rejects.toMatchObject({
+        responseCode: 535,
+      });
+      await revokeApiToken(prisma, own.token.id, 'test');
+      await expect(sendOverTls(secured.port, SENDER_AGENCY, own.secret, uniqueSeed())).rejects.toMatchObject({
+        responseCode: 535,
+      });
+      // three failures for this user name: now refused for a while, even with a right token
+      const fresh = await createApiToken(prisma, { agency: SENDER_AGENCY }, 'test');
+      if (fresh.kind !== 'created') throw new Error('token not created');
+      await expect(
+        sendOverTls(secured.port, SENDER_AGENCY, fresh.secret, uniqueSeed()),
+      ).rejects.toMatchObject({
+        responseCode: 454,
+      });
+    } finally {
+      await secured.close();
+      remove();
     }
   });
 });

@@ -12,6 +12,7 @@ import {
 import type { IngestMetrics } from '../ingest-metrics.ts';
 import type { MailEnvelope } from '../ingest-message.ts';
 import type { MailRecipient, RecipientDirectory } from '../recipient-directory.ts';
+import type { SmtpAuthenticator } from './agency-credentials.ts';
 import { ClientLoadTracker } from './client-load.ts';
 
 /**
@@ -34,7 +35,7 @@ export type SmtpListenerOptions = {
   limits: ConnectionLimits;
   tls?: { key: Buffer; cert: Buffer };
   /** AUTH (only offered over TLS): resolves the authenticated identity or undefined */
-  authenticate?: (username: string, password: string) => Promise<string | undefined>;
+  authenticate?: SmtpAuthenticator;
   directory: RecipientDirectory;
   spool: MailSpoolPort;
   metrics?: IngestMetrics;
@@ -99,7 +100,7 @@ export async function startSmtpListener(options: SmtpListenerOptions): Promise<S
         callback(smtpReply('INGEST_AUTH_FAILED', 'Authentication requires TLS and a password'));
         return;
       }
-      check(auth.username ?? '', auth.password ?? '').then(
+      check(auth.username ?? '', auth.password ?? '', session.remoteAddress).then(
         (user) => {
           callback(
             user ? null : smtpReply('INGEST_AUTH_FAILED', 'Authentication failed'),

@@ -56,11 +56,11 @@ export async function claimSpooled(
     RETURNING id, raw, envelope, received_at, attempts`;
   return rows
     .map((row) => ({
-      id: BigInt(row.id),
+      id: row.id,
       raw: Buffer.from(row.raw),
       envelope: row.envelope as MailEnvelope,
       receivedAt: new Date(row.received_at),
-      attempts: Number(row.attempts),
+      attempts: row.attempts,
     }))
     .sort((a, b) => (a.id < b.id ? -1 : 1));
 }
@@ -92,7 +92,7 @@ export async function deferSpooled(
     where: { id: { in: [...ids] } },
     data: {
       leaseUntil: new Date(Date.now() + retryInMs),
-      lastError: String((error as Error).message).slice(0, 1000),
+      lastError: (error instanceof Error ? error.message : String(error)).slice(0, 1000),
     },
   });
 }

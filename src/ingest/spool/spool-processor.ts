@@ -41,7 +41,7 @@ export type SpoolProcessor = {
   wake(): void;
   /** the backlog as last counted (at most a second old while busy) */
   backlog(): SpoolBacklog;
-  /** resolves the next time the processor finds the spool empty (tests, shutdown) */
+  /** resolves once the spool is empty: every message spooled so far, by any hub, is read (tests) */
   drained(): Promise<void>;
   stop(): Promise<void>;
 };
@@ -50,6 +50,8 @@ export function startSpoolProcessor(deps: IngestDeps, options: SpoolProcessorOpt
   const { prisma } = deps;
   const { log } = options;
   let running = true;
+  // a function, not a variable: stop() flips it while the loop awaits
+  const isRunning = () => running;
   let wake: (() => void) | undefined;
   let pendingWake = false;
   let drainWaiters: (() => void)[] = [];
@@ -150,7 +152,7 @@ export function startSpoolProcessor(deps: IngestDeps, options: SpoolProcessorOpt
   }
 
   const loop = (async () => {
-    while (running) {
+    while (isRunning()) {
       let claimed: SpooledMessage[];
       try {
         claimed = await claimSpooled(prisma, options.batchSize, options.leaseMs);
@@ -162,10 +164,13 @@ export function startSpoolProcessor(deps: IngestDeps, options: SpoolProcessorOpt
         continue;
       }
       if (claimed.length === 0) {
-        const waiters = drainWaiters;
-        drainWaiters = [];
-        for (const resolve of waiters) resolve();
-        await sleep(options.idlePollMs);
+        // Nothing to take is not yet drained: another processor may hold rows it is reading.
+        if (drainWaiters.length > 0 && backlog.pending === 0) {
+          const waiters = drainWaiters;
+          drainWaiters = [];
+          for (const resolve of waiters) resolve();
+        }
+        await sleep(drainWaiters.length > 0 ? 50 : options.idlePollMs);
         continue;
       }
       await processBatch(claimed);
