@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -51,6 +51,17 @@ describe('agency signing keys', () => {
     const result = await run([other, '--key', pki.otherLeaf.keyPath, '--cert', pki.leaf.certPath]);
     expect(result.code).toMatchObject({ code: 'SIGNING_KEY_CERT_MISMATCH' });
     expect(await fileAgencyKeyStore(result.dir).signingKeyFor(other)).toBeNull();
+  });
+
+  it('names the missing file of a half-installed pair instead of signing without it', async () => {
+    const half = '000.00.64.H53';
+    const dir = agencyKeyDir(join(pki.dir, 'agency-data'));
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, `${half}.cert.pem`), pki.leaf.certificatePem);
+    await expect(fileAgencyKeyStore(dir).signingKeyFor(half)).rejects.toMatchObject({
+      code: 'SIGNING_KEY_INCOMPLETE',
+      message: expect.stringContaining(`${half}.key.pem is missing`) as unknown,
+    });
   });
 
   it('refuses a name that is not an OrganId (no path tricks)', async () => {

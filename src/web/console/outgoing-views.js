@@ -6,6 +6,7 @@ import { h, localTime, replace } from './dom.js';
 import { deliveryStateLabel, t } from './i18n.js';
 
 const REFRESH_MS = 3000;
+const FINAL = new Set(['finished', 'rejected', 'failed', 'recall_accepted', 'recall_refused']);
 
 /** Lower case without diacritics, so "so tai chinh" finds "Sở Tài chính". */
 const fold = (text) =>
@@ -219,6 +220,9 @@ export function deliveriesSection(documentId) {
     else {
       body.replaceChildren(...deliveryRows(result.data.deliveries));
       status.textContent = result.data.deliveries.length === 0 ? t('empty') : '';
+      // Nothing more will come once every recipient finished, refused or could not be reached.
+      if (result.data.deliveries.length > 0 && result.data.deliveries.every((d) => FINAL.has(d.state)))
+        return;
     }
     setTimeout(() => {
       if (section.isConnected) void load();
