@@ -2,6 +2,8 @@
 import { api, errorText } from './api.js';
 import { h, replace } from './dom.js';
 import { t } from './i18n.js';
+import { throughputChart } from './chart.js';
+import { onLive } from './live.js';
 
 function table(id, headings, rows) {
   if (rows.length === 0) return h('p', {}, t('empty'));
@@ -31,13 +33,30 @@ function table(id, headings, rows) {
   );
 }
 
+/**
+ * The relay dashboard. Its data sections are drawn again when a relay event or a new depth
+ * snapshot arrives (live.js), so the chart, counts, inboxes and dead letters follow the relay
+ * without a reload; the requeue outcome line stays put across redraws.
+ */
 export async function relayView(main) {
-  const [relay, dead] = await Promise.all([
+  const live = h('div', { id: 'relay-live' });
+  const outcome = h('p', { role: 'status', id: 'requeue-outcome' });
+  const first = await drawRelay(live, outcome);
+  if (!first) return replace(main, h('h1', {}, t('relayTitle')), live);
+  replace(main, h('h1', {}, t('relayTitle')), live, outcome);
+  onLive(live, ['relay', 'depths'], () => void drawRelay(live, outcome), 1000);
+}
+
+async function drawRelay(target, outcome) {
+  const [relay, dead, throughput] = await Promise.all([
     api('GET', '/api/v1/relay'),
     api('GET', '/api/v1/relay/dead-letters?limit=100'),
+    api('GET', '/api/v1/relay/throughput'),
   ]);
-  if (!relay.ok)
-    return replace(main, h('h1', {}, t('relayTitle')), h('p', { class: 'error' }, errorText(relay)));
+  if (!relay.ok) {
+    replace(target, h('p', { class: 'error' }, errorText(relay)));
+    return false;
+  }
   const r = relay.data;
   const inboxes = Array.isArray(r.inboxes)
     ? table(
@@ -52,8 +71,15 @@ export async function relayView(main) {
       )
     : h('p', { class: 'error' }, `${t('unavailable')}: ${r.inboxes?.unavailable ?? ''}`);
   replace(
-    main,
-    h('h1', {}, t('relayTitle')),
+    target,
+    h(
+      'section',
+      { class: 'throughput-section' },
+      h('h2', {}, t('throughputTitle')),
+      throughput.ok
+        ? throughputChart(throughput.data.minutes)
+        : h('p', { class: 'error' }, errorText(throughput)),
+    ),
     h(
       'div',
       { class: 'cards' },
@@ -78,13 +104,13 @@ export async function relayView(main) {
     h('h2', {}, t('inboxes')),
     inboxes,
     h('h2', {}, t('deadLetters')),
-    deadLetters(dead),
+    deadLetters(dead, outcome),
   );
+  return true;
 }
 
-function deadLetters(result) {
+function deadLetters(result, outcome) {
   if (!result.ok) return h('p', { class: 'error' }, `${t('unavailable')}: ${errorText(result)}`);
-  const outcome = h('p', { role: 'status', id: 'requeue-outcome' });
   const requeue = async (letter, button) => {
     button.disabled = true;
     const done = await api(
@@ -107,8 +133,9 @@ function deadLetters(result) {
       letter.messageId ? button : '',
     ];
   });
-  return [
-    table('dead-letters', ['message_id', t('kind'), t('sender'), 'routing', t('reason'), 'queue', ''], rows),
-    outcome,
-  ];
+  return table(
+    'dead-letters',
+    ['message_id', t('kind'), t('sender'), 'routing', t('reason'), 'queue', ''],
+    rows,
+  );
 }

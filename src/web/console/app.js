@@ -13,6 +13,7 @@ import { intakeItemView, intakeListView } from './intake-views.js';
 import { followUpView } from './follow-up-views.js';
 import { uploadView } from './upload-views.js';
 import { composeView } from './outgoing-views.js';
+import { liveIndicator, startLive, stopLive } from './live.js';
 
 let user = null;
 
@@ -69,6 +70,7 @@ function header() {
         ),
       ),
     h('span', { class: 'spacer' }),
+    user && !user.mustChangePassword && liveIndicator(),
     user && h('span', { class: 'who' }, `${user.displayName} (${user.agency ?? user.role})`),
     h('button', { type: 'button', class: 'link', onclick: onToggleLang }, t('switchLang')),
     user && h('button', { type: 'button', class: 'link', onclick: signOut }, t('signOut')),
@@ -81,6 +83,7 @@ function onToggleLang() {
 }
 
 async function signOut() {
+  stopLive();
   await api('POST', '/api/v1/auth/logout');
   user = null;
   setCsrfToken(null);
@@ -177,6 +180,7 @@ async function render() {
   header();
   if (!user) return loginView(main);
   if (user.mustChangePassword) return passwordView(main);
+  startLive();
   for (const [pattern, view] of ROUTES) {
     const match = pattern.exec(path);
     if (match) {
@@ -200,6 +204,7 @@ async function start() {
   }
   window.addEventListener('hashchange', () => void render());
   window.addEventListener('lienthong:signed-out', () => {
+    stopLive();
     user = null;
     setCsrfToken(null);
     void render();

@@ -613,3 +613,36 @@ Object.assign(TEXT.en, {
 });
 
 export const deliveryStateLabel = (state) => TEXT[lang].deliveryStates?.[state] ?? state;
+
+// Live updates and the relay's throughput chart.
+Object.assign(TEXT.vi, {
+  liveOn: 'Trực tuyến',
+  liveOnHint: 'Trang tự cập nhật khi có thay đổi',
+  liveReconnecting: 'Đang kết nối lại…',
+  liveReconnectingHint:
+    'Mất kết nối cập nhật trực tiếp; đang thử lại. Bấm "Làm mới" để xem dữ liệu mới nhất.',
+  throughputTitle: 'Lưu lượng 60 phút qua',
+  chartDesc: (n, a, d, r) =>
+    `Trong ${n} phút qua: ${a} gói tin được nhận chuyển, ${d} bản được giao, ${r} gói tin bị từ chối.`,
+  series_accepted: 'Nhận chuyển',
+  series_delivered: 'Đã giao',
+  series_refused: 'Từ chối',
+  chartTable: 'Bảng số liệu theo phút',
+  chartEmpty: 'Không có gói tin nào trong 60 phút qua.',
+  minute: 'Phút',
+});
+Object.assign(TEXT.en, {
+  liveOn: 'Live',
+  liveOnHint: 'This page updates itself when something changes',
+  liveReconnecting: 'Reconnecting…',
+  liveReconnectingHint: 'Live updates are interrupted; trying again. Use Refresh to see the latest data.',
+  throughputTitle: 'Throughput, last 60 minutes',
+  chartDesc: (n, a, d, r) =>
+    `In the last ${n} minutes: ${a} packages accepted, ${d} copies delivered, ${r} submissions refused.`,
+  series_accepted: 'Accepted',
+  series_delivered: 'Delivered',
+  series_refused: 'Refused',
+  chartTable: 'Per-minute table',
+  chartEmpty: 'No packages in the last 60 minutes.',
+  minute: 'Minute',
+});

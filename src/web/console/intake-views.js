@@ -3,6 +3,7 @@ import { api, errorText, query } from './api.js';
 import { facts, h, localTime, replace } from './dom.js';
 import { stateLabel, t } from './i18n.js';
 import { pagedTable } from './paged-table.js';
+import { onLive } from './live.js';
 import { senderAuthSection, signatureSection } from './verdict-views.js';
 
 const STATES = ['new', 'registered', 'rejected', 'duplicate', 'quarantined'];
@@ -54,6 +55,8 @@ export async function intakeListView(main, { params }) {
   });
   replace(main, h('h1', {}, t('intakeTitle')), form, ...list.elements);
   await list.load();
+  // New items appear and decided ones leave while the queue is open (live.js).
+  onLive(list.elements[0], ['intake'], () => void list.reload());
 }
 
 function row(item) {

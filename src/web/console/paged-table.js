@@ -20,6 +20,15 @@ export function pagedTable({ id, columns, url, rowsOf, row }) {
     more.hidden = !cursor;
     status.textContent = body.children.length === 0 ? t('empty') : '';
   };
+  /** The first page again, drawn in one go (a live update must not flicker or lose its place). */
+  const reload = async () => {
+    const result = await api('GET', url(null));
+    if (!result.ok) return void (status.textContent = errorText(result));
+    body.replaceChildren(...rowsOf(result.data).map(row));
+    cursor = result.data.nextCursor;
+    more.hidden = !cursor;
+    status.textContent = body.children.length === 0 ? t('empty') : '';
+  };
   more.addEventListener('click', () => void load());
   const table = h(
     'table',
@@ -35,5 +44,5 @@ export function pagedTable({ id, columns, url, rowsOf, row }) {
     ),
     body,
   );
-  return { elements: [table, status, more], load };
+  return { elements: [table, status, more], load, reload };
 }
