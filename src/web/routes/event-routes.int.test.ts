@@ -91,6 +91,10 @@ describe('GET /api/v1/events', () => {
     expect(forged.status).toBe(401);
     const badBearer = await stream({ authorization: 'Bearer lt_nope' });
     expect(badBearer.status).toBe(401);
+    // A signed-in caller that does not ask for a stream is answered at once, not left hanging.
+    const plain = await web.app.inject({ method: 'GET', url: '/api/v1/events', headers: clerkA.headers });
+    expect(plain.statusCode).toBe(400);
+    expect(plain.json()).toMatchObject({ error: { code: 'WEB_INVALID_REQUEST' } });
   });
 
   it('gives A’s clerk A’s events and never B’s, in the same burst; admins hear both; ids only', async () => {

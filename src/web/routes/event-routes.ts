@@ -106,6 +106,12 @@ export function eventRoutes(deps: EventRouteDeps) {
       },
       ({ request, reply, auth }) => {
         if (!auth) return Promise.resolve(fail('WEB_UNAUTHENTICATED', 'sign in or send a bearer token'));
+        // Only a client that asks for a stream gets one (EventSource always does): a plain API
+        // call here is answered at once instead of hanging on a response that never ends.
+        if (!/\btext\/event-stream\b/.test(request.headers.accept ?? ''))
+          return Promise.resolve(
+            fail('WEB_INVALID_REQUEST', 'this route streams events: send Accept: text/event-stream'),
+          );
         const owner = ownerOf(auth, deps);
         // Hijacked: Fastify leaves the response to the stream, which ends it itself.
         reply.hijack();
