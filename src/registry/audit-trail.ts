@@ -44,6 +44,39 @@ export async function appendAudit(
   return { seq: fields.seq, hash };
 }
 
+/**
+ * Several entries under one taking of the chain's lock, numbered and hashed in order, written in
+ * one statement: what a batch of received mail costs the chain.
+ */
+export async function appendAuditEntries(tx: Transaction, inputs: readonly AuditInput[]): Promise<void> {
+  if (inputs.length === 0) return;
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})`;
+  const rows = await tx.$queryRaw<{ hash: string | null; seq: bigint | string }[]>`
+    SELECT (SELECT hash FROM audit_entry ORDER BY seq DESC LIMIT 1) AS hash,
+           nextval(pg_get_serial_sequence('audit_entry', 'seq')) AS seq
+      FROM generate_series(1, ${inputs.length})`;
+  if (rows.length !== inputs.length) throw new TypeError('the audit sequence returned too few values');
+  const seqs = rows.map((r) => BigInt(r.seq)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  let prevHash = rows[0]?.hash ?? GENESIS_HASH;
+  const at = new Date(Math.floor(Date.now()));
+  const entries = inputs.map((input, index) => {
+    const fields = {
+      seq: seqs[index] ?? 0n,
+      at,
+      actor: input.actor,
+      agencyId: input.agencyId ?? null,
+      action: input.action,
+      subject: input.subject ?? null,
+      data: JSON.parse(JSON.stringify(input.data ?? {})) as Record<string, unknown>,
+    };
+    const hash = auditHash(prevHash, fields);
+    const entry = { ...fields, data: fields.data as Prisma.InputJsonValue, prevHash, hash };
+    prevHash = hash;
+    return entry;
+  });
+  await tx.auditEntry.createMany({ data: entries });
+}
+
 export type AuditHead = { seq: bigint; hash: string } | null;
 
 export async function auditHead(prisma: PrismaClient | Transaction): Promise<AuditHead> {

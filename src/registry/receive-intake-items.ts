@@ -1,8 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import { Prisma, type PrismaClient, type Transaction } from '../db/index.ts';
 import { actorLabel, type Actor } from './actor.ts';
-import { appendAudit } from './audit-trail.ts';
+import { appendAuditEntries, type AuditInput } from './audit-trail.ts';
 import { REGISTRY_TRANSACTION } from './transaction-options.ts';
-import { putBlob, sha256Hex } from './blob-store.ts';
+import { putBlobs, sha256Hex } from './blob-store.ts';
 
 /**
  * The one door into the intake queue for every source (SMTP, IMAP, AMQP, HTTP, upload). One call
@@ -83,49 +84,69 @@ export async function receiveIntakeBatch(
   // transaction back, and the retry finds the winner's item.
   for (let attempt = 0; ; attempt += 1) {
     try {
-      return await prisma.$transaction(async (tx) => {
-        const stored = [];
-        for (const receipt of receipts) stored.push(await storeItems(tx, receipt.input));
-        if (alsoInTransaction) await alsoInTransaction(tx);
-        // Audit entries last: the audit chain's lock is then held only from here to the commit.
-        for (const [index, receipt] of receipts.entries()) {
-          const { rawSha256, results } = stored[index] ?? { rawSha256: '', results: [] };
-          await auditReceipt(tx, receipt, rawSha256, results);
-        }
-        return stored.map((s) => s.results);
-      }, REGISTRY_TRANSACTION);
+      return await prisma.$transaction(
+        (tx) => storeBatch(tx, receipts, alsoInTransaction),
+        REGISTRY_TRANSACTION,
+      );
     } catch (error) {
       if (!isUniqueViolation(error) || attempt >= 2) throw error;
     }
   }
 }
 
-async function storeItems(
+/**
+ * Set-based: whatever the batch size, a fixed handful of statements (blobs, the duplicate
+ * lookup, items, attachments, audit) — round trips, not rows, are what a batch costs.
+ */
+async function storeBatch(
   tx: Transaction,
-  input: ReceiveIntakeInput,
-): Promise<{ rawSha256: string; results: ReceivedItem[] }> {
-  const rawSha256 = await putBlob(tx, input.raw);
-  const attachments = [];
-  for (const attachment of input.attachments ?? []) {
-    attachments.push({
-      name: attachment.name.normalize('NFC').slice(0, 500),
-      contentType: attachment.contentType.slice(0, 200),
-      size: attachment.content.length,
-      sha256: await putBlob(tx, attachment.content),
-      verdicts: (attachment.verdicts ?? []) as Prisma.InputJsonValue,
+  receipts: readonly IntakeReceipt[],
+  alsoInTransaction?: (tx: Transaction) => Promise<unknown>,
+): Promise<ReceivedItem[][]> {
+  const blobs = new Map<string, Uint8Array>();
+  const prepared = receipts.map(({ input }) => {
+    const rawSha256 = sha256Hex(input.raw);
+    blobs.set(rawSha256, input.raw);
+    const attachments = (input.attachments ?? []).map((attachment) => {
+      const sha256 = sha256Hex(attachment.content);
+      blobs.set(sha256, attachment.content);
+      return {
+        name: attachment.name.normalize('NFC').slice(0, 500),
+        contentType: attachment.contentType.slice(0, 200),
+        size: attachment.content.length,
+        sha256,
+        verdicts: (attachment.verdicts ?? []) as Prisma.InputJsonValue,
+      };
     });
-  }
-  const results: ReceivedItem[] = [];
-  for (const agencyId of new Set(input.agencyIds)) {
-    const existing = await tx.intakeItem.findUnique({
-      where: { agencyId_dedupKey: { agencyId, dedupKey: input.dedupKey } },
-    });
-    if (existing) {
-      results.push({ agencyId, itemId: existing.id, outcome: 'duplicate' });
-      continue;
-    }
-    const item = await tx.intakeItem.create({
-      data: {
+    return { input, rawSha256, attachments, agencyIds: [...new Set(input.agencyIds)] };
+  });
+  await putBlobs(tx, blobs);
+
+  const wanted = prepared.flatMap((p) =>
+    p.agencyIds.map((agencyId) => ({ agencyId, dedupKey: p.input.dedupKey })),
+  );
+  const known = new Map<string, string>();
+  if (wanted.length > 0)
+    for (const row of await tx.intakeItem.findMany({
+      where: { OR: wanted },
+      select: { id: true, agencyId: true, dedupKey: true },
+    }))
+      known.set(`${row.agencyId} ${row.dedupKey}`, row.id);
+
+  const items: Prisma.IntakeItemCreateManyInput[] = [];
+  const attachmentRows: Prisma.AttachmentCreateManyInput[] = [];
+  const audit: AuditInput[] = [];
+  const results = prepared.map(({ input, rawSha256, attachments, agencyIds }, index) => {
+    const actor = actorLabel((receipts[index] as IntakeReceipt).actor);
+    return agencyIds.map((agencyId): ReceivedItem => {
+      const key = `${agencyId} ${input.dedupKey}`;
+      const existing = known.get(key);
+      // the same input twice in one batch is a duplicate of the first, as across batches
+      if (existing) return { agencyId, itemId: existing, outcome: 'duplicate' };
+      const id = randomUUID();
+      known.set(key, id);
+      items.push({
+        id,
         agencyId,
         source: input.source,
         state: input.quarantineReason ? 'quarantined' : 'new',
@@ -141,32 +162,27 @@ async function storeItems(
         metadata: (input.metadata ?? {}) as Prisma.InputJsonValue,
         verdicts: (input.verdicts ?? []) as Prisma.InputJsonValue,
         ...(input.receivedAt ? { receivedAt: input.receivedAt } : {}),
-        attachments: { create: attachments },
-      },
+      });
+      for (const attachment of attachments) attachmentRows.push({ ...attachment, intakeItemId: id });
+      audit.push({
+        actor,
+        agencyId,
+        action: input.quarantineReason ? 'intake.quarantined' : 'intake.received',
+        subject: `intake:${id}`,
+        data: {
+          source: input.source,
+          rawSha256,
+          sender: input.senderOrganId ?? input.senderAddress ?? null,
+          reason: input.quarantineReason ?? null,
+        },
+      });
+      return { agencyId, itemId: id, outcome: 'created' };
     });
-    results.push({ agencyId, itemId: item.id, outcome: 'created' });
-  }
-  return { rawSha256, results };
-}
-
-async function auditReceipt(
-  tx: Transaction,
-  { actor, input }: IntakeReceipt,
-  rawSha256: string,
-  results: readonly ReceivedItem[],
-): Promise<void> {
-  for (const created of results.filter((r) => r.outcome === 'created')) {
-    await appendAudit(tx, {
-      actor: actorLabel(actor),
-      agencyId: created.agencyId,
-      action: input.quarantineReason ? 'intake.quarantined' : 'intake.received',
-      subject: `intake:${created.itemId}`,
-      data: {
-        source: input.source,
-        rawSha256,
-        sender: input.senderOrganId ?? input.senderAddress ?? null,
-        reason: input.quarantineReason ?? null,
-      },
-    });
-  }
+  });
+  if (items.length > 0) await tx.intakeItem.createMany({ data: items });
+  if (attachmentRows.length > 0) await tx.attachment.createMany({ data: attachmentRows });
+  if (alsoInTransaction) await alsoInTransaction(tx);
+  // Audit entries last: the audit chain's lock is then held only from here to the commit.
+  await appendAuditEntries(tx, audit);
+  return results;
 }
