@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   createBrokerConnection,
   createDeadLetters,
+  deadLetterDepth,
   inboxQueue,
   inboxStates,
   type BrokerConnection,
@@ -40,10 +41,10 @@ async function until<T>(probe: () => Promise<T | undefined>, timeoutMs = 10_000)
 }
 
 /** As the broker writes it when B's inbox reached its delivery limit. */
-async function deadLetter(): Promise<void> {
+async function deadLetter(messageId = MESSAGE_ID): Promise<void> {
   const channel = await broker.current()!.createConfirmChannel();
   channel.publish('lienthong.dead', '', Buffer.from('<edXMLEnvelope>chết</edXMLEnvelope>'), {
-    messageId: MESSAGE_ID,
+    messageId,
     type: 'edoc',
     persistent: true,
     headers: {
@@ -75,7 +76,10 @@ beforeAll(async () => {
     broker: {
       deadLetters: createDeadLetters(broker),
       inboxStates: (organIds) => inboxStates({ url: testServices.amqpManagementUrl }, vhost.name, organIds),
+      deadLetterDepth: () => deadLetterDepth({ url: testServices.amqpManagementUrl }, vhost.name),
     },
+    // Depth snapshots often, so the live test below need not wait the default 10 s.
+    liveOptions: { depthsMs: 500 },
   });
   baseUrl = await web.app.listen({ port: 0, host: '127.0.0.1' });
   await addAgency(web.prisma, A, 'Sở Tài chính');
@@ -118,5 +122,30 @@ describe('the relay dashboard in Chromium', () => {
     await page.reload();
     await page.locator('#inboxes').waitFor();
     expect(await page.locator('main').innerText()).not.toContain(MESSAGE_ID);
+  });
+
+  it('shows a new dead letter and an inbox’s new depth while the dashboard is open', async () => {
+    browser = await openBrowser();
+    const { page } = browser;
+    await signInThroughConsole(page, baseUrl, 'quantri', TEST_PASSWORD);
+    await page.locator('#inboxes').waitFor();
+    await page.locator('#live-status.live').waitFor();
+    await page.evaluate(() => {
+      (globalThis as unknown as { notReloaded: boolean }).notReloaded = true;
+    });
+    const LATER = 'e4a1b2c3-d4e5-4f60-8a7b-9c0d1e2f3a4b';
+    await deadLetter(LATER);
+    const channel = await broker.current()!.createConfirmChannel();
+    channel.publish('lienthong.deliver', B, Buffer.from('<edXMLEnvelope/>'), { persistent: true });
+    await channel.waitForConfirms();
+    await channel.close();
+    // The management API refreshes its counts every few seconds; the page follows its snapshots.
+    await page.locator('#dead-letters tbody tr', { hasText: LATER }).waitFor({ timeout: 30_000 });
+    const inboxB = page.locator('#inboxes tbody tr', { hasText: inboxQueue(B) });
+    await inboxB.locator('td', { hasText: /^1$/ }).first().waitFor({ timeout: 30_000 });
+    expect(
+      await page.evaluate(() => (globalThis as unknown as { notReloaded?: boolean }).notReloaded === true),
+    ).toBe(true);
+    await screenshot(page, 'live-relay-dead-letter');
   });
 });
