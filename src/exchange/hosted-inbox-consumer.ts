@@ -1,7 +1,12 @@
 import type { Channel, ConsumeMessage } from 'amqplib';
 import { parseEdxml } from '../edxml/index.ts';
 import { HubError } from '../shared/hub-error.ts';
-import { contentDedupKey, queueStatus, receiveIntakeItems } from '../registry/index.ts';
+import {
+  contentDedupKey,
+  queueStatus,
+  receiveIntakeItems,
+  type IncomingAttachment,
+} from '../registry/index.ts';
 import type { BrokerConnection } from './broker-connection.ts';
 import type { RelayDeps } from './relay-deps.ts';
 import { ackUnlessClosed } from './submit-consumer.ts';
@@ -37,10 +42,21 @@ export function createHostedInboxConsumer(deps: RelayDeps, broker: BrokerConnect
       (message.properties.headers?.['x-lienthong-document-id'] as string | undefined) ?? null;
     let businessType = 0;
     let quarantineReason: string | null = null;
+    let attachments: IncomingAttachment[] = [];
     try {
-      const pkg = parseEdxml(message.content);
+      const pkg = parseEdxml(message.content, { withContent: true });
       if (pkg.kind === 'edoc') {
-        metadata = pkg;
+        // The clerk sees the package's files as the item's attachments (a PDF opens inline), as
+        // for mail; the metadata keeps their facts, not their bytes.
+        attachments = pkg.attachments.map((file) => ({
+          name: file.name ?? file.contentId,
+          contentType: file.contentType ?? 'application/octet-stream',
+          content: Buffer.from(file.content ?? '', 'base64'),
+        }));
+        metadata = {
+          ...pkg,
+          attachments: pkg.attachments.map((file) => ({ ...file, content: undefined })),
+        };
         subject = pkg.subject ?? null;
         documentKey = pkg.documentId ?? documentKey;
         businessType = pkg.businessDocType ?? 0;
@@ -64,6 +80,7 @@ export function createHostedInboxConsumer(deps: RelayDeps, broker: BrokerConnect
         metadata,
         verdicts: relayed ? [relayed.verdict] : [],
         quarantineReason,
+        attachments,
       },
     );
     if (from === organId || from === 'unknown') return;

@@ -291,6 +291,12 @@ describe('agencies the hub hosts', () => {
       senderOrganId: A,
       subject: 'Báo cáo tình hình thu ngân sách',
     });
+    // the package's file is the item's attachment, its bytes a blob; the metadata keeps no bytes
+    const files = await prisma.attachment.findMany({ where: { intakeItemId: item.id } });
+    expect(files.map((f) => [f.name, f.size])).toEqual([['congvan.pdf', '%PDF-1.4 test'.length]]);
+    const blob = await prisma.blob.findUniqueOrThrow({ where: { sha256: files[0]?.sha256 ?? '' } });
+    expect(Buffer.from(blob.content).toString()).toBe('%PDF-1.4 test');
+    expect(JSON.stringify(item.metadata)).not.toContain('"content"');
     const received = await partnerA.waitFor(
       (m) =>
         m.properties.type === 'status' && m.properties.headers?.['x-lienthong-document-id'] === documentId,
