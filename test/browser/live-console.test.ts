@@ -72,7 +72,7 @@ afterEach(async () => {
 afterAll(() => web.close());
 
 describe('live updates in Chromium', () => {
-  it('shows a new item in the open intake queue and drops a decided one, without a reload', async () => {
+  it('shows a new item in the open intake queue and drops a decided one, without a reload; a sign-out elsewhere ends the page', async () => {
     const early = await arrive(agencyA, 'Giấy mời họp giao ban tháng 12');
     browser = await openBrowser();
     const { page } = browser;
@@ -98,6 +98,24 @@ describe('live updates in Chromium', () => {
     expect(await page.locator('main').innerText()).not.toContain('BMARK');
     expect(await stillSamePage()).toBe(true);
     expect(violations).toEqual([]);
+
+    // Signed out elsewhere (another tab, a password change): the open page goes back to sign-in.
+    const cookie = (await browser.context.cookies()).find((c) => c.name === 'lienthong_session');
+    if (!cookie) throw new Error('no session cookie in the browser');
+    const sessionCookie = `lienthong_session=${cookie.value}`;
+    const session = await web.app.inject({
+      method: 'GET',
+      url: '/api/v1/auth/session',
+      headers: { cookie: sessionCookie },
+    });
+    const logout = await web.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/logout',
+      headers: { cookie: sessionCookie, 'x-csrf-token': session.json<{ csrfToken: string }>().csrfToken },
+    });
+    expect(logout.statusCode).toBeLessThan(300);
+    await page.locator('#username').waitFor({ timeout: 10_000 });
+    expect(await page.locator('#live-status').isVisible()).toBe(false);
   });
 
   it('draws the relay throughput chart from the last hour and follows a refusal live', async () => {
