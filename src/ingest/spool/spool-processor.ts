@@ -106,7 +106,9 @@ export function startSpoolProcessor(deps: IngestDeps, options: SpoolProcessorOpt
     }
   }
 
-  async function processBatch(claimed: SpooledMessage[]): Promise<void> {
+  type ReadBatch = { claimed: SpooledMessage[]; reads: ReadMessage[]; spoolIds: Map<ReadMessage, bigint> };
+
+  async function readBatch(claimed: SpooledMessage[]): Promise<ReadBatch> {
     const spoolIds = new Map<ReadMessage, bigint>();
     const reads: ReadMessage[] = [];
     const heldIds = claimed.map((m) => m.id);
@@ -126,6 +128,11 @@ export function startSpoolProcessor(deps: IngestDeps, options: SpoolProcessorOpt
     } finally {
       clearInterval(renewal);
     }
+    return { claimed, reads, spoolIds };
+  }
+
+  /** Never rejects: a failed store defers the rows (they stay in the spool) and backs off. */
+  async function storeBatch({ claimed, reads, spoolIds }: ReadBatch): Promise<void> {
     try {
       await storeMessages(deps, reads, (tx, stored) =>
         deleteSpooled(
@@ -151,6 +158,7 @@ export function startSpoolProcessor(deps: IngestDeps, options: SpoolProcessorOpt
     }
   }
 
+  let storing: Promise<void> = Promise.resolve();
   const loop = (async () => {
     while (isRunning()) {
       let claimed: SpooledMessage[];
@@ -173,8 +181,13 @@ export function startSpoolProcessor(deps: IngestDeps, options: SpoolProcessorOpt
         await sleep(drainWaiters.length > 0 ? 50 : options.idlePollMs);
         continue;
       }
-      await processBatch(claimed);
+      const batch = await readBatch(claimed);
+      // One store in flight at most: reading this batch overlapped storing the previous one (the
+      // database works on the other core meanwhile), and batches still commit in order.
+      await storing;
+      storing = storeBatch(batch);
     }
+    await storing;
   })();
 
   return {
