@@ -52,7 +52,12 @@ export function isUnsafeEntryName(name: string): boolean {
   return name.split(/[\\/]/).some((segment) => segment === '..');
 }
 
-export function listZip(input: Uint8Array, limits: ZipLimits = DEFAULT_ZIP_LIMITS): ZipListing {
+/** `inspect` sees each member's compressed size and bytes after they were checked (mail ingest lists nested ZIPs). */
+export function listZip(
+  input: Uint8Array,
+  limits: ZipLimits = DEFAULT_ZIP_LIMITS,
+  inspect?: (member: { name: string; size: number; compressed: number }, content: Buffer) => void,
+): ZipListing {
   const bytes = Buffer.from(input.buffer, input.byteOffset, input.byteLength);
   const eocd = findEndOfCentralDirectory(bytes);
   if (eocd === -1) return { unreadable: 'no end of central directory' };
@@ -148,6 +153,7 @@ export function listZip(input: Uint8Array, limits: ZipLimits = DEFAULT_ZIP_LIMIT
     if (content.length !== member.size || crc32(content) !== member.crc)
       return { unreadable: `${member.name} does not match its size or CRC` };
     actualTotal += content.length;
+    inspect?.({ name: member.name, size: content.length, compressed: member.compressed }, content);
     entries.push({
       name: member.name,
       size: content.length,

@@ -1,11 +1,14 @@
 import nodemailer from 'nodemailer';
 import type { PrismaClient } from '../db/index.ts';
+import type { OutboundMailLog } from '../ingest/outbound-log.ts';
 import { HubError } from '../shared/hub-error.ts';
 import type { OutboxRow } from './outbound-message.ts';
 
 /**
  * The e-mail fallback: an agency with neither a partner system nor hosting, but with an address,
- * receives the package by e-mail with the edXML attached (the bytes as submitted).
+ * receives the package by e-mail with the edXML attached (the bytes as submitted). The mail is
+ * recorded in `outbound_mail` (kind relay_delivery) with its Message-ID before it is sent, so a
+ * bounce fails the delivery (src/ingest/outbound-log.ts); a retry keeps the same Message-ID.
  */
 export type MailSender = (row: OutboxRow) => Promise<void>;
 
@@ -21,6 +24,7 @@ export function createMailSender(
   prisma: PrismaClient,
   relayUrl: string | undefined,
   fromAddress: string,
+  record?: OutboundMailLog,
 ): MailSender {
   const transport = relayUrl ? nodemailer.createTransport(relayUrl) : undefined;
   return async (row) => {
@@ -39,11 +43,20 @@ export function createMailSender(
       );
     const blob = row.bodySha256 ? await prisma.blob.findUnique({ where: { sha256: row.bodySha256 } }) : null;
     if (!blob) throw new HubError('EXCHANGE_BODY_MISSING', `outbox ${row.id}: the package bytes are missing`);
-    const subject = headers.subject ?? headers.documentKey ?? 'Văn bản điện tử';
+    const subject = `[Liên thông] ${headers.subject ?? headers.documentKey ?? 'Văn bản điện tử'}`;
+    const messageId = `<${headers.packageId ?? row.id}.${row.targetOrganId}@lienthong>`;
+    await record?.({
+      messageId,
+      kind: 'relay_delivery',
+      recipients: to,
+      subject,
+      packageId: headers.packageId ?? null,
+      toOrganId: row.targetOrganId,
+    });
     await transport.sendMail({
       from: fromAddress,
       to,
-      subject: `[Liên thông] ${subject}`,
+      subject,
       text:
         `Văn bản điện tử từ ${headers.from ?? ''} gửi qua hệ thống liên thông (gói tin edXML đính kèm).\n` +
         `An electronic document from ${headers.from ?? ''}, relayed by the interconnection hub (edXML package attached).\n\n` +
@@ -59,7 +72,7 @@ export function createMailSender(
         'X-Lienthong-Package-Id': headers.packageId ?? row.id,
         'X-Lienthong-From': headers.from ?? '',
       },
-      messageId: `<${headers.packageId ?? row.id}.${row.targetOrganId}@lienthong>`,
+      messageId,
     });
   };
 }

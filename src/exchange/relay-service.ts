@@ -1,5 +1,6 @@
 import type { BrokerConnection } from './broker-connection.ts';
 import { createHostedInboxConsumer } from './hosted-inbox-consumer.ts';
+import { prismaOutboundMailLog } from '../ingest/outbound-log.ts';
 import { createMailSender } from './mail-delivery.ts';
 import type { RelayDeps } from './relay-deps.ts';
 import { createRelayWorker, type RelayWorkerOptions } from './relay-worker.ts';
@@ -41,6 +42,7 @@ export function createRelayService(
     deps.prisma,
     options.smtpRelayUrl,
     options.mailFrom ?? `lienthong@${deps.ownOrganId}.invalid`,
+    prismaOutboundMailLog(deps.prisma, deps.log.child({ module: 'exchange.mail' })),
   );
   const worker = createRelayWorker(deps, broker, mail, options.worker);
   const submissions = createSubmitConsumer(deps, broker);

@@ -322,11 +322,21 @@ describe('agencies reached only by e-mail', () => {
     const parsed = await simpleParser(mail.raw);
     expect(parsed.subject).toBe('[Liên thông] Thông báo lịch tiếp công dân');
     expect(parsed.attachments[0]?.content.equals(body)).toBe(true);
-    await waitUntil(() =>
+    const delivery = await waitUntil(() =>
       prisma.relayDelivery.findFirst({
         where: { toOrganId: E, state: 'published', package: { documentKey: documentId } },
       }),
     );
+    // Recorded before sending, under the Message-ID that went out, so a bounce can fail it.
+    const sent = await prisma.outboundMail.findUniqueOrThrow({
+      where: { messageId: parsed.messageId ?? '' },
+    });
+    expect(sent).toMatchObject({
+      kind: 'relay_delivery',
+      packageId: delivery.packageId,
+      toOrganId: E,
+      recipients: ['vanthu@xa.gov.vn'],
+    });
   });
 });
 

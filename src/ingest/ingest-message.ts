@@ -1,3 +1,4 @@
+import { pino } from 'pino';
 import type { PrismaClient, Transaction } from '../db/index.ts';
 import {
   contentDedupKey,
@@ -8,9 +9,12 @@ import {
   type ReceivedItem,
 } from '../registry/index.ts';
 import { HubError } from '../shared/hub-error.ts';
+import type { Logger } from '../shared/logger.ts';
+import { reportReason } from './delivery-report.ts';
 import { placeMessage, type UnknownSenderPolicy } from './ingest-policy.ts';
 import type { IngestMetrics } from './ingest-metrics.ts';
 import { analyzeMessage, type AnalysisPorts } from './message-analysis.ts';
+import { applyReportLink, findOutboundMail, type OutboundMatch, type ReportLink } from './outbound-log.ts';
 import type { MailRecipient, RecipientDirectory } from './recipient-directory.ts';
 import type { SenderAuthenticator, SenderAuthInput, SenderAuthResult } from './sender-auth.ts';
 
@@ -31,6 +35,8 @@ export type IngestDeps = {
   authTimeoutMs: number;
   /** after the commit (receipts): must not throw and must not delay the processor */
   afterCommit?: (outcome: IngestOutcome, read: ReadMessage) => void;
+  /** refused delivery transitions when a bounce fails a relay delivery are logged here */
+  log?: Logger;
 };
 
 export type MailEnvelope = {
@@ -51,6 +57,8 @@ export type ReadMessage = {
   sender: string;
   messageId: string | null;
   subject: string | null;
+  /** a DSN/MDN answering mail the hub sent: applied to `outbound_mail` in the store transaction */
+  reportLink?: ReportLink;
 };
 
 export type IngestOutcome = {
@@ -58,6 +66,8 @@ export type IngestOutcome = {
   items: ReceivedItem[];
   reason: string | null;
 };
+
+const SILENT = pino({ level: 'silent' });
 
 const ACTORS: Record<MailEnvelope['source'], Actor> = {
   smtp: { kind: 'system', component: 'ingest.smtp' },
@@ -87,8 +97,21 @@ export async function readMessage(
           mailFrom: envelope.mailFrom,
         })
       : null;
+  const report = analysis.message?.report ?? null;
+  let outbound: OutboundMatch | null = null;
+  if (report) {
+    const ids = [
+      ...(report.originalMessageId ? [report.originalMessageId] : []),
+      ...(analysis.message?.answers ?? []),
+    ];
+    // A lookup that fails leaves the report unlinked (still stored, quarantined): never a lost message.
+    outbound = await findOutboundMail(deps.prisma, ids).catch(() => null);
+  }
+  const answered = outbound?.messageId ?? report?.originalMessageId ?? analysis.message?.answers[0] ?? null;
   const placement = placeMessage({
     kind: analysis.message?.kind ?? 'document',
+    reportReason: report ? reportReason(report, answered, outbound !== null) : null,
+    unsafeArchives: analysis.unsafeArchives,
     parseProblem: analysis.parseProblem,
     problems: analysis.message?.problems ?? [],
     knownSender: senderAgency !== undefined,
@@ -113,6 +136,21 @@ export async function readMessage(
       envelope: envelopeFacts(envelope, receivedAt),
       senderAuth: auth,
       malware: analysis.infected,
+      ...(report
+        ? {
+            report: {
+              kind: report.kind,
+              outboundId: outbound?.id ?? null,
+              outboundKind: outbound?.kind ?? null,
+              answers: answered,
+              outcome: report.outcome,
+              status: report.status,
+              diagnostic: report.diagnostic,
+              recipients: report.recipients,
+              problem: report.problem,
+            },
+          }
+        : {}),
     }) as Record<string, unknown>,
     verdicts: storableJson(analysis.verdicts) as unknown[],
     quarantineReason: reason && storable(reason),
@@ -123,7 +161,16 @@ export async function readMessage(
     })),
     receivedAt,
   };
-  return { envelope, input, sender, messageId, subject: analysis.message?.subject ?? null };
+  return {
+    envelope,
+    input,
+    sender,
+    messageId,
+    subject: analysis.message?.subject ?? null,
+    ...(report && outbound
+      ? { reportLink: { outbound, report, agencyId: input.agencyIds[0], dedupKey: input.dedupKey } }
+      : {}),
+  };
 }
 
 /** A message that could not be read in time (or stopped the hub while it was read): stored unread. */
@@ -166,7 +213,11 @@ export async function storeMessages(
     stored = await receiveIntakeBatch(
       deps.prisma,
       reads.map((read) => ({ actor: ACTORS[read.envelope.source], input: read.input })),
-      (tx) => alsoInTransaction(tx, reads),
+      async (tx) => {
+        await alsoInTransaction(tx, reads);
+        for (const read of reads)
+          if (read.reportLink) await applyReportLink(tx, deps.log ?? SILENT, read.reportLink);
+      },
     );
   } catch (error) {
     if (reads.length === 1)

@@ -64,6 +64,23 @@ describe('ingest policy', () => {
     expect(placeMessage(facts(over)).kind).toBe(kind);
   });
 
+  it('quarantines an unsafe ZIP with its flag, and a report with the reason that links it', () => {
+    const zip = { flag: 'zip-bomb', reason: 'a.zip: ratio over 100:1' };
+    expect(placeMessage(facts({ unsafeArchives: [zip, { ...zip, reason: 'b.zip: …' }] }))).toEqual({
+      kind: 'quarantine',
+      reason: 'unsafe ZIP attachment, not opened: a.zip: ratio over 100:1; b.zip: …',
+      flags: ['zip-bomb'],
+    });
+    expect(
+      placeMessage(
+        facts({ kind: 'delivery-status', reportReason: 'delivery report for <x@h>: failed 5.1.1' }),
+      ),
+    ).toMatchObject({ kind: 'quarantine', reason: 'delivery report for <x@h>: failed 5.1.1' });
+    expect(placeMessage(facts({ kind: 'feedback-report' }))).toMatchObject({
+      reason: 'feedback-report report, not a document',
+    });
+  });
+
   it('flags unknown senders and failed authentication either way', () => {
     expect(placeMessage(facts({ knownSender: false, auth: auth('fail', 'none') }))).toMatchObject({
       kind: 'queue',

@@ -80,6 +80,10 @@ export type ContentFacts = {
   auth: SenderAuthResult | null;
   infected: readonly string[];
   unknownSenderPolicy: UnknownSenderPolicy;
+  /** a DSN/MDN: what it reports and whether it answers mail the hub sent (delivery-report.ts) */
+  reportReason?: string | null;
+  /** unsafe ZIP attachments: flag (zip-bomb, zip-path-traversal, …) and "<file>: <why>" */
+  unsafeArchives?: readonly { flag: string; reason: string }[];
 };
 
 /** What happens to a stored message: into the clerks' queue, or quarantined with a reason. */
@@ -93,14 +97,22 @@ export function placeMessage(facts: ContentFacts): Placement {
   if (facts.auth && facts.auth.dmarc === 'fail') flags.push('dmarc-fail');
   if (facts.auth && facts.auth.spf === 'fail') flags.push('spf-fail');
   if (facts.problems.length > 0) flags.push('mime-problems');
+  for (const { flag } of facts.unsafeArchives ?? []) if (!flags.includes(flag)) flags.push(flag);
   if (facts.infected.length > 0)
     return { kind: 'quarantine', reason: `malware: ${facts.infected.join('; ')}`, flags };
   if (facts.parseProblem)
     return { kind: 'quarantine', reason: `unreadable message: ${facts.parseProblem}`, flags };
+  if (facts.unsafeArchives && facts.unsafeArchives.length > 0)
+    return {
+      kind: 'quarantine',
+      reason: `unsafe ZIP attachment, not opened: ${facts.unsafeArchives.map((a) => a.reason).join('; ')}`,
+      flags,
+    };
+  // Bounces and read receipts are about mail the hub sent, never a document for the clerks.
   if (facts.kind !== 'document')
     return {
       kind: 'quarantine',
-      reason: `${facts.kind} report, not a document (linked to the message it answers)`,
+      reason: facts.reportReason ?? `${facts.kind} report, not a document`,
       flags,
     };
   if (facts.auth?.dmarc === 'fail' && facts.auth.dmarcPolicy !== 'none')

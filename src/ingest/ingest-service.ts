@@ -11,6 +11,7 @@ import { startMailboxPoller, type MailboxPoller } from './imap/mailbox-poller.ts
 import type { IngestDeps, IngestOutcome, ReadMessage } from './ingest-message.ts';
 import { createIngestMetrics } from './ingest-metrics.ts';
 import { ingestSources, type IngestSources, type PolledMailbox } from './ingest-sources.ts';
+import { prismaOutboundMailLog } from './outbound-log.ts';
 import { smtpOutbound, type OutboundMail } from './outbound-mail.ts';
 import { prismaRecipientDirectory } from './recipient-directory.ts';
 import { mailauthAuthenticator } from './sender-auth.ts';
@@ -44,6 +45,7 @@ export async function startIngest({
           .map((a) => a.trim())
           .filter(Boolean),
         log: log.child({ module: 'ingest.outbound' }),
+        record: prismaOutboundMailLog(prisma, log.child({ module: 'ingest.outbound' })),
       })
     : undefined;
   const ingestMetrics = createIngestMetrics(metrics);
@@ -59,6 +61,7 @@ export async function startIngest({
     unknownSenderPolicy: config.smtp.unknownSender,
     metrics: ingestMetrics,
     authTimeoutMs: 5_000,
+    log: log.child({ module: 'ingest.reports' }),
     ...(outbound && config.smtp.receipts === 'on' ? { afterCommit: receiptSender(outbound) } : {}),
   };
   const tls =

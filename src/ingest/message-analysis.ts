@@ -5,6 +5,7 @@ import type { IncomingAttachment } from '../registry/index.ts';
 import type { MalwareScanner } from './clamd-scanner.ts';
 import { parseMessage, type ExtractedAttachment, type IncomingMessage } from './parse-message.ts';
 import { readSubjectLine } from './subject-line.ts';
+import { inspectZip, isZipAttachment } from './zip-attachments.ts';
 
 /**
  * Reads one stored-to-be message: MIME, subject line, edXML attachments, signatures, malware.
@@ -24,6 +25,8 @@ export type MessageAnalysis = {
   attachments: IncomingAttachment[];
   verdicts: unknown[];
   infected: string[];
+  /** ZIP attachments refused (bomb, path traversal, nesting): flag and reason */
+  unsafeArchives: { flag: string; reason: string }[];
   metadata: Record<string, unknown>;
 };
 
@@ -41,6 +44,7 @@ export async function analyzeMessage(
   }
   const verdicts: unknown[] = [];
   const infected: string[] = [];
+  const unsafeArchives: MessageAnalysis['unsafeArchives'] = [];
   const attachments: IncomingAttachment[] = [];
   const edxml: Record<string, unknown>[] = [];
   const material = ports.trust ? await ports.trust.load().catch(() => undefined) : undefined;
@@ -65,6 +69,12 @@ export async function analyzeMessage(
           );
       }
     }
+    if (isZipAttachment(file.name, file.content)) {
+      const zip = inspectZip(file.content);
+      fileVerdicts.push({ check: 'zip', ...zip });
+      if (zip.kind === 'unsafe')
+        unsafeArchives.push({ flag: zip.flag, reason: `${file.name}: ${zip.reason}` });
+    }
     if (ports.scanner) {
       const found = await ports.scanner
         .scan(file.content)
@@ -85,6 +95,7 @@ export async function analyzeMessage(
     attachments,
     verdicts,
     infected,
+    unsafeArchives,
     metadata: {
       subject: subject.summary ?? message?.subject ?? null,
       ...(subject.notation

@@ -2,14 +2,22 @@ import { simpleParser, type ParsedMail } from 'mailparser';
 import { pino } from 'pino';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../../test/support/test-database.ts';
+import { prismaFor } from '../../test/support/registry-fixtures.ts';
+import type { PrismaClient } from '../db/index.ts';
+import { prismaOutboundMailLog } from './outbound-log.ts';
 import { smtpOutbound } from './outbound-mail.ts';
 
 // Receipts and alerts through nodemailer to a real smtp-server standing in for the relay.
 const received: ParsedMail[] = [];
 let relay: SMTPServer;
 let port = 0;
+let db: TestDatabase;
+let prisma: PrismaClient;
 
 beforeAll(async () => {
+  db = await createTestDatabase('outbound');
+  prisma = prismaFor(db.url, 2);
   relay = new SMTPServer({
     authOptional: true,
     disabledCommands: ['AUTH', 'STARTTLS'],
@@ -34,6 +42,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await new Promise<void>((resolve) => relay.close(() => resolve()));
+  await prisma.$disconnect();
+  await db.drop();
 });
 
 describe('outbound mail', () => {
@@ -53,6 +63,51 @@ describe('outbound mail', () => {
     expect(receipt?.subject).toBe('Đã nhận / Received: V/v kế hoạch');
     expect(receipt?.text).toContain('item-1');
     expect(alert?.subject).toBe('[lienthong] mailbox down');
+  });
+
+  it('records each mail in outbound_mail with the Message-ID that went out, before sending', async () => {
+    received.length = 0;
+    const outbound = smtpOutbound({
+      relayUrl: `smtp://127.0.0.1:${port}`,
+      from: '000.00.00.H53@lienthong.local',
+      alertTo: ['admin@lienthong.local', 'ops@lienthong.local'],
+      log: pino({ level: 'silent' }),
+      record: prismaOutboundMailLog(prisma, pino({ level: 'silent' })),
+    });
+    const itemId = '11111111-2222-4333-8444-555555555555';
+    await outbound.sendReceipt('vanthu@stc.example.vn', '<orig2@stc.example.vn>', 'V/v dự toán', [itemId]);
+    await outbound.alert('spool backlog', '1200 messages waiting');
+    outbound.close();
+    const [receipt, alert] = received;
+    expect(receipt?.messageId).toMatch(/^<[0-9a-f-]{36}@lienthong\.local>$/);
+    const rows = await prisma.outboundMail.findMany({ orderBy: { sentAt: 'asc' } });
+    expect(rows.map((r) => [r.messageId, r.kind])).toEqual([
+      [receipt?.messageId, 'receipt'],
+      [alert?.messageId, 'alert'],
+    ]);
+    expect(rows[0]).toMatchObject({
+      recipients: ['vanthu@stc.example.vn'],
+      intakeItemIds: [itemId],
+      subject: 'Đã nhận / Received: V/v dự toán',
+      outcome: null,
+    });
+    expect(rows[1]?.recipients).toEqual(['admin@lienthong.local', 'ops@lienthong.local']);
+  });
+
+  it('a record that cannot be written does not stop the mail', async () => {
+    received.length = 0;
+    const broken = prismaFor('postgresql://nobody@127.0.0.1:1/none', 1);
+    const outbound = smtpOutbound({
+      relayUrl: `smtp://127.0.0.1:${port}`,
+      from: '000.00.00.H53@lienthong.local',
+      alertTo: ['admin@lienthong.local'],
+      log: pino({ level: 'silent' }),
+      record: prismaOutboundMailLog(broken, pino({ level: 'silent' })),
+    });
+    await outbound.alert('db down', 'the record fails, the alert goes');
+    outbound.close();
+    await broken.$disconnect();
+    expect(received.map((m) => m.subject)).toEqual(['[lienthong] db down']);
   });
 
   it('a relay that is down is logged, never thrown', async () => {

@@ -1,10 +1,12 @@
 import nodemailer from 'nodemailer';
 import type { Logger } from '../shared/logger.ts';
+import { newMessageId, type OutboundMailEntry, type OutboundMailLog } from './outbound-log.ts';
 
 /**
  * Outbound mail through the relay of LIENTHONG_SMTP_RELAY_URL (nodemailer): receipts to senders
  * and alerts to admins. Best effort: a receipt that cannot be sent is logged, never retried
- * in-process (the stored message does not depend on it).
+ * in-process (the stored message does not depend on it). Each mail gets a Message-ID set here and
+ * is recorded in `outbound_mail` before it is sent (outbound-log.ts), so bounces can be linked.
  */
 export type OutboundMail = {
   sendReceipt(
@@ -22,13 +24,26 @@ export function smtpOutbound(options: {
   from: string;
   alertTo: readonly string[];
   log: Logger;
+  /** records each mail before it is sent; never throws */
+  record?: OutboundMailLog;
 }): OutboundMail {
   const transport = nodemailer.createTransport(options.relayUrl);
-  const send = async (message: nodemailer.SendMailOptions, what: string) => {
+  const domain = options.from.split('@')[1] ?? 'lienthong.invalid';
+  const send = async (
+    message: Omit<nodemailer.SendMailOptions, 'to'> & { to: string | string[]; subject: string },
+    entry: Omit<OutboundMailEntry, 'messageId' | 'recipients' | 'subject'>,
+  ) => {
+    const messageId = newMessageId(domain);
+    await options.record?.({
+      ...entry,
+      messageId,
+      recipients: Array.isArray(message.to) ? message.to : [message.to],
+      subject: message.subject,
+    });
     try {
-      await transport.sendMail({ from: options.from, ...message });
+      await transport.sendMail({ from: options.from, ...message, messageId });
     } catch (error) {
-      options.log.warn({ err: error, what }, 'outbound mail failed');
+      options.log.warn({ err: error, what: entry.kind, messageId }, 'outbound mail failed');
     }
   };
   return {
@@ -42,12 +57,12 @@ export function smtpOutbound(options: {
             `Hệ thống liên thông đã nhận thư của quý cơ quan (${itemIds.length} mục tiếp nhận: ${itemIds.join(', ')}).\n` +
             `The hub has stored your message for the clerks of the recipient agencies.\n`,
         },
-        'receipt',
+        { kind: 'receipt', intakeItemIds: itemIds },
       ),
     alert: (subject, text) =>
       options.alertTo.length === 0
         ? Promise.resolve()
-        : send({ to: [...options.alertTo], subject: `[lienthong] ${subject}`, text }, 'alert'),
+        : send({ to: [...options.alertTo], subject: `[lienthong] ${subject}`, text }, { kind: 'alert' }),
     close: () => {
       transport.close();
     },

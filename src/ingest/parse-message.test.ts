@@ -26,6 +26,74 @@ describe('parseMessage on third-party fixtures', () => {
     expect(message.answers.length).toBeGreaterThan(0);
   });
 
+  it.each([
+    // Amazon SES, RFC 3464 with a per-message block and one failed recipient
+    ['mailparser/delivery-status.eml', { outcome: 'failed', status: '5.1.1', problem: null }],
+    // 1996 draft DSN: Action without Status still says it failed
+    ['mimekit/delivery-status.txt', { outcome: 'failed', status: null, problem: null }],
+    ['mimekit/delivery-status-no-blank-line.txt', { outcome: 'failed', status: null, problem: null }],
+    [
+      'mimekit/disposition-notification.txt',
+      {
+        outcome: 'displayed',
+        originalMessageId: '<199509192301.23456@example.org>',
+        problem: null,
+      },
+    ],
+    // Postfix part whose per-recipient fields are base64 inside the part: read as unreadable, not guessed
+    [
+      'mimekit/bounce.txt',
+      { outcome: null, problem: 'delivery-status part unreadable: no recipient with Action and Status' },
+    ],
+  ])('reads the machine-readable report of %s', async (file, expected) => {
+    expect((await parseMessage(read(file))).report).toMatchObject(expected);
+  });
+
+  it('reads the worst recipient of a DSN and a folded Diagnostic-Code; documents have no report', async () => {
+    const part = [
+      'Reporting-MTA: dns; mx.example.vn',
+      '',
+      'Final-Recipient: rfc822; a@example.vn',
+      'Action: delivered',
+      'Status: 2.0.0',
+      '',
+      'Final-Recipient: rfc822; b@example.vn',
+      'Action: failed',
+      'Status: 5.2.2',
+      'Diagnostic-Code: smtp; 552 mailbox',
+      '  full',
+      '',
+    ].join('\r\n');
+    const raw = Buffer.from(
+      [
+        'From: MAILER-DAEMON@mx.example.vn',
+        'Content-Type: multipart/report; report-type=delivery-status; boundary="x"',
+        '',
+        '--x',
+        'Content-Type: text/plain',
+        '',
+        'failed',
+        '--x',
+        'Content-Type: message/delivery-status',
+        '',
+        part,
+        '--x--',
+        '',
+      ].join('\r\n'),
+    );
+    const report = (await parseMessage(raw)).report;
+    expect(report).toMatchObject({
+      outcome: 'failed',
+      status: '5.2.2',
+      diagnostic: 'smtp; 552 mailbox full',
+    });
+    expect(report?.recipients.map((r) => [r.finalRecipient, r.action])).toEqual([
+      ['a@example.vn', 'delivered'],
+      ['b@example.vn', 'failed'],
+    ]);
+    expect((await parseMessage(read('mailparser/mixed.eml'))).report).toBeNull();
+  });
+
   it('normalises a missing subtype to application/octet-stream', async () => {
     const message = await parseMessage(read('mimekit/missing-subtype.txt'));
     expect(message.attachments.map((a) => a.contentType)).toContain('application/octet-stream');

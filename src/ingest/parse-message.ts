@@ -1,5 +1,6 @@
 import { simpleParser, type AddressObject, type Attachment, type ParsedMail } from 'mailparser';
 import { normalizeText } from '../text/index.ts';
+import { readDeliveryReport, type DeliveryReport } from './delivery-report.ts';
 import { unpackTnef } from './tnef.ts';
 
 /**
@@ -25,6 +26,8 @@ export type IncomingMessage = {
   kind: MessageKind;
   /** Message-IDs a DSN/MDN answers (Original-Message-ID, In-Reply-To, References). */
   answers: string[];
+  /** DSN/MDN: its machine-readable part, read (null for documents and ARF) */
+  report: DeliveryReport | null;
   /** plain-text body, NFC, capped */
   text: string;
   textEncoding: { encoding: string; confidence: number } | null;
@@ -68,6 +71,8 @@ export async function parseMessage(raw: Buffer): Promise<IncomingMessage> {
     date: mail.date && !Number.isNaN(mail.date.getTime()) ? mail.date.toISOString() : null,
     kind,
     answers: kind === 'document' ? [] : answeredIds(mail, rawText),
+    report:
+      kind === 'delivery-status' || kind === 'disposition-notification' ? reportPart(mail, raw, kind) : null,
     text: body.text,
     textEncoding: body.encoding,
     attachments,
@@ -177,6 +182,35 @@ function messageKind(mail: ParsedMail, contentType: string): MessageKind {
   if (mail.attachments.some((a) => a.contentType === 'message/disposition-notification'))
     return 'disposition-notification';
   return 'document';
+}
+
+const STATUS_PARTS: Record<'delivery-status' | 'disposition-notification', string[]> = {
+  'delivery-status': ['message/delivery-status', 'message/global-delivery-status'],
+  'disposition-notification': ['message/disposition-notification', 'message/global-disposition-notification'],
+};
+
+/**
+ * mailparser folds a `message/delivery-status` part into the text body, so the part is also looked
+ * for in the raw message: its headers, a blank line, then the fields up to the next boundary line.
+ */
+function reportPart(
+  mail: ParsedMail,
+  raw: Buffer,
+  kind: 'delivery-status' | 'disposition-notification',
+): DeliveryReport {
+  const part = mail.attachments.find((a) => STATUS_PARTS[kind].includes(a.contentType.toLowerCase()));
+  if (part) return readDeliveryReport(kind, part.content);
+  const text = raw.subarray(0, 1024 * 1024).toString('latin1');
+  const header = new RegExp(`^Content-Type:[ \\t]*(?:${STATUS_PARTS[kind].join('|')})\\b`, 'im').exec(text);
+  if (!header) return readDeliveryReport(kind, null);
+  const headerEnd = /\r?\n\r?\n/.exec(text.slice(header.index));
+  if (!headerEnd) return readDeliveryReport(kind, null);
+  const partHeaders = text.slice(header.index, header.index + headerEnd.index);
+  const start = header.index + headerEnd.index + headerEnd[0].length;
+  const end = /^--/m.exec(text.slice(start));
+  const body = text.slice(start, end ? start + end.index : undefined);
+  const base64 = /^Content-Transfer-Encoding:[ \t]*base64/im.test(partHeaders);
+  return readDeliveryReport(kind, base64 ? Buffer.from(body, 'base64') : Buffer.from(body, 'latin1'));
 }
 
 function answeredIds(mail: ParsedMail, text: string): string[] {

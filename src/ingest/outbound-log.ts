@@ -1,0 +1,137 @@
+import { randomUUID } from 'node:crypto';
+import type { PrismaClient, Transaction } from '../db/index.ts';
+import { moveDelivery } from '../exchange/apply-status.ts';
+import type { Logger } from '../shared/logger.ts';
+import type { DeliveryReport } from './delivery-report.ts';
+
+/**
+ * The record of mail the hub sends (table `outbound_mail`), so that a bounce (DSN) or read receipt
+ * (MDN) that comes back can be linked to what it answers.
+ *
+ * Order: the row is written BEFORE the mail is handed to the mail server, with the Message-ID the
+ * hub sets itself: a DSN can come back within a second, and a row written after sending could
+ * miss it. A row whose sending then fails stays (outcome null); a retry of the same mail (the
+ * relay's mail channel uses a stable Message-ID) updates it. Recording is one insert, and a failed
+ * record is logged and never stops the sending.
+ */
+export type OutboundMailKind = 'receipt' | 'alert' | 'relay_delivery';
+
+export type OutboundMailEntry = {
+  messageId: string;
+  kind: OutboundMailKind;
+  recipients: readonly string[];
+  subject?: string | null;
+  intakeItemIds?: readonly string[];
+  packageId?: string | null;
+  toOrganId?: string | null;
+};
+
+/** Never throws. */
+export type OutboundMailLog = (entry: OutboundMailEntry) => Promise<void>;
+
+export function prismaOutboundMailLog(prisma: PrismaClient, log: Logger): OutboundMailLog {
+  return async (entry) => {
+    const data = {
+      kind: entry.kind,
+      recipients: entry.recipients.map((r) => r.slice(0, 320)).slice(0, 100),
+      subject: entry.subject?.slice(0, 300) ?? null,
+      intakeItemIds: [...(entry.intakeItemIds ?? [])],
+      packageId: entry.packageId ?? null,
+      toOrganId: entry.toOrganId ?? null,
+      sentAt: new Date(),
+    };
+    try {
+      await prisma.outboundMail.upsert({
+        where: { messageId: entry.messageId },
+        create: { messageId: entry.messageId, ...data },
+        update: { sentAt: data.sentAt },
+      });
+    } catch (error) {
+      log.warn({ err: error, messageId: entry.messageId, kind: entry.kind }, 'outbound mail not recorded');
+    }
+  };
+}
+
+/** A Message-ID the hub sets itself, so it is known before sending. */
+export function newMessageId(domain: string): string {
+  return `<${randomUUID()}@${domain}>`;
+}
+
+export type OutboundMatch = {
+  id: string;
+  messageId: string;
+  kind: string;
+  packageId: string | null;
+  toOrganId: string | null;
+};
+
+/** The first of `messageIds` (in the order given) that the hub sent; null if none or on error. */
+export async function findOutboundMail(
+  prisma: PrismaClient,
+  messageIds: readonly string[],
+): Promise<OutboundMatch | null> {
+  if (messageIds.length === 0) return null;
+  const rows = await prisma.outboundMail.findMany({
+    where: { messageId: { in: [...messageIds] } },
+    select: { id: true, messageId: true, kind: true, packageId: true, toOrganId: true },
+  });
+  for (const id of messageIds) {
+    const row = rows.find((r) => r.messageId === id);
+    if (row) return row;
+  }
+  return null;
+}
+
+/** A report read from a stored message, to be applied in the transaction that stores it. */
+export type ReportLink = {
+  outbound: OutboundMatch;
+  report: DeliveryReport;
+  /** to find the stored report item: first recipient agency + dedup key */
+  agencyId: string | undefined;
+  dedupKey: string;
+};
+
+const FINAL = new Set(['failed', 'delivered', 'relayed', 'expanded']);
+
+/**
+ * Sets the outbound row's outcome and, for a failed relay delivery by e-mail, moves the relay
+ * delivery to `failed` (through the delivery state machine: a delivery the recipient already
+ * answered is not failed by a late bounce). A `delayed` DSN never overwrites a final outcome.
+ */
+export async function applyReportLink(tx: Transaction, log: Logger, link: ReportLink): Promise<void> {
+  const { report, outbound } = link;
+  if (!report.outcome) return;
+  const current = await tx.outboundMail.findUnique({ where: { id: outbound.id }, select: { outcome: true } });
+  if (report.outcome === 'delayed' && current?.outcome && FINAL.has(current.outcome)) return;
+  const item =
+    link.agencyId === undefined
+      ? null
+      : await tx.intakeItem.findUnique({
+          where: { agencyId_dedupKey: { agencyId: link.agencyId, dedupKey: link.dedupKey } },
+          select: { id: true },
+        });
+  await tx.outboundMail.update({
+    where: { id: outbound.id },
+    data: {
+      outcome: report.outcome.slice(0, 20),
+      outcomeStatus: report.status?.slice(0, 200) ?? null,
+      outcomeDiagnostic: report.diagnostic?.slice(0, 1000) ?? null,
+      outcomeAt: new Date(),
+      ...(item ? { reportItemId: item.id } : {}),
+    },
+  });
+  if (
+    report.kind === 'delivery-status' &&
+    report.outcome === 'failed' &&
+    outbound.kind === 'relay_delivery' &&
+    outbound.packageId &&
+    outbound.toOrganId
+  ) {
+    const delivery = await tx.relayDelivery.findUnique({
+      where: { packageId_toOrganId: { packageId: outbound.packageId, toOrganId: outbound.toOrganId } },
+    });
+    const reason = `bounced by e-mail: ${[report.status, report.diagnostic].filter(Boolean).join(' ')}`;
+    if (delivery)
+      await moveDelivery(tx, log, delivery, 'failed', reason.slice(0, 500), reason.slice(0, 1000));
+  }
+}

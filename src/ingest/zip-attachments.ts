@@ -1,0 +1,78 @@
+import { DEFAULT_ZIP_LIMITS, type ZipLimits } from '../edxml/index.ts';
+import { listZip, looksLikeZip } from '../edxml/zip-listing.ts';
+import { isHubError } from '../shared/hub-error.ts';
+
+/**
+ * Lists a mail attachment that is a ZIP, in memory only (nothing is extracted to disk), with
+ * src/edxml's reader: members (name, size, compressed size) within limits on entries, total
+ * uncompressed size and ratio (the package limits), and nesting (a ZIP inside a ZIP is listed too,
+ * up to `maxDepth`, its members counting against the same totals). An archive over a limit or with
+ * a member name that climbs out of the folder is refused with a flag and a reason a clerk reads.
+ */
+export type ZipMemberFacts = { name: string; size: number; compressed: number; path: string };
+
+export type ZipInspection =
+  | { kind: 'listed'; entries: ZipMemberFacts[]; totalSize: number; truncated: boolean }
+  | { kind: 'unreadable'; reason: string }
+  | { kind: 'unsafe'; flag: 'zip-bomb' | 'zip-path-traversal' | 'zip-nested'; reason: string };
+
+export const MAIL_ZIP_LIMITS: ZipLimits & { maxDepth: number; maxListed: number } = {
+  ...DEFAULT_ZIP_LIMITS,
+  /** ZIP in ZIP: the outer archive is depth 1 */
+  maxDepth: 3,
+  /** members kept in the metadata (all are checked) */
+  maxListed: 200,
+};
+
+export function isZipAttachment(name: string, content: Buffer): boolean {
+  return /\.zip$/i.test(name) || looksLikeZip(content);
+}
+
+export function inspectZip(content: Buffer, limits = MAIL_ZIP_LIMITS): ZipInspection {
+  const entries: ZipMemberFacts[] = [];
+  let totalSize = 0;
+  const found: { unsafe: Extract<ZipInspection, { kind: 'unsafe' }> | null } = { unsafe: null };
+  const walk = (bytes: Buffer, prefix: string, depth: number): string | null => {
+    const remaining = { ...limits, maxTotalBytes: Math.max(limits.maxTotalBytes - totalSize, 0) };
+    const listing = listZip(bytes, remaining, (member, inner) => {
+      totalSize += member.size;
+      const path = `${prefix}${member.name}`;
+      entries.push({ name: member.name, size: member.size, compressed: member.compressed, path });
+      if (found.unsafe || !/\.zip$/i.test(member.name) || !looksLikeZip(inner)) return;
+      if (depth >= limits.maxDepth) {
+        found.unsafe = {
+          kind: 'unsafe',
+          flag: 'zip-nested',
+          reason: `ZIP archives nested deeper than ${limits.maxDepth} (${path})`,
+        };
+        return;
+      }
+      // A nested archive that cannot be read stays a listed member; an unsafe one throws.
+      walk(inner, `${path}/`, depth + 1);
+    });
+    return 'unreadable' in listing ? listing.unreadable : null;
+  };
+  try {
+    const unreadable = walk(content, '', 1);
+    if (found.unsafe) return found.unsafe;
+    if (unreadable) return { kind: 'unreadable', reason: unreadable };
+  } catch (error) {
+    if (isHubError(error, 'EDXML_ZIP_UNSAFE_ENTRY_NAME'))
+      return { kind: 'unsafe', flag: 'zip-path-traversal', reason: error.message };
+    if (isHubError(error, 'EDXML_ZIP_BOMB') || isHubError(error, 'EDXML_ZIP_TOO_MANY_ENTRIES'))
+      return { kind: 'unsafe', flag: 'zip-bomb', reason: error.message };
+    return { kind: 'unreadable', reason: (error as Error).message.slice(0, 300) };
+  }
+  if (entries.length > limits.maxEntries)
+    return {
+      kind: 'unsafe',
+      flag: 'zip-bomb',
+      reason: `${entries.length} entries with the nested archives, over the limit of ${limits.maxEntries}`,
+    };
+  return {
+    kind: 'listed',
+    entries: entries.slice(0, limits.maxListed),
+    totalSize,
+    truncated: entries.length > limits.maxListed,
+  };
+}
