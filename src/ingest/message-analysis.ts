@@ -69,7 +69,7 @@ export async function analyzeMessage(
           );
       }
     }
-    if (isZipAttachment(file.name, file.content)) {
+    if (isZipAttachment(file.name, file.contentType, file.content)) {
       const zip = inspectZip(file.content);
       fileVerdicts.push({ check: 'zip', ...zip });
       if (zip.kind === 'unsafe')

@@ -24,8 +24,14 @@ export const MAIL_ZIP_LIMITS: ZipLimits & { maxDepth: number; maxListed: number 
   maxListed: 200,
 };
 
-export function isZipAttachment(name: string, content: Buffer): boolean {
-  return /\.zip$/i.test(name) || looksLikeZip(content);
+const ZIP_TYPES = ['application/zip', 'application/x-zip-compressed', 'application/x-zip'];
+
+/**
+ * A `.zip` by name or type. Office files (.docx, .xlsx, .odt) are ZIPs too, but a large sheet can
+ * compress beyond the bomb ratio, so PK magic alone is not enough: such files stay documents.
+ */
+export function isZipAttachment(name: string, contentType: string, content: Buffer): boolean {
+  return (/\.zip$/i.test(name) || ZIP_TYPES.includes(contentType.toLowerCase())) && looksLikeZip(content);
 }
 
 export function inspectZip(content: Buffer, limits = MAIL_ZIP_LIMITS): ZipInspection {
