@@ -90,7 +90,13 @@ describe.runIf(dovecotAvailable())('mail ingest in the running hub', () => {
     } finally {
       await prisma.$disconnect();
     }
-    const metrics = await (await fetch(`${hub.url}/metrics`)).text();
+    // The spool gauge is recounted when the processor next finds nothing to take: poll briefly.
+    let metrics = '';
+    for (let attempt = 0; attempt < 40; attempt += 1) {
+      metrics = await (await fetch(`${hub.url}/metrics`)).text();
+      if (/^lienthong_ingest_spool_pending 0$/m.test(metrics)) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
     expect(metrics).toMatch(/^lienthong_ingest_imap_up\{mailbox="hopthu"\} 1$/m);
     expect(metrics).toMatch(
       /^lienthong_ingest_messages_accepted_total\{source="smtp",placement="queue"\} 1$/m,
