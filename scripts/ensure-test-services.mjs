@@ -122,6 +122,18 @@ function ensureDovecot() {
     );
 }
 
+// The malware test starts its own clamd (src/ingest/test-support/test-clamd.ts) on a private socket
+// with a one-signature database (EICAR); only the binary is needed, never the system's daemon or
+// freshclam (which cannot reach the mirrors here).
+function ensureClamd() {
+  if (fs.existsSync('/usr/sbin/clamd')) return;
+  if (canInstall) aptInstall('clamav-daemon');
+  else
+    problems.push(
+      'clamd is missing (Debian: apt-get install clamav-daemon); the malware scanning test needs its binary.',
+    );
+}
+
 // The web console's browser tests (test/browser) drive Debian's Chromium through playwright-core;
 // playwright's own browser download needs the network, the Debian package does not.
 function ensureChromium() {
@@ -135,6 +147,7 @@ function ensureChromium() {
 
 ensureTools();
 ensureDovecot();
+ensureClamd();
 ensureChromium();
 await ensurePostgres();
 await ensureRabbit();

@@ -124,7 +124,14 @@ async function countUnseen(client: ImapFlow, folder: string): Promise<number> {
   }
 }
 
-describe.runIf(dovecotAvailable())('IMAP mailbox poller', () => {
+describe('IMAP mailbox poller', () => {
+  // A missing service fails here, loudly: a skipped check would pass CI without checking anything.
+  beforeAll(() => {
+    expect(
+      dovecotAvailable(),
+      'Dovecot is missing: `node scripts/ensure-test-services.mjs` installs dovecot-imapd',
+    ).toBe(true);
+  });
   it('stores each message, then marks it seen; or moves it when configured', async () => {
     await sender.mailboxCreate('Basic');
     await sender.mailboxCreate('Moving');

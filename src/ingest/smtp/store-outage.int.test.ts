@@ -24,7 +24,14 @@ let pg: PrivatePostgres;
 let database: Database;
 let listener: TestListener;
 
-describe.runIf(privatePostgresAvailable())('SMTP while the database is down', { concurrent: false }, () => {
+describe('SMTP while the database is down', { concurrent: false }, () => {
+  // A missing service fails here, loudly: a skipped check would pass CI without checking anything.
+  beforeAll(() => {
+    expect(
+      privatePostgresAvailable(),
+      'the PostgreSQL server binaries are missing: `node scripts/ensure-test-services.mjs` installs them',
+    ).toBe(true);
+  });
   beforeAll(async () => {
     pg = startPrivatePostgres(await freePort());
     database = await openDatabase(
