@@ -2,7 +2,7 @@ import type { Prisma, PrismaClient } from '../db/index.ts';
 import { actorLabel, agencyScope, type Actor } from './actor.ts';
 import { appendAudit } from './audit-trail.ts';
 import { vietnamDate } from './domain/registration-year.ts';
-import { appendFollowUpStatus } from './record-document-status.ts';
+import { appendFollowUpStatus, lockDocumentInScope } from './record-document-status.ts';
 import { REGISTRY_TRANSACTION } from './transaction-options.ts';
 
 /**
@@ -337,13 +337,8 @@ export async function assignDocument(
     return { kind: 'invalid', problems: ['give departmentId, assigneeId or dueOn'] };
   const scope = agencyScope(actor);
   return prisma.$transaction(async (tx): Promise<AssignOutcome> => {
-    const [locked] = await tx.$queryRaw<{ id: string }[]>`
-      SELECT id FROM document WHERE id = ${documentId}::uuid AND (${scope}::uuid IS NULL OR agency_id = ${scope}::uuid) FOR UPDATE`;
-    if (!locked) return { kind: 'not-found' };
-    const document = await tx.document.findUniqueOrThrow({
-      where: { id: documentId },
-      include: { agency: true, intakeItem: true },
-    });
+    const document = await lockDocumentInScope(tx, documentId, scope);
+    if (!document) return { kind: 'not-found' };
     if (document.statusCode !== null && (DONE_CODES as readonly string[]).includes(document.statusCode))
       return { kind: 'conflict', message: `the document is closed (status ${document.statusCode})` };
     const department = input.departmentId

@@ -47,13 +47,8 @@ export async function recordDocumentStatus(
   }
   const scope = agencyScope(actor);
   return prisma.$transaction(async (tx): Promise<StatusOutcome> => {
-    const [locked] = await tx.$queryRaw<{ id: string }[]>`
-      SELECT id FROM document WHERE id = ${documentId}::uuid AND (${scope}::uuid IS NULL OR agency_id = ${scope}::uuid) FOR UPDATE`;
-    if (!locked) return { kind: 'not-found' };
-    const document = await tx.document.findUniqueOrThrow({
-      where: { id: documentId },
-      include: { agency: true, intakeItem: true },
-    });
+    const document = await lockDocumentInScope(tx, documentId, scope);
+    if (!document) return { kind: 'not-found' };
     if (document.direction !== 'incoming')
       return { kind: 'conflict', message: 'follow-up statuses are for incoming documents' };
     if (document.statusCode && /^0[4-6]$/.test(document.statusCode) && document.statusCode > input.code) {
@@ -148,4 +143,18 @@ export async function appendFollowUpStatus(
     data: { description, ...input.auditData },
   });
   return { queuedForSender };
+}
+
+/**
+ * A document of the actor's agency (any agency for admins, `scope` null), row-locked for the rest
+ * of the transaction so follow-up changes to it are serialized; null when missing or another agency's.
+ */
+export async function lockDocumentInScope(tx: Transaction, documentId: string, scope: string | null) {
+  const [locked] = await tx.$queryRaw<{ id: string }[]>`
+    SELECT id FROM document WHERE id = ${documentId}::uuid AND (${scope}::uuid IS NULL OR agency_id = ${scope}::uuid) FOR UPDATE`;
+  if (!locked) return null;
+  return tx.document.findUniqueOrThrow({
+    where: { id: documentId },
+    include: { agency: true, intakeItem: true },
+  });
 }
