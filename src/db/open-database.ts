@@ -2,12 +2,11 @@ import fs from 'node:fs';
 import pg from 'pg';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
-import { PrismaPGlite } from 'pglite-prisma-adapter';
-import { PrismaPg } from '@prisma/adapter-pg';
-import { PrismaClient } from '../generated/prisma/client.ts';
+import type { PrismaClient } from '../generated/prisma/client.ts';
 import { HubError } from '../shared/hub-error.ts';
 import type { Logger } from '../shared/logger.ts';
 import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.ts';
+import { pgliteClient, postgresClient } from './direct-sql.ts';
 import { applyMigrations, type MigrationOutcome, type MigrationSession } from './sql-migrator.ts';
 
 export type { PrismaClient } from '../generated/prisma/client.ts';
@@ -156,8 +155,7 @@ async function openPostgres(url: string, options: OpenDatabaseOptions): Promise<
     }
   };
   if (options.migrate) reportMigrations(options.log, await withSession((s) => applyMigrations(s)));
-  const adapter = new PrismaPg({ connectionString: url, connectionTimeoutMillis: 5000 });
-  const prisma = new PrismaClient({ adapter });
+  const prisma = postgresClient(url, { connectionTimeoutMillis: 5000 });
   return {
     target: { kind: 'postgres', url },
     prisma,
@@ -184,7 +182,7 @@ async function openEmbedded(dir: string, options: OpenDatabaseOptions): Promise<
     const session = pgliteSession(db);
     if (options.migrate) reportMigrations(options.log, await applyMigrations(session));
     const pglite = db;
-    const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+    const prisma = pgliteClient(pglite);
     return {
       target: { kind: 'embedded', dir },
       prisma,

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Prisma, type Transaction } from '../db/index.ts';
+import type { DirectSql, Transaction } from '../db/index.ts';
 
 /** Content-addressed bytes: the same content is stored once, whoever references it. */
 export function sha256Hex(bytes: Uint8Array): string {
@@ -13,11 +13,21 @@ export async function putBlob(tx: Transaction, bytes: Uint8Array): Promise<strin
   return sha256;
 }
 
-/** Several blobs in one statement (a batch of mail): one round trip instead of one per blob. */
-export async function putBlobs(tx: Transaction, contents: ReadonlyMap<string, Uint8Array>): Promise<void> {
-  const rows = [...contents].map(
-    ([sha256, bytes]) => Prisma.sql`(${sha256}, ${bytes.length}, ${Buffer.from(bytes)}, now())`,
+/**
+ * Several blobs in one statement (a batch of mail): one round trip instead of one per blob.
+ * Straight to the driver and outside any transaction (see receiveIntakeBatch): a blob is
+ * immutable and never deleted, so writing it early can only leave an unreferenced copy.
+ */
+export async function putBlobs(sql: DirectSql, contents: ReadonlyMap<string, Uint8Array>): Promise<void> {
+  if (contents.size === 0) return;
+  const params: unknown[] = [];
+  const rows = [...contents].map(([sha256, bytes]) => {
+    params.push(sha256, bytes.length, Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes));
+    const n = params.length;
+    return `($${n - 2}, $${n - 1}::int, $${n}::bytea, now())`;
+  });
+  await sql.query(
+    `INSERT INTO blob (sha256, size, content, created_at) VALUES ${rows.join(', ')} ON CONFLICT (sha256) DO NOTHING`,
+    params,
   );
-  if (rows.length === 0) return;
-  await tx.$executeRaw`INSERT INTO blob (sha256, size, content, created_at) VALUES ${Prisma.join(rows)} ON CONFLICT (sha256) DO NOTHING`;
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Prisma, type PrismaClient, type Transaction } from '../db/index.ts';
+import { directSql, Prisma, type PrismaClient, type Transaction } from '../db/index.ts';
 import { actorLabel, type Actor } from './actor.ts';
 import { appendAuditEntries, type AuditInput } from './audit-trail.ts';
 import { REGISTRY_TRANSACTION } from './transaction-options.ts';
@@ -80,12 +80,18 @@ export async function receiveIntakeBatch(
   receipts: readonly IntakeReceipt[],
   alsoInTransaction?: (tx: Transaction) => Promise<unknown>,
 ): Promise<ReceivedItem[][]> {
+  const prepared = prepareBatch(receipts);
+  // Blobs first, each in its own statement before the transaction (as git writes objects before
+  // the ref that names them): content-addressed and never deleted, so a blob whose transaction
+  // then fails is only an unreferenced copy that a retry reuses. This keeps the large bytes off
+  // Prisma's parameter path (db/direct-sql.ts) and out of the transaction's lock time.
+  await putBlobs(directSql(prisma), prepared.blobs);
   // Two deliveries of one message racing in two processes: the loser's unique violation rolls its
   // transaction back, and the retry finds the winner's item.
   for (let attempt = 0; ; attempt += 1) {
     try {
       return await prisma.$transaction(
-        (tx) => storeBatch(tx, receipts, alsoInTransaction),
+        (tx) => storeBatch(tx, receipts, prepared.inputs, alsoInTransaction),
         REGISTRY_TRANSACTION,
       );
     } catch (error) {
@@ -94,17 +100,20 @@ export async function receiveIntakeBatch(
   }
 }
 
-/**
- * Set-based: whatever the batch size, a fixed handful of statements (blobs, the duplicate
- * lookup, items, attachments, audit) — round trips, not rows, are what a batch costs.
- */
-async function storeBatch(
-  tx: Transaction,
-  receipts: readonly IntakeReceipt[],
-  alsoInTransaction?: (tx: Transaction) => Promise<unknown>,
-): Promise<ReceivedItem[][]> {
+type PreparedInput = {
+  input: ReceiveIntakeInput;
+  rawSha256: string;
+  attachments: Omit<Prisma.AttachmentCreateManyInput, 'intakeItemId'>[];
+  agencyIds: string[];
+};
+
+/** Hashes each input's bytes: the rows refer to blobs by their SHA-256. */
+function prepareBatch(receipts: readonly IntakeReceipt[]): {
+  inputs: PreparedInput[];
+  blobs: Map<string, Uint8Array>;
+} {
   const blobs = new Map<string, Uint8Array>();
-  const prepared = receipts.map(({ input }) => {
+  const inputs = receipts.map(({ input }): PreparedInput => {
     const rawSha256 = sha256Hex(input.raw);
     blobs.set(rawSha256, input.raw);
     const attachments = (input.attachments ?? []).map((attachment) => {
@@ -120,8 +129,19 @@ async function storeBatch(
     });
     return { input, rawSha256, attachments, agencyIds: [...new Set(input.agencyIds)] };
   });
-  await putBlobs(tx, blobs);
+  return { inputs, blobs };
+}
 
+/**
+ * Set-based: whatever the batch size, a fixed handful of statements (the duplicate lookup,
+ * items, attachments, audit) — round trips, not rows, are what a batch costs.
+ */
+async function storeBatch(
+  tx: Transaction,
+  receipts: readonly IntakeReceipt[],
+  prepared: readonly PreparedInput[],
+  alsoInTransaction?: (tx: Transaction) => Promise<unknown>,
+): Promise<ReceivedItem[][]> {
   const wanted = prepared.flatMap((p) =>
     p.agencyIds.map((agencyId) => ({ agencyId, dedupKey: p.input.dedupKey })),
   );

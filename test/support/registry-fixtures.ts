@@ -1,5 +1,4 @@
-import { PrismaPg } from '@prisma/adapter-pg';
-import { PrismaClient } from '../../src/generated/prisma/client.ts';
+import { postgresClient, type PrismaClient } from '../../src/db/index.ts';
 import {
   contentDedupKey,
   receiveIntakeItems,
@@ -8,7 +7,7 @@ import {
 } from '../../src/registry/index.ts';
 
 export function prismaFor(url: string, max = 10): PrismaClient {
-  return new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max }) });
+  return postgresClient(url, { max });
 }
 
 export const SYSTEM: Actor = { kind: 'system', component: 'test' };

@@ -1,4 +1,5 @@
-import type { PrismaClient, Transaction } from '../../db/index.ts';
+import { bytesOf, directSql, type PrismaClient, type Transaction } from '../../db/index.ts';
+import { HubError } from '../../shared/hub-error.ts';
 import type { MailEnvelope } from '../ingest-message.ts';
 
 /**
@@ -23,17 +24,21 @@ export type SpoolBacklog = {
   oldestAgeSeconds: number;
 };
 
-/** Stores the message durably; resolves with its spool id once committed. */
+/**
+ * Stores the message durably; resolves with its spool id once committed. Straight to the driver:
+ * this INSERT is what every SMTP session waits on for its 250 (see db/direct-sql.ts).
+ */
 export async function spoolMessage(
   prisma: PrismaClient,
   raw: Buffer,
   envelope: MailEnvelope,
 ): Promise<bigint> {
-  const row = await prisma.mailSpool.create({
-    data: { source: envelope.source, envelope: envelopeJson(envelope), raw: new Uint8Array(raw) },
-    select: { id: true },
-  });
-  return row.id;
+  const [row] = await directSql(prisma).query<{ id: string }>(
+    'INSERT INTO mail_spool (source, envelope, raw) VALUES ($1::"IntakeSource", $2::jsonb, $3) RETURNING id::text AS id',
+    [envelope.source, envelopeJson(envelope), raw],
+  );
+  if (!row) throw new HubError('INGEST_SPOOL_NO_ROW', 'the spool INSERT returned no row');
+  return BigInt(row.id);
 }
 
 /**
@@ -46,18 +51,24 @@ export async function claimSpooled(
   limit: number,
   leaseMs: number,
 ): Promise<SpooledMessage[]> {
-  const rows = await prisma.$queryRaw<
-    { id: bigint; raw: Uint8Array; envelope: unknown; received_at: Date; attempts: number }[]
-  >`
-    UPDATE mail_spool
-       SET lease_until = now() + make_interval(secs => ${leaseMs / 1000}), attempts = attempts + 1
-     WHERE id IN (SELECT id FROM mail_spool WHERE lease_until <= now()
-                   ORDER BY id LIMIT ${limit} FOR UPDATE SKIP LOCKED)
-    RETURNING id, raw, envelope, received_at, attempts`;
+  const rows = await directSql(prisma).query<{
+    id: string;
+    raw: Uint8Array;
+    envelope: unknown;
+    received_at: Date;
+    attempts: number;
+  }>(
+    `UPDATE mail_spool
+        SET lease_until = now() + make_interval(secs => $1), attempts = attempts + 1
+      WHERE id IN (SELECT id FROM mail_spool WHERE lease_until <= now()
+                    ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED)
+     RETURNING id::text AS id, raw, envelope, received_at, attempts`,
+    [leaseMs / 1000, limit],
+  );
   return rows
     .map((row) => ({
-      id: row.id,
-      raw: Buffer.from(row.raw),
+      id: BigInt(row.id),
+      raw: bytesOf(row.raw),
       envelope: row.envelope as MailEnvelope,
       receivedAt: new Date(row.received_at),
       attempts: row.attempts,
@@ -109,7 +120,7 @@ export async function spoolBacklog(prisma: PrismaClient): Promise<SpoolBacklog> 
 }
 
 /** jsonb refuses NUL, and a client may put one in MAIL FROM or HELO: the spool must not 451 forever. */
-function envelopeJson(envelope: MailEnvelope): Record<string, never> {
+function envelopeJson(envelope: MailEnvelope): string {
   const json = JSON.stringify({
     source: envelope.source,
     mailFrom: envelope.mailFrom,
@@ -118,5 +129,5 @@ function envelopeJson(envelope: MailEnvelope): Record<string, never> {
     ...(envelope.origin ? { origin: envelope.origin } : {}),
     ...(envelope.authenticatedAs ? { authenticatedAs: envelope.authenticatedAs } : {}),
   });
-  return JSON.parse(json.replace(/\\u0000/g, '\\ufffd')) as Record<string, never>;
+  return json.replace(/\\u0000/g, '\\ufffd');
 }

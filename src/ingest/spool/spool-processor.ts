@@ -1,4 +1,4 @@
-import { setImmediate as yieldToEdges } from 'node:timers/promises';
+import { setTimeout as pauseFor, setImmediate as yieldToEdges } from 'node:timers/promises';
 import type { Logger } from '../../shared/logger.ts';
 import {
   readMessage,
@@ -21,8 +21,9 @@ import {
  * Turns spooled mail into intake items: takes a batch of the oldest rows, reads each message,
  * then stores the whole batch and deletes its rows in ONE transaction (a group commit: one lock
  * of the audit chain and one disk flush for the batch). It runs in the hub's process beside the
- * edges and yields to them between messages, so a burst is acknowledged at the speed of the
- * spool insert and read as fast as the CPU left over allows.
+ * edges and gives way to them: while mail is arriving, reading takes a bounded share of the event
+ * loop (see `readingPauseMs`), so a burst is acknowledged at the speed of the spool insert and
+ * read in the time left over, and right after it at full speed.
  */
 export type SpoolProcessorOptions = {
   /** messages per transaction */
@@ -33,8 +34,36 @@ export type SpoolProcessorOptions = {
   idlePollMs: number;
   /** a message taken this many times without being stored (it stopped the hub) is stored unread */
   maxAttempts: number;
+  /** while mail arrives, the share of the event loop reading may take (default 0.25) */
+  readingShare?: number;
+  /** reading gives way no longer than until the oldest spooled message is this old (default 10 s) */
+  maxDeferMs?: number;
   log: Logger;
 };
+
+/** How recently a message must have arrived for the edges to count as busy. */
+const ARRIVING_WITHIN_MS = 100;
+
+/**
+ * How long to pause after reading one message that took `spentMs`. Reading competes with the
+ * SMTP sessions for the one event loop (and, on a small machine, with PostgreSQL for the cores);
+ * a sender waits for its 250, nobody waits for the intake item to the millisecond. So while mail
+ * arrives, reading keeps `share` of the time (never starved: a burst that outlasts the spool's
+ * patience, `maxDeferMs` of age on the oldest message, gets reading back at full speed, and a
+ * spool that keeps growing reaches LIENTHONG_SMTP_SPOOL_MAX and answers 451). With no arrival,
+ * no pause.
+ */
+export function readingPauseMs(input: {
+  spentMs: number;
+  msSinceArrival: number;
+  oldestAgeMs: number;
+  share: number;
+  maxDeferMs: number;
+}): number {
+  const { spentMs, msSinceArrival, oldestAgeMs, share, maxDeferMs } = input;
+  if (msSinceArrival >= ARRIVING_WITHIN_MS || oldestAgeMs >= maxDeferMs || share >= 1) return 0;
+  return Math.min(1_000, (spentMs * (1 - share)) / Math.max(share, 0.01));
+}
 
 export type SpoolProcessor = {
   /** new rows are waiting (called by the edges after their insert) */
@@ -58,6 +87,8 @@ export function startSpoolProcessor(deps: IngestDeps, options: SpoolProcessorOpt
   let backlog: SpoolBacklog = { pending: 0, failed: 0, oldestAgeSeconds: 0 };
   let backlogCountedAt = 0;
   let failures = 0;
+  let lastArrivalAt = 0;
+  const stopping = new AbortController();
 
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
@@ -106,6 +137,18 @@ export function startSpoolProcessor(deps: IngestDeps, options: SpoolProcessorOpt
     }
   }
 
+  async function giveWay(spentMs: number): Promise<void> {
+    const pauseMs = readingPauseMs({
+      spentMs,
+      msSinceArrival: Date.now() - lastArrivalAt,
+      oldestAgeMs: backlog.oldestAgeSeconds * 1000,
+      share: options.readingShare ?? 0.25,
+      maxDeferMs: options.maxDeferMs ?? 10_000,
+    });
+    if (pauseMs > 0 && running)
+      await pauseFor(pauseMs, undefined, { signal: stopping.signal }).catch(() => undefined);
+  }
+
   type ReadBatch = { claimed: SpooledMessage[]; reads: ReadMessage[]; spoolIds: Map<ReadMessage, bigint> };
 
   async function readBatch(claimed: SpooledMessage[]): Promise<ReadBatch> {
@@ -119,11 +162,13 @@ export function startSpoolProcessor(deps: IngestDeps, options: SpoolProcessorOpt
     }, options.leaseMs / 3);
     try {
       for (const message of claimed) {
+        const started = performance.now();
         const done = await read(message);
         spoolIds.set(done, message.id);
         reads.push(done);
         // Reading is CPU work on the event loop the SMTP sessions share: let them answer first.
         await yieldToEdges();
+        await giveWay(performance.now() - started);
       }
     } finally {
       clearInterval(renewal);
@@ -190,20 +235,25 @@ export function startSpoolProcessor(deps: IngestDeps, options: SpoolProcessorOpt
     await storing;
   })();
 
+  const rouse = () => {
+    if (wake) wake();
+    else pendingWake = true;
+  };
   return {
     wake() {
-      if (wake) wake();
-      else pendingWake = true;
+      lastArrivalAt = Date.now();
+      rouse();
     },
     backlog: () => backlog,
     drained() {
       return new Promise<void>((resolve) => {
         drainWaiters.push(resolve);
-        this.wake();
+        rouse();
       });
     },
     async stop() {
       running = false;
+      stopping.abort();
       wake?.();
       await loop;
       for (const resolve of drainWaiters) resolve();
