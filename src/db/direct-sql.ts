@@ -7,8 +7,8 @@ import { PrismaClient } from '../generated/prisma/client.ts';
 /**
  * Statements sent straight to the driver, for the few that move large bytea values: mail into
  * the spool and out of it, and blobs. Prisma's raw-query path copies every parameter through
- * JSON and base64 several times; a 50 KB message costs ~0.9 ms of CPU through Prisma and ~0.16 ms
- * through pg (npm run bench:smtp-spool), and that CPU is taken from the SMTP sessions waiting for
+ * JSON and base64 several times: spooling a 50 KB message costs ~0.5 ms of CPU through Prisma and
+ * ~0.1–0.15 ms through pg (npm run bench:spool), CPU taken from the SMTP sessions waiting for
  * their 250. Everything else keeps using Prisma.
  *
  * Rows come back as the driver gives them: select bigint columns as text, and read bytea with
@@ -21,6 +21,7 @@ export type DirectSql = {
 // Each client made here remembers the driver under it; any other client (a test's own) falls back
 // to Prisma's raw queries, which give the same results more slowly.
 const drivers = new WeakMap<PrismaClient, DirectSql>();
+const pools = new WeakMap<PrismaClient, pg.Pool>();
 
 /** The driver beneath a client made by `postgresClient`/`pgliteClient`; Prisma itself otherwise. */
 export function directSql(prisma: PrismaClient): DirectSql {
@@ -37,12 +38,26 @@ export function postgresClient(
   options: { max?: number; connectionTimeoutMillis?: number } = {},
 ) {
   const pool = new pg.Pool({ connectionString: url, ...options });
+  // An idle connection the server drops (restart, admin) must not crash the process: the next
+  // query that needs a connection gets a fresh one or reports the outage itself.
+  pool.on('error', () => undefined);
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
   drivers.set(prisma, {
     query: async <Row>(sql: string, params: readonly unknown[]) =>
       (await pool.query(sql, [...params])).rows as Row[],
   });
+  pools.set(prisma, pool);
   return prisma;
+}
+
+/**
+ * Disconnects a client and ends its pool. Prisma ends a shared pool only if it connected
+ * itself; a client that only ever ran direct statements would keep its connections open.
+ */
+export async function closeClient(prisma: PrismaClient): Promise<void> {
+  await prisma.$disconnect();
+  const pool = pools.get(prisma);
+  if (pool && !pool.ended) await pool.end();
 }
 
 /** A Prisma client on the embedded database; PGlite runs one statement at a time for both. */

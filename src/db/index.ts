@@ -18,5 +18,5 @@ export {
   readMigrationFiles,
   type MigrationSession,
 } from './sql-migrator.ts';
-export { bytesOf, directSql, postgresClient, type DirectSql } from './direct-sql.ts';
+export { bytesOf, closeClient, directSql, postgresClient, type DirectSql } from './direct-sql.ts';
 export { readLockHolder, type LockHolder } from './data-dir-lock.ts';

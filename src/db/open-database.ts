@@ -6,7 +6,7 @@ import type { PrismaClient } from '../generated/prisma/client.ts';
 import { HubError } from '../shared/hub-error.ts';
 import type { Logger } from '../shared/logger.ts';
 import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.ts';
-import { pgliteClient, postgresClient } from './direct-sql.ts';
+import { closeClient, pgliteClient, postgresClient } from './direct-sql.ts';
 import { applyMigrations, type MigrationOutcome, type MigrationSession } from './sql-migrator.ts';
 
 export type { PrismaClient } from '../generated/prisma/client.ts';
@@ -168,7 +168,7 @@ async function openPostgres(url: string, options: OpenDatabaseOptions): Promise<
       if (!CHANNEL_NAME.test(channel)) throw new TypeError(`not a channel name: ${channel}`);
       return listenPostgres(url, channel, handlers, options.log);
     },
-    close: () => prisma.$disconnect(),
+    close: () => closeClient(prisma),
   };
 }
 
