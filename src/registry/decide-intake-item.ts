@@ -13,15 +13,18 @@ import {
 import { owesStatus, queueStatus } from './status-outbox.ts';
 
 /**
- * A clerk's decisions on an intake item: register (số đến), reject with a reason, or mark as a
- * duplicate. Each runs in one transaction with its audit entry and the status owed to the sender.
- * An item of another agency is reported exactly like a missing one.
+ * A clerk's decisions on an intake item: register (số đến), reject with a reason, mark as a
+ * duplicate, or release from quarantine. Each runs in one transaction with its audit entry and the
+ * status owed to the sender. An item of another agency is reported exactly like a missing one.
+ * A quarantined item is registered only after someone released it, with a note saying why.
  */
 export type DecisionRefusal =
   | { kind: 'not-found' }
   | { kind: 'forbidden'; message: string }
   | { kind: 'conflict'; message: string }
   | { kind: 'invalid'; problems: string[] };
+
+export type ReleaseOutcome = { kind: 'released' } | DecisionRefusal;
 
 export type RegisterOutcome =
   | { kind: 'registered'; documentId: string; year: number; number: number }
@@ -32,6 +35,7 @@ type LockedItem = {
   id: string;
   agency_id: string;
   state: string;
+  reason: string | null;
   source: string;
   sender_organ_id: string | null;
   document_key: string | null;
@@ -51,7 +55,7 @@ function mayDecide(actor: Actor): boolean {
 async function lockItem(tx: Transaction, actor: Actor, itemId: string): Promise<LockedItem | undefined> {
   const scope = agencyScope(actor);
   const rows = await tx.$queryRaw<LockedItem[]>`
-    SELECT i.id, i.agency_id, i.state::text AS state, i.source::text AS source, i.sender_organ_id, i.document_key,
+    SELECT i.id, i.agency_id, i.state::text AS state, i.reason, i.source::text AS source, i.sender_organ_id, i.document_key,
            i.business_type, i.subject, i.metadata, a.organ_id
     FROM intake_item i JOIN agency a ON a.id = i.agency_id
     WHERE i.id = ${itemId}::uuid AND (${scope}::uuid IS NULL OR i.agency_id = ${scope}::uuid)
@@ -62,6 +66,53 @@ async function lockItem(tx: Transaction, actor: Actor, itemId: string): Promise<
 const isUuid = (value: string) =>
   /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
 const OPEN_STATES = new Set(['new', 'quarantined']);
+/** The ingest policy's reason for an item whose attachment ClamAV found infected (ingest-policy.ts). */
+const isMalware = (reason: string | null) => reason?.startsWith('malware:') === true;
+
+function noteProblems(note: string): string[] {
+  if (note.length === 0) return ['note: say why the item may leave quarantine (what was checked)'];
+  if (note.length > 2000) return ['note: at most 2000 characters'];
+  return [];
+}
+
+/**
+ * Quarantine → the clerks' queue ('new'), with the reason it was held and who looked at it in the
+ * audit trail. Clerks release their agency's items; an item held for malware only an admin may
+ * release (a scanner's false positive happens; an infected file in the register must not).
+ */
+export async function releaseIntakeItem(
+  prisma: PrismaClient,
+  actor: Actor,
+  itemId: string,
+  note: string,
+): Promise<ReleaseOutcome> {
+  if (!isUuid(itemId)) return { kind: 'not-found' };
+  if (!mayDecide(actor)) return { kind: 'forbidden', message: 'only clerks release items from quarantine' };
+  const why = note.normalize('NFC').trim();
+  const problems = noteProblems(why);
+  if (problems.length > 0) return { kind: 'invalid', problems };
+  return prisma.$transaction(async (tx): Promise<ReleaseOutcome> => {
+    const item = await lockItem(tx, actor, itemId);
+    if (!item) return { kind: 'not-found' };
+    if (item.state !== 'quarantined')
+      return { kind: 'conflict', message: `the item is not quarantined (it is ${item.state})` };
+    const admin = actor.kind === 'system' || (actor.kind === 'user' && actor.role === 'admin');
+    if (isMalware(item.reason) && !admin)
+      return {
+        kind: 'forbidden',
+        message: `held for malware (${item.reason ?? ''}): only an administrator can release it`,
+      };
+    await tx.intakeItem.update({ where: { id: item.id }, data: { state: 'new' } });
+    await appendAudit(tx, {
+      actor: actorLabel(actor),
+      agencyId: item.agency_id,
+      action: 'intake.released',
+      subject: `intake:${item.id}`,
+      data: { reason: item.reason, note: why },
+    });
+    return { kind: 'released' };
+  }, REGISTRY_TRANSACTION);
+}
 
 export async function registerIntakeItem(
   prisma: PrismaClient,
@@ -75,6 +126,11 @@ export async function registerIntakeItem(
   return prisma.$transaction(async (tx): Promise<RegisterOutcome> => {
     const item = await lockItem(tx, actor, itemId);
     if (!item) return { kind: 'not-found' };
+    if (item.state === 'quarantined')
+      return {
+        kind: 'conflict',
+        message: `the item is quarantined (${item.reason ?? 'no reason recorded'}): release it from quarantine first`,
+      };
     if (!OPEN_STATES.has(item.state))
       return { kind: 'conflict', message: `the item is already ${item.state}` };
     const form = RegistrationFormSchema.safeParse(

@@ -41,10 +41,12 @@ export {
   markIntakeDuplicate,
   registerIntakeItem,
   rejectIntakeItem,
+  releaseIntakeItem,
   type DecisionRefusal,
   type DuplicateOutcome,
   type RegisterOutcome,
   type RejectOutcome,
+  type ReleaseOutcome,
 } from './decide-intake-item.ts';
 export {
   RegistrationFormSchema,

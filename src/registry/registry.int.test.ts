@@ -20,6 +20,7 @@ import {
   recordDocumentStatus,
   registerIntakeItem,
   rejectIntakeItem,
+  releaseIntakeItem,
   searchDocuments,
   type RegisterOutcome,
 } from './index.ts';
@@ -160,6 +161,64 @@ describe('intake decisions', () => {
     });
   });
 
+  it('registers a quarantined item only after a clerk released it with a note, audited', async () => {
+    const id = await receiveItem(prisma, agencyB, 'held-unknown-sender', {
+      quarantineReason: 'unknown sender: vanthu@la.example is not in the directory',
+    });
+    const clerk = clerkOf(agencyB);
+    expect(await registerIntakeItem(prisma, clerk, id)).toEqual({
+      kind: 'conflict',
+      message:
+        'the item is quarantined (unknown sender: vanthu@la.example is not in the directory): release it from quarantine first',
+    });
+    expect(await releaseIntakeItem(prisma, clerk, id, '  ')).toEqual({
+      kind: 'invalid',
+      problems: ['note: say why the item may leave quarantine (what was checked)'],
+    });
+    expect(await releaseIntakeItem(prisma, clerk, id, 'Đã gọi điện xác nhận với Sở Tài chính')).toEqual({
+      kind: 'released',
+    });
+    expect(await releaseIntakeItem(prisma, clerk, id, 'again')).toEqual({
+      kind: 'conflict',
+      message: 'the item is not quarantined (it is new)',
+    });
+    const audit = await prisma.auditEntry.findFirst({
+      where: { action: 'intake.released', subject: `intake:${id}` },
+    });
+    expect(audit?.actor).toBe(`user:${clerk.kind === 'user' ? clerk.username : ''}`);
+    expect(audit?.data).toEqual({
+      reason: 'unknown sender: vanthu@la.example is not in the directory',
+      note: 'Đã gọi điện xác nhận với Sở Tài chính',
+    });
+    expect(await registerIntakeItem(prisma, clerk, id)).toMatchObject({ kind: 'registered' });
+  });
+
+  it('lets only an administrator release an item held for malware', async () => {
+    const id = await receiveItem(prisma, agencyB, 'held-malware', {
+      quarantineReason: 'malware: invoice.zip: Eicar-Test-Signature',
+    });
+    expect(await releaseIntakeItem(prisma, clerkOf(agencyB), id, 'looks fine to me')).toEqual({
+      kind: 'forbidden',
+      message:
+        'held for malware (malware: invoice.zip: Eicar-Test-Signature): only an administrator can release it',
+    });
+    expect((await getIntakeItem(prisma, clerkOf(agencyB), id))?.state).toBe('quarantined');
+    const admin = {
+      kind: 'user',
+      userId: 'u-admin',
+      username: 'quantri',
+      role: 'admin',
+      agencyId: null,
+      departmentId: null,
+    } as const;
+    expect(await releaseIntakeItem(prisma, admin, id, 'ClamAV false positive, file checked offline')).toEqual(
+      {
+        kind: 'released',
+      },
+    );
+    expect((await getIntakeItem(prisma, clerkOf(agencyB), id))?.state).toBe('new');
+  });
+
   it('attaches an update package to the original document as a version, without a new number', async () => {
     const original = await receiveItem(prisma, agencyB, 'orig');
     const registered = await registerIntakeItem(prisma, clerkOf(agencyB), original);
@@ -216,6 +275,11 @@ describe('isolation between agencies', () => {
     expect(await rejectIntakeItem(prisma, clerkA, itemOfB, 'x')).toEqual(
       await rejectIntakeItem(prisma, clerkA, missing, 'x'),
     );
+    const heldOfB = await receiveItem(prisma, agencyB, 'held-of-b', { quarantineReason: 'DMARC fail' });
+    expect(await releaseIntakeItem(prisma, clerkA, heldOfB, 'x')).toEqual(
+      await releaseIntakeItem(prisma, clerkA, missing, 'x'),
+    );
+    expect((await getIntakeItem(prisma, clerkOf(agencyB), heldOfB))?.state).toBe('quarantined');
     const page = await listIntake(prisma, clerkA, { limit: 200 });
     expect('items' in page && page.items.every((item) => item.agencyId === agencyA)).toBe(true);
     const found = await searchDocuments(prisma, clerkA, { q: 'Sở Tài chính', limit: 200 });

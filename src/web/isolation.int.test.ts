@@ -196,6 +196,14 @@ const CASES: Record<string, Case> = {
       payload: { reason: 'sai địa chỉ' },
     }),
   },
+  'POST /api/v1/intake/:id/release': {
+    kind: 'agency-scoped',
+    request: (f, who) => ({
+      method: 'POST',
+      url: `/api/v1/intake/${pick(f, who).open}/release`,
+      payload: { note: 'đã kiểm tra' },
+    }),
+  },
   'POST /api/v1/intake/:id/duplicate': {
     kind: 'agency-scoped',
     request: (f, who) => ({

@@ -247,6 +247,58 @@ describe('the clerk’s pages in Chromium', () => {
     );
   });
 
+  it('releases a quarantined mail with a note before registering it; one held for malware stays for an admin', async () => {
+    const held = async (seed: string, reason: string) => {
+      const raw = Buffer.from(`Subject: ${seed}\r\n\r\nnội dung\r\n`);
+      const [received] = await receiveIntakeItems(web.prisma, SYSTEM, {
+        source: 'smtp',
+        raw,
+        agencyIds: [agencyA],
+        dedupKey: `content:lạ@example.vn:${seed}`,
+        senderAddress: 'vanthu@la.example.vn',
+        subject: seed,
+        metadata: { subject: seed },
+        quarantineReason: reason,
+      });
+      if (!received) throw new Error('nothing received');
+      return received.itemId;
+    };
+    const unknown = await held('Công văn từ địa chỉ lạ', 'unknown sender: vanthu@la.example.vn');
+    const infected = await held('Hồ sơ kèm tệp nén', 'malware: ho-so.zip: Eicar-Test-Signature');
+
+    browser = await openBrowser();
+    const { page } = browser;
+    await signInThroughConsole(page, baseUrl, 'vanthu.a', TEST_PASSWORD);
+    await page.goto(`${baseUrl}/#/intake/${unknown}`);
+    await page.locator('#release-form').waitFor();
+    // No way to register before the release.
+    expect(await page.locator('#register').count()).toBe(0);
+    await page.locator('#release-note').fill('Đã gọi điện xác nhận với văn thư gửi');
+    await screenshot(page, 'clerk-release');
+    await page.locator('#release').click();
+    await page.locator('#register').waitFor();
+    await expect(page.locator('#item-state').innerText()).resolves.toBe('Mới');
+    await page.locator('#register').click();
+    await page.locator('#decision-outcome', { hasText: /Đã vào sổ: số đến \d+\/20\d\d/ }).waitFor();
+    const audit = await web.prisma.auditEntry.findFirstOrThrow({
+      where: { action: 'intake.released', subject: `intake:${unknown}` },
+    });
+    expect(audit).toMatchObject({
+      actor: 'user:vanthu.a',
+      data: { reason: 'unknown sender: vanthu@la.example.vn', note: 'Đã gọi điện xác nhận với văn thư gửi' },
+    });
+
+    await page.goto(`${baseUrl}/#/intake/${infected}`);
+    await page.locator('#release-form').waitFor();
+    await expect(page.locator('#release-form .hint').innerText()).resolves.toContain('chỉ quản trị viên');
+    await page.locator('#release-note').fill('Trông bình thường');
+    await page.locator('#release').click();
+    await page.locator('#release-outcome', { hasText: 'only an administrator can release it' }).waitFor();
+    expect((await web.prisma.intakeItem.findUniqueOrThrow({ where: { id: infected } })).state).toBe(
+      'quarantined',
+    );
+  });
+
   it('shows a document’s versions with what each changed, and a revoked document as revoked', async () => {
     const key = `${PARTNER},2026/11/20,77/KH-STC`;
     const pdfOf = (text: string) => newPdf(text).bytes;

@@ -78,7 +78,7 @@ export async function intakeItemView(main, { id }) {
   }
   const item = result.data.item;
   const m = item.metadata ?? {};
-  // Decisions on new items only, as before; a quarantined one (malware, failed DMARC) is an admin's first.
+  // Decisions on new items; a quarantined one (unknown sender, failed DMARC, malware) is released first.
   const open = item.state === 'new';
   const [candidates] = await Promise.all([
     open ? api('GET', `/api/v1/intake/${item.id}/duplicate-candidates`) : null,
@@ -126,6 +126,37 @@ export async function intakeItemView(main, { id }) {
         h('a', { href: `#/documents/${item.document.id}` }, t('openDocument')),
       ),
     open && decisionForms(item, m, candidates?.ok ? candidates.data.candidates : []),
+    item.state === 'quarantined' && releaseForm(main, item),
+  );
+}
+
+/** Out of quarantine with a note of what was checked (the server decides who may: malware is for admins). */
+function releaseForm(main, item) {
+  const note = h('textarea', { id: 'release-note', rows: 2, cols: 60, required: true });
+  const outcome = h('p', { role: 'status', id: 'release-outcome' });
+  const release = async (event) => {
+    event.preventDefault();
+    const result = await api('POST', `/api/v1/intake/${item.id}/release`, { note: note.value });
+    if (!result.ok) return void (outcome.textContent = errorText(result));
+    await intakeItemView(main, { id: item.id });
+  };
+  return h(
+    'section',
+    { class: 'decisions' },
+    h(
+      'form',
+      { onsubmit: release, id: 'release-form' },
+      h('h2', {}, t('release')),
+      h(
+        'p',
+        { class: 'hint' },
+        item.reason?.startsWith('malware:') ? t('releaseMalwareHint') : t('releaseHint'),
+      ),
+      h('label', { for: 'release-note' }, t('releaseNote')),
+      note,
+      h('button', { type: 'submit', id: 'release' }, t('release')),
+    ),
+    outcome,
   );
 }
 

@@ -10,6 +10,7 @@ import {
   readIntakeHeaders,
   registerIntakeItem,
   rejectIntakeItem,
+  releaseIntakeItem,
   RegistrationFormSchema,
 } from '../../registry/index.ts';
 import { apiRoute, ok } from '../api-route.ts';
@@ -223,6 +224,25 @@ export function intakeRoutes(deps: IntakeRouteDeps) {
       async ({ params, body, actor }) => {
         const outcome = await rejectIntakeItem(deps.prisma, actor, params.id, body.reason);
         return outcome.kind === 'rejected' ? ok({ state: 'rejected' }) : refusal(outcome, 'intake item');
+      },
+    );
+
+    apiRoute(
+      app,
+      {
+        method: 'POST',
+        url: '/api/v1/intake/:id/release',
+        summary:
+          'Release a quarantined item into the queue, with a note of what was checked (malware: admins only)',
+        tag: 'intake',
+        access: 'signed-in',
+        params: IdParams,
+        body: z.strictObject({ note: z.string().min(1).max(2000) }),
+        responses: { 200: z.object({ state: z.literal('new') }) },
+      },
+      async ({ params, body, actor }) => {
+        const outcome = await releaseIntakeItem(deps.prisma, actor, params.id, body.note);
+        return outcome.kind === 'released' ? ok({ state: 'new' }) : refusal(outcome, 'intake item');
       },
     );
 
