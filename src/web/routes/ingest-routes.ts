@@ -2,21 +2,6 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { apiRoute, fail, ok } from '../api-route.ts';
 
-/** The mail ingest edges as main.ts hands them over: SMTP counters, IMAP pollers, later the spool. */
-export type IngestSourcesView = {
-  smtp: { port: number; accepted: Record<string, number>; refused: Record<string, number>; bytes: number };
-  imap: {
-    name: string;
-    agency: string;
-    host: string;
-    folder: string;
-    up: boolean;
-    lastSuccessAt: string | null;
-    lastError: { at: string; message: string } | null;
-  }[];
-  spool?: { pending: number; failed: number; oldestAgeSeconds: number | null };
-};
-
 export type IngestRouteDeps = {
   /** Absent, or undefined while ingest is not (yet) running in this process. */
   ingestSources?: () => Promise<IngestSourcesView | undefined>;
@@ -51,6 +36,13 @@ const SourcesSchema = z.object({
     .optional()
     .describe('mail stored but not yet turned into intake items'),
 });
+
+/**
+ * The mail ingest edges as main.ts hands them over: SMTP counters, IMAP pollers, the spool's
+ * backlog. The web keeps its own port type (it does not import ingest), read off the schema the
+ * API answers with, so the two cannot drift apart.
+ */
+export type IngestSourcesView = z.infer<typeof SourcesSchema>;
 
 /** Where mail comes in, for admins: the SMTP listener's counters and each IMAP mailbox's health. */
 export function ingestRoutes(deps: IngestRouteDeps) {
