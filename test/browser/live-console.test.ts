@@ -1,7 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { receiveIntakeItems, registerIntakeItem, type Actor } from '../../src/registry/index.ts';
+import {
+  receiveIntakeBatch,
+  receiveIntakeItems,
+  registerIntakeItem,
+  type Actor,
+} from '../../src/registry/index.ts';
 import { openBrowser, screenshot, signInThroughConsole, type TestBrowser } from '../support/browser.ts';
 import {
   addAgency,
@@ -116,6 +121,47 @@ describe('live updates in Chromium', () => {
     expect(logout.statusCode).toBeLessThan(300);
     await page.locator('#username').waitFor({ timeout: 10_000 });
     expect(await page.locator('#live-status').isVisible()).toBe(false);
+  });
+
+  it('keeps the rows a clerk paged down to when the queue updates live', async () => {
+    const C = '000.00.63.H53';
+    const agencyC = await addAgency(web.prisma, C, 'Sở Xây dựng');
+    await addPerson(web.prisma, { username: 'vanthu.c', role: 'clerk', agency: C });
+    await receiveIntakeBatch(
+      web.prisma,
+      Array.from({ length: 120 }, (_, i) => {
+        const subject = `Công văn xây dựng số ${String(i + 1).padStart(3, '0')}`;
+        return {
+          actor: SYSTEM,
+          input: {
+            source: 'upload' as const,
+            raw: Buffer.from(`${subject} ${randomUUID()}`),
+            agencyIds: [agencyC],
+            dedupKey: `test:paging:${i}`,
+            subject,
+          },
+        };
+      }),
+    );
+    browser = await openBrowser();
+    const { page } = browser;
+    await signInThroughConsole(page, baseUrl, 'vanthu.c', TEST_PASSWORD);
+    const rows = page.locator('#intake-list tbody tr');
+    await rows.nth(49).waitFor();
+    await page.locator('#live-status.live').waitFor();
+    await page.getByRole('button', { name: 'Xem thêm' }).click();
+    await rows.nth(99).waitFor();
+    expect(await rows.count()).toBe(100);
+
+    // One of the first rows is decided elsewhere: the update drops it and keeps the reader's place.
+    const firstSubject = (await rows.nth(0).locator('a').innerText()).trim();
+    const decidedId = await web.prisma.intakeItem.findFirstOrThrow({
+      where: { agencyId: agencyC, subject: firstSubject },
+    });
+    expect((await registerIntakeItem(web.prisma, SYSTEM, decidedId.id)).kind).toBe('registered');
+    await page.locator('#intake-list tbody tr', { hasText: firstSubject }).waitFor({ state: 'detached' });
+    expect(await rows.count()).toBe(100);
+    await expect(page.getByRole('button', { name: 'Xem thêm' }).isVisible()).resolves.toBe(true);
   });
 
   it('draws the relay throughput chart from the last hour and follows a refusal live', async () => {

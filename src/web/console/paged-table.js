@@ -20,12 +20,22 @@ export function pagedTable({ id, columns, url, rowsOf, row }) {
     more.hidden = !cursor;
     status.textContent = body.children.length === 0 ? t('empty') : '';
   };
-  /** The first page again, drawn in one go (a live update must not flicker or lose its place). */
+  /**
+   * The list again from the top, as far down as the reader had paged ("more"), drawn in one go:
+   * a live update must not flicker, nor take away the rows someone was working through.
+   */
   const reload = async () => {
-    const result = await api('GET', url(null));
-    if (!result.ok) return void (status.textContent = errorText(result));
-    body.replaceChildren(...rowsOf(result.data).map(row));
-    cursor = result.data.nextCursor;
+    const shown = Math.max(1, body.children.length);
+    const rows = [];
+    let next = null;
+    do {
+      const result = await api('GET', url(next));
+      if (!result.ok) return void (status.textContent = errorText(result));
+      rows.push(...rowsOf(result.data));
+      next = result.data.nextCursor;
+    } while (next && rows.length < shown);
+    body.replaceChildren(...rows.map(row));
+    cursor = next;
     more.hidden = !cursor;
     status.textContent = body.children.length === 0 ? t('empty') : '';
   };
