@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { mailauthAuthenticator } from '../../src/ingest/index.ts';
 import { ingestDeps, ingestNow } from '../../src/ingest/test-support/listener-harness.ts';
 import { receiveIntakeItems, registerIntakeItem, type Actor } from '../../src/registry/index.ts';
+import { zipFiles } from '../../src/edxml/index.ts';
 import { memoryTrustStore } from '../../src/signing/index.ts';
 import { appendSignature, newPdf } from '../../src/signing/test-support/pdf-writer.ts';
 import { createTestPki, type TestPki } from '../../src/signing/test-support/test-pki.ts';
@@ -247,6 +248,58 @@ describe('the clerk’s pages in Chromium', () => {
     );
   });
 
+  it('lists what a ZIP attachment holds, as read at receipt', async () => {
+    const zip = zipFiles([
+      { name: 'ho-so/to-trinh.pdf', content: Buffer.from('%PDF-1.4\n%%EOF\n') },
+      { name: 'ho-so/du-toan.xlsx', content: Buffer.alloc(3000, 1) },
+    ]);
+    const boundary = 'b-zip';
+    const raw = Buffer.from(
+      [
+        `From: ${SENDER}`,
+        `To: ${A}@lienthong.local`,
+        'Subject: Ho so de nghi tham dinh',
+        'Message-ID: <zip-1@stc.example.vn>',
+        'MIME-Version: 1.0',
+        `Content-Type: multipart/mixed; boundary="${boundary}"`,
+        '',
+        `--${boundary}`,
+        'Content-Type: text/plain; charset=utf-8',
+        '',
+        'Hồ sơ đính kèm.',
+        `--${boundary}`,
+        'Content-Type: application/zip; name="ho-so.zip"',
+        'Content-Disposition: attachment; filename="ho-so.zip"',
+        'Content-Transfer-Encoding: base64',
+        '',
+        ...(zip.toString('base64').match(/.{1,76}/g) ?? []),
+        `--${boundary}--`,
+        '',
+      ].join('\r\n'),
+    );
+    const outcome = await ingestNow(ingestDeps(web.prisma), raw, {
+      source: 'smtp',
+      mailFrom: SENDER,
+      recipients: [{ agencyId: agencyA, organId: A }],
+    });
+    const itemId = outcome.items[0]?.itemId;
+    if (!itemId) throw new Error('not stored');
+
+    browser = await openBrowser();
+    const { page } = browser;
+    await signInThroughConsole(page, baseUrl, 'vanthu.a', TEST_PASSWORD);
+    await page.goto(`${baseUrl}/#/intake/${itemId}`);
+    const listing = page.locator('.attachments li', { hasText: 'ho-so.zip' }).locator('details.zip-listing');
+    await expect(listing.locator('summary').innerText()).resolves.toBe(
+      'Tệp nén chứa 2 tệp, 3 KB khi giải nén',
+    );
+    await listing.locator('summary').click();
+    await expect(listing.locator('li').allInnerTexts()).resolves.toEqual([
+      'ho-so/to-trinh.pdf (1 KB)',
+      'ho-so/du-toan.xlsx (3 KB)',
+    ]);
+  });
+
   it('releases a quarantined mail with a note before registering it; one held for malware stays for an admin', async () => {
     const held = async (seed: string, reason: string) => {
       const raw = Buffer.from(`Subject: ${seed}\r\n\r\nnội dung\r\n`);
@@ -364,6 +417,8 @@ describe('the clerk’s pages in Chromium', () => {
     // Each version leads to the package it came from.
     await rows.nth(2).getByRole('link').first().click();
     await page.waitForURL(/#\/intake\/[0-9a-f-]+$/);
-    await expect(page.locator('main h1').innerText()).resolves.toContain('(điều chỉnh)');
+    // The hash changes before the item's page is drawn: wait for its heading, not the old one.
+    await page.locator('main h1', { hasText: '(điều chỉnh)' }).waitFor();
+    await expect(page.locator('#item-state').innerText()).resolves.toBe('Đã vào sổ');
   });
 });

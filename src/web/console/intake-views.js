@@ -272,11 +272,32 @@ export function attachmentList(attachments, urlOf) {
               { type: 'button', class: 'small', 'data-view': a.name, onclick: () => show(a) },
               t('viewPdf'),
             ),
+          zipListing(a),
         ),
       ),
     ),
     viewer,
   ];
+}
+
+/** What a ZIP attachment holds, as listed at receipt (never extracted): members, or why not listed. */
+function zipListing(attachment) {
+  const zip = (attachment.verdicts ?? []).find((v) => v?.check === 'zip');
+  if (!zip) return null;
+  if (zip.kind !== 'listed')
+    return h('div', { class: 'hint zip-listing' }, `${t('zipNotListed')}: ${zip.reason}`);
+  const kb = (bytes) => `${Math.ceil(bytes / 1024)} KB`;
+  return h(
+    'details',
+    { class: 'zip-listing' },
+    h('summary', {}, t('zipContents', zip.entries.length, kb(zip.totalSize))),
+    h(
+      'ul',
+      {},
+      zip.entries.map((e) => h('li', {}, h('code', {}, e.path), ` (${kb(e.size)})`)),
+    ),
+    zip.truncated && h('p', { class: 'hint' }, t('zipTruncated')),
+  );
 }
 
 /** After a decision the forms stay readable but cannot be sent again; the badge shows the new state. */
