@@ -29,4 +29,12 @@ export {
   type OutgoingInput,
   type OutgoingOutcome,
 } from './send-outgoing.ts';
+export {
+  listSentFiles,
+  readSentFile,
+  type SentFile,
+  type SentFileLimits,
+  type SentFileOutcome,
+  type SentFilesOutcome,
+} from './sent-files.ts';
 export { relayThroughput, type ThroughputMinute } from './relay-throughput.ts';

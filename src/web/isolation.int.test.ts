@@ -2,7 +2,15 @@ import { randomUUID } from 'node:crypto';
 import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiToken } from '../access/index.ts';
-import { receiveIntakeItems, registerIntakeItem, type Actor } from '../registry/index.ts';
+import {
+  putBlob,
+  receiveIntakeItems,
+  recordOutgoingDocument,
+  registerIntakeItem,
+  sha256Hex,
+  type Actor,
+} from '../registry/index.ts';
+import { documentPackage } from '../../test/support/relay-fixtures.ts';
 import {
   addAgency,
   addPerson,
@@ -29,6 +37,8 @@ type AgencyData = {
   other: string;
   attachment: string;
   document: string;
+  /** a document the agency sent, with its signed package stored */
+  sent: string;
   package: string;
   department: string;
 };
@@ -306,6 +316,14 @@ const CASES: Record<string, Case> = {
     kind: 'agency-scoped',
     request: (f, who) => ({ method: 'GET', url: `/api/v1/documents/${pick(f, who).document}/deliveries` }),
   },
+  'GET /api/v1/documents/:id/files': {
+    kind: 'agency-scoped',
+    request: (f, who) => ({ method: 'GET', url: `/api/v1/documents/${pick(f, who).sent}/files` }),
+  },
+  'GET /api/v1/documents/:id/files/:index': {
+    kind: 'agency-scoped',
+    request: (f, who) => ({ method: 'GET', url: `/api/v1/documents/${pick(f, who).sent}/files/0` }),
+  },
 };
 
 let web: TestWebApp;
@@ -345,8 +363,46 @@ async function seedAgency(organId: string, subject: string): Promise<AgencyData>
       deliveries: { create: { toOrganId: '000.00.99.H53' } },
     },
   });
+  // A document this agency sent from the console: its line in the outgoing book and its package.
+  const sentKey = `${organId},2026/11/26,1/UBND-VP`;
+  const sentPackage = documentPackage({
+    from: organId,
+    to: ['000.00.99.H53'],
+    documentId: sentKey,
+    subject: `Công văn đi: ${subject}`,
+  });
+  const sent = await web.prisma.$transaction(async (tx) => {
+    await putBlob(tx, sentPackage);
+    await tx.relayPackage.create({
+      data: {
+        kind: 'edoc',
+        fromOrganId: organId,
+        documentKey: sentKey,
+        sha256: sha256Hex(sentPackage),
+        submittedVia: 'console',
+        submittedBy: 'system:test',
+      },
+    });
+    return recordOutgoingDocument(tx, {
+      agencyId,
+      year: 2026,
+      number: 1,
+      registeredAt: new Date(),
+      registeredBy: 'system:test',
+      documentKey: sentKey,
+      notation: '1/UBND-VP',
+      documentType: 'Công văn',
+      subject: `Công văn đi: ${subject}`,
+      recipients: [{ organId: '000.00.99.H53', name: 'Sở khác' }],
+      promulgatedOn: '2026-11-26',
+      signer: 'Nguyễn Văn An',
+      priority: 0,
+      packageId: 'isolation-test',
+    });
+  });
   return {
     item,
+    sent: sent.documentId,
     open: await receive('open'),
     other: await receive('other'),
     attachment: attachment.id,
@@ -374,6 +430,7 @@ beforeAll(async () => {
       other: randomUUID(),
       attachment: randomUUID(),
       document: randomUUID(),
+      sent: randomUUID(),
       package: randomUUID(),
       department: randomUUID(),
     },

@@ -4,6 +4,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiToken } from '../access/index.ts';
 import { parseEdxml } from '../edxml/index.ts';
+import { listSentFiles } from '../exchange/index.ts';
+import { sha256Hex, type Actor } from '../registry/index.ts';
 import { fileAgencyKeyStore, installAgencyKey, verifyEdxmlSignature } from '../signing/index.ts';
 import { createTestPki, type TestPki } from '../signing/test-support/test-pki.ts';
 import { statusPackage } from '../../test/support/relay-fixtures.ts';
@@ -240,6 +242,85 @@ describe('a clerk sends a document', () => {
   });
 });
 
+describe('the files a document was sent with', () => {
+  const MISSING = '6f1c0a52-9d0e-4b6a-8c55-3f7f3d1e2a10';
+  let sent: string;
+  const get = (url: string, headers: Record<string, string>) =>
+    web.app.inject({ method: 'GET', url, headers });
+
+  beforeAll(async () => {
+    const [first] = await outgoingBook(A);
+    sent = first!.id;
+  });
+
+  it('lists the PDF of the signed package, and serves exactly the bytes the clerk composed', async () => {
+    const list = await get(`/api/v1/documents/${sent}/files`, clerkA);
+    expect(list.statusCode).toBe(200);
+    expect(list.json()).toEqual({
+      files: [
+        {
+          index: 0,
+          name: 'cong-van.pdf',
+          contentType: 'application/pdf',
+          size: PDF.length,
+          sha256: sha256Hex(PDF),
+        },
+      ],
+    });
+
+    const file = await get(`/api/v1/documents/${sent}/files/0`, clerkA);
+    expect(file.statusCode).toBe(200);
+    expect(file.rawPayload.equals(PDF)).toBe(true);
+    // The same headers as an incoming attachment's download (registry-replies.ts `download`).
+    expect(file.headers).toMatchObject({
+      'content-type': 'application/pdf',
+      'content-disposition': `attachment; filename="cong-van.pdf"; filename*=UTF-8''cong-van.pdf`,
+      'x-content-type-options': 'nosniff',
+      'content-security-policy': "default-src 'none'; frame-ancestors 'self'; sandbox",
+    });
+    const inline = await get(`/api/v1/documents/${sent}/files/0?disposition=inline`, clerkA);
+    expect(inline.headers['content-disposition']).toMatch(/^inline; /);
+    expect(inline.rawPayload.equals(PDF)).toBe(true);
+
+    // A leader of A reads the agency's register too.
+    const leader = (await signInAs(web.app, 'lanhdao.a')).headers;
+    expect((await get(`/api/v1/documents/${sent}/files/0`, leader)).rawPayload.equals(PDF)).toBe(true);
+  });
+
+  it('answers 404 for a file the package does not have, and 400 for an index that is not one', async () => {
+    const beyond = await get(`/api/v1/documents/${sent}/files/1`, clerkA);
+    const missing = await get(`/api/v1/documents/${MISSING}/files/0`, clerkA);
+    expect([beyond.statusCode, beyond.body]).toEqual([404, missing.body]);
+    for (const index of ['-1', 'abc', '..%2F..%2Fetc%2Fpasswd', '0.5']) {
+      const response = await get(`/api/v1/documents/${sent}/files/${index}`, clerkA);
+      expect([index, response.statusCode]).toEqual([index, 400]);
+    }
+  });
+
+  it('answers another agency’s clerk about A’s files exactly as about a missing document', async () => {
+    for (const suffix of ['files', 'files/0', 'files/0?disposition=inline']) {
+      const forA = await get(`/api/v1/documents/${sent}/${suffix}`, clerkB);
+      const missing = await get(`/api/v1/documents/${MISSING}/${suffix}`, clerkB);
+      expect([suffix, forA.statusCode, forA.body]).toEqual([suffix, 404, missing.body]);
+      expect(forA.body).not.toContain('cong-van');
+    }
+  });
+
+  it('refuses to load a stored package over the hub’s current limit', async () => {
+    const clerk = await web.prisma.user.findUniqueOrThrow({ where: { username: 'vanthu.a' } });
+    const actor: Actor = {
+      kind: 'user',
+      userId: clerk.id,
+      username: clerk.username,
+      role: 'clerk',
+      agencyId: clerk.agencyId!,
+      departmentId: null,
+    };
+    const outcome = await listSentFiles(web.prisma, actor, sent, { maxPackageBytes: 1_000 });
+    expect(outcome).toMatchObject({ kind: 'too-large' });
+  });
+});
+
 describe('refusals take no number and queue nothing', () => {
   const packagesBefore = () => web.prisma.relayPackage.count({ where: { kind: 'edoc' } });
 
@@ -336,5 +417,29 @@ describe('refusals take no number and queue nothing', () => {
     } finally {
       await small.close();
     }
+  });
+});
+
+describe('a sent file with an odd name', () => {
+  it('is served under its name, quoted harmlessly, whatever the name holds', async () => {
+    const name = '../../Quyết định "số 7"\\x.pdf';
+    const response = await send(clerkA, compose({ pdf: { name, content: PDF.toString('base64') } }));
+    expect(response.statusCode).toBe(201);
+    const { documentId } = response.json<{ documentId: string }>();
+    const list = await web.app.inject({
+      method: 'GET',
+      url: `/api/v1/documents/${documentId}/files`,
+      headers: clerkA,
+    });
+    expect(list.json<{ files: { name: string }[] }>().files.map((f) => f.name)).toEqual([name]);
+    const file = await web.app.inject({
+      method: 'GET',
+      url: `/api/v1/documents/${documentId}/files/0`,
+      headers: clerkA,
+    });
+    expect(file.rawPayload.equals(PDF)).toBe(true);
+    expect(file.headers['content-disposition']).toBe(
+      `attachment; filename="../../Quyet inh _so 7__x.pdf"; filename*=UTF-8''${encodeURIComponent(name)}`,
+    );
   });
 });

@@ -3,19 +3,22 @@ import { z } from 'zod';
 import type { PrismaClient } from '../../db/index.ts';
 import {
   deliveriesOfDocument,
+  listSentFiles,
   maxOutgoingPdfBytes,
+  readSentFile,
   type OutgoingInput,
   type OutgoingOutcome,
 } from '../../exchange/index.ts';
 import type { Actor } from '../../registry/index.ts';
 import { ND30_DOCUMENT_TYPES } from '../../text/index.ts';
 import { apiRoute, fail, ok } from '../api-route.ts';
-import { IdParams, refusal } from './registry-replies.ts';
+import { DispositionQuery, download, IdParams, refusal } from './registry-replies.ts';
 
 /**
  * Documents an agency sends: a clerk composes one in the console (PDF + metadata + recipients)
  * and the hub builds, signs, numbers (số đi) and relays it in one step; then each recipient's
- * delivery state. JSON with the PDF in base64, like paper uploads: one schema validates and
+ * delivery state, and the files it was sent with (read back from the signed package: an outgoing
+ * document has no intake item, so `…/attachments/:attachmentId` cannot serve them). JSON with the PDF in base64, like paper uploads: one schema validates and
  * documents it, and the console sends it with `fetch` and no library.
  */
 export type OutgoingRouteDeps = {
@@ -70,8 +73,20 @@ const DeliverySchema = z.object({
   history: z.array(z.unknown()),
 });
 
+const SentFileSchema = z.object({
+  index: z.number().int().describe('position in the signed package: GET …/files/{index} serves its bytes'),
+  name: z.string(),
+  contentType: z.string(),
+  size: z.number().int(),
+  sha256: z.string(),
+});
+
+// By position, not by name: a name in a package may repeat or hold `/`, `..` or anything else.
+const SentFileParams = z.strictObject({ id: z.uuid(), index: z.coerce.number().int().min(0).max(9_999) });
+
 export function outgoingRoutes(deps: OutgoingRouteDeps) {
   const maxPdf = maxOutgoingPdfBytes(deps.maxMessageBytes);
+  const limits = { maxPackageBytes: deps.maxMessageBytes };
   return (app: FastifyInstance) => {
     apiRoute(
       app,
@@ -154,6 +169,49 @@ export function outgoingRoutes(deps: OutgoingRouteDeps) {
       async ({ params, actor }) => {
         const deliveries = await deliveriesOfDocument(deps.prisma, actor, params.id);
         return deliveries ? ok({ deliveries }) : refusal({ kind: 'not-found' }, 'document');
+      },
+    );
+
+    apiRoute(
+      app,
+      {
+        method: 'GET',
+        url: '/api/v1/documents/:id/files',
+        summary:
+          'The files a document of the agency was sent with (the PDF…), read from its signed edXML package; none for an incoming document',
+        tag: 'outgoing',
+        access: 'signed-in',
+        params: IdParams,
+        responses: { 200: z.object({ files: z.array(SentFileSchema) }) },
+      },
+      async ({ params, actor }) => {
+        const outcome = await listSentFiles(deps.prisma, actor, params.id, limits);
+        if (outcome.kind === 'files') return ok({ files: outcome.files });
+        return outcome.kind === 'too-large'
+          ? refusal({ kind: 'conflict', message: outcome.message }, 'document')
+          : refusal(outcome, 'document');
+      },
+    );
+
+    apiRoute(
+      app,
+      {
+        method: 'GET',
+        url: '/api/v1/documents/:id/files/:index',
+        summary: 'The bytes of one file of a sent document, as they are in its signed edXML package',
+        tag: 'outgoing',
+        access: 'signed-in',
+        params: SentFileParams,
+        query: DispositionQuery,
+        responses: { 200: z.string().describe('the file bytes') },
+      },
+      async ({ params, query, actor }) => {
+        const outcome = await readSentFile(deps.prisma, actor, params.id, params.index, limits);
+        if (outcome.kind === 'file')
+          return download(outcome.bytes, outcome.file.name, outcome.file.contentType, query.disposition);
+        return outcome.kind === 'too-large'
+          ? refusal({ kind: 'conflict', message: outcome.message }, 'file')
+          : refusal(outcome, 'file');
       },
     );
   };
