@@ -20,7 +20,7 @@ import { addAgency, addPerson, startTestWebApp, TEST_PASSWORD, type TestWebApp }
  * A clerk of A composes a document in Chromium and sends it to B, another agency the hub hosts,
  * over the real relay (RabbitMQ, a vhost of its own): the hub signs it with A's key, numbers it in
  * A's outgoing book, B's inbox consumer makes an intake item for B's clerk and answers 01, and A's
- * document page shows B's delivery move to received without a reload.
+ * document page shows B's delivery move to received without a reload, and offers the PDF it sent.
  */
 const A = '000.00.71.H53';
 const B = '000.00.72.H53';
@@ -133,6 +133,30 @@ describe('sending a document from the console', () => {
       'published',
       'received',
     ]);
+
+    // The PDF that was sent, read back from the signed package: a download link and the viewer.
+    const link = page.locator('#sent-files a', { hasText: 'hoi-nghi.pdf' });
+    await link.waitFor();
+    expect(await page.locator('main').innerText()).toContain('Tệp văn bản đã gửi');
+    const href = await link.getAttribute('href');
+    expect(href).toMatch(/^\/api\/v1\/documents\/[0-9a-f-]{36}\/files\/0$/);
+    const downloaded = await page.evaluate(async (url) => {
+      const response = await fetch(url);
+      return {
+        status: response.status,
+        disposition: response.headers.get('content-disposition'),
+        bytes: [...new Uint8Array(await response.arrayBuffer())],
+      };
+    }, href!);
+    expect(downloaded.status).toBe(200);
+    expect(downloaded.disposition).toMatch(/^attachment; filename="hoi-nghi.pdf"/);
+    expect(Buffer.from(downloaded.bytes).equals(PDF)).toBe(true);
+    const inline = page.waitForResponse((r) => r.url().includes('disposition=inline'));
+    await page.locator('#sent-files button[data-view="hoi-nghi.pdf"]').click();
+    const shown = await inline;
+    expect([shown.status(), shown.headers()['content-type']]).toEqual([200, 'application/pdf']);
+    expect(shown.headers()['content-disposition']).toMatch(/^inline;/);
+    await page.locator('#pdf-frame').waitFor();
     await screenshot(page, 'outgoing-document');
   });
 
@@ -151,10 +175,13 @@ describe('sending a document from the console', () => {
     // The package arrived signed by A's key and the hub trusted it.
     const intake = await web.prisma.intakeItem.findFirstOrThrow({ where: { subject: SUBJECT } });
     expect(intake.verdicts).toMatchObject([{ status: 'valid', trusted: true }]);
-    // B's clerk cannot open A's outgoing document.
+    // B's clerk cannot open A's outgoing document, nor download the PDF it was sent with.
     await page.goto(documentUrl.replace(/^.*#/, `${baseUrl}/#`));
     await page.locator('main h1').waitFor();
     expect(await page.locator('main').innerText()).not.toContain(SUBJECT);
+    const documentId = documentUrl.replace(/^.*\//, '');
+    const refused = await page.request.get(`${baseUrl}/api/v1/documents/${documentId}/files/0`);
+    expect(refused.status()).toBe(404);
   });
 
   it('lists it in A’s outgoing book, with its CSV export', async () => {

@@ -5,7 +5,7 @@ import { statusLabel, t } from './i18n.js';
 import { attachmentList } from './intake-views.js';
 import { pagedTable } from './paged-table.js';
 import { assignSection } from './follow-up-views.js';
-import { deliveriesSection } from './outgoing-views.js';
+import { deliveriesSection, sentFilesSection } from './outgoing-views.js';
 
 const FOLLOW_UP = ['04', '05', '06'];
 
@@ -126,8 +126,8 @@ export async function documentView(main, { id, user }) {
       [t('documentKey'), d.documentKey],
       [t('status'), statusLabel(d.statusCode)],
     ]),
-    // A sent document: where each recipient stands (its PDF travelled inside the signed package).
-    d.direction === 'outgoing' && deliveriesSection(d.id),
+    // A sent document: where each recipient stands, and the PDF it travelled with (inside the signed package).
+    d.direction === 'outgoing' && [deliveriesSection(d.id), sentFilesSection(d.id)],
     d.direction === 'incoming' && [
       h('h2', {}, t('attachments')),
       attachmentList(d.intakeItem?.attachments, (a) => `/api/v1/documents/${d.id}/attachments/${a.id}`),

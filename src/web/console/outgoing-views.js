@@ -1,9 +1,11 @@
 // Sending a document (soạn văn bản đi): the PDF, its details and recipients chosen from the
 // directory go to POST /api/v1/outgoing, which numbers, signs and relays it; then the document's
-// page follows each recipient's delivery, refreshing while the page is open.
+// page follows each recipient's delivery, refreshing while the page is open, and offers the files
+// that were sent (read back from the signed package).
 import { api, errorText } from './api.js';
 import { h, localTime, replace } from './dom.js';
 import { deliveryStateLabel, t } from './i18n.js';
+import { attachmentList } from './intake-views.js';
 
 const REFRESH_MS = 3000;
 const FINAL = new Set(['finished', 'rejected', 'failed', 'recall_accepted', 'recall_refused']);
@@ -229,5 +231,25 @@ export function deliveriesSection(documentId) {
     }, REFRESH_MS);
   };
   void load();
+  return section;
+}
+
+/**
+ * The files a sent document travelled with, as the signed package holds them: download links, and
+ * the PDF viewer like an incoming document's attachments. Files are addressed by their position in
+ * the package, so no file name ever becomes part of a URL.
+ */
+export function sentFilesSection(documentId) {
+  const id = encodeURIComponent(documentId);
+  const list = h('div', { id: 'sent-files' });
+  const section = h('section', { class: 'sent-files' }, h('h2', {}, t('sentFiles')), list);
+  void api('GET', `/api/v1/documents/${id}/files`).then((result) => {
+    if (!result.ok) replace(list, h('p', { role: 'status' }, errorText(result)));
+    else
+      replace(
+        list,
+        attachmentList(result.data.files, (f) => `/api/v1/documents/${id}/files/${f.index}`),
+      );
+  });
   return section;
 }
