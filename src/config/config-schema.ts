@@ -93,6 +93,13 @@ export const ConfigSchema = z.strictObject({
       .default('off')
       .describe('Mail a receipt to the sender of each stored message'),
     alertTo: z.string().optional().describe('Comma-separated admin addresses for ingest alerts'),
+    alertAfterSeconds: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(86_400)
+      .default(300)
+      .describe('How long a mailbox outage, a store failure or a full spool lasts before admins get mail'),
   }),
   imap: z
     .strictObject({
@@ -162,6 +169,7 @@ export const ENVIRONMENT_VARIABLES = {
   'smtp.senderAuth': 'LIENTHONG_SMTP_SENDER_AUTH',
   'smtp.receipts': 'LIENTHONG_SMTP_RECEIPTS',
   'smtp.alertTo': 'LIENTHONG_ALERT_TO',
+  'smtp.alertAfterSeconds': 'LIENTHONG_ALERT_AFTER_SECONDS',
   'imap.mailboxes': 'LIENTHONG_IMAP_MAILBOXES',
   host: 'LIENTHONG_HOST',
   organId: 'LIENTHONG_ORGAN_ID',

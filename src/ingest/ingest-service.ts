@@ -9,6 +9,7 @@ import { clamdScanner } from './clamd-scanner.ts';
 import { parseMailboxes } from './imap/mailbox-config.ts';
 import { startMailboxPoller, type MailboxPoller } from './imap/mailbox-poller.ts';
 import type { IngestDeps, IngestOutcome, ReadMessage } from './ingest-message.ts';
+import { ingestConditions, startIngestAlerts } from './ingest-alerts.ts';
 import { createIngestMetrics } from './ingest-metrics.ts';
 import { ingestSources, type IngestSources, type PolledMailbox } from './ingest-sources.ts';
 import { prismaOutboundMailLog } from './outbound-log.ts';
@@ -49,6 +50,9 @@ export async function startIngest({
       })
     : undefined;
   const ingestMetrics = createIngestMetrics(metrics);
+  // What happens after a batch commits: receipts to senders, malware noted for the admins' alert.
+  const afterCommit: NonNullable<IngestDeps['afterCommit']>[] = [];
+  if (outbound && config.smtp.receipts === 'on') afterCommit.push(receiptSender(outbound));
   const ingest: IngestDeps = {
     prisma,
     directory,
@@ -62,7 +66,9 @@ export async function startIngest({
     metrics: ingestMetrics,
     authTimeoutMs: 5_000,
     log: log.child({ module: 'ingest.reports' }),
-    ...(outbound && config.smtp.receipts === 'on' ? { afterCommit: receiptSender(outbound) } : {}),
+    afterCommit: (outcome, read) => {
+      for (const hook of afterCommit) hook(outcome, read);
+    },
   };
   const tls =
     config.tls.certFile && config.tls.keyFile
@@ -117,6 +123,26 @@ export async function startIngest({
     const { name, agency, host, folder } = mailbox;
     polled.push({ name, agency, host, folder, health: () => poller.health() });
   }
+  const alerts =
+    outbound && config.smtp.alertTo
+      ? startIngestAlerts({
+          outbound,
+          conditions: () =>
+            ingestConditions({
+              mailboxes: polled,
+              backlog: processor.backlog(),
+              spoolMax: config.smtp.spoolMax,
+            }),
+          graceMs: config.smtp.alertAfterSeconds * 1000,
+          // often enough that an alert comes soon after its grace, at most every 30 s
+          intervalMs: Math.min(30_000, Math.max(250, (config.smtp.alertAfterSeconds * 1000) / 4)),
+          log: log.child({ module: 'ingest.alerts' }),
+        })
+      : undefined;
+  if (alerts)
+    afterCommit.push((outcome, read) => {
+      alerts.noteStored(outcome, read);
+    });
   return {
     smtpPort: smtp.port,
     sources: () => ingestSources(ingestMetrics, smtp.port, polled, processor.backlog()),
@@ -124,6 +150,7 @@ export async function startIngest({
       await smtp.close();
       await Promise.all(pollers.map((p) => p.stop()));
       await processor.stop();
+      alerts?.stop();
       outbound?.close();
     },
   };

@@ -4,7 +4,7 @@ import { newMessageId, type OutboundMailEntry, type OutboundMailLog } from './ou
 
 /**
  * Outbound mail through the relay of LIENTHONG_SMTP_RELAY_URL (nodemailer): receipts to senders
- * and alerts to admins. Best effort: a receipt that cannot be sent is logged, never retried
+ * and alerts to admins. Best effort: a receipt or alert that cannot be sent is logged, never retried
  * in-process (the stored message does not depend on it). Each mail gets a Message-ID set here and
  * is recorded in `outbound_mail` before it is sent (outbound-log.ts), so bounces can be linked.
  */
