@@ -138,6 +138,10 @@ describe('sending a document from the console', () => {
     const link = page.locator('#sent-files a', { hasText: 'hoi-nghi.pdf' });
     await link.waitFor();
     expect(await page.locator('main').innerText()).toContain('Tệp văn bản đã gửi');
+    // Its number is in the outgoing book, and the timeline says so (not "số đến").
+    const timeline = await page.locator('#timeline').innerText();
+    expect(timeline).toMatch(/Vào sổ văn bản đi, số \d+\/20\d\d/);
+    expect(timeline).not.toContain('số đến');
     const href = await link.getAttribute('href');
     expect(href).toMatch(/^\/api\/v1\/documents\/[0-9a-f-]{36}\/files\/0$/);
     const downloaded = await page.evaluate(async (url) => {

@@ -246,7 +246,14 @@ function timeline(d) {
     {
       at: d.registeredAt,
       kind: 'registered',
-      text: [h('strong', {}, t('registeredEvent', d.number, d.year)), ` — ${d.registeredBy ?? ''}`],
+      text: [
+        h(
+          'strong',
+          {},
+          t(d.direction === 'outgoing' ? 'registeredOutgoingEvent' : 'registeredEvent', d.number, d.year),
+        ),
+        ` — ${d.registeredBy ?? ''}`,
+      ],
     },
     ...(d.statusEvents ?? []).map((e) => ({
       at: e.occurredAt,
