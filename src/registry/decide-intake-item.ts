@@ -69,6 +69,12 @@ const OPEN_STATES = new Set(['new', 'quarantined']);
 /** The ingest policy's reason for an item whose attachment ClamAV found infected (ingest-policy.ts). */
 const isMalware = (reason: string | null) => reason?.startsWith('malware:') === true;
 
+/** A bounce, read receipt or abuse report (parse-message.ts kinds): about mail, never a document. */
+function reportKind(metadata: unknown): string | null {
+  const kind = (metadata as { mail?: { kind?: unknown } } | null)?.mail?.kind;
+  return typeof kind === 'string' && kind !== 'document' ? kind : null;
+}
+
 function noteProblems(note: string): string[] {
   if (note.length === 0) return ['note: say why the item may leave quarantine (what was checked)'];
   if (note.length > 2000) return ['note: at most 2000 characters'];
@@ -97,6 +103,12 @@ export async function releaseIntakeItem(
     if (item.state !== 'quarantined')
       return { kind: 'conflict', message: `the item is not quarantined (it is ${item.state})` };
     const admin = actor.kind === 'system' || (actor.kind === 'user' && actor.role === 'admin');
+    const report = reportKind(item.metadata);
+    if (report)
+      return {
+        kind: 'conflict',
+        message: `a ${report} report answers mail the hub sent; it is not a document and stays out of the queue`,
+      };
     if (isMalware(item.reason) && !admin)
       return {
         kind: 'forbidden',

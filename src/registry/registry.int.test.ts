@@ -193,6 +193,19 @@ describe('intake decisions', () => {
     expect(await registerIntakeItem(prisma, clerk, id)).toMatchObject({ kind: 'registered' });
   });
 
+  it('never releases a bounce or read receipt into the queue', async () => {
+    const id = await receiveItem(prisma, agencyB, 'held-dsn', {
+      quarantineReason: 'delivery-status report, not a document',
+      metadata: { mail: { kind: 'delivery-status' } },
+    });
+    expect(await releaseIntakeItem(prisma, clerkOf(agencyB), id, 'checked')).toEqual({
+      kind: 'conflict',
+      message:
+        'a delivery-status report answers mail the hub sent; it is not a document and stays out of the queue',
+    });
+    expect((await getIntakeItem(prisma, clerkOf(agencyB), id))?.state).toBe('quarantined');
+  });
+
   it('lets only an administrator release an item held for malware', async () => {
     const id = await receiveItem(prisma, agencyB, 'held-malware', {
       quarantineReason: 'malware: invoice.zip: Eicar-Test-Signature',

@@ -350,6 +350,20 @@ describe('the clerk’s pages in Chromium', () => {
     expect((await web.prisma.intakeItem.findUniqueOrThrow({ where: { id: infected } })).state).toBe(
       'quarantined',
     );
+    // A bounce is linked to the mail it answers: no release form at all.
+    const [bounce] = await receiveIntakeItems(web.prisma, SYSTEM, {
+      source: 'smtp',
+      raw: Buffer.from('Subject: Undelivered Mail Returned to Sender\r\n\r\nx\r\n'),
+      agencyIds: [agencyA],
+      dedupKey: 'content:mailer-daemon:bounce-1',
+      senderAddress: 'MAILER-DAEMON@stc.example.vn',
+      subject: 'Undelivered Mail Returned to Sender',
+      metadata: { subject: 'Undelivered Mail Returned to Sender', mail: { kind: 'delivery-status' } },
+      quarantineReason: 'delivery-status report, not a document',
+    });
+    await page.goto(`${baseUrl}/#/intake/${bounce?.itemId ?? ''}`);
+    await page.locator('#report-note').waitFor();
+    expect(await page.locator('#release-form').count()).toBe(0);
   });
 
   it('shows a document’s versions with what each changed, and a revoked document as revoked', async () => {

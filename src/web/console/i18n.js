@@ -56,6 +56,8 @@ const TEXT = {
     zipContents: (n, size) => `Tệp nén chứa ${n} tệp, ${size} khi giải nén`,
     zipTruncated: 'Chỉ hiện một phần danh sách; mọi tệp đều đã được kiểm tra.',
     zipNotListed: 'Không liệt kê được tệp nén',
+    reportNotDocument:
+      'Đây là thư báo phát/báo đã đọc cho thư hệ thống đã gửi, không phải văn bản: đã được gắn với thư đó.',
     release: 'Đưa ra khỏi cách ly',
     releaseHint:
       'Văn bản bị giữ lại vì lý do ở trên. Kiểm tra, ghi lại đã kiểm tra gì; sau đó mới vào sổ hoặc từ chối.',
@@ -318,6 +320,8 @@ const TEXT = {
     zipContents: (n, size) => `Archive of ${n} files, ${size} unpacked`,
     zipTruncated: 'Only part of the list is shown; every file was checked.',
     zipNotListed: 'The archive could not be listed',
+    reportNotDocument:
+      'A delivery or read report about mail the hub sent, not a document: linked to that mail.',
     release: 'Release from quarantine',
     releaseHint: 'Held for the reason above. Check it and note what you checked; then register or reject it.',
     releaseMalwareHint: 'Held for malware: only an administrator can release it.',

@@ -126,9 +126,15 @@ export async function intakeItemView(main, { id }) {
         h('a', { href: `#/documents/${item.document.id}` }, t('openDocument')),
       ),
     open && decisionForms(item, m, candidates?.ok ? candidates.data.candidates : []),
-    item.state === 'quarantined' && releaseForm(main, item),
+    item.state === 'quarantined' &&
+      (isReport(m)
+        ? h('p', { class: 'hint', id: 'report-note' }, t('reportNotDocument'))
+        : releaseForm(main, item)),
   );
 }
+
+/** Bounces, read receipts and abuse reports answer mail the hub sent: linked there, never released. */
+const isReport = (m) => typeof m.mail?.kind === 'string' && m.mail.kind !== 'document';
 
 /** Out of quarantine with a note of what was checked (the server decides who may: malware is for admins). */
 function releaseForm(main, item) {
