@@ -16,7 +16,8 @@ export type AccessEvent = {
     | 'user.enabled'
     | 'user.password-reset'
     | 'token.created'
-    | 'token.revoked';
+    | 'token.revoked'
+    | 'agency.broker-credentials-issued';
   subject: string | null;
   data: Record<string, unknown>;
 };

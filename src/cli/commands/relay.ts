@@ -4,7 +4,8 @@ import { systemClock } from '../../shared/clock.ts';
 import { createSilentLogger } from '../../shared/logger.ts';
 import { seedTrustDirectory } from '../../signing/index.ts';
 import { readInput, writeJson, writeLine, type CliCommand, type CliContext } from '../cli-command.ts';
-import { withHubAccess } from '../hub-session.ts';
+import { apiErrorMessage, callRunningHub, withHubAccess } from '../hub-session.ts';
+import { issueBrokerCredentials } from '../../access/index.ts';
 import { loadConfig } from '../../config/load-config.ts';
 
 async function credentials(context: CliContext): Promise<number> {
@@ -14,24 +15,44 @@ async function credentials(context: CliContext): Promise<number> {
     return 2;
   }
   const config = loadConfig(context.env);
-  const known = await withHubAccess(context, 'lienthong agency credentials', async (access) => {
-    if (access.kind === 'running-hub') return true; // the broker user is independent of the embedded database
-    return (await createPrismaAgencyDirectory(access.database.prisma).find(organId))?.organId === organId;
-  });
-  if (!known) {
-    writeLine(
-      context.stderr,
-      `lienthong agency credentials: ${organId} is not in the directory (add it first with lienthong agency add)`,
-    );
+  // The same use case as the admin console's: partner agencies only, and an audit entry.
+  const outcome = await withHubAccess(
+    context,
+    'lienthong agency credentials',
+    async (
+      access,
+    ): Promise<
+      { kind: 'issued'; username: string; password: string } | { kind: 'refused'; reason: string }
+    > => {
+      if (access.kind === 'running-hub') {
+        const response = await callRunningHub(
+          access.control,
+          'POST',
+          `/api/v1/agencies/${encodeURIComponent(organId)}/broker-credentials`,
+        );
+        return response.status === 201
+          ? { kind: 'issued', ...(response.body as { username: string; password: string }) }
+          : { kind: 'refused', reason: apiErrorMessage(response) };
+      }
+      const issued = await issueBrokerCredentials(
+        {
+          prisma: access.database.prisma,
+          directory: createPrismaAgencyDirectory(access.database.prisma),
+          issue: (id) =>
+            issueAgencyCredentials({ url: config.amqp.managementUrl }, vhostOf(config.amqp.url), id),
+        },
+        { kind: 'system', component: 'cli' },
+        organId,
+      );
+      return issued.kind === 'issued' ? issued : { kind: 'refused', reason: issued.message };
+    },
+  );
+  if (outcome.kind === 'refused') {
+    writeLine(context.stderr, `lienthong agency credentials: ${outcome.reason}`);
     return 1;
   }
-  const { username, password } = await issueAgencyCredentials(
-    { url: config.amqp.managementUrl },
-    vhostOf(config.amqp.url),
-    organId,
-  );
-  writeLine(context.stdout, `username: ${username}`);
-  writeLine(context.stdout, `password: ${password}`);
+  writeLine(context.stdout, `username: ${outcome.username}`);
+  writeLine(context.stdout, `password: ${outcome.password}`);
   writeLine(
     context.stderr,
     'The password is shown once. The user may read only its inbox and publish only to lienthong.submit (with user_id set).',
@@ -79,7 +100,7 @@ export const commands: readonly CliCommand[] = [
   {
     words: ['agency', 'credentials'],
     usage:
-      'agency credentials ORGANID    creates or rotates the agency’s broker user; prints its password once',
+      'agency credentials ORGANID    creates or rotates a partner agency’s broker user (audited); prints its password once',
     run: credentials,
   },
   {

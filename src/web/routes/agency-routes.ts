@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { findAgencyId } from '../../access/index.ts';
+import { issueBrokerCredentials } from '../../access/index.ts';
 import type { PrismaClient, Transaction } from '../../db/index.ts';
 import {
   AgencyInputSchema,
@@ -9,7 +9,6 @@ import {
   type UpsertResult,
 } from '../../directory/index.ts';
 import { actorLabel, appendAudit, type Actor } from '../../registry/index.ts';
-import { isHubError } from '../../shared/hub-error.ts';
 import { apiRoute, fail, ok, type ApiReply } from '../api-route.ts';
 
 export type AgencyRouteDeps = {
@@ -192,41 +191,23 @@ export function agencyRoutes(deps: AgencyRouteDeps) {
         responses: { 201: z.strictObject({ username: z.string(), password: z.string() }) },
       },
       async ({ params, actor }) => {
-        const agency = await deps.directory.find(params.organId);
-        // A former code (alias) is not the agency's name on the broker.
-        if (agency?.organId !== params.organId) return fail('WEB_NOT_FOUND', `no agency ${params.organId}`);
-        if (agency.channel !== 'partner')
-          return fail(
-            'WEB_UNPROCESSABLE',
-            agency.channel === 'hosted'
-              ? `${agency.organId} is hosted by the hub, which reads its inbox itself; only partner agencies get a broker user`
-              : `${agency.organId} is reached by e-mail; only partner agencies get a broker user`,
-          );
-        if (!deps.issueBrokerCredentials)
-          return fail('WEB_UNAVAILABLE', 'this hub has no broker management API configured');
-        let issued: { username: string; password: string };
-        try {
-          issued = await deps.issueBrokerCredentials(agency.organId);
-        } catch (error) {
-          if (isHubError(error) && error.code.startsWith('EXCHANGE_MANAGEMENT_'))
-            return fail(
-              'WEB_UNAVAILABLE',
-              `the broker is not reachable, no password was issued: ${error.message}`,
-            );
-          throw error;
-        }
-        // The broker holds no transaction of ours: the entry follows the change it records.
-        const agencyId = await findAgencyId(deps.prisma, agency.organId);
-        await deps.prisma.$transaction((tx) =>
-          appendAudit(tx, {
-            actor: actorLabel(actor),
-            agencyId,
-            action: 'agency.broker-credentials-issued',
-            subject: `agency:${agency.organId}`,
-            data: { username: issued.username },
-          }),
+        const issue = deps.issueBrokerCredentials;
+        if (!issue) return fail('WEB_UNAVAILABLE', 'this hub has no broker management API configured');
+        const outcome = await issueBrokerCredentials(
+          { prisma: deps.prisma, directory: deps.directory, issue },
+          actor,
+          params.organId,
         );
-        return ok(issued, 201);
+        switch (outcome.kind) {
+          case 'issued':
+            return ok({ username: outcome.username, password: outcome.password }, 201);
+          case 'not-found':
+            return fail('WEB_NOT_FOUND', outcome.message);
+          case 'not-partner':
+            return fail('WEB_UNPROCESSABLE', outcome.message);
+          case 'unavailable':
+            return fail('WEB_UNAVAILABLE', outcome.message);
+        }
       },
     );
   };
