@@ -200,6 +200,11 @@ try {
   console.log(
     `\nhub items stored: ${items}; spool left: ${await prisma.mailSpool.count()} (every 250 became one intake item with its parsed attachment and PDF verdict)`,
   );
+  console.log(
+    'The hub acknowledges first and reads after: while mail arrives, reading keeps 25% of its event loop\n' +
+      '(docs/ingest.md), so the 250 rate is a burst rate and the items rate is what it sustains; a burst\n' +
+      'longer than the spool holds (LIENTHONG_SMTP_SPOOL_MAX) is answered 451 until reading catches up.',
+  );
   if (!postfix) console.log('Postfix: not installed or not root — not measured (apt-get install -y postfix)');
 } finally {
   await hub.close();
