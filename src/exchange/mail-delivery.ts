@@ -1,6 +1,6 @@
 import nodemailer from 'nodemailer';
 import type { PrismaClient } from '../db/index.ts';
-import type { OutboundMailLog } from '../ingest/outbound-log.ts';
+import { sendRecorded, type OutboundMailLog } from '../ingest/outbound-log.ts';
 import { HubError } from '../shared/hub-error.ts';
 import type { OutboxRow } from './outbound-message.ts';
 
@@ -8,7 +8,9 @@ import type { OutboxRow } from './outbound-message.ts';
  * The e-mail fallback: an agency with neither a partner system nor hosting, but with an address,
  * receives the package by e-mail with the edXML attached (the bytes as submitted). The mail is
  * recorded in `outbound_mail` (kind relay_delivery) with its Message-ID before it is sent, so a
- * bounce fails the delivery (src/ingest/outbound-log.ts); a retry keeps the same Message-ID.
+ * bounce fails the delivery (src/ingest/outbound-log.ts); a retry keeps the same Message-ID. A
+ * send the mail server refuses is written on that row and thrown on, so the outbox retries it; the
+ * send that finally goes through clears it.
  */
 export type MailSender = (row: OutboxRow) => Promise<void>;
 
@@ -45,34 +47,36 @@ export function createMailSender(
     if (!blob) throw new HubError('EXCHANGE_BODY_MISSING', `outbox ${row.id}: the package bytes are missing`);
     const subject = `[Liên thông] ${headers.subject ?? headers.documentKey ?? 'Văn bản điện tử'}`;
     const messageId = `<${headers.packageId ?? row.id}.${row.targetOrganId}@lienthong>`;
-    await record?.({
+    const entry = {
       messageId,
-      kind: 'relay_delivery',
+      kind: 'relay_delivery' as const,
       recipients: to,
       subject,
       packageId: headers.packageId ?? null,
       toOrganId: row.targetOrganId,
-    });
-    await transport.sendMail({
-      from: fromAddress,
-      to,
-      subject,
-      text:
-        `Văn bản điện tử từ ${headers.from ?? ''} gửi qua hệ thống liên thông (gói tin edXML đính kèm).\n` +
-        `An electronic document from ${headers.from ?? ''}, relayed by the interconnection hub (edXML package attached).\n\n` +
-        `DocumentId: ${headers.documentKey ?? '-'}\nPackage: ${headers.packageId ?? row.id}\n`,
-      attachments: [
-        {
-          filename: `${headers.packageId ?? row.id}.edxml`,
-          content: Buffer.from(blob.content),
-          contentType: 'application/xml',
+    };
+    await sendRecorded(record, entry, () =>
+      transport.sendMail({
+        from: fromAddress,
+        to,
+        subject,
+        text:
+          `Văn bản điện tử từ ${headers.from ?? ''} gửi qua hệ thống liên thông (gói tin edXML đính kèm).\n` +
+          `An electronic document from ${headers.from ?? ''}, relayed by the interconnection hub (edXML package attached).\n\n` +
+          `DocumentId: ${headers.documentKey ?? '-'}\nPackage: ${headers.packageId ?? row.id}\n`,
+        attachments: [
+          {
+            filename: `${headers.packageId ?? row.id}.edxml`,
+            content: Buffer.from(blob.content),
+            contentType: 'application/xml',
+          },
+        ],
+        headers: {
+          'X-Lienthong-Package-Id': headers.packageId ?? row.id,
+          'X-Lienthong-From': headers.from ?? '',
         },
-      ],
-      headers: {
-        'X-Lienthong-Package-Id': headers.packageId ?? row.id,
-        'X-Lienthong-From': headers.from ?? '',
-      },
-      messageId,
-    });
+        messageId,
+      }),
+    );
   };
 }

@@ -138,7 +138,7 @@ describe('bounces and read receipts linked to the mail the hub sent', () => {
       },
     });
     const original = `<${pkg.id}.${SENDER_AGENCY}@lienthong>`;
-    await record()({
+    await record().sending({
       messageId: original,
       kind: 'relay_delivery',
       recipients: ['vanthu@khongton.example.vn'],
@@ -175,7 +175,7 @@ describe('bounces and read receipts linked to the mail the hub sent', () => {
 
   it('a delayed DSN after the failure does not overwrite it', async () => {
     const original = `<delayed-${uniqueSeed()}@${MAIL_DOMAIN}>`;
-    await record()({ messageId: original, kind: 'receipt', recipients: ['a@b.example.vn'] });
+    await record().sending({ messageId: original, kind: 'receipt', recipients: ['a@b.example.vn'] });
     const first = uniqueSeed();
     await deliver(dsn({ id: first, original, statusPart: FAILED_STATUS }), `<${first}@mx.example.vn>`);
     const later = uniqueSeed();
@@ -188,7 +188,7 @@ describe('bounces and read receipts linked to the mail the hub sent', () => {
 
   it('an MDN (RFC 8098) for a receipt records the disposition', async () => {
     const original = `<mdn-${uniqueSeed()}@${MAIL_DOMAIN}>`;
-    await record()({ messageId: original, kind: 'receipt', recipients: ['vanthu@stc.example.vn'] });
+    await record().sending({ messageId: original, kind: 'receipt', recipients: ['vanthu@stc.example.vn'] });
     const id = uniqueSeed();
     const b = `mdn-${id}`;
     const raw = [
@@ -238,7 +238,7 @@ describe('bounces and read receipts linked to the mail the hub sent', () => {
 
   it('a malformed delivery-status part is stored quarantined with a reason that says so', async () => {
     const original = `<bad-${uniqueSeed()}@${MAIL_DOMAIN}>`;
-    await record()({ messageId: original, kind: 'alert', recipients: ['admin@lienthong.local'] });
+    await record().sending({ messageId: original, kind: 'alert', recipients: ['admin@lienthong.local'] });
     const id = uniqueSeed();
     const garbage = 'Reporting-MTA dns mx\r\n\r\nAction: exploded\r\nStatus: soon\r\n\u0000\u0001\r\n';
     const item = await deliver(dsn({ id, original, statusPart: garbage }), `<${id}@mx.example.vn>`);

@@ -6,13 +6,15 @@ import type { DeliveryReport } from './delivery-report.ts';
 
 /**
  * The record of mail the hub sends (table `outbound_mail`), so that a bounce (DSN) or read receipt
- * (MDN) that comes back can be linked to what it answers.
+ * (MDN) that comes back can be linked to what it answers, and admins can see what went out.
  *
  * Order: the row is written BEFORE the mail is handed to the mail server, with the Message-ID the
  * hub sets itself: a DSN can come back within a second, and a row written after sending could
- * miss it. A row whose sending then fails stays (outcome null); a retry of the same mail (the
- * relay's mail channel uses a stable Message-ID) updates it. Recording is one insert, and a failed
- * record is logged and never stops the sending.
+ * miss it. If the mail server then refuses the mail or cannot be reached, that is written on the
+ * row (`send_error`, `send_failed_at`): otherwise a mail that never left would look like one sent
+ * with no report yet. A retry of the same mail (the relay's mail channel uses a stable Message-ID)
+ * updates the row, and once a send goes through the failure is cleared. Recording never throws: a
+ * failed record is logged and never stops the sending — the mail matters more than its bookkeeping.
  */
 export type OutboundMailKind = 'receipt' | 'alert' | 'relay_delivery';
 
@@ -26,30 +28,85 @@ export type OutboundMailEntry = {
   toOrganId?: string | null;
 };
 
-/** Never throws. */
-export type OutboundMailLog = (entry: OutboundMailEntry) => Promise<void>;
+/** Both never throw. */
+export type OutboundMailLog = {
+  /** Before handing the mail over: a new row, or for a retry of the same Message-ID a new sentAt. */
+  sending(entry: OutboundMailEntry): Promise<void>;
+  /** After: `error` is why the mail server did not take it; null clears an earlier failure. */
+  sendResult(messageId: string, error: unknown): Promise<void>;
+};
+
+const SEND_ERROR_MAX = 1000;
+
+/** nodemailer's errors carry a code (ECONNECTION, EENVELOPE…) and the server's reply in the message. */
+export function describeSendError(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const code = (error as { code?: unknown } | null)?.code;
+  const text = typeof code === 'string' && !message.startsWith(code) ? `${code}: ${message}` : message;
+  return text.slice(0, SEND_ERROR_MAX);
+}
 
 export function prismaOutboundMailLog(prisma: PrismaClient, log: Logger): OutboundMailLog {
-  return async (entry) => {
-    const data = {
-      kind: entry.kind,
-      recipients: entry.recipients.map((r) => r.slice(0, 320)).slice(0, 100),
-      subject: entry.subject?.slice(0, 300) ?? null,
-      intakeItemIds: [...(entry.intakeItemIds ?? [])],
-      packageId: entry.packageId ?? null,
-      toOrganId: entry.toOrganId ?? null,
-      sentAt: new Date(),
-    };
-    try {
-      await prisma.outboundMail.upsert({
-        where: { messageId: entry.messageId },
-        create: { messageId: entry.messageId, ...data },
-        update: { sentAt: data.sentAt },
-      });
-    } catch (error) {
-      log.warn({ err: error, messageId: entry.messageId, kind: entry.kind }, 'outbound mail not recorded');
-    }
+  return {
+    async sending(entry) {
+      const data = {
+        kind: entry.kind,
+        recipients: entry.recipients.map((r) => r.slice(0, 320)).slice(0, 100),
+        subject: entry.subject?.slice(0, 300) ?? null,
+        intakeItemIds: [...(entry.intakeItemIds ?? [])],
+        packageId: entry.packageId ?? null,
+        toOrganId: entry.toOrganId ?? null,
+        sentAt: new Date(),
+      };
+      try {
+        await prisma.outboundMail.upsert({
+          where: { messageId: entry.messageId },
+          create: { messageId: entry.messageId, ...data },
+          update: { sentAt: data.sentAt },
+        });
+      } catch (error) {
+        log.warn({ err: error, messageId: entry.messageId, kind: entry.kind }, 'outbound mail not recorded');
+      }
+    },
+    async sendResult(messageId, error) {
+      try {
+        // updateMany: the row may be missing when `sending` could not write it.
+        if (error === null || error === undefined)
+          await prisma.outboundMail.updateMany({
+            where: { messageId, sendFailedAt: { not: null } },
+            data: { sendError: null, sendFailedAt: null },
+          });
+        else
+          await prisma.outboundMail.updateMany({
+            where: { messageId },
+            data: { sendError: describeSendError(error), sendFailedAt: new Date() },
+          });
+      } catch (recordError) {
+        log.warn({ err: recordError, messageId }, 'outcome of an outbound mail send not recorded');
+      }
+    },
   };
+}
+
+/**
+ * The one way the hub sends a recorded mail: record, send, record how the send went. The send's
+ * own error is thrown on to the caller (a relay delivery is retried, a receipt only logged).
+ */
+export async function sendRecorded<T>(
+  record: OutboundMailLog | undefined,
+  entry: OutboundMailEntry,
+  send: () => Promise<T>,
+): Promise<T> {
+  await record?.sending(entry);
+  let result: T;
+  try {
+    result = await send();
+  } catch (error) {
+    await record?.sendResult(entry.messageId, error);
+    throw error;
+  }
+  await record?.sendResult(entry.messageId, null);
+  return result;
 }
 
 /** A Message-ID the hub sets itself, so it is known before sending. */

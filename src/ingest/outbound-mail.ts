@@ -1,12 +1,13 @@
 import nodemailer from 'nodemailer';
 import type { Logger } from '../shared/logger.ts';
-import { newMessageId, type OutboundMailEntry, type OutboundMailLog } from './outbound-log.ts';
+import { newMessageId, sendRecorded, type OutboundMailEntry, type OutboundMailLog } from './outbound-log.ts';
 
 /**
  * Outbound mail through the relay of LIENTHONG_SMTP_RELAY_URL (nodemailer): receipts to senders
  * and alerts to admins. Best effort: a receipt or alert that cannot be sent is logged, never retried
  * in-process (the stored message does not depend on it). Each mail gets a Message-ID set here and
- * is recorded in `outbound_mail` before it is sent (outbound-log.ts), so bounces can be linked.
+ * is recorded in `outbound_mail` before it is sent (outbound-log.ts), so bounces can be linked; a
+ * send the mail server refuses is recorded on the row too, so admins see it.
  */
 export type OutboundMail = {
   sendReceipt(
@@ -24,7 +25,7 @@ export function smtpOutbound(options: {
   from: string;
   alertTo: readonly string[];
   log: Logger;
-  /** records each mail before it is sent; never throws */
+  /** records each mail before it is sent, and a failed send; never throws */
   record?: OutboundMailLog;
 }): OutboundMail {
   const transport = nodemailer.createTransport(options.relayUrl);
@@ -34,14 +35,16 @@ export function smtpOutbound(options: {
     entry: Omit<OutboundMailEntry, 'messageId' | 'recipients' | 'subject'>,
   ) => {
     const messageId = newMessageId(domain);
-    await options.record?.({
+    const recorded = {
       ...entry,
       messageId,
       recipients: Array.isArray(message.to) ? message.to : [message.to],
       subject: message.subject,
-    });
+    };
     try {
-      await transport.sendMail({ from: options.from, ...message, messageId });
+      await sendRecorded(options.record, recorded, () =>
+        transport.sendMail({ from: options.from, ...message, messageId }),
+      );
     } catch (error) {
       options.log.warn({ err: error, what: entry.kind, messageId }, 'outbound mail failed');
     }
