@@ -36,3 +36,4 @@ export {
 export { ingestSources, type IngestSources, type PolledMailbox } from './ingest-sources.ts';
 export { parseMailboxes } from './imap/mailbox-config.ts';
 export { smtpOutbound, type OutboundMail } from './outbound-mail.ts';
+export { prismaOutboundMailLog, type OutboundMailLog } from './outbound-log.ts';

@@ -14,6 +14,7 @@ export {
   type AuditVerdict,
 } from './audit-anchors.ts';
 export { putBlob, sha256Hex } from './blob-store.ts';
+export { afterKey, decodeCursor, encodeCursor, type Keyset } from './keyset-cursor.ts';
 export {
   contentDedupKey,
   messageDedupKey,

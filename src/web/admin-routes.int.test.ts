@@ -19,6 +19,8 @@ import { issueAgencyCredentials } from '../exchange/index.ts';
 import {
   createIngestMetrics,
   ingestSources,
+  prismaOutboundMailLog,
+  smtpOutbound,
   startMailboxPoller,
   type MailboxPoller,
 } from '../ingest/index.ts';
@@ -40,7 +42,8 @@ import nodemailer from 'nodemailer';
 /**
  * The admin pages' API: users (password reset), the audit trail (newest first, filters, the
  * integrity check), certificates close to expiry, the directory's CSV import, broker users on a
- * real RabbitMQ, and the mail ingest sources from a real SMTP listener and IMAP poller.
+ * real RabbitMQ, the mail ingest sources from a real SMTP listener and IMAP poller, and the mail
+ * the hub sent (one refused by a relay that is down).
  */
 const PARTNER = '000.00.71.H53';
 const HOSTED = '000.00.72.H53';
@@ -503,6 +506,161 @@ describe('mail ingest sources', () => {
     ]);
     // the one message above was read: the spool is empty
     expect(sources.spool).toMatchObject({ pending: 0, failed: 0 });
+  });
+});
+
+describe('mail the hub sent', () => {
+  type Mail = {
+    id: string;
+    kind: string;
+    state: string;
+    subject: string | null;
+    sentAt: string;
+    outcome: string | null;
+    outcomeDiagnostic: string | null;
+    sendError: string | null;
+    sendFailedAt: string | null;
+    packageId: string | null;
+    toOrganId: string | null;
+  };
+  type Page = { mails: Mail[]; nextCursor: string | null };
+  const list = async (query: string, headers = admin) => {
+    const response = await send('GET', `/api/v1/ingest/outbound-mail${query}`, undefined, headers);
+    expect([query, response.statusCode]).toEqual([query, 200]);
+    return response.json<Page>();
+  };
+  const minutesAgo = (minutes: number) => new Date(Date.now() - minutes * 60_000);
+  const packageId = '55555555-6666-4777-8888-999999999999';
+
+  beforeAll(async () => {
+    // A real send to a relay where nothing listens, recorded as the hub records it.
+    const silent = pino({ level: 'silent' });
+    const outbound = smtpOutbound({
+      relayUrl: 'smtp://127.0.0.1:1',
+      from: 'lienthong@hub.example.vn',
+      alertTo: ['quantri@hub.example.vn'],
+      log: silent,
+      record: prismaOutboundMailLog(web.prisma, silent),
+    });
+    await outbound.alert('Thư cảnh báo không gửi được', 'relay down');
+    outbound.close();
+    await web.prisma.outboundMail.createMany({
+      data: [
+        {
+          messageId: `<${packageId}.${HOSTED}@lienthong>`,
+          kind: 'relay_delivery',
+          recipients: ['vanthu@snv.example.vn'],
+          subject: '[Liên thông] Bị trả lại',
+          packageId,
+          toOrganId: HOSTED,
+          sentAt: minutesAgo(50),
+          outcome: 'failed',
+          outcomeStatus: '5.1.1',
+          outcomeDiagnostic: 'smtp; 550 5.1.1 user unknown',
+          outcomeAt: minutesAgo(49),
+        },
+        {
+          messageId: '<da-giao@hub.example.vn>',
+          kind: 'receipt',
+          recipients: ['vanthu@stc.example.vn'],
+          subject: 'Đã nhận / Received: Đã giao',
+          sentAt: minutesAgo(40),
+          outcome: 'delivered',
+          outcomeStatus: '2.0.0',
+          outcomeAt: minutesAgo(39),
+        },
+        {
+          messageId: '<cho-bao-cao@hub.example.vn>',
+          kind: 'receipt',
+          recipients: ['vanthu@stc.example.vn'],
+          subject: 'Đã nhận / Received: Chờ báo cáo',
+          sentAt: minutesAgo(30),
+        },
+        {
+          messageId: '<tre@hub.example.vn>',
+          kind: 'receipt',
+          recipients: ['vanthu@stc.example.vn'],
+          subject: 'Đã nhận / Received: Trễ',
+          sentAt: minutesAgo(20),
+          outcome: 'delayed',
+          outcomeStatus: '4.4.1',
+        },
+        {
+          messageId: '<tu-choi@hub.example.vn>',
+          kind: 'receipt',
+          recipients: ['vanthu@stc.example.vn'],
+          subject: 'Đã nhận / Received: Từ chối đọc',
+          sentAt: minutesAgo(10),
+          outcome: 'denied',
+          outcomeStatus: 'manual-action/MDN-sent-manually; denied',
+        },
+      ],
+    });
+  });
+
+  it('filters: a send the relay refused, bounces (DSN failed, MDN denied), pending (delayed too)', async () => {
+    const failed = (await list('?state=failed')).mails;
+    expect(failed).toHaveLength(1);
+    expect(failed[0]).toMatchObject({
+      kind: 'alert',
+      state: 'failed',
+      subject: '[lienthong] Thư cảnh báo không gửi được',
+      outcome: null,
+    });
+    expect(failed[0]!.sendError).toMatch(/ECONNREFUSED/);
+    expect(Date.parse(failed[0]!.sendFailedAt!)).toBeGreaterThan(Date.now() - 60_000);
+
+    const bounced = (await list('?state=bounced')).mails;
+    expect(bounced.map((m) => [m.subject, m.state, m.outcome])).toEqual([
+      ['Đã nhận / Received: Từ chối đọc', 'bounced', 'denied'],
+      ['[Liên thông] Bị trả lại', 'bounced', 'failed'],
+    ]);
+    expect(bounced[1]).toMatchObject({
+      kind: 'relay_delivery',
+      packageId,
+      toOrganId: HOSTED,
+      outcomeDiagnostic: 'smtp; 550 5.1.1 user unknown',
+      sendError: null,
+    });
+
+    const pending = (await list('?state=pending')).mails.map((m) => m.subject);
+    expect(pending).toEqual(
+      expect.arrayContaining(['Đã nhận / Received: Trễ', 'Đã nhận / Received: Chờ báo cáo']),
+    );
+    expect(pending).not.toContain('Đã nhận / Received: Đã giao');
+    expect(pending).not.toContain('[lienthong] Thư cảnh báo không gửi được');
+    const delivered = (await list('?state=delivered')).mails;
+    expect(delivered.map((m) => [m.subject, m.state])).toEqual([
+      ['Đã nhận / Received: Đã giao', 'delivered'],
+    ]);
+  });
+
+  it('pages newest first with a keyset cursor, every mail once', async () => {
+    const all = (await list('?limit=200')).mails;
+    expect(all.length).toBeGreaterThanOrEqual(6);
+    const seen: Mail[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: Page = await list(`?state=all&limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+      expect(page.mails.length).toBeLessThanOrEqual(2);
+      seen.push(...page.mails);
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(seen.map((m) => m.id)).toEqual(all.map((m) => m.id));
+    expect(new Set(seen.map((m) => m.id)).size).toBe(seen.length);
+    const times = seen.map((m) => Date.parse(m.sentAt));
+    expect(times).toEqual([...times].sort((a, b) => b - a));
+    expect(seen[0]!.subject).toBe('[lienthong] Thư cảnh báo không gửi được');
+  });
+
+  it('refuses a cursor it did not give out, an unknown state, and a clerk', async () => {
+    expect((await send('GET', '/api/v1/ingest/outbound-mail?cursor=bm9wZQ')).statusCode).toBe(400);
+    expect((await send('GET', '/api/v1/ingest/outbound-mail?state=lost')).statusCode).toBe(400);
+    await addPerson(web.prisma, { username: 'vanthu.thu', role: 'clerk', agency: HOSTED });
+    const clerk = await signInAs(web.app, 'vanthu.thu');
+    const refused = await send('GET', '/api/v1/ingest/outbound-mail', undefined, clerk.headers);
+    expect(refused.statusCode).toBe(403);
+    expect(refused.body).not.toContain('Thư cảnh báo');
   });
 });
 

@@ -258,6 +258,10 @@ const CASES: Record<string, Case> = {
     kind: 'admin-only',
     request: () => ({ method: 'GET', url: '/api/v1/ingest/sources' }),
   },
+  'GET /api/v1/ingest/outbound-mail': {
+    kind: 'admin-only',
+    request: () => ({ method: 'GET', url: '/api/v1/ingest/outbound-mail?state=failed' }),
+  },
   'POST /api/v1/agencies/import-csv': {
     kind: 'admin-only',
     request: () => ({
