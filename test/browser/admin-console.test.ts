@@ -8,6 +8,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   createIngestMetrics,
   ingestSources,
+  prismaOutboundMailLog,
+  smtpOutbound,
   prismaRecipientDirectory,
   startMailboxPoller,
   type MailboxPoller,
@@ -27,7 +29,7 @@ import { addAgency, addPerson, startTestWebApp, TEST_PASSWORD, type TestWebApp }
  * secret shown once, and working), runs the audit integrity check, imports the directory from a
  * CSV file (a bad file first), issues a partner's broker password (refused while the broker's
  * management API is down, then shown once and working), and reads the certificates and mail
- * sources pages.
+ * sources pages (with an alert the relay, being down, did not take).
  */
 const HOSTED = '000.00.81.H53';
 const PARTNER = '000.00.82.H53';
@@ -262,7 +264,7 @@ describe('the admin pages in Chromium', () => {
     await screenshot(page, 'admin-agencies-import');
   });
 
-  it('shows certificates close to expiry, the expired one first, and the mail sources', async () => {
+  it('shows certificates close to expiry, the expired one first, the mail sources and a send that failed', async () => {
     const page = await signedInAdmin();
     await page.getByRole('link', { name: 'Chứng thư số' }).click();
     await page.locator('#certificates').waitFor();
@@ -287,5 +289,27 @@ describe('the admin pages in Chromium', () => {
     await page.locator('#imap', { hasText: 'ECONNREFUSED' }).waitFor();
     expect(await page.locator('#imap').innerText()).toContain('Mất kết nối');
     await screenshot(page, 'admin-ingest-sources');
+
+    // An alert sent while the relay is down (nothing listens on port 1), recorded as the hub does.
+    const silent = pino({ level: 'silent' });
+    const outbound = smtpOutbound({
+      relayUrl: 'smtp://127.0.0.1:1',
+      from: 'lienthong@hub.example.vn',
+      alertTo: ['quantri@hub.example.vn'],
+      log: silent,
+      record: prismaOutboundMailLog(web.prisma, silent),
+    });
+    await outbound.alert('Hộp thư không kết nối được', 'hop-thu-so-noi-vu');
+    outbound.close();
+    await page.locator('#outbound-state').selectOption('failed');
+    await page.waitForURL(/outbound=failed$/);
+    const failed = page.locator('#outbound-mail tbody tr', { hasText: 'Hộp thư không kết nối được' });
+    await failed.waitFor();
+    const text = await failed.innerText();
+    expect(text).toContain('gửi lỗi');
+    expect(text).toContain('Máy chủ thư không nhận');
+    expect(text).toContain('ECONNREFUSED');
+    expect(text).toContain('quantri@hub.example.vn');
+    await screenshot(page, 'admin-outbound-mail');
   });
 });

@@ -1,5 +1,5 @@
 // Texts of the data centre's admin pages (people, tokens, audit, certificates, directory import,
-// broker users, mail ingest), Vietnamese first; merged into i18n.js's table.
+// broker users, mail ingest and the mail the hub sent), Vietnamese first; merged into i18n.js's table.
 export const ADMIN_TEXT = {
   vi: {
     navUsers: 'Người dùng',
@@ -103,6 +103,26 @@ export const ADMIN_TEXT = {
     failed: 'Lỗi',
     oldestAge: 'Thư cũ nhất (giây)',
     ingestNotRunning: 'Bộ nhận thư chưa chạy trong tiến trình hub này.',
+    outboundTitle: 'Thư hệ thống gửi đi',
+    outboundHint:
+      'Biên nhận gửi nơi gửi thư, thư cảnh báo gửi quản trị và văn bản chuyển bằng thư điện tử; mới nhất trước.',
+    outboundFilter: 'Hiện',
+    outboundFilters: {
+      all: 'Tất cả',
+      failed: 'Không gửi được',
+      bounced: 'Bị trả lại',
+      pending: 'Đã gửi, chưa có báo cáo',
+      delivered: 'Đã đến nơi',
+    },
+    outboundBadges: { failed: 'gửi lỗi', bounced: 'bị trả lại', pending: 'đã gửi', delivered: 'đã đến' },
+    outboundKinds: { receipt: 'Biên nhận', alert: 'Cảnh báo', relay_delivery: 'Chuyển văn bản' },
+    mailSentAt: 'Gửi lúc',
+    mailTo: 'Người nhận',
+    mailSubject: 'Tiêu đề',
+    mailDetail: 'Chi tiết',
+    mailSendFailed: (at) => `Máy chủ thư không nhận (${at}):`,
+    mailReported: (at) => `Báo cáo lúc ${at}:`,
+    mailPackage: (packageId, organId) => `Gói tin ${packageId} → ${organId}`,
   },
   en: {
     navUsers: 'Users',
@@ -206,5 +226,24 @@ export const ADMIN_TEXT = {
     failed: 'Failed',
     oldestAge: 'Oldest (seconds)',
     ingestNotRunning: 'Mail ingest is not running in this hub process.',
+    outboundTitle: 'Mail the hub sent',
+    outboundHint: 'Receipts to senders, alerts to admins and documents relayed by e-mail; newest first.',
+    outboundFilter: 'Show',
+    outboundFilters: {
+      all: 'All',
+      failed: 'Not sent',
+      bounced: 'Bounced',
+      pending: 'Sent, no report yet',
+      delivered: 'Delivered',
+    },
+    outboundBadges: { failed: 'send failed', bounced: 'bounced', pending: 'sent', delivered: 'delivered' },
+    outboundKinds: { receipt: 'Receipt', alert: 'Alert', relay_delivery: 'Relayed document' },
+    mailSentAt: 'Sent at',
+    mailTo: 'To',
+    mailSubject: 'Subject',
+    mailDetail: 'Details',
+    mailSendFailed: (at) => `The mail server did not take it (${at}):`,
+    mailReported: (at) => `Reported at ${at}:`,
+    mailPackage: (packageId, organId) => `Package ${packageId} → ${organId}`,
   },
 };

@@ -1,9 +1,11 @@
-// Health of the data centre's edges for admins: certificates close to expiry, and where mail
-// comes in (SMTP counters, each IMAP mailbox's state, the spool when the hub reports one).
+// Health of the data centre's edges for admins: certificates close to expiry, where mail comes in
+// (SMTP counters, each IMAP mailbox's state, the spool when the hub reports one), and the mail the
+// hub sent (receipts, alerts, relayed documents) with what became of each.
 import { listTable } from './admin-kit.js';
 import { api, errorText, query } from './api.js';
 import { h, localDate, localTime, replace } from './dom.js';
 import { t } from './i18n.js';
+import { pagedTable } from './paged-table.js';
 
 const WINDOWS = ['30', '90', '365', ''];
 
@@ -66,15 +68,100 @@ function counts(id, record, label) {
   );
 }
 
-export async function ingestSourcesView(main) {
-  const result = await api('GET', '/api/v1/ingest/sources');
-  const refresh = h('button', { type: 'button', onclick: () => void ingestSourcesView(main) }, t('refresh'));
+const OUTBOUND_FILTERS = ['all', 'failed', 'bounced', 'pending', 'delivered'];
+// A mail that did not get through stands out; one sent with no report yet is neutral.
+const OUTBOUND_BADGE = { failed: 'rejected', bounced: 'rejected', pending: '', delivered: 'registered' };
+
+function outboundDetail(mail) {
+  const lines = [];
+  if (mail.sendError)
+    lines.push(
+      h(
+        'div',
+        { class: 'send-error' },
+        t('mailSendFailed', localTime(mail.sendFailedAt)),
+        ' ',
+        h('code', {}, mail.sendError),
+      ),
+    );
+  if (mail.outcome)
+    lines.push(
+      h(
+        'div',
+        { class: 'report' },
+        t('mailReported', mail.outcomeAt ? localTime(mail.outcomeAt) : ''),
+        ' ',
+        mail.outcome,
+        mail.outcomeStatus ? ` ${mail.outcomeStatus}` : '',
+        mail.outcomeDiagnostic ? [' — ', h('code', {}, mail.outcomeDiagnostic)] : '',
+      ),
+    );
+  if (mail.packageId) lines.push(h('div', {}, t('mailPackage', mail.packageId, mail.toOrganId ?? '')));
+  return lines;
+}
+
+/** The mail the hub sent, with a filter kept in the page's address (#/ingest?outbound=failed). */
+async function outboundSection(params) {
+  const state = OUTBOUND_FILTERS.includes(params.get('outbound')) ? params.get('outbound') : 'all';
+  const picker = h(
+    'select',
+    {
+      id: 'outbound-state',
+      name: 'outbound',
+      onchange: (event) => {
+        location.hash = `#/ingest?outbound=${encodeURIComponent(event.target.value)}`;
+      },
+    },
+    OUTBOUND_FILTERS.map((f) => h('option', { value: f, selected: f === state }, t('outboundFilters')[f])),
+  );
+  const list = pagedTable({
+    id: 'outbound-mail',
+    columns: [t('mailSentAt'), t('kind'), t('mailTo'), t('mailSubject'), t('state'), t('mailDetail')],
+    url: (cursor) => `/api/v1/ingest/outbound-mail${query({ state, cursor, limit: '50' })}`,
+    rowsOf: (data) => data.mails,
+    row: (mail) =>
+      h(
+        'tr',
+        { class: `outbound-${mail.state}` },
+        h('td', {}, localTime(mail.sentAt)),
+        h('td', {}, t('outboundKinds')[mail.kind] ?? mail.kind),
+        h('td', {}, mail.recipients.join(', ')),
+        h('td', {}, mail.subject ?? ''),
+        h(
+          'td',
+          {},
+          h('span', { class: `badge ${OUTBOUND_BADGE[mail.state] ?? ''}` }, t('outboundBadges')[mail.state]),
+        ),
+        h('td', {}, outboundDetail(mail)),
+      ),
+  });
+  await list.load();
+  return [
+    h('h2', { id: 'outbound' }, t('outboundTitle')),
+    h('p', { class: 'hint' }, t('outboundHint')),
+    h('form', { class: 'filters' }, h('label', { for: 'outbound-state' }, t('outboundFilter')), picker),
+    ...list.elements,
+  ];
+}
+
+export async function ingestSourcesView(main, { params } = { params: new URLSearchParams() }) {
+  const [result, outbound] = await Promise.all([
+    api('GET', '/api/v1/ingest/sources'),
+    outboundSection(params),
+  ]);
+  const refresh = h(
+    'button',
+    { type: 'button', onclick: () => void ingestSourcesView(main, { params }) },
+    t('refresh'),
+  );
+  // The mail the hub sent is shown even while ingest does not run in this process.
   if (!result.ok)
     return replace(
       main,
       h('h1', {}, t('ingestTitle')),
       h('p', { class: 'error' }, result.status === 503 ? t('ingestNotRunning') : errorText(result)),
       refresh,
+      outbound,
     );
   const { smtp, imap, spool } = result.data;
   const sum = (record) => Object.values(record).reduce((a, b) => a + b, 0);
@@ -127,5 +214,6 @@ export async function ingestSourcesView(main) {
             m.lastError ? [h('time', {}, localTime(m.lastError.at)), ' ', m.lastError.message] : '',
           ]),
         ),
+    outbound,
   );
 }
