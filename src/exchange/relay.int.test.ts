@@ -1,6 +1,3 @@
-import type { AddressInfo } from 'node:net';
-import { simpleParser } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   connectPartner,
@@ -9,6 +6,7 @@ import {
   type Partner,
 } from '../../test/support/relay-fixtures.ts';
 import { createTestDatabase, type TestDatabase } from '../../test/support/test-database.ts';
+import { startCaptureRelay, type CaptureRelay } from '../../test/support/capture-relay.ts';
 import { createTestVhost, type TestVhost } from '../../test/support/test-broker.ts';
 import { prismaFor } from '../../test/support/registry-fixtures.ts';
 import { testServices } from '../../test/support/test-services.ts';
@@ -27,9 +25,8 @@ const A = '000.00.11.H53';
 const B = '000.00.12.H53';
 const E = '000.00.13.H53'; // reached only by e-mail
 
-type CapturedMail = { to: string[]; raw: Buffer };
-const mails: CapturedMail[] = [];
-let smtp: SMTPServer;
+let smtp: CaptureRelay;
+const mails = () => smtp.mails;
 
 let db: TestDatabase;
 let vhost: TestVhost;
@@ -94,20 +91,7 @@ beforeAll(async () => {
     },
   ]);
   // A real SMTP server as the outbound relay, keeping what it receives.
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => {
-        mails.push({ to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks) });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
-  const smtpPort = (smtp.server.address() as AddressInfo).port;
+  smtp = await startCaptureRelay();
   const log = createSilentLogger();
   broker = createBrokerConnection({ url: vhost.amqpUrl, log });
   const trust = memoryTrustStore({ anchors: [], intermediates: [], crls: [], pins: new Map() });
@@ -124,7 +108,7 @@ beforeAll(async () => {
     broker,
     {
       worker: { idleDelayMs: 50 },
-      smtpRelayUrl: `smtp://127.0.0.1:${smtpPort}`,
+      smtpRelayUrl: smtp.url,
       mailFrom: 'lienthong@lienthong.local',
     },
   );
@@ -143,7 +127,7 @@ afterAll(async () => {
   await partnerB.close();
   await relay.stop();
   await broker.stop();
-  await new Promise<void>((resolve) => smtp.close(() => resolve()));
+  await smtp.close();
   await prisma.$disconnect();
   await Promise.all([db.drop(), vhost.drop()]);
 });
@@ -316,10 +300,10 @@ describe('agencies reached only by e-mail', () => {
     const body = documentPackage({ from: A, to: [E], documentId, subject: 'Thông báo lịch tiếp công dân' });
     partnerA.submit(body);
     const mail = await waitUntil(() =>
-      Promise.resolve(mails.find((m) => m.raw.toString().includes('bymail'))),
+      Promise.resolve(mails().find((m) => m.raw.toString().includes('bymail'))),
     );
     expect(mail.to).toEqual(['vanthu@xa.gov.vn']);
-    const parsed = await simpleParser(mail.raw);
+    const { parsed } = mail;
     expect(parsed.subject).toBe('[Liên thông] Thông báo lịch tiếp công dân');
     expect(parsed.attachments[0]?.content.equals(body)).toBe(true);
     const delivery = await waitUntil(() =>

@@ -1,6 +1,4 @@
-import { simpleParser, type ParsedMail } from 'mailparser';
 import { pino } from 'pino';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../test/support/test-database.ts';
 import { prismaFor } from '../../test/support/registry-fixtures.ts';
@@ -9,11 +7,12 @@ import type { PrismaClient } from '../db/index.ts';
 import { createMailSender } from '../exchange/mail-delivery.ts';
 import { sha256Hex } from '../registry/index.ts';
 import { prismaOutboundMailLog } from './outbound-log.ts';
+import { startCaptureRelay, type CaptureRelay } from '../../test/support/capture-relay.ts';
 import { smtpOutbound } from './outbound-mail.ts';
 
 // Receipts and alerts through nodemailer to a real smtp-server standing in for the relay.
-const received: ParsedMail[] = [];
-let relay: SMTPServer;
+let relay: CaptureRelay;
+const received = () => relay.mails.map((mail) => mail.parsed);
 let port = 0;
 let db: TestDatabase;
 let prisma: PrismaClient;
@@ -21,30 +20,12 @@ let prisma: PrismaClient;
 beforeAll(async () => {
   db = await createTestDatabase('outbound');
   prisma = prismaFor(db.url, 2);
-  relay = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['AUTH', 'STARTTLS'],
-    disableReverseLookup: true,
-    logger: false,
-    onData(stream, _session, callback) {
-      simpleParser(stream).then(
-        (mail) => {
-          received.push(mail);
-          callback();
-        },
-        (error: unknown) => {
-          callback(error as Error);
-        },
-      );
-    },
-  });
-  await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
-  const address = relay.server.address();
-  port = typeof address === 'object' && address ? address.port : 0;
+  relay = await startCaptureRelay();
+  port = relay.port;
 });
 
 afterAll(async () => {
-  await new Promise<void>((resolve) => relay.close(() => resolve()));
+  await relay.close();
   await prisma.$disconnect();
   await db.drop();
 });
@@ -60,8 +41,8 @@ describe('outbound mail', () => {
     await outbound.sendReceipt('vanthu@stc.example.vn', '<orig@stc.example.vn>', 'V/v kế hoạch', ['item-1']);
     await outbound.alert('mailbox down', 'imap so-tc unreachable');
     outbound.close();
-    expect(received).toHaveLength(2);
-    const [receipt, alert] = received;
+    expect(received()).toHaveLength(2);
+    const [receipt, alert] = received();
     expect(receipt?.inReplyTo).toBe('<orig@stc.example.vn>');
     expect(receipt?.subject).toBe('Đã nhận / Received: V/v kế hoạch');
     expect(receipt?.text).toContain('item-1');
@@ -69,7 +50,7 @@ describe('outbound mail', () => {
   });
 
   it('records each mail in outbound_mail with the Message-ID that went out, before sending', async () => {
-    received.length = 0;
+    relay.mails.length = 0;
     const outbound = smtpOutbound({
       relayUrl: `smtp://127.0.0.1:${port}`,
       from: '000.00.00.H53@lienthong.local',
@@ -81,7 +62,7 @@ describe('outbound mail', () => {
     await outbound.sendReceipt('vanthu@stc.example.vn', '<orig2@stc.example.vn>', 'V/v dự toán', [itemId]);
     await outbound.alert('spool backlog', '1200 messages waiting');
     outbound.close();
-    const [receipt, alert] = received;
+    const [receipt, alert] = received();
     expect(receipt?.messageId).toMatch(/^<[0-9a-f-]{36}@lienthong\.local>$/);
     const rows = await prisma.outboundMail.findMany({ orderBy: { sentAt: 'asc' } });
     expect(rows.map((r) => [r.messageId, r.kind])).toEqual([
@@ -98,7 +79,7 @@ describe('outbound mail', () => {
   });
 
   it('a record that cannot be written does not stop the mail', async () => {
-    received.length = 0;
+    relay.mails.length = 0;
     const broken = prismaFor('postgresql://nobody@127.0.0.1:1/none', 1);
     const outbound = smtpOutbound({
       relayUrl: `smtp://127.0.0.1:${port}`,
@@ -110,7 +91,7 @@ describe('outbound mail', () => {
     await outbound.alert('db down', 'the record fails, the alert goes');
     outbound.close();
     await broken.$disconnect();
-    expect(received.map((m) => m.subject)).toEqual(['[lienthong] db down']);
+    expect(received().map((m) => m.subject)).toEqual(['[lienthong] db down']);
   });
 
   it('a relay that is down is logged, never thrown', async () => {
@@ -150,7 +131,7 @@ describe('outbound mail', () => {
   });
 
   it('a relay delivery that failed and is retried with the same Message-ID clears the failure once it goes through', async () => {
-    received.length = 0;
+    relay.mails.length = 0;
     const silent = pino({ level: 'silent' });
     const record = prismaOutboundMailLog(prisma, silent);
     const edxml = Buffer.from('<edXMLEnvelope>gói tin</edXMLEnvelope>');
@@ -181,7 +162,7 @@ describe('outbound mail', () => {
 
     const up = createMailSender(prisma, `smtp://127.0.0.1:${port}`, 'lienthong@hub.example.vn', record);
     await up(row);
-    expect(received.map((m) => m.messageId)).toEqual([messageId]);
+    expect(received().map((m) => m.messageId)).toEqual([messageId]);
     const rows = await prisma.outboundMail.findMany({ where: { messageId } });
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ sendError: null, sendFailedAt: null, outcome: null });

@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { simpleParser, type ParsedMail } from 'mailparser';
+import type { ParsedMail } from 'mailparser';
 import nodemailer from 'nodemailer';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startCaptureRelay, type CaptureRelay } from '../support/capture-relay.ts';
 import {
   clamdAvailable,
   EICAR,
@@ -23,19 +23,21 @@ import { createTestDatabase, type TestDatabase } from '../support/test-database.
 let db: TestDatabase;
 let clamd: TestClamd;
 let hub: HubProcess;
-let relay: SMTPServer;
+let relay: CaptureRelay;
 let dataDir: string;
 let smtpPort = 0;
-const alerts: ParsedMail[] = [];
+const alerts = () => relay.mails.map((mail) => mail.parsed);
 
 async function alertAbout(pattern: RegExp, timeoutMs = 30_000): Promise<ParsedMail> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const found = alerts.find((mail) => pattern.test(mail.subject ?? ''));
+    const found = alerts().find((mail) => pattern.test(mail.subject ?? ''));
     if (found) return found;
     if (Date.now() > deadline)
       throw new Error(
-        `no alert matching ${pattern.source}; got: ${alerts.map((a) => a.subject).join(' | ')}`,
+        `no alert matching ${pattern.source}; got: ${alerts()
+          .map((a) => a.subject)
+          .join(' | ')}`,
       );
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -50,25 +52,7 @@ describe('admin alerts from the running hub', () => {
   beforeAll(async () => {
     db = await createTestDatabase('alerthub');
     clamd = await startTestClamd();
-    relay = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['AUTH', 'STARTTLS'],
-      disableReverseLookup: true,
-      logger: false,
-      onData(stream, _session, callback) {
-        simpleParser(stream).then(
-          (mail) => {
-            alerts.push(mail);
-            callback();
-          },
-          (error: unknown) => {
-            callback(error as Error);
-          },
-        );
-      },
-    });
-    const relayPort = await freePort();
-    await new Promise<void>((resolve) => relay.listen(relayPort, '127.0.0.1', resolve));
+    relay = await startCaptureRelay();
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lienthong-alerthub-'));
     const passwordFile = path.join(dataDir, 'imap-secret');
     fs.writeFileSync(passwordFile, 'secret\n');
@@ -81,7 +65,7 @@ describe('admin alerts from the running hub', () => {
         LIENTHONG_SMTP_PORT: String(smtpPort),
         LIENTHONG_SMTP_SENDER_AUTH: 'off',
         AMQP_URL: 'amqp://guest:guest@127.0.0.1:1',
-        LIENTHONG_SMTP_RELAY_URL: `smtp://127.0.0.1:${relayPort}`,
+        LIENTHONG_SMTP_RELAY_URL: relay.url,
         LIENTHONG_ALERT_TO: 'quantri@lienthong.local',
         LIENTHONG_ALERT_AFTER_SECONDS: '1',
         LIENTHONG_CLAMD: clamd.socket,
@@ -102,7 +86,7 @@ describe('admin alerts from the running hub', () => {
 
   afterAll(async () => {
     await hub.terminate();
-    await new Promise<void>((resolve) => relay.close(() => resolve()));
+    await relay.close();
     await clamd.stop();
     await db.drop();
     fs.rmSync(dataDir, { recursive: true, force: true });
@@ -117,7 +101,7 @@ describe('admin alerts from the running hub', () => {
     expect(alert.text).toContain('ECONNREFUSED');
     // Still down two checks later: no second mail for the same episode.
     await new Promise((r) => setTimeout(r, 1_500));
-    expect(alerts.filter((a) => /hopthu-hong unreachable/.test(a.subject ?? ''))).toHaveLength(1);
+    expect(alerts().filter((a) => /hopthu-hong unreachable/.test(a.subject ?? ''))).toHaveLength(1);
   });
 
   it('reports malware found in SMTP mail in one alert', async () => {
