@@ -13,7 +13,7 @@ import type { Logger } from '../shared/logger.ts';
 import { reportReason } from './delivery-report.ts';
 import { placeMessage, type UnknownSenderPolicy } from './ingest-policy.ts';
 import type { IngestMetrics } from './ingest-metrics.ts';
-import { analyzeMessage, type AnalysisPorts } from './message-analysis.ts';
+import { analyzeMessage, type AnalysisPorts, type MessageAnalysis } from './message-analysis.ts';
 import { applyReportLink, findOutboundMail, type OutboundMatch, type ReportLink } from './outbound-log.ts';
 import type { MailRecipient, RecipientDirectory } from './recipient-directory.ts';
 import type { SenderAuthenticator, SenderAuthInput, SenderAuthResult } from './sender-auth.ts';
@@ -28,6 +28,8 @@ export type IngestDeps = {
   prisma: PrismaClient;
   directory: RecipientDirectory;
   analysis: AnalysisPorts;
+  /** reads the message elsewhere (the hub: a thread of its own, reading/analysis-pool.ts); default: here, with `analysis` */
+  analyze?: (raw: Buffer, receivedAt: Date) => Promise<MessageAnalysis>;
   senderAuth?: SenderAuthenticator;
   unknownSenderPolicy: UnknownSenderPolicy;
   metrics?: IngestMetrics;
@@ -81,7 +83,9 @@ export async function readMessage(
   envelope: MailEnvelope,
   receivedAt: Date,
 ): Promise<ReadMessage> {
-  const analysis = await analyzeMessage(raw, receivedAt, deps.analysis);
+  const analysis = deps.analyze
+    ? await deps.analyze(raw, receivedAt)
+    : await analyzeMessage(raw, receivedAt, deps.analysis);
   const sender = (analysis.message?.fromAddress ?? envelope.mailFrom ?? '').toLowerCase();
   // An agency that logged in (SMTP AUTH with its token) is the sender, whatever From says.
   const senderAgency: { organId: string } | undefined = envelope.authenticatedAs

@@ -10,6 +10,7 @@ import { parseMailboxes } from './imap/mailbox-config.ts';
 import { startMailboxPoller, type MailboxPoller } from './imap/mailbox-poller.ts';
 import type { IngestDeps, IngestOutcome, ReadMessage } from './ingest-message.ts';
 import { ingestConditions, startIngestAlerts } from './ingest-alerts.ts';
+import { startAnalysisPool } from './reading/analysis-pool.ts';
 import { createIngestMetrics } from './ingest-metrics.ts';
 import { ingestSources, type IngestSources, type PolledMailbox } from './ingest-sources.ts';
 import { prismaOutboundMailLog } from './outbound-log.ts';
@@ -53,6 +54,15 @@ export async function startIngest({
   // What happens after a batch commits: receipts to senders, malware noted for the admins' alert.
   const afterCommit: NonNullable<IngestDeps['afterCommit']>[] = [];
   if (outbound && config.smtp.receipts === 'on') afterCommit.push(receiptSender(outbound));
+  // Mail is read on a thread of its own (a message that keeps a parser busy is stopped after a
+  // minute and stored unread); `analysis` below is the same reading, for the rare in-process use.
+  const reader = startAnalysisPool({
+    trustPaths: [config.trustDir],
+    ...(config.clamd ? { clamd: config.clamd } : {}),
+    parseTimeoutMs: 20_000,
+    hardTimeoutMs: 60_000,
+    log: log.child({ module: 'ingest.reader' }),
+  });
   const ingest: IngestDeps = {
     prisma,
     directory,
@@ -61,6 +71,7 @@ export async function startIngest({
       ...(config.clamd ? { scanner: clamdScanner(config.clamd) } : {}),
       parseTimeoutMs: 20_000,
     },
+    analyze: (raw, receivedAt) => reader.analyze(raw, receivedAt),
     ...(config.smtp.senderAuth === 'on' ? { senderAuth: mailauthAuthenticator() } : {}),
     unknownSenderPolicy: config.smtp.unknownSender,
     metrics: ingestMetrics,
@@ -150,6 +161,7 @@ export async function startIngest({
       await smtp.close();
       await Promise.all(pollers.map((p) => p.stop()));
       await processor.stop();
+      await reader.stop();
       alerts?.stop();
       outbound?.close();
     },

@@ -21,8 +21,8 @@ import {
  * Turns spooled mail into intake items: takes a batch of the oldest rows, reads each message,
  * then stores the whole batch and deletes its rows in ONE transaction (a group commit: one lock
  * of the audit chain and one disk flush for the batch). It runs in the hub's process beside the
- * edges and gives way to them: while mail is arriving, reading takes a bounded share of the event
- * loop (see `readingPauseMs`), so a burst is acknowledged at the speed of the spool insert and
+ * edges and gives way to them: while mail is arriving, reading takes a bounded share of the time
+ * (see `readingPauseMs`), so a burst is acknowledged at the speed of the spool insert and
  * read in the time left over, and right after it at full speed.
  */
 export type SpoolProcessorOptions = {
@@ -34,7 +34,7 @@ export type SpoolProcessorOptions = {
   idlePollMs: number;
   /** a message taken this many times without being stored (it stopped the hub) is stored unread */
   maxAttempts: number;
-  /** while mail arrives, the share of the event loop reading may take (default 0.25) */
+  /** while mail arrives, the share of the time reading may take (default 0.25) */
   readingShare?: number;
   /** reading gives way no longer than until the oldest spooled message is this old (default 10 s) */
   maxDeferMs?: number;
@@ -46,7 +46,8 @@ const ARRIVING_WITHIN_MS = 100;
 
 /**
  * How long to pause after reading one message that took `spentMs`. Reading competes with the
- * SMTP sessions for the one event loop (and, on a small machine, with PostgreSQL for the cores);
+ * SMTP sessions for the CPU (for the event loop itself when it reads inline, for the cores when it
+ * reads on its own thread; on a small machine PostgreSQL wants them too);
  * a sender waits for its 250, nobody waits for the intake item to the millisecond. So while mail
  * arrives, reading keeps `share` of the time (never starved: a burst that outlasts the spool's
  * patience, `maxDeferMs` of age on the oldest message, gets reading back at full speed, and a
@@ -166,7 +167,7 @@ export function startSpoolProcessor(deps: IngestDeps, options: SpoolProcessorOpt
         const done = await read(message);
         spoolIds.set(done, message.id);
         reads.push(done);
-        // Reading is CPU work on the event loop the SMTP sessions share: let them answer first.
+        // Storing and inline reading are CPU work on the event loop the SMTP sessions share: let them answer first.
         await yieldToEdges();
         await giveWay(performance.now() - started);
       }
