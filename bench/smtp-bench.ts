@@ -54,8 +54,10 @@ const hub = await startTestListener(
     limits: { maxPerClient: 500, maxPerClientPerMinute: 1_000_000 },
   },
   {
-    analysis: { trust: cachedTrustStore(fileTrustStore([GOVERNMENT_ROOT_PATH])), parseTimeoutMs: 20_000 },
-    ...(reader ? { analyze: (raw: Buffer, receivedAt: Date) => reader.analyze(raw, receivedAt) } : {}),
+    analysis: reader ?? {
+      trust: cachedTrustStore(fileTrustStore([GOVERNMENT_ROOT_PATH])),
+      parseTimeoutMs: 20_000,
+    },
     afterCommit: (_outcome, read) => {
       toItem.push(Date.now() - (read.input.receivedAt?.getTime() ?? Date.now()));
     },

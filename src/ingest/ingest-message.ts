@@ -27,9 +27,8 @@ import type { SenderAuthenticator, SenderAuthInput, SenderAuthResult } from './s
 export type IngestDeps = {
   prisma: PrismaClient;
   directory: RecipientDirectory;
-  analysis: AnalysisPorts;
-  /** reads the message elsewhere (the hub: a thread of its own, reading/analysis-pool.ts); default: here, with `analysis` */
-  analyze?: (raw: Buffer, receivedAt: Date) => Promise<MessageAnalysis>;
+  /** how mail is read: the ports to read it here, or a reader elsewhere (the hub's reader thread) */
+  analysis: AnalysisPorts | MessageReader;
   senderAuth?: SenderAuthenticator;
   unknownSenderPolicy: UnknownSenderPolicy;
   metrics?: IngestMetrics;
@@ -40,6 +39,9 @@ export type IngestDeps = {
   /** refused delivery transitions when a bounce fails a relay delivery are logged here */
   log?: Logger;
 };
+
+/** Reads a message somewhere else than the calling thread (reading/analysis-pool.ts). */
+export type MessageReader = { analyze(raw: Buffer, receivedAt: Date): Promise<MessageAnalysis> };
 
 export type MailEnvelope = {
   source: 'smtp' | 'imap';
@@ -83,9 +85,10 @@ export async function readMessage(
   envelope: MailEnvelope,
   receivedAt: Date,
 ): Promise<ReadMessage> {
-  const analysis = deps.analyze
-    ? await deps.analyze(raw, receivedAt)
-    : await analyzeMessage(raw, receivedAt, deps.analysis);
+  const analysis =
+    'analyze' in deps.analysis
+      ? await deps.analysis.analyze(raw, receivedAt)
+      : await analyzeMessage(raw, receivedAt, deps.analysis);
   const sender = (analysis.message?.fromAddress ?? envelope.mailFrom ?? '').toLowerCase();
   // An agency that logged in (SMTP AUTH with its token) is the sender, whatever From says.
   const senderAgency: { organId: string } | undefined = envelope.authenticatedAs

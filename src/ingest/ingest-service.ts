@@ -2,10 +2,7 @@ import fs from 'node:fs/promises';
 import type { Registry } from 'prom-client';
 import type { HubConfig } from '../config/load-config.ts';
 import type { PrismaClient } from '../db/index.ts';
-import { cachedTrustStore, fileTrustStore } from '../signing/index.ts';
-
 import type { Logger } from '../shared/logger.ts';
-import { clamdScanner } from './clamd-scanner.ts';
 import { parseMailboxes } from './imap/mailbox-config.ts';
 import { startMailboxPoller, type MailboxPoller } from './imap/mailbox-poller.ts';
 import type { IngestDeps, IngestOutcome, ReadMessage } from './ingest-message.ts';
@@ -18,9 +15,8 @@ import { smtpOutbound, type OutboundMail } from './outbound-mail.ts';
 import { prismaRecipientDirectory } from './recipient-directory.ts';
 import { mailauthAuthenticator } from './sender-auth.ts';
 import { agencyTokenAuthenticator } from './smtp/agency-credentials.ts';
-import { startSmtpListener, type MailSpoolPort, type SmtpListener } from './smtp/smtp-listener.ts';
-import { spoolMessage } from './spool/mail-spool.ts';
-import { startSpoolProcessor } from './spool/spool-processor.ts';
+import { startSmtpListener, type SmtpListener } from './smtp/smtp-listener.ts';
+import { spoolPort, startSpoolProcessor } from './spool/spool-processor.ts';
 
 /** Composition of the ingest edges from the hub configuration: one call from main.ts. */
 export type IngestServiceDeps = { config: HubConfig; prisma: PrismaClient; metrics: Registry; log: Logger };
@@ -54,8 +50,8 @@ export async function startIngest({
   // What happens after a batch commits: receipts to senders, malware noted for the admins' alert.
   const afterCommit: NonNullable<IngestDeps['afterCommit']>[] = [];
   if (outbound && config.smtp.receipts === 'on') afterCommit.push(receiptSender(outbound));
-  // Mail is read on a thread of its own (a message that keeps a parser busy is stopped after a
-  // minute and stored unread); `analysis` below is the same reading, for the rare in-process use.
+  // Mail is read on a thread of its own: a message that keeps a parser busy is stopped after a
+  // minute and stored unread.
   const reader = startAnalysisPool({
     trustPaths: [config.trustDir],
     ...(config.clamd ? { clamd: config.clamd } : {}),
@@ -66,12 +62,7 @@ export async function startIngest({
   const ingest: IngestDeps = {
     prisma,
     directory,
-    analysis: {
-      trust: cachedTrustStore(fileTrustStore([config.trustDir])),
-      ...(config.clamd ? { scanner: clamdScanner(config.clamd) } : {}),
-      parseTimeoutMs: 20_000,
-    },
-    analyze: (raw, receivedAt) => reader.analyze(raw, receivedAt),
+    analysis: reader,
     ...(config.smtp.senderAuth === 'on' ? { senderAuth: mailauthAuthenticator() } : {}),
     unknownSenderPolicy: config.smtp.unknownSender,
     metrics: ingestMetrics,
@@ -92,14 +83,7 @@ export async function startIngest({
     maxAttempts: 3,
     log: log.child({ module: 'ingest.spool' }),
   });
-  const spool: MailSpoolPort = {
-    async accept(raw, envelope) {
-      const id = await spoolMessage(prisma, raw, envelope);
-      processor.wake();
-      return String(id);
-    },
-    full: () => processor.backlog().pending >= config.smtp.spoolMax,
-  };
+  const spool = spoolPort(prisma, processor, config.smtp.spoolMax);
   const smtp: SmtpListener = await startSmtpListener({
     host: config.host,
     port: config.smtp.port,

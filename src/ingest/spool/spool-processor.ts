@@ -1,5 +1,7 @@
 import { setTimeout as pauseFor, setImmediate as yieldToEdges } from 'node:timers/promises';
+import type { PrismaClient } from '../../db/index.ts';
 import type { Logger } from '../../shared/logger.ts';
+import type { MailSpoolPort } from '../smtp/smtp-listener.ts';
 import {
   readMessage,
   storeMessages,
@@ -13,6 +15,7 @@ import {
   deleteSpooled,
   renewLease,
   spoolBacklog,
+  spoolMessage,
   type SpoolBacklog,
   type SpooledMessage,
 } from './mail-spool.ts';
@@ -260,5 +263,20 @@ export function startSpoolProcessor(deps: IngestDeps, options: SpoolProcessorOpt
       for (const resolve of drainWaiters) resolve();
       drainWaiters = [];
     },
+  };
+}
+
+/**
+ * The edges' door into the spool (SMTP and IMAP): one INSERT, then the processor is woken; while
+ * `spoolMax` messages wait unread, `full()` says so and new mail is deferred (451).
+ */
+export function spoolPort(prisma: PrismaClient, processor: SpoolProcessor, spoolMax: number): MailSpoolPort {
+  return {
+    async accept(raw, envelope) {
+      const id = await spoolMessage(prisma, raw, envelope);
+      processor.wake();
+      return String(id);
+    },
+    full: () => processor.backlog().pending >= spoolMax,
   };
 }

@@ -15,8 +15,7 @@ import {
   type SmtpListener,
   type SmtpListenerOptions,
 } from '../smtp/smtp-listener.ts';
-import { spoolMessage } from '../spool/mail-spool.ts';
-import { startSpoolProcessor, type SpoolProcessor } from '../spool/spool-processor.ts';
+import { spoolPort, startSpoolProcessor, type SpoolProcessor } from '../spool/spool-processor.ts';
 
 export const HUB_AGENCY = '000.00.00.H53';
 export const SECOND_AGENCY = '000.00.11.H53';
@@ -72,15 +71,7 @@ export function startTestSpool(
     maxAttempts: 3,
     log: pino({ level: 'silent' }),
   });
-  const spool: MailSpoolPort = {
-    async accept(raw, envelope) {
-      const id = await spoolMessage(prisma, raw, envelope);
-      processor.wake();
-      return String(id);
-    },
-    full: () => processor.backlog().pending >= (options.spoolMax ?? 100_000),
-  };
-  return { spool, processor, deps: ingest };
+  return { spool: spoolPort(prisma, processor, options.spoolMax ?? 100_000), processor, deps: ingest };
 }
 
 export type TestListener = SmtpListener & {
