@@ -1,5 +1,6 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import moduleBoundaries from './eslint-rules/module-boundaries.js';
 
 const IO_PACKAGES = [
   '@prisma/*',
@@ -51,6 +52,13 @@ export default tseslint.config(
         },
       ],
     },
+  },
+  {
+    // A module is used through its index.ts (docs/architecture.md, rule 2).
+    files: ['src/**/*.ts'],
+    ignores: ['**/*.test.ts', 'src/*/test-support/**'],
+    plugins: { lienthong: moduleBoundaries },
+    rules: { 'lienthong/module-entry': 'error' },
   },
   {
     // Pure libraries: no I/O, no knowledge of other modules.

@@ -12,9 +12,9 @@ import {
   receiveIntakeItems,
   registerIntakeItem,
   vietnamYear,
-  type Actor,
 } from '../src/registry/index.ts';
 import { ms, percentile, runConcurrently } from './latency-stats.ts';
+import { type Actor } from '../src/shared/index.ts';
 
 const SYSTEM: Actor = { kind: 'system', component: 'bench' };
 const SENDER = '000.00.12.H53';

@@ -4,9 +4,10 @@
 // hits both alike.
 import type pg from 'pg';
 import type { PrismaClient } from '../src/generated/prisma/client.ts';
-import { searchDocuments, type Actor, type DocumentFilter } from '../src/registry/index.ts';
+import { searchDocuments, type DocumentFilter } from '../src/registry/index.ts';
 import { ms, percentile } from './latency-stats.ts';
 import { SENDERS } from './registry-seed.ts';
+import { type Actor } from '../src/shared/index.ts';
 
 export type SearchCase = { kind: string; label: string; filter: DocumentFilter };
 

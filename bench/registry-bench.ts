@@ -15,10 +15,11 @@ import pg from 'pg';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from '../src/generated/prisma/client.ts';
 import { applyMigrations } from '../src/db/index.ts';
-import { foldForSearch, type Actor } from '../src/registry/index.ts';
+import { foldForSearch } from '../src/registry/index.ts';
 import { AGENCIES, seedDocuments } from './registry-seed.ts';
 import { measureRegistration } from './registry-bench-registration.ts';
 import { buildSearchMix, measureSearches, type QueryEvents } from './registry-bench-search.ts';
+import { type Actor } from '../src/shared/index.ts';
 
 const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const DB_NAME = 'lienthong_bench';

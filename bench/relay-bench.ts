@@ -26,7 +26,7 @@ import { SignedXml } from 'xml-crypto';
 import { createPrismaAgencyDirectory } from '../src/directory/index.ts';
 import { buildEdxml } from '../src/edxml/index.ts';
 import { issueAgencyCredentials } from '../src/exchange/index.ts';
-import { HubError } from '../src/shared/hub-error.ts';
+import { HubError } from '../src/shared/index.ts';
 import { signEdxml } from '../src/signing/index.ts';
 import { createTestPki } from '../src/signing/test-support/test-pki.ts';
 import { DSIG_NS } from '../src/signing/xmldsig-algorithms.ts';
@@ -120,7 +120,7 @@ function verifyRate(): number {
   for (const p of sample.slice(0, 50)) plainVerify(p.bytes); // JIT warm-up
   const started = performance.now();
   for (const p of sample)
-    if (!plainVerify(p.bytes)) throw new HubError('EXCHANGE_BENCH_FAILED', `${p.documentId} did not verify`);
+    if (!plainVerify(p.bytes)) throw new HubError('BENCH_FAILED', `${p.documentId} did not verify`);
   return sample.length / ((performance.now() - started) / 1000);
 }
 
@@ -180,7 +180,7 @@ async function startBenchHub(env: Record<string, string>, nodeArgs: string[]): P
   const deadline = Date.now() + 60_000;
   for (;;) {
     if (child.exitCode !== null)
-      throw new HubError('EXCHANGE_BENCH_FAILED', `hub exited with ${child.exitCode}:\n${output}`);
+      throw new HubError('BENCH_FAILED', `hub exited with ${child.exitCode}:\n${output}`);
     try {
       if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok) break;
     } catch {
@@ -188,7 +188,7 @@ async function startBenchHub(env: Record<string, string>, nodeArgs: string[]): P
     }
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new HubError('EXCHANGE_BENCH_FAILED', `hub not healthy within 60 s:\n${output}`);
+      throw new HubError('BENCH_FAILED', `hub not healthy within 60 s:\n${output}`);
     }
     await sleep(200);
   }
@@ -284,7 +284,7 @@ function makePublisher(channel: ConfirmChannel, exchange: string, routingKey: st
     outstanding += 1;
     channel.publish(exchange, routingKey, bytes, { persistent: true, messageId, ...extra }, (error) => {
       outstanding -= 1;
-      if (error) throw new HubError('EXCHANGE_BENCH_FAILED', `publish not confirmed: ${String(error)}`);
+      if (error) throw new HubError('BENCH_FAILED', `publish not confirmed: ${String(error)}`);
       release?.();
     });
   };
@@ -300,7 +300,7 @@ async function waitForArrivals(ids: readonly string[], timeoutMs: number): Promi
     if (Date.now() > deadline) {
       const missing = ids.filter((id) => !arrivals.has(id)).length;
       throw new HubError(
-        'EXCHANGE_BENCH_FAILED',
+        'BENCH_FAILED',
         `${missing} of ${ids.length} packages did not arrive within ${timeoutMs} ms; refusals: ${refusals.slice(0, 3).join(' | ')}\n${hub.output().slice(-3000)}`,
       );
     }

@@ -9,7 +9,7 @@ import { availableParallelism, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { DOMParser } from '@xmldom/xmldom';
 import { SignedXml } from 'xml-crypto';
-import { HubError } from '../src/shared/hub-error.ts';
+import { HubError } from '../src/shared/index.ts';
 import { VerifyPool } from '../src/signing/verify-pool.ts';
 import { makeEdxmlPackage } from '../src/signing/test-support/edxml-package.ts';
 import { createTestPki } from '../src/signing/test-support/test-pki.ts';
@@ -62,7 +62,7 @@ async function timeLoop(
   const started = performance.now();
   const cpuStart = process.cpuUsage();
   for (let i = 0; i < corpus.packages.length; i++) {
-    if (!(await run(i))) throw new HubError('SIGNING_BENCH_FAILED', `verification failed on package ${i}`);
+    if (!(await run(i))) throw new HubError('BENCH_FAILED', `verification failed on package ${i}`);
   }
   const cpu = process.cpuUsage(cpuStart);
   return { wall: (performance.now() - started) / 1000, cpu: (cpu.user + cpu.system) / 1e6 };
@@ -134,7 +134,7 @@ for (const size of SIZES) {
     const seconds = (performance.now() - started) / 1000;
     await pool.close();
     if (!verdicts.every((v) => v.verdict.trusted))
-      throw new HubError('SIGNING_BENCH_FAILED', 'pool verification failed');
+      throw new HubError('BENCH_FAILED', 'pool verification failed');
     const perSecond = verdicts.length / seconds;
     if (workers === 1) single = perSecond;
     console.log(

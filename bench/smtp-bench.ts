@@ -22,7 +22,7 @@ import { startTestListener } from '../src/ingest/test-support/listener-harness.t
 import { startAnalysisPool } from '../src/ingest/reading/analysis-pool.ts';
 import { postfixAvailable, startPrivatePostfix } from '../src/ingest/test-support/private-postfix.ts';
 import { RawSmtp, dotStuff } from '../src/ingest/test-support/raw-smtp.ts';
-import { HubError } from '../src/shared/hub-error.ts';
+import { HubError } from '../src/shared/index.ts';
 import { cachedTrustStore, fileTrustStore, GOVERNMENT_ROOT_PATH } from '../src/signing/index.ts';
 import { ms, percentile } from './latency-stats.ts';
 
@@ -102,13 +102,13 @@ const sampleSize = message().length;
 
 async function sendOn(client: RawSmtp, body: Buffer): Promise<number> {
   if ((await client.command('MAIL FROM:<bench@stc.example.vn>')).code !== 250)
-    throw new HubError('INGEST_BENCH_REFUSED', 'MAIL refused');
+    throw new HubError('BENCH_FAILED', 'MAIL refused');
   if ((await client.command(`RCPT TO:<${RCPT}>`)).code !== 250)
-    throw new HubError('INGEST_BENCH_REFUSED', 'RCPT refused');
-  if ((await client.command('DATA')).code !== 354) throw new HubError('INGEST_BENCH_REFUSED', 'DATA refused');
+    throw new HubError('BENCH_FAILED', 'RCPT refused');
+  if ((await client.command('DATA')).code !== 354) throw new HubError('BENCH_FAILED', 'DATA refused');
   const started = performance.now();
   const reply = await client.data(body);
-  if (reply.code !== 250) throw new HubError('INGEST_BENCH_REFUSED', `DATA answered ${reply.text}`);
+  if (reply.code !== 250) throw new HubError('BENCH_FAILED', `DATA answered ${reply.text}`);
   return performance.now() - started;
 }
 

@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import { ensureFirstAdmin } from './access/index.ts';
-import type { HubConfig } from './config/load-config.ts';
-import { redactUrl } from './config/load-config.ts';
+import { type HubConfig, redactUrl } from './config/index.ts';
 import { openDatabase, type Database } from './db/index.ts';
 import { createPrismaAgencyDirectory, type AgencyDirectory } from './directory/index.ts';
 import {
@@ -11,6 +10,7 @@ import {
   createDeadLetters,
   createRelayService,
   deadLetterDepth,
+  failDeliveryOnBounce,
   inboxStates,
   issueAgencyCredentials,
   sendOutgoingDocument,
@@ -21,7 +21,7 @@ import {
   type BrokerState,
 } from './exchange/index.ts';
 import { startAuditAnchoring } from './registry/index.ts';
-import { systemClock } from './shared/clock.ts';
+import { systemClock, type Logger } from './shared/index.ts';
 import {
   agencyKeyCertificates,
   agencyKeyDir,
@@ -31,8 +31,8 @@ import {
   trustDirectoryCertificates,
 } from './signing/index.ts';
 import { startIngest, type IngestService } from './ingest/index.ts';
+import { createMailTransport } from './outbound-mail/index.ts';
 import { fileAnchorSigner, readExportedAnchors, verifyAudit } from './registry/index.ts';
-import type { Logger } from './shared/logger.ts';
 import {
   buildWebApp,
   removeControlFile,
@@ -141,8 +141,18 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
       ownOrganId: config.organId,
       maxMessageBytes: config.maxMessageBytes,
     };
+    // One connection to the outbound mail server for everything the hub mails (outbound-mail).
+    const mailTransport = config.smtp.relayUrl ? createMailTransport(config.smtp.relayUrl) : undefined;
+    if (mailTransport)
+      services.push({
+        name: 'mail-transport',
+        stop: () => {
+          mailTransport.close();
+          return Promise.resolve();
+        },
+      });
     const relay = createRelayService(relayDeps, broker, {
-      smtpRelayUrl: config.smtp.relayUrl,
+      mailTransport,
       mailFrom: `lienthong@${config.mailDomain}`,
     });
     wakeRelay = () => {
@@ -242,6 +252,8 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
       prisma: database.prisma,
       metrics,
       log: log.child({ module: 'ingest' }),
+      mailTransport,
+      relayMailBounced: failDeliveryOnBounce(log.child({ module: 'exchange.bounces' })),
     });
     running.ingest = ingest;
     services.push({ name: 'ingest', stop: () => ingest.stop() });

@@ -1,7 +1,7 @@
 import type { PrismaClient } from '../db/index.ts';
 import type { AgencyDirectory } from '../directory/index.ts';
-import { actorLabel, type Actor } from '../registry/index.ts';
-import { isHubError } from '../shared/hub-error.ts';
+
+import { isHubError, actorLabel, type Actor } from '../shared/index.ts';
 import { recordAccessEvent } from './access-audit.ts';
 import { findAgencyId } from './agency-lookup.ts';
 

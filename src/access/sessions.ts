@@ -1,5 +1,5 @@
 import type { PrismaClient } from '../db/index.ts';
-import type { Actor } from '../registry/actor.ts';
+import type { Actor } from '../shared/index.ts';
 import { recordAccessEvent } from './access-audit.ts';
 import { verifyAgainstNobody, verifyPassword, MAX_PASSWORD_LENGTH } from './password-hash.ts';
 import { issueSecret, sha256Hex } from './secret-token.ts';

@@ -1,5 +1,5 @@
 import type { PrismaClient } from '../db/index.ts';
-import type { Actor } from '../registry/actor.ts';
+import type { Actor } from '../shared/index.ts';
 import { recordAccessEvent } from './access-audit.ts';
 import { findAgencyId } from './agency-lookup.ts';
 import { sha256Hex } from './secret-token.ts';

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { isHubError } from '../shared/hub-error.ts';
+import { isHubError } from '../shared/index.ts';
 import { ArchiveWriter, FILE_CHUNK_BYTES } from './archive-format.ts';
 import { readArchive } from './archive-reader.ts';
 import { safeDataPath } from './data-dir-files.ts';

@@ -1,7 +1,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
-import { HubError } from '../shared/hub-error.ts';
+import { HubError } from '../shared/index.ts';
 
 /**
  * The backup archive: gzip over lines of JSON, so it can be written and read as a stream and

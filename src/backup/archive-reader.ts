@@ -1,7 +1,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import fs from 'node:fs';
 import { createGunzip } from 'node:zlib';
-import { HubError } from '../shared/hub-error.ts';
+import { HubError } from '../shared/index.ts';
 import {
   ARCHIVE_FORMAT,
   ARCHIVE_VERSION,

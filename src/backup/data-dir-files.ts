@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { HubError } from '../shared/hub-error.ts';
+import { HubError } from '../shared/index.ts';
 
 /**
  * The files of the data directory that a backup carries: keys, trust store, exported audit anchors,

@@ -1,6 +1,6 @@
 import type { Database, MigrationSession } from '../db/index.ts';
 import { applyMigrations, readMigrationFiles } from '../db/index.ts';
-import { HubError } from '../shared/hub-error.ts';
+import { HubError } from '../shared/index.ts';
 import type { ArchiveMigration } from './archive-format.ts';
 import { readArchive, type ArchiveSummary } from './archive-reader.ts';
 import { conflictingDataFiles, createFileStager } from './data-dir-files.ts';

@@ -8,8 +8,7 @@ import {
   type TestDatabase,
 } from '../../test/support/test-database.ts';
 import { applyMigrations, openDatabase, readMigrationFiles, type Database } from '../db/index.ts';
-import { isHubError } from '../shared/hub-error.ts';
-import { createSilentLogger } from '../shared/logger.ts';
+import { isHubError, createSilentLogger } from '../shared/index.ts';
 import { restoreBackup, writeBackup } from './index.ts';
 import { appliedMigrations } from './table-catalog.ts';
 

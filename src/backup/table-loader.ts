@@ -1,5 +1,5 @@
 import type { MigrationSession } from '../db/index.ts';
-import { HubError } from '../shared/hub-error.ts';
+import { HubError } from '../shared/index.ts';
 import type { ArchiveSequence, RowValues, TableStart } from './archive-format.ts';
 import { quoteIdent, type CatalogTable } from './table-catalog.ts';
 

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import type { Database, MigrationSession } from '../db/index.ts';
-import { HubError } from '../shared/hub-error.ts';
+import { HubError } from '../shared/index.ts';
 import { ArchiveWriter, FILE_CHUNK_BYTES, type ArchiveMigration } from './archive-format.ts';
 import { listDataFiles, type DataFile } from './data-dir-files.ts';
 import {

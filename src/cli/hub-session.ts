@@ -1,7 +1,6 @@
-import { loadConfig, type HubConfig } from '../config/load-config.ts';
+import { loadConfig, type HubConfig } from '../config/index.ts';
 import { openDatabase, readLockHolder, type Database } from '../db/index.ts';
-import { HubError } from '../shared/hub-error.ts';
-import { createSilentLogger } from '../shared/logger.ts';
+import { HubError, createSilentLogger } from '../shared/index.ts';
 import { readControlFile, type LocalControl } from '../web/index.ts';
 import type { CliContext } from './cli-command.ts';
 

@@ -1,5 +1,5 @@
 import process from 'node:process';
-import { isHubError } from '../shared/hub-error.ts';
+import { isHubError } from '../shared/index.ts';
 import { writeLine, type CliCommand, type CliContext } from './cli-command.ts';
 import { loadCommandTable } from './command-table.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isHubError } from '../shared/hub-error.ts';
+import { isHubError } from '../shared/index.ts';
 import { loadConfig, redactConfig } from './load-config.ts';
 
 function problemsOf(env: Record<string, string>): { variable: string; message: string }[] {

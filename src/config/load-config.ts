@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { ConfigSchema, ENVIRONMENT_VARIABLES, URL_KEYS_WITH_SECRETS, type Config } from './config-schema.ts';
-import { HubError } from '../shared/hub-error.ts';
+import { HubError } from '../shared/index.ts';
 
 export type { Config } from './config-schema.ts';
 export { ENVIRONMENT_VARIABLES } from './config-schema.ts';

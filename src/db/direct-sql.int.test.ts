@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSilentLogger } from '../shared/logger.ts';
+import { createSilentLogger } from '../shared/index.ts';
 import { createTestDatabase, type TestDatabase } from '../../test/support/test-database.ts';
 import { claimSpooled, spoolMessage } from '../ingest/spool/mail-spool.ts';
 import { putBlobs, sha256Hex } from '../registry/blob-store.ts';

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { HubError } from '../shared/hub-error.ts';
+import { HubError } from '../shared/index.ts';
 
 /**
  * Applies prisma/migrations with the bookkeeping of Prisma's `migrate deploy` (the same

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { HubError, isHubError } from '../shared/hub-error.ts';
+import { HubError, isHubError } from '../shared/index.ts';
 import { bareContentId } from './field-formats.ts';
 import {
   childPath,

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { isHubError } from '../shared/hub-error.ts';
+import { isHubError } from '../shared/index.ts';
 import { buildEdxml } from './builder.ts';
 import type { EdocPackage, EdxmlPackage } from './package-model.ts';
 import { parseEdxml } from './reader.ts';

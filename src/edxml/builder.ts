@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { HubError } from '../shared/hub-error.ts';
+import { HubError } from '../shared/index.ts';
 import { formatEdxmlDate, formatEdxmlTimestamp } from './field-formats.ts';
 import {
   edxmlPackageSchema,

@@ -12,7 +12,7 @@ export {
 export { parseEdxml, type ReadOptions } from './reader.ts';
 export { inspectEdxml, validateEdxml, type ValidationProblem, type ValidationResult } from './validator.ts';
 export { buildEdxml, buildEdxmlText } from './builder.ts';
-export { DEFAULT_ZIP_LIMITS, type ZipLimits } from './zip-listing.ts';
+export { DEFAULT_ZIP_LIMITS, listZip, looksLikeZip, type ZipLimits } from './zip-listing.ts';
 export { zipFiles, type ZipMember } from './zip-writer.ts';
 export {
   edxmlPackageSchema,

@@ -1,4 +1,4 @@
-import { HubError } from '../shared/hub-error.ts';
+import { HubError } from '../shared/index.ts';
 import { readAttachments } from './attachments.ts';
 import { childPath, childrenNamed, compact, firstChild, ReadContext, textOf } from './element-reading.ts';
 import { readLenientDate, readLenientTimestamp } from './field-formats.ts';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { isHubError } from '../shared/hub-error.ts';
+import { isHubError } from '../shared/index.ts';
 import { parseEdxml } from './reader.ts';
 import { assertSafeXml, assertWellFormedXml, checkWellFormed } from './safe-xml.ts';
 import { validateEdxml } from './validator.ts';

@@ -1,4 +1,4 @@
-import { HubError, type HubErrorCode } from '../shared/hub-error.ts';
+import { HubError, type HubErrorCode } from '../shared/index.ts';
 import { decodeXmlText } from './xml-encoding.ts';
 
 /**

@@ -1,4 +1,4 @@
-import { isHubError } from '../shared/hub-error.ts';
+import { isHubError } from '../shared/index.ts';
 import { childPath, childrenNamed, ReadContext, textOf } from './element-reading.ts';
 import {
   checkCode,

@@ -1,5 +1,5 @@
 import iconv from 'iconv-lite';
-import { HubError } from '../shared/hub-error.ts';
+import { HubError } from '../shared/index.ts';
 
 /**
  * Bytes → text the way an XML processor would: BOM first, then the declared encoding. QCVN 102

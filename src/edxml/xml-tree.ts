@@ -1,5 +1,5 @@
 import { XMLParser } from 'fast-xml-parser';
-import { HubError } from '../shared/hub-error.ts';
+import { HubError } from '../shared/index.ts';
 import { assertWellFormedXml, type SafeXmlLimits } from './safe-xml.ts';
 
 /**

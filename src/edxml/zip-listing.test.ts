@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { crc32, deflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { isHubError } from '../shared/hub-error.ts';
+import { isHubError } from '../shared/index.ts';
 import { parseEdxml } from './reader.ts';
 import { validateEdxml } from './validator.ts';
 import { isUnsafeEntryName, listZip } from './zip-listing.ts';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { crc32, inflateRawSync } from 'node:zlib';
-import { HubError, type HubErrorCode } from '../shared/hub-error.ts';
+import { HubError, type HubErrorCode } from '../shared/index.ts';
 
 /**
  * Lists a ZIP attachment from memory, never touching disk: reads the central directory, refuses

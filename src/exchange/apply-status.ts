@@ -1,5 +1,6 @@
 import type { Prisma, Transaction } from '../db/index.ts';
-import type { Logger } from '../shared/logger.ts';
+import type { RelayMailBounced } from '../outbound-mail/index.ts';
+import type { Logger } from '../shared/index.ts';
 import { STATUS_TO_STATE, transition, type DeliveryState } from './domain/delivery-state.ts';
 
 /**
@@ -72,4 +73,18 @@ export async function moveDelivery(
     },
   });
   return outcome.kind === 'moved';
+}
+
+/**
+ * A relay delivery sent by e-mail bounced (a DSN read by ingest): the delivery fails, through the
+ * state machine, so a delivery the recipient already answered is not failed by a late bounce.
+ * The port `outbound-mail` calls; main.ts hands it to ingest.
+ */
+export function failDeliveryOnBounce(log: Logger): RelayMailBounced {
+  return async (tx, bounce) => {
+    const delivery = await tx.relayDelivery.findUnique({
+      where: { packageId_toOrganId: { packageId: bounce.packageId, toOrganId: bounce.toOrganId } },
+    });
+    if (delivery) await moveDelivery(tx, log, delivery, 'failed', bounce.reason.slice(0, 500), bounce.reason);
+  };
 }

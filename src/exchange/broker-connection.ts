@@ -1,5 +1,5 @@
 import { connect, type ChannelModel } from 'amqplib';
-import type { Logger } from '../shared/logger.ts';
+import type { Logger } from '../shared/index.ts';
 
 /**
  * One long-lived broker connection with reconnection and back-off (the amqp-connection-manager

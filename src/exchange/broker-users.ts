@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { HubError } from '../shared/hub-error.ts';
+import { HubError } from '../shared/index.ts';
 import { inboxQueue, EXCHANGES, QUEUES } from './topology.ts';
 
 /**

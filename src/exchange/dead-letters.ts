@@ -1,5 +1,5 @@
 import type { Message } from 'amqplib';
-import { HubError } from '../shared/hub-error.ts';
+import { HubError } from '../shared/index.ts';
 import type { BrokerConnection } from './broker-connection.ts';
 import { QUEUES } from './topology.ts';
 

@@ -18,6 +18,7 @@ export {
 } from './broker-users.ts';
 export { EXCHANGES, QUEUES, inboxQueue } from './topology.ts';
 export { DELIVERY_STATES, transition, type DeliveryState } from './domain/delivery-state.ts';
+export { failDeliveryOnBounce } from './apply-status.ts';
 export { createDeadLetters, type DeadLetter, type DeadLetters } from './dead-letters.ts';
 export {
   deliveriesOfDocument,

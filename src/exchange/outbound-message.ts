@@ -1,6 +1,6 @@
 import { buildEdxml } from '../edxml/index.ts';
 import type { PrismaClient } from '../db/index.ts';
-import { HubError } from '../shared/hub-error.ts';
+import { HubError } from '../shared/index.ts';
 
 /**
  * Turns an outbox row into the AMQP message CONTRACT.md fixes: persistent, message_id, type

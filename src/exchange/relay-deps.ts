@@ -1,7 +1,6 @@
 import type { PrismaClient } from '../db/index.ts';
 import type { AgencyDirectory } from '../directory/index.ts';
-import type { Clock } from '../shared/clock.ts';
-import type { Logger } from '../shared/logger.ts';
+import type { Clock, Logger } from '../shared/index.ts';
 import type { TrustMaterial } from '../signing/index.ts';
 
 /** What the relay's use cases need; built once in main.ts. */

@@ -1,7 +1,6 @@
 import type { BrokerConnection } from './broker-connection.ts';
 import { createHostedInboxConsumer } from './hosted-inbox-consumer.ts';
-import { prismaOutboundMailLog } from '../ingest/outbound-log.ts';
-import { createMailSender } from './mail-delivery.ts';
+import { createMailSender, prismaOutboundMailLog, type MailTransport } from '../outbound-mail/index.ts';
 import type { RelayDeps } from './relay-deps.ts';
 import { createRelayWorker, type RelayWorkerOptions } from './relay-worker.ts';
 import { createSubmitConsumer } from './submit-consumer.ts';
@@ -26,7 +25,12 @@ export type RelayService = {
 export function createRelayService(
   deps: RelayDeps,
   broker: BrokerConnection,
-  options: { worker?: RelayWorkerOptions; smtpRelayUrl?: string | undefined; mailFrom?: string } = {},
+  options: {
+    worker?: RelayWorkerOptions;
+    /** the hub's mail transport, for agencies reached only by e-mail; none when no relay is set */
+    mailTransport?: MailTransport | undefined;
+    mailFrom?: string;
+  } = {},
 ): RelayService {
   const inboxAgencies = async () =>
     (await deps.directory.list()).filter((a) => a.channel !== 'email').map((a) => a.organId);
@@ -40,7 +44,7 @@ export function createRelayService(
   });
   const mail = createMailSender(
     deps.prisma,
-    options.smtpRelayUrl,
+    options.mailTransport,
     options.mailFrom ?? `lienthong@${deps.ownOrganId}.invalid`,
     prismaOutboundMailLog(deps.prisma, deps.log.child({ module: 'exchange.mail' })),
   );

@@ -2,7 +2,7 @@ import type { ConfirmChannel, Message } from 'amqplib';
 import type { BrokerConnection } from './broker-connection.ts';
 import { applyStatusToDelivery, moveDelivery } from './apply-status.ts';
 import { assertInbox, EXCHANGES } from './topology.ts';
-import type { MailSender } from './mail-delivery.ts';
+import type { MailSender } from '../outbound-mail/index.ts';
 import { toOutboundMessage, type OutboxRow } from './outbound-message.ts';
 import type { RelayDeps } from './relay-deps.ts';
 

@@ -12,9 +12,9 @@ import { prismaFor } from '../../test/support/registry-fixtures.ts';
 import { testServices } from '../../test/support/test-services.ts';
 import type { PrismaClient } from '../db/index.ts';
 import { createPrismaAgencyDirectory } from '../directory/index.ts';
-import { systemClock } from '../shared/clock.ts';
-import { createSilentLogger } from '../shared/logger.ts';
+import { systemClock, createSilentLogger } from '../shared/index.ts';
 import { memoryTrustStore } from '../signing/index.ts';
+import { createMailTransport } from '../outbound-mail/index.ts';
 import { createBrokerConnection, type BrokerConnection } from './broker-connection.ts';
 import { createDeadLetters } from './dead-letters.ts';
 import { issueAgencyCredentials } from './broker-users.ts';
@@ -108,7 +108,7 @@ beforeAll(async () => {
     broker,
     {
       worker: { idleDelayMs: 50 },
-      smtpRelayUrl: smtp.url,
+      mailTransport: createMailTransport(smtp.url),
       mailFrom: 'lienthong@lienthong.local',
     },
   );

@@ -2,15 +2,13 @@ import { randomUUID } from 'node:crypto';
 import type { PrismaClient } from '../db/index.ts';
 import { buildEdxml } from '../edxml/index.ts';
 import {
-  actorLabel,
   getDocument,
   recordOutgoingDocument,
   REGISTRY_TRANSACTION,
   sha256Hex,
   takeRegistrationNumber,
-  type Actor,
 } from '../registry/index.ts';
-import { HubError, isHubError } from '../shared/hub-error.ts';
+import { HubError, isHubError, actorLabel, type Actor } from '../shared/index.ts';
 import { signEdxml, type AgencyKeyStore, type SigningKey } from '../signing/index.ts';
 import { ND30_DOCUMENT_TYPES } from '../text/index.ts';
 import type { RelayDeps } from './relay-deps.ts';

@@ -1,6 +1,6 @@
 import type { PrismaClient } from '../db/index.ts';
 import { parseEdxml, type Attachment, type EdocPackage } from '../edxml/index.ts';
-import { agencyScope, type Actor } from '../registry/index.ts';
+import { agencyScope, type Actor } from '../shared/index.ts';
 
 /**
  * The files of a document the caller's agency sent: they exist only inside the signed edXML

@@ -2,7 +2,7 @@ import { Prisma, type PrismaClient, type Transaction } from '../db/index.ts';
 import { findAgency, type Agency } from '../directory/index.ts';
 import { inspectEdxml, type EdocPackage, type EdxmlPackage, type StatusPackage } from '../edxml/index.ts';
 import { appendAudit, putBlob, REGISTRY_TRANSACTION, sha256Hex } from '../registry/index.ts';
-import { isHubError } from '../shared/hub-error.ts';
+import { isHubError } from '../shared/index.ts';
 import { verifyEdxmlSignature, type SignatureVerdict } from '../signing/index.ts';
 import { findConfidentialityMarking } from './domain/confidentiality.ts';
 import type { RelayDeps } from './relay-deps.ts';
@@ -283,7 +283,7 @@ async function recordSubmission(
     const mailTo = mailOnly.get(to);
     await tx.outboxMessage.create({
       data: {
-        // An agency reached only by e-mail gets the package as an attachment (mail-delivery.ts).
+        // An agency reached only by e-mail gets the package as an attachment (outbound-mail/relay-mail-channel.ts).
         kind: mailTo ? 'mail' : pkg.kind,
         targetOrganId: to,
         bodySha256: sha256,

@@ -1,5 +1,5 @@
 import net from 'node:net';
-import { HubError } from '../shared/hub-error.ts';
+import { HubError } from '../shared/index.ts';
 
 /** Malware scanning port: the names of what was found, empty when clean. */
 export interface MalwareScanner {

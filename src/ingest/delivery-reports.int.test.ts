@@ -6,7 +6,8 @@ import { createTestDatabase, type TestDatabase } from '../../test/support/test-d
 import { prismaFor } from '../../test/support/registry-fixtures.ts';
 import type { PrismaClient } from '../db/index.ts';
 import { zipFiles } from '../edxml/index.ts';
-import { prismaOutboundMailLog } from './outbound-log.ts';
+import { prismaOutboundMailLog } from '../outbound-mail/index.ts';
+import { failDeliveryOnBounce } from '../exchange/index.ts';
 import { uniqueSeed } from './test-support/build-mail.ts';
 import {
   HUB_AGENCY,
@@ -31,7 +32,12 @@ beforeAll(async () => {
   db = await createTestDatabase('mailreports');
   prisma = prismaFor(db.url, 5);
   await seedAgencies(prisma);
-  listener = await startTestListener(prisma, { maxMessageBytes: 4 * 1024 * 1024 });
+  // As main.ts wires it: a bounced relay delivery by e-mail fails the delivery through the relay.
+  listener = await startTestListener(
+    prisma,
+    { maxMessageBytes: 4 * 1024 * 1024 },
+    { relayMailBounced: failDeliveryOnBounce(pino({ level: 'silent' })) },
+  );
 });
 
 afterAll(async () => {

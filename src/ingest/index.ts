@@ -35,5 +35,3 @@ export {
 } from './imap/mailbox-poller.ts';
 export { ingestSources, type IngestSources, type PolledMailbox } from './ingest-sources.ts';
 export { parseMailboxes } from './imap/mailbox-config.ts';
-export { smtpOutbound, type OutboundMail } from './outbound-mail.ts';
-export { prismaOutboundMailLog, type OutboundMailLog } from './outbound-log.ts';

@@ -1,7 +1,7 @@
-import type { Logger } from '../shared/logger.ts';
+import type { Logger } from '../shared/index.ts';
 import type { IngestOutcome, ReadMessage } from './ingest-message.ts';
 import type { PolledMailbox } from './ingest-sources.ts';
-import type { OutboundMail } from './outbound-mail.ts';
+import type { OutboundMail } from '../outbound-mail/index.ts';
 import type { SpoolBacklog } from './spool/mail-spool.ts';
 
 /**

@@ -1,4 +1,4 @@
-import { HubError, isHubError, type HubErrorCode } from '../shared/hub-error.ts';
+import { HubError, isHubError, type IngestSmtpErrorCode } from '../shared/index.ts';
 
 /**
  * Every failure the ingest edges can report, and the SMTP reply each one becomes. The edges
@@ -25,9 +25,9 @@ export const SMTP_REPLY_CODE = {
   INGEST_AUTH_THROTTLED: 454,
   /** Too many recipients in one transaction. */
   INGEST_TOO_MANY_RECIPIENTS: 452,
-} as const satisfies Record<HubErrorCode, number>;
+} as const satisfies Record<IngestSmtpErrorCode, number>;
 
-export type IngestErrorCode = keyof typeof SMTP_REPLY_CODE;
+export type IngestErrorCode = IngestSmtpErrorCode;
 
 /** An Error smtp-server turns into the reply `<responseCode> <message>`. */
 export type SmtpReplyError = Error & { responseCode: number };

@@ -1,20 +1,23 @@
-import { pino } from 'pino';
 import type { PrismaClient, Transaction } from '../db/index.ts';
 import {
   contentDedupKey,
   messageDedupKey,
   receiveIntakeBatch,
-  type Actor,
   type ReceiveIntakeInput,
   type ReceivedItem,
 } from '../registry/index.ts';
-import { HubError } from '../shared/hub-error.ts';
-import type { Logger } from '../shared/logger.ts';
+import { HubError, type Actor, type Logger } from '../shared/index.ts';
 import { reportReason } from './delivery-report.ts';
 import { placeMessage, type UnknownSenderPolicy } from './ingest-policy.ts';
 import type { IngestMetrics } from './ingest-metrics.ts';
 import { analyzeMessage, type AnalysisPorts, type MessageAnalysis } from './message-analysis.ts';
-import { applyReportLink, findOutboundMail, type OutboundMatch, type ReportLink } from './outbound-log.ts';
+import {
+  applyReportLink,
+  findOutboundMail,
+  type OutboundMatch,
+  type RelayMailBounced,
+  type ReportLink,
+} from '../outbound-mail/index.ts';
 import type { MailRecipient, RecipientDirectory } from './recipient-directory.ts';
 import type { SenderAuthenticator, SenderAuthInput, SenderAuthResult } from './sender-auth.ts';
 
@@ -36,7 +39,8 @@ export type IngestDeps = {
   authTimeoutMs: number;
   /** after the commit (receipts): must not throw and must not delay the processor */
   afterCommit?: (outcome: IngestOutcome, read: ReadMessage) => void;
-  /** refused delivery transitions when a bounce fails a relay delivery are logged here */
+  /** a bounce of a relay delivery sent by e-mail: the relay fails that delivery (main.ts wires it) */
+  relayMailBounced?: RelayMailBounced;
   log?: Logger;
 };
 
@@ -70,8 +74,6 @@ export type IngestOutcome = {
   items: ReceivedItem[];
   reason: string | null;
 };
-
-const SILENT = pino({ level: 'silent' });
 
 const ACTORS: Record<MailEnvelope['source'], Actor> = {
   smtp: { kind: 'system', component: 'ingest.smtp' },
@@ -223,7 +225,7 @@ export async function storeMessages(
       async (tx) => {
         await alsoInTransaction(tx, reads);
         for (const read of reads)
-          if (read.reportLink) await applyReportLink(tx, deps.log ?? SILENT, read.reportLink);
+          if (read.reportLink) await applyReportLink(tx, read.reportLink, deps.relayMailBounced);
       },
     );
   } catch (error) {

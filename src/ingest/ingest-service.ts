@@ -1,8 +1,8 @@
 import fs from 'node:fs/promises';
 import type { Registry } from 'prom-client';
-import type { HubConfig } from '../config/load-config.ts';
+import type { HubConfig } from '../config/index.ts';
 import type { PrismaClient } from '../db/index.ts';
-import type { Logger } from '../shared/logger.ts';
+import type { Logger } from '../shared/index.ts';
 import { parseMailboxes } from './imap/mailbox-config.ts';
 import { startMailboxPoller, type MailboxPoller } from './imap/mailbox-poller.ts';
 import type { IngestDeps, IngestOutcome, ReadMessage } from './ingest-message.ts';
@@ -10,8 +10,13 @@ import { ingestConditions, startIngestAlerts } from './ingest-alerts.ts';
 import { startAnalysisPool } from './reading/analysis-pool.ts';
 import { createIngestMetrics } from './ingest-metrics.ts';
 import { ingestSources, type IngestSources, type PolledMailbox } from './ingest-sources.ts';
-import { prismaOutboundMailLog } from './outbound-log.ts';
-import { smtpOutbound, type OutboundMail } from './outbound-mail.ts';
+import {
+  prismaOutboundMailLog,
+  smtpOutbound,
+  type MailTransport,
+  type OutboundMail,
+  type RelayMailBounced,
+} from '../outbound-mail/index.ts';
 import { prismaRecipientDirectory } from './recipient-directory.ts';
 import { mailauthAuthenticator } from './sender-auth.ts';
 import { agencyTokenAuthenticator } from './smtp/agency-credentials.ts';
@@ -19,7 +24,16 @@ import { startSmtpListener, type SmtpListener } from './smtp/smtp-listener.ts';
 import { spoolPort, startSpoolProcessor } from './spool/spool-processor.ts';
 
 /** Composition of the ingest edges from the hub configuration: one call from main.ts. */
-export type IngestServiceDeps = { config: HubConfig; prisma: PrismaClient; metrics: Registry; log: Logger };
+export type IngestServiceDeps = {
+  config: HubConfig;
+  prisma: PrismaClient;
+  metrics: Registry;
+  log: Logger;
+  /** the hub's mail transport, when LIENTHONG_SMTP_RELAY_URL is set: receipts and alerts */
+  mailTransport?: MailTransport | undefined;
+  /** what a bounced relay delivery by e-mail does to the delivery (the relay's port) */
+  relayMailBounced?: RelayMailBounced;
+};
 export type IngestService = {
   readonly smtpPort: number;
   /** SMTP counters and each IMAP poller's state, for the admin console. */
@@ -32,11 +46,13 @@ export async function startIngest({
   prisma,
   metrics,
   log,
+  mailTransport,
+  relayMailBounced,
 }: IngestServiceDeps): Promise<IngestService> {
   const directory = prismaRecipientDirectory(prisma, config.mailDomain);
-  const outbound: OutboundMail | undefined = config.smtp.relayUrl
+  const outbound: OutboundMail | undefined = mailTransport
     ? smtpOutbound({
-        relayUrl: config.smtp.relayUrl,
+        transport: mailTransport,
         from: `${config.organId}@${config.mailDomain}`,
         alertTo: (config.smtp.alertTo ?? '')
           .split(',')
@@ -68,6 +84,7 @@ export async function startIngest({
     metrics: ingestMetrics,
     authTimeoutMs: 5_000,
     log: log.child({ module: 'ingest.reports' }),
+    ...(relayMailBounced ? { relayMailBounced } : {}),
     afterCommit: (outcome, read) => {
       for (const hook of afterCommit) hook(outcome, read);
     },
@@ -147,7 +164,6 @@ export async function startIngest({
       await processor.stop();
       await reader.stop();
       alerts?.stop();
-      outbound?.close();
     },
   };
 }

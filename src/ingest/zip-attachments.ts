@@ -1,6 +1,5 @@
-import { DEFAULT_ZIP_LIMITS, type ZipLimits } from '../edxml/index.ts';
-import { listZip, looksLikeZip } from '../edxml/zip-listing.ts';
-import { isHubError } from '../shared/hub-error.ts';
+import { DEFAULT_ZIP_LIMITS, listZip, looksLikeZip, type ZipLimits } from '../edxml/index.ts';
+import { isHubError } from '../shared/index.ts';
 
 /**
  * Lists a mail attachment that is a ZIP, in memory only (nothing is extracted to disk), with

@@ -1,6 +1,5 @@
 import type { PrismaClient, Transaction } from '../db/index.ts';
-import { systemClock, type Clock } from '../shared/clock.ts';
-import { actorLabel, agencyScope, type Actor } from './actor.ts';
+import { systemClock, type Clock, actorLabel, agencyScope, type Actor } from '../shared/index.ts';
 import { appendAudit } from './audit-trail.ts';
 import { REGISTRY_TRANSACTION } from './transaction-options.ts';
 import { foldForSearch } from './domain/search-text.ts';

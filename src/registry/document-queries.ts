@@ -1,5 +1,5 @@
 import type { PrismaClient } from '../db/index.ts';
-import { agencyScope, type Actor } from './actor.ts';
+import { agencyScope, type Actor } from '../shared/index.ts';
 import { searchWords } from './domain/search-text.ts';
 import { documentStanding, versionChanges, type VersionFacts } from './domain/version-changes.ts';
 import { prefillRegistrationForm, type RegistrationForm } from './registration-form.ts';

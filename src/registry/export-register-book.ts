@@ -1,7 +1,6 @@
 import type { PrismaClient } from '../db/index.ts';
-import { agencyScope, type Actor } from './actor.ts';
+import { agencyScope, type Actor, HubError } from '../shared/index.ts';
 import { vietnamDate } from './domain/registration-year.ts';
-import { HubError } from '../shared/hub-error.ts';
 
 /**
  * The register books of Nghị định 30/2020, Phụ lục IV, as CSV (UTF-8 with BOM so spreadsheet

@@ -1,5 +1,5 @@
 import type { Prisma, PrismaClient } from '../db/index.ts';
-import { actorLabel, agencyScope, type Actor } from './actor.ts';
+import { actorLabel, agencyScope, type Actor } from '../shared/index.ts';
 import { appendAudit } from './audit-trail.ts';
 import { vietnamDate } from './domain/registration-year.ts';
 import { appendFollowUpStatus, lockDocumentInScope } from './record-document-status.ts';

@@ -1,7 +1,6 @@
 // The registry, core of the hub: intake queue, register books with gapless numbers, document
 // versions and statuses, the hash-chained audit trail and the outbox of work for the broker.
 // Every use case takes an Actor and enforces its agency scope itself. It speaks no wire protocol.
-export { actorLabel, agencyScope, mayActFor, type Actor } from './actor.ts';
 export { appendAudit, walkAuditChain, type AuditInput } from './audit-trail.ts';
 export {
   fileAnchorSigner,

@@ -1,5 +1,5 @@
 import type { PrismaClient } from '../db/index.ts';
-import { agencyScope, type Actor } from './actor.ts';
+import { agencyScope, type Actor } from '../shared/index.ts';
 import { afterKey, decodeCursor, encodeCursor } from './keyset-cursor.ts';
 import type { IntakeSource } from './receive-intake-items.ts';
 import { MAIL_HEADER_LIMITS, readMailHeaders, type MailHeaderBlock } from './domain/mail-headers.ts';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { directSql, Prisma, type PrismaClient, type Transaction } from '../db/index.ts';
-import { actorLabel, type Actor } from './actor.ts';
+import { actorLabel, type Actor } from '../shared/index.ts';
 import { appendAuditEntries, type AuditInput } from './audit-trail.ts';
 import { REGISTRY_TRANSACTION } from './transaction-options.ts';
 import { putBlobs, sha256Hex } from './blob-store.ts';

@@ -1,5 +1,5 @@
 import type { PrismaClient, Transaction } from '../db/index.ts';
-import { actorLabel, agencyScope, type Actor } from './actor.ts';
+import { actorLabel, agencyScope, type Actor } from '../shared/index.ts';
 import { appendAudit } from './audit-trail.ts';
 import { REGISTRY_TRANSACTION } from './transaction-options.ts';
 import { owesStatus, queueStatus } from './status-outbox.ts';

@@ -10,7 +10,7 @@ import {
   SYSTEM,
 } from '../../test/support/registry-fixtures.ts';
 import type { PrismaClient } from '../db/index.ts';
-import { fixedClock } from '../shared/clock.ts';
+import { fixedClock } from '../shared/index.ts';
 import {
   contentDedupKey,
   getDocument,

@@ -1,23 +1,12 @@
+import type { HubErrorCode } from './error-codes.ts';
+
+export type { HubErrorCode } from './error-codes.ts';
+
 /**
- * The one error type of the hub. Codes are SCREAMING_SNAKE and start with the module that
- * throws them; each module keeps its own list of codes next to its code (e.g. `EDXML_NOT_WELL_FORMED`).
+ * The one error type of the hub. Codes are SCREAMING_SNAKE, start with the module that throws
+ * them, and are listed in error-codes.ts (a closed union: an unlisted code does not compile).
  * Expected business outcomes (duplicate, refused package) are return values, not HubErrors.
  */
-export type HubModule =
-  | 'CONFIG'
-  | 'DB'
-  | 'CLI'
-  | 'EDXML'
-  | 'TEXT'
-  | 'SIGNING'
-  | 'REGISTRY'
-  | 'AGENCY'
-  | 'INGEST'
-  | 'EXCHANGE'
-  | 'WEB';
-
-export type HubErrorCode = `${HubModule}_${string}`;
-
 export class HubError extends Error {
   override readonly name = 'HubError';
   readonly code: HubErrorCode;

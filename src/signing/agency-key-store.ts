@@ -7,7 +7,7 @@
  */
 import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { HubError } from '../shared/hub-error.ts';
+import { HubError } from '../shared/index.ts';
 import { signingKeyFromPem, type SigningKey } from './key-store.ts';
 
 export interface AgencyKeyStore {

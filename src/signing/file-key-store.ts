@@ -1,6 +1,6 @@
 /** File adapter of the key-store port: an unencrypted PEM key and its certificate, read on demand. */
 import { readFile } from 'node:fs/promises';
-import { HubError } from '../shared/hub-error.ts';
+import { HubError } from '../shared/index.ts';
 import { signingKeyFromPem, type KeyStore } from './key-store.ts';
 
 export function fileKeyStore(paths: {

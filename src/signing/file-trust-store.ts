@@ -6,7 +6,7 @@
 import { copyFile, mkdir, readdir, readFile, stat } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { HubError } from '../shared/hub-error.ts';
+import { HubError } from '../shared/index.ts';
 import {
   buildTrustMaterial,
   mergeTrustMaterial,

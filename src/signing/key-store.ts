@@ -8,7 +8,7 @@ import {
   X509Certificate as NodeCertificate,
   type KeyObject,
 } from 'node:crypto';
-import { HubError } from '../shared/hub-error.ts';
+import { HubError } from '../shared/index.ts';
 
 export type SigningKey = {
   readonly privateKey: KeyObject;

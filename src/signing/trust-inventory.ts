@@ -7,7 +7,7 @@
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { HubError } from '../shared/hub-error.ts';
+import { HubError } from '../shared/index.ts';
 import { factsOf } from './certificate-facts.ts';
 import { listTrustFiles } from './file-trust-store.ts';
 import { isCrlFile, parseCertificates, type TrustFile } from './trust-store.ts';

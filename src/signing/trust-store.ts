@@ -3,7 +3,7 @@
  * government root, test roots); intermediates help build paths but never end one.
  */
 import { PemConverter, X509Certificate, X509Crl } from './x509.ts';
-import { HubError } from '../shared/hub-error.ts';
+import { HubError } from '../shared/index.ts';
 import { factsOf } from './certificate-facts.ts';
 
 export type TrustMaterial = {

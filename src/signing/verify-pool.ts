@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { HubError } from '../shared/hub-error.ts';
+import { HubError } from '../shared/index.ts';
 import { toPortable, type TrustMaterial } from './trust-store.ts';
 import type { SignatureVerdict } from './verdict.ts';
 import type { XmlVerifyResult } from './xmldsig-verify.ts';

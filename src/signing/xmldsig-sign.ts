@@ -5,7 +5,7 @@
 import { DOMParser } from '@xmldom/xmldom';
 import { SignedXml } from 'xml-crypto';
 import { assertWellFormedXml } from '../edxml/index.ts';
-import { HubError } from '../shared/hub-error.ts';
+import { HubError } from '../shared/index.ts';
 import type { SigningKey } from './key-store.ts';
 import { DSIG_NS, ENVELOPED, EXC_C14N, RSA_SHA256, SHA256 } from './xmldsig-algorithms.ts';
 

@@ -6,7 +6,7 @@
 import { DOMParser, type Document, type Element } from '@xmldom/xmldom';
 import { SignedXml } from 'xml-crypto';
 import { assertWellFormedXml } from '../edxml/index.ts';
-import { isHubError } from '../shared/hub-error.ts';
+import { isHubError } from '../shared/index.ts';
 import { checkCertificateChain } from './certificate-chain.ts';
 import type { TrustMaterial } from './trust-store.ts';
 import { makeVerdict, REASONS, summarizeSigner, type SignatureVerdict } from './verdict.ts';

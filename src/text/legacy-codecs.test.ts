@@ -5,7 +5,7 @@ import { decodeFrom } from './legacy-decoders.ts';
 import { encodeTo } from './legacy-encoders.ts';
 import { LEGACY_ENCODINGS, parseSourceEncoding } from './text-encoding.ts';
 import { windows1252Byte, windows1252Char } from './windows-1252.ts';
-import { isHubError } from '../shared/hub-error.ts';
+import { isHubError } from '../shared/index.ts';
 
 type Row = { char: string; tcvn3: string; vni: string; viscii: string; vps: string; viqr: string };
 

@@ -1,4 +1,4 @@
-import { HubError } from '../shared/hub-error.ts';
+import { HubError } from '../shared/index.ts';
 import { LEGACY_LETTERS, VISCII_C0, VISCII_HIGH, WINDOWS_1258_HIGH } from './legacy-tables.generated.ts';
 import type { TextEncoding } from './text-encoding.ts';
 import { encodeViqr } from './viqr.ts';

@@ -1,4 +1,4 @@
-import { HubError } from '../shared/hub-error.ts';
+import { HubError } from '../shared/index.ts';
 
 /** The legacy 8-bit (and 7-bit VIQR) Vietnamese encodings the hub converts to Unicode. */
 export const LEGACY_ENCODINGS = ['tcvn3', 'vni', 'viscii', 'vps', 'viqr', 'windows-1258'] as const;

@@ -16,11 +16,10 @@ import {
   type TestWebApp,
 } from '../../test/support/web-app.ts';
 import { issueAgencyCredentials } from '../exchange/index.ts';
+import { createMailTransport, prismaOutboundMailLog, smtpOutbound } from '../outbound-mail/index.ts';
 import {
   createIngestMetrics,
   ingestSources,
-  prismaOutboundMailLog,
-  smtpOutbound,
   startMailboxPoller,
   type MailboxPoller,
 } from '../ingest/index.ts';
@@ -536,14 +535,13 @@ describe('mail the hub sent', () => {
     // A real send to a relay where nothing listens, recorded as the hub records it.
     const silent = pino({ level: 'silent' });
     const outbound = smtpOutbound({
-      relayUrl: 'smtp://127.0.0.1:1',
+      transport: createMailTransport('smtp://127.0.0.1:1'),
       from: 'lienthong@hub.example.vn',
       alertTo: ['quantri@hub.example.vn'],
       log: silent,
       record: prismaOutboundMailLog(web.prisma, silent),
     });
     await outbound.alert('Thư cảnh báo không gửi được', 'relay down');
-    outbound.close();
     await web.prisma.outboundMail.createMany({
       data: [
         {

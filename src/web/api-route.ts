@@ -1,7 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
-import type { Actor } from '../registry/actor.ts';
-import { HubError } from '../shared/hub-error.ts';
+import { type Actor, HubError } from '../shared/index.ts';
 import { apiError, WEB_ERROR_STATUS, type WebErrorCode } from './error-shape.ts';
 
 /**

@@ -1,8 +1,7 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { findAgencyId, LoginThrottle } from '../access/index.ts';
 import type { PrismaClient } from '../db/index.ts';
-import { systemClock, type Clock } from '../shared/clock.ts';
-import type { Logger } from '../shared/logger.ts';
+import { systemClock, type Clock, type Logger } from '../shared/index.ts';
 import { installZodValidation } from './api-route.ts';
 import { installRequestAuth } from './auth/request-auth.ts';
 import { installErrorShape } from './error-shape.ts';

@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { isHubError } from '../shared/hub-error.ts';
+import { isHubError, type WebErrorCode } from '../shared/index.ts';
 
 /** Every error leaves the API as `{error: {code, message, details?}}` (CONTRACT.md); bad input is never a 500. */
 export type ApiError = { error: { code: string; message: string; details?: unknown } };
@@ -29,8 +29,8 @@ export const WEB_ERROR_STATUS = {
   WEB_RATE_LIMITED: 429,
   /** a component the request needs (the broker) is down; retry later */
   WEB_UNAVAILABLE: 503,
-} as const;
-export type WebErrorCode = keyof typeof WEB_ERROR_STATUS;
+} as const satisfies Record<WebErrorCode, number>;
+export type { WebErrorCode };
 
 // Fastify's own 4xx codes, renamed into ours so clients see one catalogue.
 const FASTIFY_CODES: Record<string, WebErrorCode> = {

@@ -8,7 +8,6 @@ import {
   recordOutgoingDocument,
   registerIntakeItem,
   sha256Hex,
-  type Actor,
 } from '../registry/index.ts';
 import { documentPackage } from '../../test/support/relay-fixtures.ts';
 import {
@@ -19,6 +18,7 @@ import {
   type TestWebApp,
 } from '../../test/support/web-app.ts';
 import { routeTableOf } from './index.ts';
+import { type Actor } from '../shared/index.ts';
 
 /**
  * Agency isolation, generated from the app's own route table: every route must have a case here,

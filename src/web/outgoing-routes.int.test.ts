@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiToken } from '../access/index.ts';
 import { parseEdxml } from '../edxml/index.ts';
 import { listSentFiles } from '../exchange/index.ts';
-import { sha256Hex, type Actor } from '../registry/index.ts';
+import { sha256Hex } from '../registry/index.ts';
 import { fileAgencyKeyStore, installAgencyKey, verifyEdxmlSignature } from '../signing/index.ts';
 import { createTestPki, type TestPki } from '../signing/test-support/test-pki.ts';
 import { statusPackage } from '../../test/support/relay-fixtures.ts';
@@ -16,6 +16,7 @@ import {
   startTestWebApp,
   type TestWebApp,
 } from '../../test/support/web-app.ts';
+import { type Actor } from '../shared/index.ts';
 
 /**
  * POST /api/v1/outgoing against the real app on PostgreSQL: a clerk's PDF and metadata become a

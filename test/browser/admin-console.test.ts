@@ -8,8 +8,6 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   createIngestMetrics,
   ingestSources,
-  prismaOutboundMailLog,
-  smtpOutbound,
   prismaRecipientDirectory,
   startMailboxPoller,
   type MailboxPoller,
@@ -19,6 +17,7 @@ import { trustDirectoryCertificates } from '../../src/signing/index.ts';
 // Deep import: certificates with chosen expiry dates, as the signing tests make them.
 import { X509CertificateGenerator } from '../../src/signing/x509.ts';
 import { issueAgencyCredentials } from '../../src/exchange/index.ts';
+import { createMailTransport, prismaOutboundMailLog, smtpOutbound } from '../../src/outbound-mail/index.ts';
 import { createTestVhost, type TestVhost } from '../support/test-broker.ts';
 import { testServices } from '../support/test-services.ts';
 import { openBrowser, screenshot, signInThroughConsole, type TestBrowser } from '../support/browser.ts';
@@ -293,14 +292,13 @@ describe('the admin pages in Chromium', () => {
     // An alert sent while the relay is down (nothing listens on port 1), recorded as the hub does.
     const silent = pino({ level: 'silent' });
     const outbound = smtpOutbound({
-      relayUrl: 'smtp://127.0.0.1:1',
+      transport: createMailTransport('smtp://127.0.0.1:1'),
       from: 'lienthong@hub.example.vn',
       alertTo: ['quantri@hub.example.vn'],
       log: silent,
       record: prismaOutboundMailLog(web.prisma, silent),
     });
     await outbound.alert('Hộp thư không kết nối được', 'hop-thu-so-noi-vu');
-    outbound.close();
     await page.locator('#outbound-state').selectOption('failed');
     await page.waitForURL(/outbound=failed$/);
     const failed = page.locator('#outbound-mail tbody tr', { hasText: 'Hộp thư không kết nối được' });

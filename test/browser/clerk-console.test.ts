@@ -4,13 +4,14 @@ import type { DNSResolver } from 'mailauth';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { mailauthAuthenticator } from '../../src/ingest/index.ts';
 import { ingestDeps, ingestNow } from '../../src/ingest/test-support/listener-harness.ts';
-import { receiveIntakeItems, registerIntakeItem, type Actor } from '../../src/registry/index.ts';
+import { receiveIntakeItems, registerIntakeItem } from '../../src/registry/index.ts';
 import { zipFiles } from '../../src/edxml/index.ts';
 import { memoryTrustStore } from '../../src/signing/index.ts';
 import { appendSignature, newPdf } from '../../src/signing/test-support/pdf-writer.ts';
 import { createTestPki, type TestPki } from '../../src/signing/test-support/test-pki.ts';
 import { openBrowser, screenshot, signInThroughConsole, type TestBrowser } from '../support/browser.ts';
 import { addAgency, addPerson, startTestWebApp, TEST_PASSWORD, type TestWebApp } from '../support/web-app.ts';
+import { type Actor } from '../../src/shared/index.ts';
 
 /**
  * The clerk's pages in Chromium against the real app on PostgreSQL: a mail that really went through

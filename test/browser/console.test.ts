@@ -1,14 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  messageDedupKey,
-  receiveIntakeItems,
-  registerIntakeItem,
-  type Actor,
-} from '../../src/registry/index.ts';
+import { messageDedupKey, receiveIntakeItems, registerIntakeItem } from '../../src/registry/index.ts';
 import { createUser } from '../../src/access/index.ts';
 import { openBrowser, screenshot, signInThroughConsole, type TestBrowser } from '../support/browser.ts';
 import { addAgency, addPerson, startTestWebApp, TEST_PASSWORD, type TestWebApp } from '../support/web-app.ts';
+import { type Actor } from '../../src/shared/index.ts';
 
 /**
  * The web console in a real headless Chromium against the real app on PostgreSQL: a clerk's day

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { receiveIntakeItems, registerIntakeItem, vietnamDate, type Actor } from '../../src/registry/index.ts';
+import { receiveIntakeItems, registerIntakeItem, vietnamDate } from '../../src/registry/index.ts';
 import { openBrowser, screenshot, signInThroughConsole, type TestBrowser } from '../support/browser.ts';
 import { addAgency, addPerson, startTestWebApp, TEST_PASSWORD, type TestWebApp } from '../support/web-app.ts';
+import { type Actor } from '../../src/shared/index.ts';
 
 /**
  * The leader's follow-up (theo dõi, đôn đốc) in Chromium: an overdue document stands out, the

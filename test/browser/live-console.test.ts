@@ -1,12 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  receiveIntakeBatch,
-  receiveIntakeItems,
-  registerIntakeItem,
-  type Actor,
-} from '../../src/registry/index.ts';
+import { receiveIntakeBatch, receiveIntakeItems, registerIntakeItem } from '../../src/registry/index.ts';
 import { openBrowser, screenshot, signInThroughConsole, type TestBrowser } from '../support/browser.ts';
 import {
   addAgency,
@@ -16,6 +11,7 @@ import {
   TEST_PASSWORD,
   type TestWebApp,
 } from '../support/web-app.ts';
+import { type Actor } from '../../src/shared/index.ts';
 
 /**
  * Live updates in Chromium: the intake queue shows an item that arrives while the page is open

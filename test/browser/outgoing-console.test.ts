@@ -8,7 +8,7 @@ import {
   type BrokerConnection,
   type RelayService,
 } from '../../src/exchange/index.ts';
-import { createSilentLogger } from '../../src/shared/logger.ts';
+import { createSilentLogger } from '../../src/shared/index.ts';
 import { fileAgencyKeyStore, installAgencyKey } from '../../src/signing/index.ts';
 // Deep import: the throw-away PKI is the signing module's test support, not part of its API.
 import { createTestPki } from '../../src/signing/test-support/test-pki.ts';

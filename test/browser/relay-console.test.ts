@@ -10,7 +10,7 @@ import {
 // Deep import: no relay service runs here to declare the queues, and the module's index does not
 // export its topology; the test needs exactly the hub's own declarations, not a copy of them.
 import { assertTopology } from '../../src/exchange/topology.ts';
-import { createSilentLogger } from '../../src/shared/logger.ts';
+import { createSilentLogger } from '../../src/shared/index.ts';
 import { openBrowser, screenshot, signInThroughConsole, type TestBrowser } from '../support/browser.ts';
 import { createTestVhost, type TestVhost } from '../support/test-broker.ts';
 import { testServices } from '../support/test-services.ts';

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedHub } from '../../src/backup/test-support/seed-hub.ts';
 import { openDatabase } from '../../src/db/index.ts';
-import { createSilentLogger } from '../../src/shared/logger.ts';
+import { createSilentLogger } from '../../src/shared/index.ts';
 import { hubEnv, runCli, startHubProcess } from '../support/hub-process.ts';
 import { createEmptyDatabase, type TestDatabase } from '../support/test-database.ts';
 

@@ -1,10 +1,6 @@
 import { postgresClient, type PrismaClient } from '../../src/db/index.ts';
-import {
-  contentDedupKey,
-  receiveIntakeItems,
-  type Actor,
-  type ReceiveIntakeInput,
-} from '../../src/registry/index.ts';
+import { contentDedupKey, receiveIntakeItems, type ReceiveIntakeInput } from '../../src/registry/index.ts';
+import { type Actor } from '../../src/shared/index.ts';
 
 export function prismaFor(url: string, max = 10): PrismaClient {
   return postgresClient(url, { max });

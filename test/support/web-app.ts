@@ -4,8 +4,8 @@ import { changePassword, createUser, LoginThrottle, type NewUser } from '../../s
 import { createPrismaAgencyDirectory } from '../../src/directory/index.ts';
 import { openDatabase, type Database, type PrismaClient } from '../../src/db/index.ts';
 import { sendOutgoingDocument, submitPackage, type RelayDeps } from '../../src/exchange/index.ts';
-import { systemClock, type Clock } from '../../src/shared/clock.ts';
-import { createSilentLogger } from '../../src/shared/logger.ts';
+import { systemClock, type Clock } from '../../src/shared/index.ts';
+import { createSilentLogger } from '../../src/shared/index.ts';
 import { memoryTrustStore, type AgencyKeyStore, type TrustMaterial } from '../../src/signing/index.ts';
 import { buildWebApp, startLiveEvents, type LiveEvents, type WebAppDeps } from '../../src/web/index.ts';
 import type { EventStreamOptions } from '../../src/web/live/event-streams.ts';

@@ -12,10 +12,9 @@ import {
   rejectIntakeItem,
   verifyAudit,
   writeAuditAnchor,
-  type Actor,
   type AuditVerdict,
 } from '../../registry/index.ts';
-import { fixedClock } from '../../shared/clock.ts';
+import { fixedClock, type Actor } from '../../shared/index.ts';
 import { describeTablesInForeignKeyOrder, quoteIdent } from '../table-catalog.ts';
 import { EXACT_TEXT_SETTINGS } from '../write-backup.ts';
 

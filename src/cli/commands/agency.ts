@@ -8,7 +8,7 @@ import {
   type DirectoryConflict,
   type UpsertResult,
 } from '../../directory/index.ts';
-import { HubError } from '../../shared/hub-error.ts';
+import { HubError } from '../../shared/index.ts';
 import { writeJson, writeLine, type CliCommand, type CliContext } from '../cli-command.ts';
 import { apiErrorMessage, callRunningHub, withHubAccess, type HubAccess } from '../hub-session.ts';
 

@@ -2,10 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { inspectBackup, restoreBackup, writeBackup } from '../../backup/index.ts';
-import { loadConfig, type HubConfig } from '../../config/load-config.ts';
+import { loadConfig, type HubConfig } from '../../config/index.ts';
 import { openDatabase, readLockHolder, type Database } from '../../db/index.ts';
-import { HubError } from '../../shared/hub-error.ts';
-import { createSilentLogger } from '../../shared/logger.ts';
+import { HubError, createSilentLogger } from '../../shared/index.ts';
 import { writeLine, type CliCommand, type CliContext } from '../cli-command.ts';
 
 /**

@@ -1,4 +1,4 @@
-import { loadConfig, redactConfig } from '../../config/load-config.ts';
+import { loadConfig, redactConfig } from '../../config/index.ts';
 import { writeJson, type CliCommand } from '../cli-command.ts';
 
 export const commands: readonly CliCommand[] = [

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../../config/load-config.ts';
+import { loadConfig } from '../../config/index.ts';
 import { applyMigrations, markRolledBack, migrationStatus, openDatabase } from '../../db/index.ts';
-import { createSilentLogger } from '../../shared/logger.ts';
+import { createSilentLogger } from '../../shared/index.ts';
 import { writeJson, writeLine, type CliCommand, type CliContext } from '../cli-command.ts';
 
 async function migrate(context: CliContext): Promise<number> {

@@ -1,8 +1,8 @@
 import { stat } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../../config/load-config.ts';
+import { loadConfig } from '../../config/index.ts';
 import { buildEdxml, parseEdxml, validateEdxml } from '../../edxml/index.ts';
-import { HubError, isHubError } from '../../shared/hub-error.ts';
+import { HubError, isHubError } from '../../shared/index.ts';
 import { readInput, writeJson, type CliCommand, type CliContext } from '../cli-command.ts';
 
 /** `lienthong edxml parse|validate|build` (CONTRACT.md). `sign`/`verify` belong to the signing module. */

@@ -1,12 +1,11 @@
 import { createPrismaAgencyDirectory } from '../../directory/index.ts';
 import { cachedTrust, issueAgencyCredentials, submitPackage, vhostOf } from '../../exchange/index.ts';
-import { systemClock } from '../../shared/clock.ts';
-import { createSilentLogger } from '../../shared/logger.ts';
+import { systemClock, createSilentLogger } from '../../shared/index.ts';
 import { seedTrustDirectory } from '../../signing/index.ts';
 import { readInput, writeJson, writeLine, type CliCommand, type CliContext } from '../cli-command.ts';
 import { apiErrorMessage, callRunningHub, withHubAccess } from '../hub-session.ts';
 import { issueBrokerCredentials } from '../../access/index.ts';
-import { loadConfig } from '../../config/load-config.ts';
+import { loadConfig } from '../../config/index.ts';
 
 async function credentials(context: CliContext): Promise<number> {
   const organId = context.argv[0];

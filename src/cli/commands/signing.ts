@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../../config/load-config.ts';
-import { HubError } from '../../shared/hub-error.ts';
+import { loadConfig } from '../../config/index.ts';
+import { HubError } from '../../shared/index.ts';
 import { isOrganId } from '../../directory/index.ts';
 import {
   agencyKeyDir,

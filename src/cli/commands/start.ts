@@ -1,7 +1,7 @@
 import process from 'node:process';
-import { loadConfig } from '../../config/load-config.ts';
+import { loadConfig } from '../../config/index.ts';
 import { startHub } from '../../main.ts';
-import { createRootLogger } from '../../shared/logger.ts';
+import { createRootLogger } from '../../shared/index.ts';
 import { writeLine, type CliCommand, type CliContext } from '../cli-command.ts';
 
 async function start(context: CliContext): Promise<number> {

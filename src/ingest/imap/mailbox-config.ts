@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { HubError } from '../../shared/hub-error.ts';
+import { HubError } from '../../shared/index.ts';
 
 /** One mailbox the hub collects mail from (LIENTHONG_IMAP_MAILBOXES, a JSON array). */
 const MailboxSchema = z.strictObject({

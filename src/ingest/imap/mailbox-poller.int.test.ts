@@ -5,7 +5,7 @@ import { dovecotAvailable, startTestDovecot, type TestDovecot } from '../../../t
 import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.ts';
 import { prismaFor } from '../../../test/support/registry-fixtures.ts';
 import type { PrismaClient } from '../../db/index.ts';
-import { HubError } from '../../shared/hub-error.ts';
+import { HubError } from '../../shared/index.ts';
 import { buildMail } from '../test-support/build-mail.ts';
 import { HUB_AGENCY, MAIL_DOMAIN, seedAgencies, startTestSpool } from '../test-support/listener-harness.ts';
 import type { MailSpoolPort } from '../smtp/smtp-listener.ts';

@@ -1,6 +1,5 @@
 import { ImapFlow } from 'imapflow';
-import { HubError } from '../../shared/hub-error.ts';
-import type { Logger } from '../../shared/logger.ts';
+import { HubError, type Logger } from '../../shared/index.ts';
 import type { IngestMetrics } from '../ingest-metrics.ts';
 import type { MailRecipient } from '../recipient-directory.ts';
 import type { MailSpoolPort } from '../smtp/smtp-listener.ts';

@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import type { Logger } from '../../shared/logger.ts';
+import type { Logger } from '../../shared/index.ts';
 import type { MessageAnalysis } from '../message-analysis.ts';
 
 /**

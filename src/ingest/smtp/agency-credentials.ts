@@ -1,6 +1,6 @@
 import { authenticateApiToken, LoginThrottle } from '../../access/index.ts';
 import type { PrismaClient } from '../../db/index.ts';
-import { HubError } from '../../shared/hub-error.ts';
+import { HubError } from '../../shared/index.ts';
 
 /**
  * SMTP AUTH for agencies that send with credentials: the user name is the agency's OrganId and

@@ -1,5 +1,5 @@
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
-import type { Logger } from '../../shared/logger.ts';
+import type { Logger } from '../../shared/index.ts';
 import { smtpReply, toSmtpReply } from '../ingest-errors.ts';
 import {
   checkConnection,

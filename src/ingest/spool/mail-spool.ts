@@ -1,5 +1,5 @@
 import { bytesOf, directSql, type PrismaClient, type Transaction } from '../../db/index.ts';
-import { HubError } from '../../shared/hub-error.ts';
+import { HubError } from '../../shared/index.ts';
 import type { MailEnvelope } from '../ingest-message.ts';
 
 /**

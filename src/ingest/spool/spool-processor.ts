@@ -1,6 +1,6 @@
 import { setTimeout as pauseFor, setImmediate as yieldToEdges } from 'node:timers/promises';
 import type { PrismaClient } from '../../db/index.ts';
-import type { Logger } from '../../shared/logger.ts';
+import type { Logger } from '../../shared/index.ts';
 import type { MailSpoolPort } from '../smtp/smtp-listener.ts';
 import {
   readMessage,

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { HubError } from '../../shared/hub-error.ts';
+import { HubError } from '../../shared/index.ts';
 
 /**
  * A private clamd (Debian's clamav-daemon) on a UNIX socket in a temp dir. This machine cannot

@@ -3,7 +3,7 @@
  * fails the test with what to install; it never turns into a skip.
  */
 import { spawnSync } from 'node:child_process';
-import { HubError } from '../../shared/hub-error.ts';
+import { HubError } from '../../shared/index.ts';
 
 export type ToolResult = { readonly ok: boolean; readonly output: string };
 

@@ -5,7 +5,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { HubError } from '../../shared/hub-error.ts';
+import { HubError } from '../../shared/index.ts';
 import { opensslBytes } from './external-tools.ts';
 import type { TestIdentity } from './test-pki.ts';
 

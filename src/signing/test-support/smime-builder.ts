@@ -1,7 +1,7 @@
 /** Signed S/MIME messages for tests, made by `openssl cms -sign` (detached or opaque). */
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
-import { HubError } from '../../shared/hub-error.ts';
+import { HubError } from '../../shared/index.ts';
 import { opensslBytes } from './external-tools.ts';
 import type { TestIdentity } from './test-pki.ts';
 

@@ -5,7 +5,7 @@
  */
 import { createPrivateKey } from 'node:crypto';
 import { SignedXml } from 'xml-crypto';
-import { HubError } from '../../shared/hub-error.ts';
+import { HubError } from '../../shared/index.ts';
 import { certificateFingerprint, type TrustMaterial } from '../trust-store.ts';
 import { ENVELOPED, EXC_C14N, RSA_SHA1, SHA1 } from '../xmldsig-algorithms.ts';
 import { signEdxml } from '../xmldsig-sign.ts';

@@ -1,9 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { authenticateApiToken, constantTimeEquals, resolveSession } from '../../access/index.ts';
 import type { PrismaClient } from '../../db/index.ts';
-import type { Actor } from '../../registry/actor.ts';
-import type { Clock } from '../../shared/clock.ts';
-import { HubError } from '../../shared/hub-error.ts';
+import { type Actor, type Clock, HubError } from '../../shared/index.ts';
 import type { RequestAuth, RouteAccess } from '../api-route.ts';
 import { readCookie, SESSION_COOKIE } from './session-cookie.ts';
 

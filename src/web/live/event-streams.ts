@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import type { Logger } from '../../shared/logger.ts';
+import type { Logger } from '../../shared/index.ts';
 import type { InboxDepth, LiveEvent, LiveEvents } from './live-events.ts';
 
 /**

@@ -1,5 +1,5 @@
 import type { Database } from '../../db/index.ts';
-import type { Logger } from '../../shared/logger.ts';
+import type { Logger } from '../../shared/index.ts';
 
 /**
  * What the console hears about without asking: committed changes announced by the database on

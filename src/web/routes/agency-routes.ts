@@ -8,8 +8,9 @@ import {
   type AgencyDirectory,
   type UpsertResult,
 } from '../../directory/index.ts';
-import { actorLabel, appendAudit, type Actor } from '../../registry/index.ts';
+import { appendAudit } from '../../registry/index.ts';
 import { apiRoute, fail, ok, type ApiReply } from '../api-route.ts';
+import { actorLabel, type Actor } from '../../shared/index.ts';
 
 export type AgencyRouteDeps = {
   directory: AgencyDirectory;

@@ -11,9 +11,7 @@ import {
   type UserView,
 } from '../../access/index.ts';
 import type { PrismaClient } from '../../db/index.ts';
-import type { Actor } from '../../registry/actor.ts';
-import type { Clock } from '../../shared/clock.ts';
-import { HubError } from '../../shared/hub-error.ts';
+import { type Actor, type Clock, HubError } from '../../shared/index.ts';
 import { apiRoute, fail, ok } from '../api-route.ts';
 import { clearedSessionCookie, sessionCookie } from '../auth/session-cookie.ts';
 

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import type { Clock } from '../../shared/clock.ts';
+import type { Clock } from '../../shared/index.ts';
 import { apiRoute, ok } from '../api-route.ts';
 
 /** A certificate the hub holds, as the signing module lists it (trust directory, pins, TLS). */

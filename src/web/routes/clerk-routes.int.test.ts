@@ -11,9 +11,9 @@ import {
   messageDedupKey,
   receiveIntakeItems,
   registerIntakeItem,
-  type Actor,
   type IncomingAttachment,
 } from '../../registry/index.ts';
+import { type Actor } from '../../shared/index.ts';
 
 /**
  * The clerk's item page over HTTP: mail headers read safely from the stored message, PDFs inline

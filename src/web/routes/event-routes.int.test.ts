@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiToken } from '../../access/index.ts';
-import { receiveIntakeItems, registerIntakeItem, type Actor } from '../../registry/index.ts';
+import { receiveIntakeItems, registerIntakeItem } from '../../registry/index.ts';
 import {
   addAgency,
   addPerson,
@@ -10,6 +10,7 @@ import {
   type TestWebApp,
 } from '../../../test/support/web-app.ts';
 import { openStream, type Stream } from '../../../test/support/event-stream.ts';
+import { type Actor } from '../../shared/index.ts';
 
 /**
  * `GET /api/v1/events` on a real listening server over PostgreSQL's LISTEN/NOTIFY: who hears

@@ -3,9 +3,8 @@ import { z } from 'zod';
 import { apiTokenStillActive, sessionEndKey, sessionStillActive } from '../../access/index.ts';
 import type { PrismaClient } from '../../db/index.ts';
 import type { InboxState } from '../../exchange/index.ts';
-import { agencyScope } from '../../registry/index.ts';
-import type { Clock } from '../../shared/clock.ts';
-import type { Logger } from '../../shared/logger.ts';
+
+import { type Clock, agencyScope, type Logger } from '../../shared/index.ts';
 import { apiRoute, fail, type RequestAuth } from '../api-route.ts';
 import {
   createEventStreams,

@@ -8,7 +8,7 @@ import {
   listDepartments,
   listFollowUp,
 } from '../../registry/index.ts';
-import type { Clock } from '../../shared/clock.ts';
+import type { Clock } from '../../shared/index.ts';
 import { apiRoute, ok, type ApiReply } from '../api-route.ts';
 import { definedOnly, IdParams, ListLimit, refusal } from './registry-replies.ts';
 

@@ -9,10 +9,11 @@ import {
   type OutgoingInput,
   type OutgoingOutcome,
 } from '../../exchange/index.ts';
-import type { Actor } from '../../registry/index.ts';
+
 import { ND30_DOCUMENT_TYPES } from '../../text/index.ts';
 import { apiRoute, fail, ok } from '../api-route.ts';
 import { DispositionQuery, download, IdParams, refusal } from './registry-replies.ts';
+import { type Actor } from '../../shared/index.ts';
 
 /**
  * Documents an agency sends: a clerk composes one in the console (PDF + metadata + recipients)

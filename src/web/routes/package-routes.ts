@@ -8,8 +8,8 @@ import {
   type Submitter,
   type SubmitOutcome,
 } from '../../exchange/index.ts';
-import { isHubError } from '../../shared/hub-error.ts';
-import { actorLabel, agencyScope, type Actor } from '../../registry/index.ts';
+import { isHubError, actorLabel, agencyScope, type Actor } from '../../shared/index.ts';
+
 import { apiRoute, fail, ok } from '../api-route.ts';
 import { IdParams } from './registry-replies.ts';
 

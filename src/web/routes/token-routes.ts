@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { createApiToken, listApiTokens, revokeApiToken } from '../../access/index.ts';
 import type { PrismaClient } from '../../db/index.ts';
-import { actorLabel } from '../../registry/actor.ts';
+import { actorLabel } from '../../shared/index.ts';
 import { apiRoute, fail, ok } from '../api-route.ts';
 
 export type TokenRouteDeps = { prisma: PrismaClient };

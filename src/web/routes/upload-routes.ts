@@ -2,14 +2,10 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { findAgencyId } from '../../access/index.ts';
 import type { PrismaClient } from '../../db/index.ts';
-import {
-  agencyScope,
-  contentDedupKey,
-  receiveIntakeItems,
-  RegistrationFormSchema,
-} from '../../registry/index.ts';
+import { contentDedupKey, receiveIntakeItems, RegistrationFormSchema } from '../../registry/index.ts';
 import { apiRoute, fail, ok } from '../api-route.ts';
 import { refusal } from './registry-replies.ts';
+import { agencyScope } from '../../shared/index.ts';
 
 export type UploadRouteDeps = { prisma: PrismaClient; maxMessageBytes: number };
 

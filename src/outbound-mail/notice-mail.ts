@@ -1,9 +1,10 @@
-import nodemailer from 'nodemailer';
-import type { Logger } from '../shared/logger.ts';
+import type { SendMailOptions } from 'nodemailer';
+import type { Logger } from '../shared/index.ts';
+import type { MailTransport } from './mail-transport.ts';
 import { newMessageId, sendRecorded, type OutboundMailEntry, type OutboundMailLog } from './outbound-log.ts';
 
 /**
- * Outbound mail through the relay of LIENTHONG_SMTP_RELAY_URL (nodemailer): receipts to senders
+ * Notices through the hub's one mail transport (LIENTHONG_SMTP_RELAY_URL): receipts to senders
  * and alerts to admins. Best effort: a receipt or alert that cannot be sent is logged, never retried
  * in-process (the stored message does not depend on it). Each mail gets a Message-ID set here and
  * is recorded in `outbound_mail` before it is sent (outbound-log.ts), so bounces can be linked; a
@@ -17,21 +18,20 @@ export type OutboundMail = {
     itemIds: readonly string[],
   ): Promise<void>;
   alert(subject: string, text: string): Promise<void>;
-  close(): void;
 };
 
 export function smtpOutbound(options: {
-  relayUrl: string;
+  transport: MailTransport;
   from: string;
   alertTo: readonly string[];
   log: Logger;
   /** records each mail before it is sent, and a failed send; never throws */
   record?: OutboundMailLog;
 }): OutboundMail {
-  const transport = nodemailer.createTransport(options.relayUrl);
+  const { transport } = options;
   const domain = options.from.split('@')[1] ?? 'lienthong.invalid';
   const send = async (
-    message: Omit<nodemailer.SendMailOptions, 'to'> & { to: string | string[]; subject: string },
+    message: Omit<SendMailOptions, 'to'> & { to: string | string[]; subject: string },
     entry: Omit<OutboundMailEntry, 'messageId' | 'recipients' | 'subject'>,
   ) => {
     const messageId = newMessageId(domain);
@@ -66,8 +66,5 @@ export function smtpOutbound(options: {
       options.alertTo.length === 0
         ? Promise.resolve()
         : send({ to: [...options.alertTo], subject: `[lienthong] ${subject}`, text }, { kind: 'alert' }),
-    close: () => {
-      transport.close();
-    },
   };
 }

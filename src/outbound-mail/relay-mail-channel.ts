@@ -1,18 +1,25 @@
-import nodemailer from 'nodemailer';
 import type { PrismaClient } from '../db/index.ts';
-import { sendRecorded, type OutboundMailLog } from '../ingest/outbound-log.ts';
-import { HubError } from '../shared/hub-error.ts';
-import type { OutboxRow } from './outbound-message.ts';
+import { HubError } from '../shared/index.ts';
+import type { MailTransport } from './mail-transport.ts';
+import { sendRecorded, type OutboundMailLog } from './outbound-log.ts';
 
 /**
  * The e-mail fallback: an agency with neither a partner system nor hosting, but with an address,
  * receives the package by e-mail with the edXML attached (the bytes as submitted). The mail is
  * recorded in `outbound_mail` (kind relay_delivery) with its Message-ID before it is sent, so a
- * bounce fails the delivery (src/ingest/outbound-log.ts); a retry keeps the same Message-ID. A
+ * bounce fails the delivery (outbound-log.ts, `applyReportLink`); a retry keeps the same Message-ID. A
  * send the mail server refuses is written on that row and thrown on, so the outbox retries it; the
  * send that finally goes through clears it.
  */
-export type MailSender = (row: OutboxRow) => Promise<void>;
+export type MailSender = (row: RelayMailRow) => Promise<void>;
+
+/** The relay's outbox row for one recipient reached by e-mail (exchange's OutboxRow fits it). */
+export type RelayMailRow = {
+  id: string;
+  targetOrganId: string;
+  bodySha256: string | null;
+  headers: unknown;
+};
 
 type MailHeaders = {
   packageId?: string;
@@ -24,27 +31,26 @@ type MailHeaders = {
 
 export function createMailSender(
   prisma: PrismaClient,
-  relayUrl: string | undefined,
+  transport: MailTransport | undefined,
   fromAddress: string,
   record?: OutboundMailLog,
 ): MailSender {
-  const transport = relayUrl ? nodemailer.createTransport(relayUrl) : undefined;
   return async (row) => {
     const headers = (row.headers ?? {}) as MailHeaders;
     const to = headers.to ?? [];
     if (!transport) {
       throw new HubError(
-        'EXCHANGE_MAIL_NOT_CONFIGURED',
+        'MAIL_NOT_CONFIGURED',
         `no outbound mail server (LIENTHONG_SMTP_RELAY_URL) is configured, so ${row.targetOrganId} cannot receive packages by e-mail`,
       );
     }
     if (to.length === 0)
       throw new HubError(
-        'EXCHANGE_MAIL_NO_ADDRESS',
+        'MAIL_NO_ADDRESS',
         `${row.targetOrganId} has no e-mail address in the directory`,
       );
     const blob = row.bodySha256 ? await prisma.blob.findUnique({ where: { sha256: row.bodySha256 } }) : null;
-    if (!blob) throw new HubError('EXCHANGE_BODY_MISSING', `outbox ${row.id}: the package bytes are missing`);
+    if (!blob) throw new HubError('MAIL_BODY_MISSING', `outbox ${row.id}: the package bytes are missing`);
     const subject = `[Liên thông] ${headers.subject ?? headers.documentKey ?? 'Văn bản điện tử'}`;
     const messageId = `<${headers.packageId ?? row.id}.${row.targetOrganId}@lienthong>`;
     const entry = {

@@ -4,11 +4,12 @@ import { createTestDatabase, type TestDatabase } from '../../test/support/test-d
 import { prismaFor } from '../../test/support/registry-fixtures.ts';
 import type { PrismaClient } from '../db/index.ts';
 // Deep import: the relay's e-mail channel is not part of exchange's public surface.
-import { createMailSender } from '../exchange/mail-delivery.ts';
 import { sha256Hex } from '../registry/index.ts';
 import { prismaOutboundMailLog } from './outbound-log.ts';
 import { startCaptureRelay, type CaptureRelay } from '../../test/support/capture-relay.ts';
-import { smtpOutbound } from './outbound-mail.ts';
+import { createMailTransport } from './mail-transport.ts';
+import { smtpOutbound } from './notice-mail.ts';
+import { createMailSender } from './relay-mail-channel.ts';
 
 // Receipts and alerts through nodemailer to a real smtp-server standing in for the relay.
 let relay: CaptureRelay;
@@ -33,14 +34,13 @@ afterAll(async () => {
 describe('outbound mail', () => {
   it('sends a receipt threaded to the original message, and alerts to admins', async () => {
     const outbound = smtpOutbound({
-      relayUrl: `smtp://127.0.0.1:${port}`,
+      transport: createMailTransport(`smtp://127.0.0.1:${port}`),
       from: '000.00.00.H53@lienthong.local',
       alertTo: ['admin@lienthong.local'],
       log: pino({ level: 'silent' }),
     });
     await outbound.sendReceipt('vanthu@stc.example.vn', '<orig@stc.example.vn>', 'V/v kế hoạch', ['item-1']);
     await outbound.alert('mailbox down', 'imap so-tc unreachable');
-    outbound.close();
     expect(received()).toHaveLength(2);
     const [receipt, alert] = received();
     expect(receipt?.inReplyTo).toBe('<orig@stc.example.vn>');
@@ -52,7 +52,7 @@ describe('outbound mail', () => {
   it('records each mail in outbound_mail with the Message-ID that went out, before sending', async () => {
     relay.mails.length = 0;
     const outbound = smtpOutbound({
-      relayUrl: `smtp://127.0.0.1:${port}`,
+      transport: createMailTransport(`smtp://127.0.0.1:${port}`),
       from: '000.00.00.H53@lienthong.local',
       alertTo: ['admin@lienthong.local', 'ops@lienthong.local'],
       log: pino({ level: 'silent' }),
@@ -61,7 +61,6 @@ describe('outbound mail', () => {
     const itemId = '11111111-2222-4333-8444-555555555555';
     await outbound.sendReceipt('vanthu@stc.example.vn', '<orig2@stc.example.vn>', 'V/v dự toán', [itemId]);
     await outbound.alert('spool backlog', '1200 messages waiting');
-    outbound.close();
     const [receipt, alert] = received();
     expect(receipt?.messageId).toMatch(/^<[0-9a-f-]{36}@lienthong\.local>$/);
     const rows = await prisma.outboundMail.findMany({ orderBy: { sentAt: 'asc' } });
@@ -82,34 +81,32 @@ describe('outbound mail', () => {
     relay.mails.length = 0;
     const broken = prismaFor('postgresql://nobody@127.0.0.1:1/none', 1);
     const outbound = smtpOutbound({
-      relayUrl: `smtp://127.0.0.1:${port}`,
+      transport: createMailTransport(`smtp://127.0.0.1:${port}`),
       from: '000.00.00.H53@lienthong.local',
       alertTo: ['admin@lienthong.local'],
       log: pino({ level: 'silent' }),
       record: prismaOutboundMailLog(broken, pino({ level: 'silent' })),
     });
     await outbound.alert('db down', 'the record fails, the alert goes');
-    outbound.close();
     await broken.$disconnect();
     expect(received().map((m) => m.subject)).toEqual(['[lienthong] db down']);
   });
 
   it('a relay that is down is logged, never thrown', async () => {
     const outbound = smtpOutbound({
-      relayUrl: 'smtp://127.0.0.1:1',
+      transport: createMailTransport('smtp://127.0.0.1:1'),
       from: 'a@b.example',
       alertTo: ['x@y.example'],
       log: pino({ level: 'silent' }),
     });
     await expect(outbound.alert('x', 'y')).resolves.toBeUndefined();
-    outbound.close();
   });
 
   it('a send the relay cannot take is recorded on its row, not left looking like "sent, no report yet"', async () => {
     const silent = pino({ level: 'silent' });
     const outbound = smtpOutbound({
       // nothing listens on port 1: the connection is refused
-      relayUrl: 'smtp://127.0.0.1:1',
+      transport: createMailTransport('smtp://127.0.0.1:1'),
       from: '000.00.00.H53@lienthong.local',
       alertTo: [],
       log: silent,
@@ -121,7 +118,6 @@ describe('outbound mail', () => {
         '44444444-5555-4666-8777-888888888888',
       ]),
     ).resolves.toBeUndefined();
-    outbound.close();
     const row = await prisma.outboundMail.findFirstOrThrow({
       where: { subject: 'Đã nhận / Received: V/v relay down' },
     });
@@ -152,7 +148,12 @@ describe('outbound mail', () => {
     };
     const messageId = `<${packageId}.000.00.31.H53@lienthong>`;
 
-    const down = createMailSender(prisma, 'smtp://127.0.0.1:1', 'lienthong@hub.example.vn', record);
+    const down = createMailSender(
+      prisma,
+      createMailTransport('smtp://127.0.0.1:1'),
+      'lienthong@hub.example.vn',
+      record,
+    );
     // thrown on, so the outbox retries it
     await expect(down(row)).rejects.toThrow(/ECONNREFUSED/);
     const failed = await prisma.outboundMail.findUniqueOrThrow({ where: { messageId } });
@@ -160,7 +161,12 @@ describe('outbound mail', () => {
     expect(failed.sendError).toMatch(/ECONNREFUSED/);
     expect(failed.sendFailedAt).not.toBeNull();
 
-    const up = createMailSender(prisma, `smtp://127.0.0.1:${port}`, 'lienthong@hub.example.vn', record);
+    const up = createMailSender(
+      prisma,
+      createMailTransport(`smtp://127.0.0.1:${port}`),
+      'lienthong@hub.example.vn',
+      record,
+    );
     await up(row);
     expect(received().map((m) => m.messageId)).toEqual([messageId]);
     const rows = await prisma.outboundMail.findMany({ where: { messageId } });
@@ -177,14 +183,13 @@ describe('outbound mail', () => {
       { write: (line: string) => warnings.push((JSON.parse(line) as { msg: string }).msg) },
     );
     const outbound = smtpOutbound({
-      relayUrl: 'smtp://127.0.0.1:1',
+      transport: createMailTransport('smtp://127.0.0.1:1'),
       from: 'a@b.example',
       alertTo: ['x@y.example'],
       log,
       record: prismaOutboundMailLog(broken, log),
     });
     await expect(outbound.alert('both down', 'relay and database')).resolves.toBeUndefined();
-    outbound.close();
     await broken.$disconnect();
     expect(warnings).toEqual([
       'outbound mail not recorded',

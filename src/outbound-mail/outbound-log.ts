@@ -1,8 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { PrismaClient, Transaction } from '../db/index.ts';
-import { moveDelivery } from '../exchange/apply-status.ts';
-import type { Logger } from '../shared/logger.ts';
-import type { DeliveryReport } from './delivery-report.ts';
+import type { Logger } from '../shared/index.ts';
 
 /**
  * The record of mail the hub sends (table `outbound_mail`), so that a bounce (DSN) or read receipt
@@ -139,10 +137,30 @@ export async function findOutboundMail(
   return null;
 }
 
+/**
+ * What a delivery report (DSN, RFC 3464) or read receipt (MDN, RFC 8098) says, as ingest read it:
+ * this module records it on the mail it answers.
+ */
+export type ReportOutcome = {
+  kind: 'delivery-status' | 'disposition-notification';
+  outcome: string | null;
+  status: string | null;
+  diagnostic: string | null;
+};
+
+/**
+ * The relay's side of a bounce: a relay delivery sent by e-mail bounced, so the delivery fails
+ * (through the relay's delivery state machine). A port: `exchange` provides it, main.ts wires it.
+ */
+export type RelayMailBounced = (
+  tx: Transaction,
+  bounce: { packageId: string; toOrganId: string; reason: string },
+) => Promise<void>;
+
 /** A report read from a stored message, to be applied in the transaction that stores it. */
 export type ReportLink = {
   outbound: OutboundMatch;
-  report: DeliveryReport;
+  report: ReportOutcome;
   /** to find the stored report item: first recipient agency + dedup key */
   agencyId: string | undefined;
   dedupKey: string;
@@ -151,11 +169,16 @@ export type ReportLink = {
 const FINAL = new Set(['failed', 'delivered', 'relayed', 'expanded']);
 
 /**
- * Sets the outbound row's outcome and, for a failed relay delivery by e-mail, moves the relay
- * delivery to `failed` (through the delivery state machine: a delivery the recipient already
- * answered is not failed by a late bounce). A `delayed` DSN never overwrites a final outcome.
+ * Sets the outbound row's outcome and, for a failed relay delivery by e-mail, tells the relay
+ * (`relayMailBounced`), which fails the delivery through its state machine (a delivery the
+ * recipient already answered is not failed by a late bounce). A `delayed` DSN never overwrites
+ * a final outcome.
  */
-export async function applyReportLink(tx: Transaction, log: Logger, link: ReportLink): Promise<void> {
+export async function applyReportLink(
+  tx: Transaction,
+  link: ReportLink,
+  relayMailBounced: RelayMailBounced | undefined,
+): Promise<void> {
   const { report, outbound } = link;
   if (!report.outcome) return;
   const current = await tx.outboundMail.findUnique({ where: { id: outbound.id }, select: { outcome: true } });
@@ -184,11 +207,11 @@ export async function applyReportLink(tx: Transaction, log: Logger, link: Report
     outbound.packageId &&
     outbound.toOrganId
   ) {
-    const delivery = await tx.relayDelivery.findUnique({
-      where: { packageId_toOrganId: { packageId: outbound.packageId, toOrganId: outbound.toOrganId } },
-    });
     const reason = `bounced by e-mail: ${[report.status, report.diagnostic].filter(Boolean).join(' ')}`;
-    if (delivery)
-      await moveDelivery(tx, log, delivery, 'failed', reason.slice(0, 500), reason.slice(0, 1000));
+    await relayMailBounced?.(tx, {
+      packageId: outbound.packageId,
+      toOrganId: outbound.toOrganId,
+      reason: reason.slice(0, 1000),
+    });
   }
 }
