@@ -36,8 +36,15 @@ export async function applyStatusToDelivery(
         };
   const deliveries = await tx.relayDelivery.findMany({ where });
   const note = status.description ? `status ${status.code}: ${status.description}` : `status ${status.code}`;
-  for (const delivery of deliveries) await moveDelivery(tx, log, delivery, to, note);
+  const fields = {
+    statusCode: status.code,
+    ...(status.description ? { description: status.description } : {}),
+  };
+  for (const delivery of deliveries) await moveDelivery(tx, log, delivery, to, note, undefined, fields);
 }
+
+/** Fields a history entry carries when a status moved it (migration 20261202180000 backfilled them). */
+export type DeliveryHistoryStatus = { statusCode: string; description?: string };
 
 export async function moveDelivery(
   tx: Transaction,
@@ -46,11 +53,13 @@ export async function moveDelivery(
   to: DeliveryState,
   note: string,
   lastError?: string,
+  /** what a status said, as fields (the note is for people): its code and its Description */
+  status?: DeliveryHistoryStatus,
 ): Promise<boolean> {
   const outcome = transition(delivery.state, to);
   const history = [
     ...(Array.isArray(delivery.history) ? delivery.history : []),
-    { state: to, at: new Date().toISOString(), note, outcome: outcome.kind },
+    { state: to, at: new Date().toISOString(), note, outcome: outcome.kind, ...status },
   ];
   if (outcome.kind === 'refused') {
     log.warn(

@@ -276,15 +276,14 @@ export async function deliveriesOfDocument(
     const last = [...history]
       .reverse()
       .find(
-        (entry): entry is { state: string; note: string } =>
+        (entry): entry is { state: string; description?: string } =>
           typeof entry === 'object' &&
           entry !== null &&
-          'state' in entry &&
+          !Array.isArray(entry) &&
           entry.state === d.state &&
-          'note' in entry &&
-          typeof entry.note === 'string',
+          (entry.description === undefined || typeof entry.description === 'string'),
       );
-    const refusal = d.state === 'rejected' && last ? last.note.replace(/^status 02:?\s*/, '') || null : null;
+    const refusal = d.state === 'rejected' && last?.description ? last.description : null;
     return {
       packageId: d.packageId,
       toOrganId: d.toOrganId,

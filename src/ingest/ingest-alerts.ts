@@ -146,7 +146,7 @@ export function startIngestAlerts(options: {
   timer.unref();
   return {
     noteStored(outcome, read) {
-      if (outcome.placement !== 'quarantine' || !outcome.reason?.startsWith('malware:')) return;
+      if (outcome.placement !== 'quarantine' || read.malware.length === 0) return;
       malwareCount += 1;
       if (malware.length < MALWARE_LINES)
         malware.push(

@@ -65,6 +65,8 @@ export type ReadMessage = {
   sender: string;
   messageId: string | null;
   subject: string | null;
+  /** what ClamAV found in it ("<file>: <signature>"); empty when clean or not scanned */
+  malware: readonly string[];
   /** a DSN/MDN answering mail the hub sent: applied to `outbound_mail` in the store transaction */
   reportLink?: ReportLink;
 };
@@ -176,6 +178,7 @@ export async function readMessage(
     sender,
     messageId,
     subject: analysis.message?.subject ?? null,
+    malware: analysis.infected,
     ...(report && outbound
       ? { reportLink: { outbound, report, agencyId: input.agencyIds[0], dedupKey: input.dedupKey } }
       : {}),
@@ -194,6 +197,7 @@ export function unreadMessage(
     sender: envelope.mailFrom ?? '',
     messageId: null,
     subject: null,
+    malware: [],
     input: {
       source: envelope.source,
       raw,

@@ -65,8 +65,11 @@ async function lockItem(tx: Transaction, actor: Actor, itemId: string): Promise<
 const isUuid = (value: string) =>
   /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
 const OPEN_STATES = new Set(['new', 'quarantined']);
-/** The ingest policy's reason for an item whose attachment ClamAV found infected (ingest-policy.ts). */
-const isMalware = (reason: string | null) => reason?.startsWith('malware:') === true;
+/** Ingest records what ClamAV found in `metadata.malware` ("<file>: <signature>" each). */
+function hasMalware(metadata: unknown): boolean {
+  const found = (metadata as { malware?: unknown } | null)?.malware;
+  return Array.isArray(found) && found.length > 0;
+}
 
 /** A bounce, read receipt or abuse report (parse-message.ts kinds): about mail, never a document. */
 function reportKind(metadata: unknown): string | null {
@@ -108,7 +111,7 @@ export async function releaseIntakeItem(
         kind: 'conflict',
         message: `a ${report} report answers mail the hub sent; it is not a document and stays out of the queue`,
       };
-    if (isMalware(item.reason) && !admin)
+    if (hasMalware(item.metadata) && !admin)
       return {
         kind: 'forbidden',
         message: `held for malware (${item.reason ?? ''}): only an administrator can release it`,

@@ -209,6 +209,8 @@ describe('intake decisions', () => {
   it('lets only an administrator release an item held for malware', async () => {
     const id = await receiveItem(prisma, agencyB, 'held-malware', {
       quarantineReason: 'malware: invoice.zip: Eicar-Test-Signature',
+      // what ingest records beside the reason; the rule reads this field, not the reason's words
+      metadata: { malware: ['invoice.zip: Eicar-Test-Signature'] },
     });
     expect(await releaseIntakeItem(prisma, clerkOf(agencyB), id, 'looks fine to me')).toEqual({
       kind: 'forbidden',

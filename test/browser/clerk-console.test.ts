@@ -302,7 +302,7 @@ describe('the clerk’s pages in Chromium', () => {
   });
 
   it('releases a quarantined mail with a note before registering it; one held for malware stays for an admin', async () => {
-    const held = async (seed: string, reason: string) => {
+    const held = async (seed: string, reason: string, malware: string[] = []) => {
       const raw = Buffer.from(`Subject: ${seed}\r\n\r\nnội dung\r\n`);
       const [received] = await receiveIntakeItems(web.prisma, SYSTEM, {
         source: 'smtp',
@@ -311,14 +311,16 @@ describe('the clerk’s pages in Chromium', () => {
         dedupKey: `content:lạ@example.vn:${seed}`,
         senderAddress: 'vanthu@la.example.vn',
         subject: seed,
-        metadata: { subject: seed },
+        metadata: { subject: seed, malware },
         quarantineReason: reason,
       });
       if (!received) throw new Error('nothing received');
       return received.itemId;
     };
     const unknown = await held('Công văn từ địa chỉ lạ', 'unknown sender: vanthu@la.example.vn');
-    const infected = await held('Hồ sơ kèm tệp nén', 'malware: ho-so.zip: Eicar-Test-Signature');
+    const infected = await held('Hồ sơ kèm tệp nén', 'malware: ho-so.zip: Eicar-Test-Signature', [
+      'ho-so.zip: Eicar-Test-Signature',
+    ]);
 
     browser = await openBrowser();
     const { page } = browser;

@@ -156,7 +156,7 @@ function releaseForm(main, item) {
       h(
         'p',
         { class: 'hint' },
-        item.reason?.startsWith('malware:') ? t('releaseMalwareHint') : t('releaseHint'),
+        (item.metadata?.malware ?? []).length > 0 ? t('releaseMalwareHint') : t('releaseHint'),
       ),
       h('label', { for: 'release-note' }, t('releaseNote')),
       note,
