@@ -231,6 +231,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
       live: { events: liveEvents },
       verifyAuditTrail: () =>
         verifyAudit(database.prisma, fileAnchorSigner(config.dataDir), readExportedAnchors(config.dataDir)),
+      agencyKeyDir: agencyKeyDir(config.dataDir),
       issueBrokerCredentials: (organId) =>
         issueAgencyCredentials({ url: config.amqp.managementUrl }, vhostOf(config.amqp.url), organId),
       heldCertificates: async () => {

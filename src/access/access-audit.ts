@@ -17,7 +17,8 @@ export type AccessEvent = {
     | 'user.password-reset'
     | 'token.created'
     | 'token.revoked'
-    | 'agency.broker-credentials-issued';
+    | 'agency.broker-credentials-issued'
+    | 'agency.signing-key-installed';
   subject: string | null;
   data: Record<string, unknown>;
 };

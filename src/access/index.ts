@@ -48,6 +48,11 @@ export { constantTimeEquals } from './secret-token.ts';
 export { findAgencyId } from './agency-lookup.ts';
 export { ensureFirstAdmin, FIRST_ADMIN_USERNAME } from './first-admin.ts';
 export {
+  installAgencySigningKey,
+  type SigningKeyDeps,
+  type SigningKeyOutcome,
+} from './agency-signing-key.ts';
+export {
   issueBrokerCredentials,
   type BrokerCredentialsDeps,
   type BrokerCredentialsOutcome,

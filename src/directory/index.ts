@@ -12,3 +12,4 @@ export type { AgencyDirectory, DirectoryConflict, UpsertOptions, UpsertResult } 
 export { createPrismaAgencyDirectory, findAgency } from './prisma-agency-directory.ts';
 export { parseAgencyCsv, AGENCY_CSV_COLUMNS, type CsvProblem } from './parse-agency-csv.ts';
 export { isOrganId, isAliasOrganId } from './organ-id.ts';
+export { importAgencies, saveAgency, type AgencyChangeVia } from './save-agencies.ts';

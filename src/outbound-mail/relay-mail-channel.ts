@@ -45,10 +45,7 @@ export function createMailSender(
       );
     }
     if (to.length === 0)
-      throw new HubError(
-        'MAIL_NO_ADDRESS',
-        `${row.targetOrganId} has no e-mail address in the directory`,
-      );
+      throw new HubError('MAIL_NO_ADDRESS', `${row.targetOrganId} has no e-mail address in the directory`);
     const blob = row.bodySha256 ? await prisma.blob.findUnique({ where: { sha256: row.bodySha256 } }) : null;
     if (!blob) throw new HubError('MAIL_BODY_MISSING', `outbox ${row.id}: the package bytes are missing`);
     const subject = `[Liên thông] ${headers.subject ?? headers.documentKey ?? 'Văn bản điện tử'}`;

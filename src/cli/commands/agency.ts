@@ -3,23 +3,23 @@ import { parseArgs } from 'node:util';
 import {
   AgencyInputSchema,
   createPrismaAgencyDirectory,
+  importAgencies,
   parseAgencyCsv,
+  saveAgency,
   type Agency,
   type DirectoryConflict,
   type UpsertResult,
 } from '../../directory/index.ts';
-import { HubError } from '../../shared/index.ts';
+import { HubError, type Actor } from '../../shared/index.ts';
 import { writeJson, writeLine, type CliCommand, type CliContext } from '../cli-command.ts';
 import { apiErrorMessage, callRunningHub, withHubAccess, type HubAccess } from '../hub-session.ts';
 
-async function saveAgencies(
-  access: HubAccess,
-  agencies: Agency[],
-): Promise<UpsertResult | { kind: 'refused'; message: string }> {
-  if (access.kind === 'database')
-    return createPrismaAgencyDirectory(access.database.prisma).upsertAll(agencies);
-  const response = await callRunningHub(access.control, 'POST', '/api/v1/agencies/import', { agencies });
-  if (response.status === 200) return response.body as UpsertResult;
+/** The CLI acts as itself on the database; through a running hub it is the hub's local CLI. */
+const CLI_ACTOR: Actor = { kind: 'system', component: 'cli' };
+
+type SaveOutcome = UpsertResult | { kind: 'refused'; message: string };
+
+function conflictOrRefusal(response: { status: number; body: unknown }): SaveOutcome {
   if (response.status === 409) {
     return {
       kind: 'conflict',
@@ -27,6 +27,32 @@ async function saveAgencies(
     };
   }
   return { kind: 'refused', message: apiErrorMessage(response) };
+}
+
+/** One agency: audited as agency.added / agency.updated, whichever way the CLI reaches the hub. */
+async function saveOne(access: HubAccess, agency: Agency): Promise<SaveOutcome> {
+  if (access.kind === 'database')
+    return saveAgency(createPrismaAgencyDirectory(access.database.prisma), CLI_ACTOR, agency, 'cli');
+  const response = await callRunningHub(access.control, 'POST', '/api/v1/agencies', agency);
+  if (response.status === 200 || response.status === 201) {
+    const created = (response.body as { created: boolean }).created;
+    return {
+      kind: 'saved',
+      created: created ? 1 : 0,
+      updated: created ? 0 : 1,
+      outcomes: [{ organId: agency.organId, outcome: created ? 'created' : 'updated' }],
+    };
+  }
+  return conflictOrRefusal(response);
+}
+
+/** A CSV file: all or none, audited as agency.imported. */
+async function saveMany(access: HubAccess, agencies: Agency[]): Promise<SaveOutcome> {
+  if (access.kind === 'database')
+    return importAgencies(createPrismaAgencyDirectory(access.database.prisma), CLI_ACTOR, agencies, 'csv');
+  const response = await callRunningHub(access.control, 'POST', '/api/v1/agencies/import', { agencies });
+  if (response.status === 200) return response.body as UpsertResult;
+  return conflictOrRefusal(response);
 }
 
 async function listAgencies(access: HubAccess): Promise<Agency[]> {
@@ -69,7 +95,7 @@ async function addAgency(context: CliContext): Promise<number> {
     return 1;
   }
   return withHubAccess(context, 'lienthong agency add', async (access) => {
-    const result = await saveAgencies(access, [parsed.data]);
+    const result = await saveOne(access, parsed.data);
     if (result.kind !== 'saved') {
       const messages = result.kind === 'conflict' ? result.conflicts.map((c) => c.message) : [result.message];
       for (const message of messages) writeLine(context.stderr, `lienthong agency add: ${message}`);
@@ -83,7 +109,7 @@ async function addAgency(context: CliContext): Promise<number> {
   });
 }
 
-async function importAgencies(context: CliContext): Promise<number> {
+async function importAgencyFile(context: CliContext): Promise<number> {
   const file = context.argv[0];
   if (!file) {
     writeLine(context.stderr, 'usage: lienthong agency import FILE.csv');
@@ -97,7 +123,7 @@ async function importAgencies(context: CliContext): Promise<number> {
     return 1;
   }
   return withHubAccess(context, 'lienthong agency import', async (access) => {
-    const result = await saveAgencies(access, csv.agencies);
+    const result = await saveMany(access, csv.agencies);
     if (result.kind === 'saved') {
       writeLine(
         context.stdout,
@@ -143,6 +169,6 @@ export const commands: readonly CliCommand[] = [
     words: ['agency', 'import'],
     usage:
       'agency import FILE.csv       all rows or none (columns: organId,name,channel,emails,aliases,signaturePolicy)',
-    run: importAgencies,
+    run: importAgencyFile,
   },
 ];

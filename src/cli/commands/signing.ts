@@ -2,11 +2,11 @@ import { stat } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../config/index.ts';
 import { HubError } from '../../shared/index.ts';
-import { isOrganId } from '../../directory/index.ts';
+import { installAgencySigningKey } from '../../access/index.ts';
+import { createPrismaAgencyDirectory, isOrganId } from '../../directory/index.ts';
 import {
   agencyKeyDir,
   fileKeyStore,
-  installAgencyKey,
   fileTrustStore,
   GOVERNMENT_ROOT_PATH,
   signEdxml,
@@ -16,6 +16,7 @@ import {
   type TrustMaterial,
 } from '../../signing/index.ts';
 import { readInput, writeJson, writeLine, type CliCommand, type CliContext } from '../cli-command.ts';
+import { apiErrorMessage, callRunningHub, withHubAccess } from '../hub-session.ts';
 
 const VERIFY_OPTIONS = {
   trust: { type: 'string', multiple: true },
@@ -83,11 +84,42 @@ export const commands: readonly CliCommand[] = [
         readFileArgument(context, values.key),
         readFileArgument(context, values.cert),
       ]);
-      // Checked (readable RSA key that belongs to the certificate) before anything is written.
+      // Checked (readable RSA key that belongs to the certificate) before anything is written, and
+      // audited: on the database, or through the running hub that holds the embedded one.
       const dir = agencyKeyDir(loadConfig(context.env).dataDir);
-      await installAgencyKey(dir, organId, keyPem, certificatePem);
-      writeLine(context.stdout, `signing key of ${organId} installed in ${dir}`);
-      return 0;
+      return withHubAccess(context, 'lienthong agency signing-key', async (access) => {
+        if (access.kind === 'running-hub') {
+          const response = await callRunningHub(
+            access.control,
+            'POST',
+            `/api/v1/agencies/${encodeURIComponent(organId)}/signing-key`,
+            { keyPem: keyPem.toString('utf8'), certificatePem: certificatePem.toString('utf8') },
+          );
+          if (response.status !== 201) {
+            writeLine(context.stderr, `lienthong agency signing-key: ${apiErrorMessage(response)}`);
+            return 1;
+          }
+          writeLine(context.stdout, `signing key of ${organId} installed in ${dir}`);
+          return 0;
+        }
+        const outcome = await installAgencySigningKey(
+          {
+            prisma: access.database.prisma,
+            directory: createPrismaAgencyDirectory(access.database.prisma),
+            keyDir: dir,
+          },
+          { kind: 'system', component: 'cli' },
+          organId,
+          keyPem,
+          certificatePem,
+        );
+        if (outcome.kind !== 'installed') {
+          writeLine(context.stderr, `lienthong agency signing-key: ${outcome.message}`);
+          return 1;
+        }
+        writeLine(context.stdout, `signing key of ${organId} installed in ${dir}`);
+        return 0;
+      });
     },
   },
   {

@@ -1,16 +1,16 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { issueBrokerCredentials } from '../../access/index.ts';
-import type { PrismaClient, Transaction } from '../../db/index.ts';
+import { installAgencySigningKey, issueBrokerCredentials } from '../../access/index.ts';
+import type { PrismaClient } from '../../db/index.ts';
 import {
   AgencyInputSchema,
+  importAgencies,
   parseAgencyCsv,
+  saveAgency,
   type AgencyDirectory,
   type UpsertResult,
 } from '../../directory/index.ts';
-import { appendAudit } from '../../registry/index.ts';
 import { apiRoute, fail, ok, type ApiReply } from '../api-route.ts';
-import { actorLabel, type Actor } from '../../shared/index.ts';
 
 export type AgencyRouteDeps = {
   directory: AgencyDirectory;
@@ -21,33 +21,14 @@ export type AgencyRouteDeps = {
    * management API does not answer or refuses.
    */
   issueBrokerCredentials?: (organId: string) => Promise<{ username: string; password: string }>;
+  /** Where agencies' signing keys are kept (the data directory's); absent where the hub keeps none. */
+  agencyKeyDir?: string;
 };
 
 const AgencySchema = AgencyInputSchema.describe('an agency of the directory');
 
 function conflict(result: Extract<UpsertResult, { kind: 'conflict' }>): ApiReply {
   return fail('WEB_CONFLICT', result.conflicts.map((c) => c.message).join('; '), result.conflicts);
-}
-
-// An import of thousands of agencies names them all only up to this many in its audit entry.
-const AUDITED_ORGAN_IDS = 200;
-
-/** The audit entry of a directory change, committed with it. */
-function auditSave(actor: Actor, how: 'form' | 'json' | 'csv') {
-  return async (tx: Transaction, saved: Extract<UpsertResult, { kind: 'saved' }>) => {
-    const organIds = saved.outcomes.map((o) => o.organId);
-    await appendAudit(tx, {
-      actor: actorLabel(actor),
-      action: how === 'form' ? 'agency.saved' : 'agency.imported',
-      subject: organIds.length === 1 ? `agency:${organIds[0] ?? ''}` : null,
-      data: {
-        via: how,
-        created: saved.created,
-        updated: saved.updated,
-        ...(organIds.length <= AUDITED_ORGAN_IDS ? { organIds } : {}),
-      },
-    });
-  };
 }
 
 const SavedSchema = z.strictObject({
@@ -90,7 +71,12 @@ export function agencyRoutes(deps: AgencyRouteDeps) {
         },
       },
       async ({ body, actor }) => {
-        const result = await deps.directory.upsertAll([body], { inTransaction: auditSave(actor, 'form') });
+        const result = await saveAgency(
+          deps.directory,
+          actor,
+          body,
+          actor.kind === 'system' ? 'cli' : 'form',
+        );
         if (result.kind === 'conflict') return conflict(result);
         return ok({ agency: body, created: result.created === 1 }, result.created ? 201 : 200);
       },
@@ -110,9 +96,7 @@ export function agencyRoutes(deps: AgencyRouteDeps) {
         responses: { 200: SavedSchema },
       },
       async ({ body, actor }) => {
-        const result = await deps.directory.upsertAll(body.agencies, {
-          inTransaction: auditSave(actor, 'json'),
-        });
+        const result = await importAgencies(deps.directory, actor, body.agencies, 'json');
         if (result.kind === 'conflict') return conflict(result);
         return ok({ kind: result.kind, created: result.created, updated: result.updated });
       },
@@ -159,9 +143,7 @@ export function agencyRoutes(deps: AgencyRouteDeps) {
           );
         if (csv.agencies.length === 0)
           return fail('WEB_UNPROCESSABLE', 'nothing imported: the file has no agency rows');
-        const result = await deps.directory.upsertAll(csv.agencies, {
-          inTransaction: auditSave(actor, 'csv'),
-        });
+        const result = await importAgencies(deps.directory, actor, csv.agencies, 'csv');
         if (result.kind === 'conflict') {
           const problems = result.conflicts.map((c) => ({
             line: csv.lineOf.get(c.organId) ?? 0,
@@ -208,6 +190,66 @@ export function agencyRoutes(deps: AgencyRouteDeps) {
             return fail('WEB_UNPROCESSABLE', outcome.message);
           case 'unavailable':
             return fail('WEB_UNAVAILABLE', outcome.message);
+        }
+      },
+    );
+
+    apiRoute(
+      app,
+      {
+        method: 'POST',
+        url: '/api/v1/agencies/:organId/signing-key',
+        summary:
+          'Install the key an agency’s documents sent from the console are signed with (RSA key and its certificate, PEM); audited',
+        tag: 'agencies',
+        access: 'admin',
+        params: z.strictObject({ organId: z.string().min(1).max(20) }),
+        body: z.strictObject({
+          keyPem: z
+            .string()
+            .min(1)
+            .max(64 * 1024)
+            .describe('the private key, PEM'),
+          certificatePem: z
+            .string()
+            .min(1)
+            .max(64 * 1024)
+            .describe('its certificate, PEM'),
+        }),
+        responses: {
+          201: z.strictObject({
+            subject: z.string(),
+            serial: z.string(),
+            notAfter: z.iso.datetime(),
+            fingerprint: z.string(),
+          }),
+        },
+      },
+      async ({ params, body, actor }) => {
+        if (deps.agencyKeyDir === undefined)
+          return fail('WEB_UNAVAILABLE', 'this hub keeps no agency signing keys');
+        const outcome = await installAgencySigningKey(
+          { prisma: deps.prisma, directory: deps.directory, keyDir: deps.agencyKeyDir },
+          actor,
+          params.organId,
+          Buffer.from(body.keyPem),
+          Buffer.from(body.certificatePem),
+        );
+        switch (outcome.kind) {
+          case 'installed':
+            return ok(
+              {
+                subject: outcome.subject,
+                serial: outcome.serial,
+                notAfter: outcome.notAfter,
+                fingerprint: outcome.fingerprint,
+              },
+              201,
+            );
+          case 'not-found':
+            return fail('WEB_NOT_FOUND', outcome.message);
+          case 'refused':
+            return fail('WEB_UNPROCESSABLE', outcome.message);
         }
       },
     );
