@@ -43,8 +43,15 @@ function describe(message: Message): DeadLetter {
 
 export type DeadLetters = {
   list(limit: number): Promise<DeadLetter[]>;
-  /** Publishes the dead letter with this message_id back to the exchange it died from. */
-  requeue(messageId: string): Promise<'requeued' | 'not-found' | 'not-requeueable'>;
+  /**
+   * Publishes the dead letter with this message_id back to the exchange it died from. `record`
+   * runs after the broker confirmed the new copy and before the dead letter is acknowledged: if it
+   * throws, the dead letter stays (relay-admin.ts audits a requeue this way).
+   */
+  requeue(
+    messageId: string,
+    record?: (letter: DeadLetter) => Promise<void>,
+  ): Promise<'requeued' | 'not-found' | 'not-requeueable'>;
 };
 
 export function createDeadLetters(broker: BrokerConnection): DeadLetters {
@@ -75,7 +82,7 @@ export function createDeadLetters(broker: BrokerConnection): DeadLetters {
         await open.close().catch(() => undefined);
       }
     },
-    async requeue(messageId) {
+    async requeue(messageId, record) {
       const open = await channel();
       try {
         for (;;) {
@@ -107,6 +114,7 @@ export function createDeadLetters(broker: BrokerConnection): DeadLetters {
               },
             );
           });
+          await record?.(letter);
           open.ack(message);
           return 'requeued';
         }

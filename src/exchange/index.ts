@@ -17,7 +17,23 @@ export {
   type InboxState,
 } from './broker-users.ts';
 export { EXCHANGES, QUEUES, inboxQueue } from './topology.ts';
-export { DELIVERY_STATES, transition, type DeliveryState } from './domain/delivery-state.ts';
+export {
+  DELIVERY_STATES,
+  resendTransition,
+  transition,
+  type DeliveryState,
+} from './domain/delivery-state.ts';
+export {
+  packageForActor,
+  relayOverview,
+  requeueDeadLetter,
+  resendFailedDeliveries,
+  submitterOrganId,
+  type DeadLetterRequeueOutcome,
+  type PackageView,
+  type RelayOverview,
+  type ResendOutcome,
+} from './relay-admin.ts';
 export { failDeliveryOnBounce } from './apply-status.ts';
 export { createDeadLetters, type DeadLetter, type DeadLetters } from './dead-letters.ts';
 export {

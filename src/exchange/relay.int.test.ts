@@ -17,6 +17,7 @@ import { memoryTrustStore } from '../signing/index.ts';
 import { createMailTransport } from '../outbound-mail/index.ts';
 import { createBrokerConnection, type BrokerConnection } from './broker-connection.ts';
 import { createDeadLetters } from './dead-letters.ts';
+import { requeueDeadLetter } from './relay-admin.ts';
 import { issueAgencyCredentials } from './broker-users.ts';
 import { createRelayService, type RelayService } from './relay-service.ts';
 
@@ -364,10 +365,22 @@ describe('dead letters for admins', () => {
       from: A,
       type: 'edoc',
     });
-    expect(await dead.requeue('dead-letter-1')).toBe('requeued');
+    const admin = { kind: 'system', component: 'test-admin' } as const;
+    expect(await requeueDeadLetter({ prisma, deadLetters: dead }, admin, 'dead-letter-1')).toBe('requeued');
+    const audit = await prisma.auditEntry.findFirstOrThrow({
+      where: { action: 'relay.dead-letter-requeued' },
+    });
+    expect(audit).toMatchObject({ actor: 'system:test-admin', subject: 'message:dead-letter-1' });
+    expect(audit.data).toMatchObject({
+      from: A,
+      type: 'edoc',
+      exchange: 'lienthong.deliver',
+      routingKeys: [B],
+    });
     const again = await partnerB.waitFor((m) => m.properties.messageId === 'dead-letter-1');
     expect(again.content.equals(body)).toBe(true);
     expect((await dead.list(500)).some((letter) => letter.messageId === 'dead-letter-1')).toBe(false);
-    expect(await dead.requeue('no-such-letter')).toBe('not-found');
+    expect(await requeueDeadLetter({ prisma, deadLetters: dead }, admin, 'no-such-letter')).toBe('not-found');
+    expect(await prisma.auditEntry.count({ where: { action: 'relay.dead-letter-requeued' } })).toBe(1);
   });
 });

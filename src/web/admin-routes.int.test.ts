@@ -1,5 +1,5 @@
 import { webcrypto } from 'node:crypto';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import amqp from 'amqplib';
@@ -24,6 +24,7 @@ import {
   type MailboxPoller,
 } from '../ingest/index.ts';
 import { buildMail } from '../ingest/test-support/build-mail.ts';
+import { createTestPki } from '../signing/test-support/test-pki.ts';
 import {
   HUB_AGENCY,
   MAIL_DOMAIN,
@@ -147,6 +148,8 @@ beforeAll(async () => {
         verifyAudit(web.prisma, fileAnchorSigner(dataDir), readExportedAnchors(dataDir)),
       issueBrokerCredentials: (organId) =>
         issueAgencyCredentials({ url: managementUrl }, vhost.name, organId),
+      // a folder of its own: the certificate-expiry tests list what keyDir holds
+      agencyKeyDir: path.join(dataDir, 'installed-keys'),
       heldCertificates: async () => [
         ...(await trustDirectoryCertificates(trustDir)),
         ...(await agencyKeyCertificates(keyDir)),
@@ -219,6 +222,29 @@ describe('users', () => {
     expect(JSON.stringify(entry.data)).not.toContain(body.password);
   });
 
+  it('locks a person: their sessions end, they cannot sign in, and the lock and unlock are audited', async () => {
+    await addPerson(web.prisma, { username: 'vanthu.khoa', role: 'clerk', agency: PARTNER });
+    const person = await signInAs(web.app, 'vanthu.khoa');
+    const users = (await send('GET', '/api/v1/users')).json<{ users: { id: string; username: string }[] }>()
+      .users;
+    const id = users.find((u) => u.username === 'vanthu.khoa')!.id;
+    const locked = await send('POST', `/api/v1/users/${id}/disable`);
+    expect(locked.statusCode).toBe(200);
+    expect((await send('GET', '/api/v1/auth/session', undefined, person.headers)).statusCode).toBe(401);
+    const refused = await web.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { username: 'vanthu.khoa', password: TEST_PASSWORD },
+    });
+    expect(refused.statusCode).toBe(401);
+    const lock = await web.prisma.auditEntry.findFirstOrThrow({ where: { action: 'user.disabled' } });
+    expect(lock).toMatchObject({ actor: 'user:quantri', subject: `user:${id}` });
+    expect((await send('POST', `/api/v1/users/${id}/enable`)).statusCode).toBe(200);
+    const unlock = await web.prisma.auditEntry.findFirstOrThrow({ where: { action: 'user.enabled' } });
+    expect(unlock).toMatchObject({ actor: 'user:quantri', subject: `user:${id}` });
+    expect(unlock.seq).toBeGreaterThan(lock.seq);
+  });
+
   it('refuses an admin resetting their own password, an unknown person, and a clerk', async () => {
     const users = (await send('GET', '/api/v1/users')).json<{ users: { id: string; username: string }[] }>()
       .users;
@@ -235,6 +261,40 @@ describe('users', () => {
     const clerk = await signInAs(web.app, 'vanthu.xd');
     const refused = await send('POST', `/api/v1/users/${self}/reset-password`, undefined, clerk.headers);
     expect(refused.statusCode).toBe(403);
+  });
+});
+
+describe('agency signing keys', () => {
+  it('installs a checked pair, audited with the certificate (no key material); refuses a mismatch and records nothing', async () => {
+    const pki = await createTestPki();
+    const pem = async (file: string) => (await readFile(file)).toString('utf8');
+    const installed = await send('POST', `/api/v1/agencies/${PARTNER}/signing-key`, {
+      keyPem: await pem(pki.leaf.keyPath),
+      certificatePem: await pem(pki.leaf.certPath),
+    });
+    expect(installed.statusCode, installed.body).toBe(201);
+    const facts = installed.json<{ fingerprint: string; serial: string }>();
+    const entry = await web.prisma.auditEntry.findFirstOrThrow({
+      where: { action: 'agency.signing-key-installed' },
+    });
+    expect(entry).toMatchObject({ actor: 'user:quantri', subject: `agency:${PARTNER}` });
+    expect(entry.data).toMatchObject({ fingerprint: facts.fingerprint, serial: facts.serial });
+    expect(JSON.stringify(entry.data)).not.toContain('PRIVATE KEY');
+    expect((await readFile(path.join(dataDir, 'installed-keys', `${PARTNER}.key.pem`))).toString()).toContain(
+      'PRIVATE KEY',
+    );
+
+    const mismatch = await send('POST', `/api/v1/agencies/${HOSTED}/signing-key`, {
+      keyPem: await pem(pki.otherLeaf.keyPath),
+      certificatePem: await pem(pki.leaf.certPath),
+    });
+    expect(mismatch.statusCode).toBe(422);
+    const unknown = await send('POST', '/api/v1/agencies/000.00.99.H53/signing-key', {
+      keyPem: await pem(pki.leaf.keyPath),
+      certificatePem: await pem(pki.leaf.certPath),
+    });
+    expect(unknown.statusCode).toBe(404);
+    expect(await web.prisma.auditEntry.count({ where: { action: 'agency.signing-key-installed' } })).toBe(1);
   });
 });
 

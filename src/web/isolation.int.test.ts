@@ -274,6 +274,14 @@ const CASES: Record<string, Case> = {
     kind: 'admin-only',
     request: () => ({ method: 'POST', url: `/api/v1/agencies/${B}/broker-credentials` }),
   },
+  'POST /api/v1/agencies/:organId/signing-key': {
+    kind: 'admin-only',
+    request: () => ({
+      method: 'POST',
+      url: `/api/v1/agencies/${B}/signing-key`,
+      payload: { keyPem: 'not a key', certificatePem: 'not a certificate' },
+    }),
+  },
   'POST /api/v1/documents/:id/status': {
     kind: 'agency-scoped',
     request: (f, who) => ({

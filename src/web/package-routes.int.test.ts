@@ -145,6 +145,20 @@ describe('POST /api/v1/packages/:id/resend', () => {
     });
     expect(delivery.state).toBe('queued');
     expect(JSON.stringify(delivery.history)).toContain('resent by user:quantri');
+    // The admin action is in the audit trail, committed with the change.
+    const audit = await web.prisma.auditEntry.findFirstOrThrow({
+      where: { action: 'relay.deliveries-resent' },
+    });
+    expect(audit).toMatchObject({ actor: 'user:quantri', subject: `package:${packageId}` });
+    expect(audit.data).toEqual({ recipients: [C] });
+    // A second resend finds nothing failed: nothing moves, nothing is audited.
+    const again = await web.app.inject({
+      method: 'POST',
+      url: `/api/v1/packages/${packageId}/resend`,
+      headers: admin.headers,
+    });
+    expect(again.json()).toEqual({ requeued: [] });
+    expect(await web.prisma.auditEntry.count({ where: { action: 'relay.deliveries-resent' } })).toBe(1);
     expect(
       await web.prisma.outboxMessage.count({
         where: { state: 'pending', headers: { path: ['packageId'], equals: packageId } },

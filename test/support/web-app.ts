@@ -44,7 +44,10 @@ export async function startTestWebApp(
     outboxChanged?: () => void;
     /** The admin pages' ports: audit verification, broker users, certificates, ingest sources. */
     admin?: Partial<
-      Pick<WebAppDeps, 'verifyAuditTrail' | 'issueBrokerCredentials' | 'heldCertificates' | 'ingestSources'>
+      Pick<
+        WebAppDeps,
+        'verifyAuditTrail' | 'issueBrokerCredentials' | 'heldCertificates' | 'ingestSources' | 'agencyKeyDir'
+      >
     >;
     /** Event stream limits and timers (live-update tests shorten them). */
     liveOptions?: Partial<EventStreamOptions>;

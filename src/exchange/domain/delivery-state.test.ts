@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { STATUS_TO_STATE, transition, type DeliveryState } from './delivery-state.ts';
+import {
+  DELIVERY_STATES,
+  resendTransition,
+  STATUS_TO_STATE,
+  transition,
+  type DeliveryState,
+} from './delivery-state.ts';
 
 describe('delivery state machine', () => {
   it.each<[DeliveryState, DeliveryState]>([
@@ -40,6 +46,16 @@ describe('delivery state machine', () => {
     ['received', 'failed'],
   ])('refuses %s → %s', (from, to) => {
     expect(transition(from, to).kind).toBe('refused');
+  });
+
+  it('never leaves failed through a status or a relay event: only the admin resend revives it', () => {
+    for (const to of DELIVERY_STATES) {
+      if (to === 'failed') continue;
+      expect(transition('failed', to), `failed → ${to}`).toMatchObject({ kind: 'refused' });
+    }
+    expect(resendTransition('failed')).toEqual({ kind: 'moved', to: 'queued' });
+    for (const from of DELIVERY_STATES.filter((s) => s !== 'failed'))
+      expect(resendTransition(from).kind, `resend of ${from}`).toBe('ignored');
   });
 
   it('maps every QCVN 102 status code', () => {

@@ -82,3 +82,13 @@ export function transition(from: DeliveryState, to: DeliveryState): Transition {
   }
   return { kind: 'moved', to };
 }
+
+/**
+ * An admin's resend (exchange/relay-admin.ts): the one way out of `failed`, which `transition`
+ * refuses for every status. It starts a new attempt; anything but a failed delivery stays as it is.
+ */
+export function resendTransition(from: DeliveryState): Transition {
+  return from === 'failed'
+    ? { kind: 'moved', to: 'queued' }
+    : { kind: 'ignored', reason: `only a failed delivery is resent; this one is ${from}` };
+}

@@ -2,14 +2,18 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { PrismaClient } from '../../db/index.ts';
 import {
+  packageForActor,
+  relayOverview,
   relayThroughput,
+  requeueDeadLetter,
+  resendFailedDeliveries,
+  submitterOrganId,
   type DeadLetters,
   type InboxState,
   type Submitter,
   type SubmitOutcome,
 } from '../../exchange/index.ts';
-import { isHubError, actorLabel, agencyScope, type Actor } from '../../shared/index.ts';
-
+import { actorLabel, isHubError, systemClock, type Clock } from '../../shared/index.ts';
 import { apiRoute, fail, ok } from '../api-route.ts';
 import { IdParams } from './registry-replies.ts';
 
@@ -30,19 +34,12 @@ export type PackageRouteDeps = {
   deadLetters?: DeadLetters;
   /** How many dead letters wait (management API), for the live relay view. */
   deadLetterDepth?: () => Promise<number>;
+  clock?: Clock;
 };
 
 const XmlBody = z.custom<Buffer>((value) => Buffer.isBuffer(value), {
   error: 'send the edXML package as the body, Content-Type: application/xml',
 });
-
-/** The agency (OrganId) the actor speaks for; an admin or the local CLI speaks for the hub's own. */
-async function organIdOf(prisma: PrismaClient, actor: Actor, ownOrganId: string): Promise<string | null> {
-  const scope = agencyScope(actor);
-  if (scope === null) return ownOrganId;
-  const agency = await prisma.agency.findUnique({ where: { id: scope }, select: { organId: true } });
-  return agency?.organId ?? null;
-}
 
 const DeliverySchema = z.object({
   toOrganId: z.string(),
@@ -82,7 +79,7 @@ export function packageRoutes(deps: PackageRouteDeps) {
         },
       },
       async ({ body, actor }) => {
-        const organId = await organIdOf(deps.prisma, actor, deps.ownOrganId);
+        const organId = await submitterOrganId(deps.prisma, actor, deps.ownOrganId);
         if (!organId) return fail('WEB_FORBIDDEN', 'this credential speaks for no agency');
         const outcome = await deps.submit({ via: 'http', organId, label: actorLabel(actor) }, body);
         switch (outcome.kind) {
@@ -121,28 +118,9 @@ export function packageRoutes(deps: PackageRouteDeps) {
         },
       },
       async ({ params, actor }) => {
-        const record = await deps.prisma.relayPackage.findUnique({
-          where: { id: params.id },
-          include: { deliveries: { orderBy: { toOrganId: 'asc' } } },
-        });
-        const organId = await organIdOf(deps.prisma, actor, deps.ownOrganId);
-        const involved =
-          record !== null &&
-          (agencyScope(actor) === null ||
-            record.fromOrganId === organId ||
-            record.deliveries.some((d) => d.toOrganId === organId));
+        const view = await packageForActor(deps.prisma, actor, deps.ownOrganId, params.id);
         // Another agency's package is answered exactly like a missing one.
-        if (!record || !involved) return fail('WEB_NOT_FOUND', 'no such package');
-        const { deliveries, ...summary } = record;
-        return ok({
-          package: { ...summary, receivedAt: summary.receivedAt.toISOString() },
-          deliveries: deliveries.map((d) => ({
-            toOrganId: d.toOrganId,
-            state: d.state,
-            lastError: d.lastError,
-            updatedAt: d.updatedAt.toISOString(),
-          })),
-        });
+        return view ? ok(view) : fail('WEB_NOT_FOUND', 'no such package');
       },
     );
 
@@ -158,36 +136,15 @@ export function packageRoutes(deps: PackageRouteDeps) {
         responses: { 200: z.object({ requeued: z.array(z.string()) }) },
       },
       async ({ params, actor }) => {
-        const requeued = await deps.prisma.$transaction(async (tx) => {
-          const failed = await tx.relayDelivery.findMany({
-            where: { packageId: params.id, state: 'failed' },
-          });
-          const record = await tx.relayPackage.findUnique({ where: { id: params.id } });
-          if (!record) return null;
-          for (const delivery of failed) {
-            const history = [
-              ...(Array.isArray(delivery.history) ? delivery.history : []),
-              { state: 'queued', at: new Date().toISOString(), note: `resent by ${actorLabel(actor)}` },
-            ];
-            // A resend is a new attempt, not a late success: the failure stays in the history.
-            await tx.relayDelivery.update({
-              where: {
-                packageId_toOrganId: { packageId: delivery.packageId, toOrganId: delivery.toOrganId },
-              },
-              data: { state: 'queued', lastError: null, history },
-            });
-            await tx.outboxMessage.updateMany({
-              where: {
-                state: 'failed',
-                targetOrganId: delivery.toOrganId,
-                headers: { path: ['packageId'], equals: params.id },
-              },
-              data: { state: 'pending', attempts: 0, availableAt: new Date(), lastError: null },
-            });
-          }
-          return failed.map((d) => d.toOrganId);
-        });
-        return requeued === null ? fail('WEB_NOT_FOUND', 'no such package') : ok({ requeued });
+        const outcome = await resendFailedDeliveries(
+          deps.prisma,
+          deps.clock ?? systemClock,
+          actor,
+          params.id,
+        );
+        return outcome.kind === 'not-found'
+          ? fail('WEB_NOT_FOUND', 'no such package')
+          : ok({ requeued: outcome.requeued });
       },
     );
 
@@ -202,30 +159,7 @@ export function packageRoutes(deps: PackageRouteDeps) {
         access: 'admin',
         responses: { 200: z.record(z.string(), z.unknown()) },
       },
-      async () => {
-        const [byState, outbox, held, agencies] = await Promise.all([
-          deps.prisma.relayDelivery.groupBy({ by: ['state'], _count: { _all: true } }),
-          deps.prisma.outboxMessage.groupBy({ by: ['kind', 'state'], _count: { _all: true } }),
-          deps.prisma.relayPackage.count({ where: { heldReason: { not: null } } }),
-          deps.prisma.agency.findMany({ where: { channel: { not: 'email' } }, select: { organId: true } }),
-        ]);
-        let inboxes: InboxState[] | { unavailable: string } = {
-          unavailable: 'no broker management API configured',
-        };
-        if (deps.inboxStates) {
-          try {
-            inboxes = await deps.inboxStates(agencies.map((a) => a.organId));
-          } catch (error) {
-            inboxes = { unavailable: (error as Error).message };
-          }
-        }
-        return ok({
-          deliveries: Object.fromEntries(byState.map((row) => [row.state, row._count._all])),
-          outbox: outbox.map((row) => ({ kind: row.kind, state: row.state, count: row._count._all })),
-          heldPackages: held,
-          inboxes,
-        });
-      },
+      async () => ok(await relayOverview(deps.prisma, deps.inboxStates)),
     );
 
     apiRoute(
@@ -292,9 +226,13 @@ export function packageRoutes(deps: PackageRouteDeps) {
         params: z.strictObject({ messageId: z.string().min(1).max(200) }),
         responses: { 200: z.object({ requeued: z.string() }) },
       },
-      ({ params }) =>
-        withDeadLetters(async (dead) => {
-          const outcome = await dead.requeue(params.messageId);
+      ({ params, actor }) =>
+        withDeadLetters(async (deadLetters) => {
+          const outcome = await requeueDeadLetter(
+            { prisma: deps.prisma, deadLetters },
+            actor,
+            params.messageId,
+          );
           if (outcome === 'not-found') return fail('WEB_NOT_FOUND', 'no such dead letter');
           if (outcome === 'not-requeueable') {
             return fail(

@@ -1,0 +1,180 @@
+import type { PrismaClient } from '../db/index.ts';
+import { appendAudit } from '../registry/index.ts';
+import { actorLabel, agencyScope, type Actor, type Clock } from '../shared/index.ts';
+import type { InboxState } from './broker-users.ts';
+import type { DeadLetters } from './dead-letters.ts';
+import { resendTransition } from './domain/delivery-state.ts';
+
+/**
+ * The relay's admin views and actions, as use cases of the module that owns its tables
+ * (`relay_package`, `relay_delivery`, `outbox_message`): the HTTP routes only translate. Every
+ * action writes its audit entry in the transaction of the change it records.
+ */
+
+export type ResendOutcome = { kind: 'resent'; requeued: string[] } | { kind: 'not-found' };
+
+/**
+ * Queues a package's failed deliveries again. A failure is final for the relay's own state
+ * machine (no late result revives it); only this admin action, through `resendTransition`, starts
+ * a new attempt — the failure stays in the delivery's history, the outbox row is pending again.
+ */
+export async function resendFailedDeliveries(
+  prisma: PrismaClient,
+  clock: Clock,
+  actor: Actor,
+  packageId: string,
+): Promise<ResendOutcome> {
+  return prisma.$transaction(async (tx) => {
+    const record = await tx.relayPackage.findUnique({ where: { id: packageId }, select: { id: true } });
+    if (!record) return { kind: 'not-found' } as const;
+    const failed = await tx.relayDelivery.findMany({ where: { packageId, state: 'failed' } });
+    const now = clock.now();
+    const requeued: string[] = [];
+    for (const delivery of failed) {
+      const move = resendTransition(delivery.state);
+      if (move.kind !== 'moved') continue;
+      const history = [
+        ...(Array.isArray(delivery.history) ? delivery.history : []),
+        { state: move.to, at: now.toISOString(), note: `resent by ${actorLabel(actor)}`, outcome: 'moved' },
+      ];
+      await tx.relayDelivery.update({
+        where: { packageId_toOrganId: { packageId, toOrganId: delivery.toOrganId } },
+        data: { state: move.to, lastError: null, history },
+      });
+      await tx.outboxMessage.updateMany({
+        where: {
+          state: 'failed',
+          targetOrganId: delivery.toOrganId,
+          headers: { path: ['packageId'], equals: packageId },
+        },
+        data: { state: 'pending', attempts: 0, availableAt: now, lastError: null },
+      });
+      requeued.push(delivery.toOrganId);
+    }
+    if (requeued.length > 0)
+      await appendAudit(tx, {
+        actor: actorLabel(actor),
+        action: 'relay.deliveries-resent',
+        subject: `package:${packageId}`,
+        data: { recipients: requeued },
+      });
+    return { kind: 'resent', requeued } as const;
+  });
+}
+
+export type DeadLetterRequeueOutcome = 'requeued' | 'not-found' | 'not-requeueable';
+
+/**
+ * Publishes a dead letter again to where it died, audited. The entry is committed after the
+ * broker confirmed the new copy and before the dead letter is acknowledged: if the entry cannot be
+ * written, the dead letter stays where it was (the new copy is a duplicate its recipient's
+ * duplicate check absorbs), so nothing leaves the dead-letter queue unrecorded.
+ */
+export async function requeueDeadLetter(
+  deps: { prisma: PrismaClient; deadLetters: DeadLetters },
+  actor: Actor,
+  messageId: string,
+): Promise<DeadLetterRequeueOutcome> {
+  return deps.deadLetters.requeue(messageId, async (letter) => {
+    await deps.prisma.$transaction((tx) =>
+      appendAudit(tx, {
+        actor: actorLabel(actor),
+        action: 'relay.dead-letter-requeued',
+        subject: `message:${messageId}`.slice(0, 200),
+        data: {
+          type: letter.type,
+          from: letter.from,
+          documentId: letter.documentId,
+          reason: letter.reason,
+          queue: letter.queue,
+          exchange: letter.exchange,
+          routingKeys: letter.routingKeys,
+        },
+      }),
+    );
+  });
+}
+
+/** The agency (OrganId) an actor speaks for; an admin or the local CLI speaks for the hub's own. */
+async function speaksFor(prisma: PrismaClient, actor: Actor, ownOrganId: string): Promise<string | null> {
+  const scope = agencyScope(actor);
+  if (scope === null) return ownOrganId;
+  const agency = await prisma.agency.findUnique({ where: { id: scope }, select: { organId: true } });
+  return agency?.organId ?? null;
+}
+
+export type PackageView = {
+  package: Record<string, unknown>;
+  deliveries: { toOrganId: string; state: string; lastError: string | null; updatedAt: string }[];
+};
+
+/**
+ * A package and its delivery state per recipient, for its sender, its recipients and admins.
+ * Another agency's package is answered exactly like a missing one (null).
+ */
+export async function packageForActor(
+  prisma: PrismaClient,
+  actor: Actor,
+  ownOrganId: string,
+  packageId: string,
+): Promise<PackageView | null> {
+  const record = await prisma.relayPackage.findUnique({
+    where: { id: packageId },
+    include: { deliveries: { orderBy: { toOrganId: 'asc' } } },
+  });
+  if (!record) return null;
+  if (agencyScope(actor) !== null) {
+    const organId = await speaksFor(prisma, actor, ownOrganId);
+    const involved = record.fromOrganId === organId || record.deliveries.some((d) => d.toOrganId === organId);
+    if (!involved) return null;
+  }
+  const { deliveries, ...summary } = record;
+  return {
+    package: { ...summary, receivedAt: summary.receivedAt.toISOString() },
+    deliveries: deliveries.map((d) => ({
+      toOrganId: d.toOrganId,
+      state: d.state,
+      lastError: d.lastError,
+      updatedAt: d.updatedAt.toISOString(),
+    })),
+  };
+}
+
+/** The submitter a package from this actor is recorded as; null when it speaks for no agency. */
+export function submitterOrganId(prisma: PrismaClient, actor: Actor, ownOrganId: string) {
+  return speaksFor(prisma, actor, ownOrganId);
+}
+
+export type RelayOverview = {
+  deliveries: Record<string, number>;
+  outbox: { kind: string; state: string; count: number }[];
+  heldPackages: number;
+  inboxes: InboxState[] | { unavailable: string };
+};
+
+/** Deliveries by state, outbox rows by kind and state, held packages, each inbox's depth. */
+export async function relayOverview(
+  prisma: PrismaClient,
+  inboxStates: ((organIds: readonly string[]) => Promise<InboxState[]>) | undefined,
+): Promise<RelayOverview> {
+  const [byState, outbox, held, agencies] = await Promise.all([
+    prisma.relayDelivery.groupBy({ by: ['state'], _count: { _all: true } }),
+    prisma.outboxMessage.groupBy({ by: ['kind', 'state'], _count: { _all: true } }),
+    prisma.relayPackage.count({ where: { heldReason: { not: null } } }),
+    prisma.agency.findMany({ where: { channel: { not: 'email' } }, select: { organId: true } }),
+  ]);
+  let inboxes: RelayOverview['inboxes'] = { unavailable: 'no broker management API configured' };
+  if (inboxStates) {
+    try {
+      inboxes = await inboxStates(agencies.map((a) => a.organId));
+    } catch (error) {
+      inboxes = { unavailable: (error as Error).message };
+    }
+  }
+  return {
+    deliveries: Object.fromEntries(byState.map((row) => [row.state, row._count._all])),
+    outbox: outbox.map((row) => ({ kind: row.kind, state: row.state, count: row._count._all })),
+    heldPackages: held,
+    inboxes,
+  };
+}
