@@ -1,4 +1,5 @@
 import type { PrismaClient } from '../db/index.ts';
+import { departmentNamed } from '../registry/index.ts';
 import type { Actor } from '../shared/index.ts';
 import { recordAccessEvent } from './access-audit.ts';
 import { findAgencyId } from './agency-lookup.ts';
@@ -119,11 +120,7 @@ export async function createUser(
       return { kind: 'refused', reason: `username ${username} is taken` } as const;
     const department =
       agencyId !== null && input.department !== undefined
-        ? await tx.department.upsert({
-            where: { agencyId_name: { agencyId, name: input.department.trim().normalize('NFC') } },
-            create: { agencyId, name: input.department.trim().normalize('NFC') },
-            update: {},
-          })
+        ? await departmentNamed(tx, by, agencyId, input.department)
         : null;
     const row = await tx.user.create({
       data: {

@@ -1,6 +1,7 @@
 import type { Prisma, PrismaClient } from '../db/index.ts';
 import { actorLabel, agencyScope, type Actor } from '../shared/index.ts';
 import { appendAudit } from './audit-trail.ts';
+import { agencyFor, NOT_FOUND } from './domain/agency-for.ts';
 import { vietnamDate } from './domain/registration-year.ts';
 import { appendFollowUpStatus, lockDocumentInScope } from './record-document-status.ts';
 import { REGISTRY_TRANSACTION } from './transaction-options.ts';
@@ -25,16 +26,6 @@ const openWhere = {
 const calendarDate = (value: string) => new Date(`${value}T00:00:00Z`);
 const isoDate = (date: Date) => date.toISOString().slice(0, 10);
 const addDays = (date: Date, days: number) => new Date(date.getTime() + days * DAY_MS);
-
-const NOT_FOUND = Symbol('not-found');
-
-/** The confinement of one request: the actor's agency, or the agency an admin named. */
-function agencyFor(actor: Actor, requested: string | undefined): string | null | typeof NOT_FOUND {
-  const scope = agencyScope(actor);
-  if (scope === null) return requested ?? null;
-  // Naming another agency is answered as naming an unknown one.
-  return requested === undefined || requested === scope ? scope : NOT_FOUND;
-}
 
 export type FollowUpFilter = {
   /** only the overdue, or only those due within `days` (today included) */
@@ -204,95 +195,6 @@ export async function followUpByDepartment(
     departments: departments.map((d) => ({ ...d, ...loadOf(d.id) })),
     unassigned: loadOf(null),
   };
-}
-
-export type DepartmentList = {
-  departments: { id: string; name: string; agencyId: string }[];
-  /** the people a document may be assigned to: clerks and leaders of the agency, not disabled */
-  people: {
-    id: string;
-    displayName: string;
-    role: 'clerk' | 'leader';
-    departmentId: string | null;
-    agencyId: string;
-  }[];
-};
-
-export async function listDepartments(
-  prisma: PrismaClient,
-  actor: Actor,
-  filter: { agencyId?: string } = {},
-): Promise<DepartmentList | { kind: 'not-found' }> {
-  const agencyId = agencyFor(actor, filter.agencyId);
-  if (agencyId === NOT_FOUND) return { kind: 'not-found' };
-  const where = agencyId ? { agencyId } : {};
-  const departments = await prisma.department.findMany({
-    where,
-    orderBy: [{ name: 'asc' }, { id: 'asc' }],
-    select: { id: true, name: true, agencyId: true },
-  });
-  const people = await prisma.user.findMany({
-    where: {
-      ...where,
-      agencyId: agencyId ?? { not: null },
-      disabledAt: null,
-      role: { in: ['clerk', 'leader'] },
-    },
-    orderBy: [{ displayName: 'asc' }, { id: 'asc' }],
-    select: { id: true, displayName: true, role: true, departmentId: true, agencyId: true },
-  });
-  return {
-    departments,
-    people: people.flatMap((p) =>
-      p.agencyId !== null && p.role !== 'admin' ? [{ ...p, role: p.role, agencyId: p.agencyId }] : [],
-    ),
-  };
-}
-
-export type CreateDepartmentOutcome =
-  | { kind: 'created'; department: { id: string; name: string; agencyId: string } }
-  | { kind: 'not-found' }
-  | { kind: 'forbidden'; message: string }
-  | { kind: 'conflict'; message: string }
-  | { kind: 'invalid'; problems: string[] };
-
-/** Leaders add departments to their own agency, admins to the agency they name. */
-export async function createDepartment(
-  prisma: PrismaClient,
-  actor: Actor,
-  /** `agencyId` null: the caller named an agency the directory does not know */
-  input: { name: string; agencyId?: string | null },
-): Promise<CreateDepartmentOutcome> {
-  if (actor.kind === 'token')
-    return { kind: 'forbidden', message: 'partner systems do not manage departments' };
-  if (actor.kind === 'user' && actor.role === 'clerk')
-    return { kind: 'forbidden', message: 'departments are added by leaders and admins' };
-  // Decided after the role, so a clerk naming another agency hears what a clerk naming none hears.
-  if (input.agencyId === null) return { kind: 'not-found' };
-  const agencyId = agencyFor(actor, input.agencyId);
-  if (agencyId === NOT_FOUND) return { kind: 'not-found' };
-  if (agencyId === null)
-    return { kind: 'invalid', problems: ['agency: an admin names the agency (OrganId)'] };
-  const name = input.name.trim().normalize('NFC');
-  if (!name) return { kind: 'invalid', problems: ['name: a department needs a name'] };
-  return prisma.$transaction(async (tx): Promise<CreateDepartmentOutcome> => {
-    // Serializes additions per agency, so two leaders adding the same name get one row and a 409.
-    await tx.$executeRaw`SELECT id FROM agency WHERE id = ${agencyId}::uuid FOR UPDATE`;
-    if (await tx.department.findUnique({ where: { agencyId_name: { agencyId, name } } }))
-      return { kind: 'conflict', message: `the agency already has a department named ${name}` };
-    const department = await tx.department.create({
-      data: { agencyId, name },
-      select: { id: true, name: true, agencyId: true },
-    });
-    await appendAudit(tx, {
-      actor: actorLabel(actor),
-      agencyId,
-      action: 'department.created',
-      subject: `department:${department.id}`,
-      data: { name },
-    });
-    return { kind: 'created', department };
-  }, REGISTRY_TRANSACTION);
 }
 
 /** `null` clears a field; an absent field is left as it is. */

@@ -74,12 +74,11 @@ export { foldForSearch, searchWords } from './domain/search-text.ts';
 export { vietnamYear, vietnamDate } from './domain/registration-year.ts';
 export { auditHash, canonicalJson, GENESIS_HASH } from './domain/audit-hash.ts';
 export { REGISTRY_TRANSACTION } from './transaction-options.ts';
+export { createDepartment, departmentNamed, listDepartments } from './departments.ts';
 export {
   assignDocument,
-  createDepartment,
   DEFAULT_DUE_SOON_DAYS,
   followUpByDepartment,
-  listDepartments,
   listFollowUp,
   type AssignInput,
   type AssignOutcome,
