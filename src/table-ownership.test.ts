@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
  * derived from the code — Prisma write calls on a model, and INSERT / UPDATE … SET / DELETE FROM
  * in SQL — and each must be the table's owner or named beside it.
  */
-const ROOT = path.resolve(import.meta.dirname, '../..');
+const ROOT = path.resolve(import.meta.dirname, '..');
 const SRC = path.join(ROOT, 'src');
 /** restore writes every table; the migrator its bookkeeping */
 const EXEMPT_MODULES = new Set(['backup', 'db']);
