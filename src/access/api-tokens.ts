@@ -1,7 +1,7 @@
 import type { PrismaClient } from '../db/index.ts';
 import type { Actor } from '../shared/index.ts';
 import { recordAccessEvent } from './access-audit.ts';
-import { findAgencyId } from './agency-lookup.ts';
+import { agencyIdOf } from '../directory/index.ts';
 import { issueSecret, sha256Hex } from './secret-token.ts';
 
 /** A partner system's token as lists show it: never the secret, only its first characters. */
@@ -54,7 +54,7 @@ export async function createApiToken(
   input: { agency: string; name?: string | undefined },
   by: string,
 ): Promise<CreateTokenOutcome> {
-  const agencyId = await findAgencyId(prisma, input.agency);
+  const agencyId = await agencyIdOf(prisma, input.agency);
   if (agencyId === null) return { kind: 'refused', reason: `no agency ${input.agency} in the directory` };
   const { secret, sha256 } = issueSecret(TOKEN_PREFIX);
   const name = input.name?.trim().normalize('NFC') || `partner system of ${input.agency}`;

@@ -3,7 +3,7 @@ import type { AgencyDirectory } from '../directory/index.ts';
 
 import { isHubError, actorLabel, type Actor } from '../shared/index.ts';
 import { recordAccessEvent } from './access-audit.ts';
-import { findAgencyId } from './agency-lookup.ts';
+import { agencyIdOf } from '../directory/index.ts';
 
 /**
  * A partner agency's user on the broker (RabbitMQ): created or rotated, its password shown once,
@@ -52,7 +52,7 @@ export async function issueBrokerCredentials(
     throw error;
   }
   // The broker holds no transaction of ours: the entry follows the change it records.
-  const agencyId = await findAgencyId(deps.prisma, organId);
+  const agencyId = await agencyIdOf(deps.prisma, organId);
   await deps.prisma.$transaction((tx) =>
     recordAccessEvent(tx, {
       actor: actorLabel(actor),

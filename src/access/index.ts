@@ -45,7 +45,6 @@ export {
 } from './login-throttle.ts';
 export { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from './password-hash.ts';
 export { constantTimeEquals } from './secret-token.ts';
-export { findAgencyId } from './agency-lookup.ts';
 export { ensureFirstAdmin, FIRST_ADMIN_USERNAME } from './first-admin.ts';
 export {
   installAgencySigningKey,

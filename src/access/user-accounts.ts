@@ -2,7 +2,7 @@ import type { PrismaClient } from '../db/index.ts';
 import { departmentNamed } from '../registry/index.ts';
 import type { Actor } from '../shared/index.ts';
 import { recordAccessEvent } from './access-audit.ts';
-import { findAgencyId } from './agency-lookup.ts';
+import { agencyIdOf } from '../directory/index.ts';
 import { sha256Hex } from './secret-token.ts';
 import { generateOneTimePassword, hashPassword, passwordProblems, verifyPassword } from './password-hash.ts';
 
@@ -109,7 +109,7 @@ export async function createUser(
     return { kind: 'refused', reason: 'an admin is hub-wide: give no agency or department' };
   if (input.role !== 'admin' && input.agency === undefined)
     return { kind: 'refused', reason: `a ${input.role} belongs to an agency: give its OrganId` };
-  const agencyId = input.agency === undefined ? null : await findAgencyId(prisma, input.agency);
+  const agencyId = input.agency === undefined ? null : await agencyIdOf(prisma, input.agency);
   if (input.agency !== undefined && agencyId === null)
     return { kind: 'refused', reason: `no agency ${input.agency} in the directory` };
 

@@ -120,7 +120,7 @@ export function createRelayWorker(
       await deps.prisma.$transaction(async (tx) => {
         await tx.outboxMessage.update({
           where: { id: row.id },
-          data: { state: 'done', doneAt: new Date(), lastError: null },
+          data: { state: 'done', doneAt: deps.clock.now(), lastError: null },
         });
         if ((row.kind === 'edoc' || row.kind === 'mail') && packageId) {
           const delivery = await tx.relayDelivery.findUnique({
@@ -152,7 +152,7 @@ export function createRelayWorker(
     if (attempts < maxAttempts) {
       await deps.prisma.outboxMessage.update({
         where: { id: row.id },
-        data: { lastError: error, availableAt: new Date(Date.now() + backoffMs(attempts)) },
+        data: { lastError: error, availableAt: new Date(deps.clock.now().getTime() + backoffMs(attempts)) },
       });
       return;
     }

@@ -1,4 +1,5 @@
 import type { PrismaClient } from '../db/index.ts';
+import { agencyByAddress, resolveAgency } from '../directory/index.ts';
 
 /** A hosted agency a mail address reaches. `agencyId` is the registry's internal id. */
 export type MailRecipient = { agencyId: string; organId: string };
@@ -26,17 +27,12 @@ export function prismaRecipientDirectory(prisma: PrismaClient, mailDomain: strin
     const key = `${hostedOnly ? 'h' : 's'}:${address}`;
     const hit = cache.get(key);
     if (hit && Date.now() - hit.at < CACHE_MS) return hit.value;
-    const channel = hostedOnly ? { channel: 'hosted' as const } : {};
     const [local, host] = splitAddress(address);
-    let row = await prisma.agency.findFirst({
-      where: { ...channel, emails: { some: { address } } },
-      select: { id: true, organId: true },
-    });
-    if (!row && hostedOnly && host === domain)
-      row = await prisma.agency.findFirst({
-        where: { ...channel, organId: local.toUpperCase() },
-        select: { id: true, organId: true },
-      });
+    // `<OrganId>@<domain>` reaches a hosted agency by its current code or a former one (mail
+    // still addressed to a code closed by a merger reaches its successor).
+    let row = await agencyByAddress(prisma, address);
+    if (!row && hostedOnly && host === domain) row = await resolveAgency(prisma, local);
+    if (row && hostedOnly && row.channel !== 'hosted') row = null;
     const value = row ? { agencyId: row.id, organId: row.organId } : undefined;
     if (cache.size > 10_000) cache.clear();
     cache.set(key, { at: Date.now(), value });

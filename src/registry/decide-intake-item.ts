@@ -1,5 +1,5 @@
 import type { PrismaClient, Transaction } from '../db/index.ts';
-import { systemClock, type Clock, actorLabel, agencyScope, type Actor } from '../shared/index.ts';
+import { systemClock, type Clock, actorLabel, agencyScope, type Actor, isUuid } from '../shared/index.ts';
 import { appendAudit } from './audit-trail.ts';
 import { REGISTRY_TRANSACTION } from './transaction-options.ts';
 import { foldForSearch } from './domain/search-text.ts';
@@ -62,8 +62,6 @@ async function lockItem(tx: Transaction, actor: Actor, itemId: string): Promise<
   return rows[0];
 }
 
-const isUuid = (value: string) =>
-  /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
 const OPEN_STATES = new Set(['new', 'quarantined']);
 /** Ingest records what ClamAV found in `metadata.malware` ("<file>: <signature>" each). */
 function hasMalware(metadata: unknown): boolean {
@@ -248,6 +246,7 @@ export async function rejectIntakeItem(
   actor: Actor,
   itemId: string,
   reason: string,
+  clock: Clock = systemClock,
 ): Promise<RejectOutcome> {
   if (!isUuid(itemId)) return { kind: 'not-found' };
   if (!mayDecide(actor)) return { kind: 'forbidden', message: 'only clerks reject documents' };
@@ -263,7 +262,7 @@ export async function rejectIntakeItem(
     const who = actorLabel(actor);
     await tx.intakeItem.update({
       where: { id: item.id },
-      data: { state: 'rejected', reason: why, decidedAt: new Date(), decidedBy: who },
+      data: { state: 'rejected', reason: why, decidedAt: clock.now(), decidedBy: who },
     });
     if (owesStatus({ source: item.source, senderOrganId: item.sender_organ_id }, item.organ_id)) {
       await queueStatus(tx, {
@@ -293,6 +292,7 @@ export async function markIntakeDuplicate(
   actor: Actor,
   itemId: string,
   duplicateOfId: string,
+  clock: Clock = systemClock,
 ): Promise<DuplicateOutcome> {
   if (!isUuid(itemId) || !isUuid(duplicateOfId)) return { kind: 'not-found' };
   if (!mayDecide(actor)) return { kind: 'forbidden', message: 'only clerks mark duplicates' };
@@ -309,7 +309,7 @@ export async function markIntakeDuplicate(
     const who = actorLabel(actor);
     await tx.intakeItem.update({
       where: { id: item.id },
-      data: { state: 'duplicate', duplicateOfId, decidedAt: new Date(), decidedBy: who },
+      data: { state: 'duplicate', duplicateOfId, decidedAt: clock.now(), decidedBy: who },
     });
     await appendAudit(tx, {
       actor: who,

@@ -10,4 +10,5 @@ export {
   type WebErrorCode,
 } from './error-codes.ts';
 export { HubError, isHubError, type HubErrorCode } from './hub-error.ts';
+export { isUuid } from './uuid.ts';
 export { createRootLogger, createSilentLogger, type Logger, type LoggerOptions } from './logger.ts';

@@ -1,5 +1,6 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import { findAgencyId, LoginThrottle } from '../access/index.ts';
+import { LoginThrottle } from '../access/index.ts';
+import { agencyIdOf } from '../directory/index.ts';
 import type { PrismaClient } from '../db/index.ts';
 import { systemClock, type Clock, type Logger } from '../shared/index.ts';
 import { installZodValidation } from './api-route.ts';
@@ -90,13 +91,13 @@ export async function buildWebApp(deps: WebAppDeps): Promise<FastifyInstance> {
   await app.register(intakeRoutes(deps));
   await app.register(uploadRoutes({ prisma: deps.prisma, maxMessageBytes: deps.bodyLimitBytes }));
   await app.register(
-    documentRoutes({ prisma: deps.prisma, organIdOf: (organId) => findAgencyId(deps.prisma, organId) }),
+    documentRoutes({ prisma: deps.prisma, agencyIdOf: (code) => agencyIdOf(deps.prisma, code) }),
   );
   await app.register(
     followUpRoutes({
       prisma: deps.prisma,
       clock,
-      organIdOf: (organId) => findAgencyId(deps.prisma, organId),
+      agencyIdOf: (code) => agencyIdOf(deps.prisma, code),
     }),
   );
   await app.register(auditRoutes(deps));

@@ -1,5 +1,6 @@
 import { authenticateApiToken, LoginThrottle } from '../../access/index.ts';
 import type { PrismaClient } from '../../db/index.ts';
+import { resolveAgency } from '../../directory/index.ts';
 import { HubError } from '../../shared/index.ts';
 
 /**
@@ -30,7 +31,7 @@ export function agencyTokenAuthenticator(
         `Too many failed logins, try again in ${verdict.retryAfterSeconds} s`,
       );
     const [agency, actor] = await Promise.all([
-      prisma.agency.findUnique({ where: { organId }, select: { id: true, organId: true } }),
+      resolveAgency(prisma, organId),
       authenticateApiToken(prisma, password, new Date()),
     ]);
     if (agency && actor?.kind === 'token' && actor.agencyId === agency.id) {

@@ -1,5 +1,5 @@
 import type { Database } from '../../db/index.ts';
-import type { Logger } from '../../shared/index.ts';
+import { isUuid, type Logger } from '../../shared/index.ts';
 
 /**
  * What the console hears about without asking: committed changes announced by the database on
@@ -42,7 +42,6 @@ export type LiveEvents = {
   stop(): Promise<void>;
 };
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const text = (value: unknown, max = 40): string | null =>
   typeof value === 'string' && value.length > 0 && value.length <= max ? value : null;
 
@@ -58,12 +57,12 @@ export function parseNotification(payload: string): LiveEvent | null {
   const raw = parsed as Record<string, unknown>;
   const id = text(raw.id);
   if (id === null) return null;
-  const agencyId = typeof raw.a === 'string' && UUID.test(raw.a) ? raw.a : null;
+  const agencyId = typeof raw.a === 'string' && isUuid(raw.a) ? raw.a : null;
   const state = text(raw.s) ?? '';
   switch (raw.k) {
     case 'intake.created':
     case 'intake.decided':
-      if (agencyId === null || !UUID.test(id)) return null;
+      if (agencyId === null || !isUuid(id)) return null;
       return {
         kind: 'intake',
         change: raw.k === 'intake.created' ? 'created' : 'decided',
@@ -72,7 +71,7 @@ export function parseNotification(payload: string): LiveEvent | null {
         agencyId,
       };
     case 'document.registered':
-      if (agencyId === null || !UUID.test(id)) return null;
+      if (agencyId === null || !isUuid(id)) return null;
       return { kind: 'document', change: 'registered', id, agencyId };
     case 'relay.accepted':
       return { kind: 'relay', change: state === 'held' ? 'held' : 'accepted', id };

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { findAgencyId } from '../../access/index.ts';
+import { agencyIdOf } from '../../directory/index.ts';
 import type { PrismaClient } from '../../db/index.ts';
 import type { AuditVerdict } from '../../registry/index.ts';
 import { apiRoute, fail, ok } from '../api-route.ts';
@@ -67,8 +67,7 @@ export function auditRoutes(deps: AuditRouteDeps) {
               ? 'newest first pages with beforeSeq, not afterSeq'
               : 'oldest first pages with afterSeq, not beforeSeq',
           );
-        const agencyId =
-          query.agency === undefined ? undefined : await findAgencyId(deps.prisma, query.agency);
+        const agencyId = query.agency === undefined ? undefined : await agencyIdOf(deps.prisma, query.agency);
         if (agencyId === null) return refusal({ kind: 'not-found' }, 'agency');
         const limit = query.limit ?? 100;
         const action = query.action;

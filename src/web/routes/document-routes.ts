@@ -24,7 +24,8 @@ import {
 
 export type DocumentRouteDeps = {
   prisma: PrismaClient;
-  organIdOf: (organId: string) => Promise<string | null>;
+  /** the agency's row id for a code it is named by, current or former (directory's agencyIdOf) */
+  agencyIdOf: (code: string) => Promise<string | null>;
 };
 
 const DIRECTIONS = ['incoming', 'outgoing'] as const;
@@ -99,7 +100,7 @@ export function documentRoutes(deps: DocumentRouteDeps) {
         responses: { 200: z.string().describe('text/csv') },
       },
       async ({ query, actor }) => {
-        const agencyId = query.agency === undefined ? undefined : await deps.organIdOf(query.agency);
+        const agencyId = query.agency === undefined ? undefined : await deps.agencyIdOf(query.agency);
         if (agencyId === null) return refusal({ kind: 'not-found' }, 'agency');
         const csv = exportRegisterBook(deps.prisma, actor, {
           direction: query.direction,

@@ -15,7 +15,8 @@ import { definedOnly, IdParams, ListLimit, refusal } from './registry-replies.ts
 export type FollowUpRouteDeps = {
   prisma: PrismaClient;
   clock: Clock;
-  organIdOf: (organId: string) => Promise<string | null>;
+  /** the agency's row id for a code it is named by, current or former (directory's agencyIdOf) */
+  agencyIdOf: (code: string) => Promise<string | null>;
 };
 
 const AgencyQuery = z
@@ -65,7 +66,7 @@ const FollowUpItemSchema = z.object({
 export function followUpRoutes(deps: FollowUpRouteDeps) {
   /** The agency an `agency` query names, as an id; an unknown one is answered as not found. */
   const agencyOf = async (organId: string | undefined): Promise<string | undefined | null> =>
-    organId === undefined ? undefined : deps.organIdOf(organId);
+    organId === undefined ? undefined : deps.agencyIdOf(organId);
   const noAgency = (): ApiReply => refusal({ kind: 'not-found' }, 'agency');
 
   return (app: FastifyInstance) => {

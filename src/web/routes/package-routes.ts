@@ -186,7 +186,9 @@ export function packageRoutes(deps: PackageRouteDeps) {
         },
       },
       async ({ query }) =>
-        ok({ minutes: await relayThroughput(deps.prisma, new Date(), query.minutes ?? 60) }),
+        ok({
+          minutes: await relayThroughput(deps.prisma, (deps.clock ?? systemClock).now(), query.minutes ?? 60),
+        }),
     );
 
     const withDeadLetters = async (work: (dead: DeadLetters) => Promise<ReturnType<typeof ok>>) => {

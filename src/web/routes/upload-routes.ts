@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { findAgencyId } from '../../access/index.ts';
+import { agencyIdOf } from '../../directory/index.ts';
 import type { PrismaClient } from '../../db/index.ts';
 import { contentDedupKey, receiveIntakeItems, RegistrationFormSchema } from '../../registry/index.ts';
 import { apiRoute, fail, ok } from '../api-route.ts';
@@ -70,7 +70,7 @@ export function uploadRoutes(deps: UploadRouteDeps) {
           return fail('WEB_FORBIDDEN', 'partner systems send edXML packages, not paper uploads');
         const { agency, scan, attachments, ...form } = body;
         const scope = agencyScope(actor);
-        const named = agency === undefined ? undefined : await findAgencyId(deps.prisma, agency);
+        const named = agency === undefined ? undefined : await agencyIdOf(deps.prisma, agency);
         // Naming another agency is answered like naming none that exists.
         if (named === null || (scope !== null && named !== undefined && named !== scope))
           return refusal({ kind: 'not-found' }, 'agency');
