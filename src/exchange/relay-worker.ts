@@ -122,7 +122,9 @@ export function createRelayWorker(
           where: { id: row.id },
           data: { state: 'done', doneAt: deps.clock.now(), lastError: null },
         });
-        if ((row.kind === 'edoc' || row.kind === 'mail') && packageId) {
+        // Every submitted package has a delivery per recipient, a status package too (it stayed
+        // `queued` on the relay view when only documents moved theirs).
+        if (packageId) {
           const delivery = await tx.relayDelivery.findUnique({
             where: { packageId_toOrganId: { packageId, toOrganId: row.targetOrganId } },
           });
@@ -159,7 +161,7 @@ export function createRelayWorker(
     log.error({ outboxId: row.id, packageId, to: row.targetOrganId, error }, 'relay gave up');
     await deps.prisma.$transaction(async (tx) => {
       await tx.outboxMessage.update({ where: { id: row.id }, data: { state: 'failed', lastError: error } });
-      if ((row.kind === 'edoc' || row.kind === 'mail') && packageId) {
+      if (packageId) {
         const delivery = await tx.relayDelivery.findUnique({
           where: { packageId_toOrganId: { packageId, toOrganId: row.targetOrganId } },
         });

@@ -167,6 +167,31 @@ describe('relay between partner agencies', () => {
       }),
     );
   });
+
+  // Issue 13, defect 6: a status package's own delivery (B → A) stayed `queued` on the relay view
+  // after the broker confirmed it into A's inbox: only document and mail rows moved their delivery.
+  it('moves a relayed status’s own delivery to published once the broker confirmed it', async () => {
+    const documentId = `${A},2026/11/25,6/STC-VP`;
+    partnerA.submit(documentPackage({ from: A, to: [B], documentId }));
+    await partnerB.waitFor((m) => m.properties.headers?.['x-lienthong-document-id'] === documentId);
+    partnerB.submit(statusPackage({ from: B, answering: A, documentId, code: '01' }));
+    await partnerA.waitFor(
+      (m) =>
+        m.properties.type === 'status' && m.properties.headers?.['x-lienthong-document-id'] === documentId,
+    );
+    const statusDelivery = () =>
+      prisma.relayDelivery.findFirstOrThrow({
+        where: { toOrganId: A, package: { kind: 'status', documentKey: documentId } },
+      });
+    const { packageId } = await statusDelivery();
+    // The broker confirmed it: its outbox row is done (A already holds the status).
+    await waitUntil(() =>
+      prisma.outboxMessage.findFirst({
+        where: { kind: 'status', state: 'done', headers: { path: ['packageId'], equals: packageId } },
+      }),
+    );
+    expect((await statusDelivery()).state).toBe('published');
+  });
 });
 
 describe('isolation on the broker', () => {
