@@ -1,11 +1,12 @@
 import type { Message } from 'amqplib';
 import { HubError } from '../shared/index.ts';
 import type { BrokerConnection } from './broker-connection.ts';
+import { DEAD_LETTER_HEADERS } from './poison-messages.ts';
 import { QUEUES } from './topology.ts';
 
 /**
  * Dead letters for admins: what the broker gave up on (a delivery limit reached, a submission
- * without user_id, …), with where it was going, and a way to send one back to where it died.
+ * without user_id, …) or a consumer moved aside (a message it could not store), with where it was going, and a way to send one back to where it died.
  * Reading takes each message and returns it to the queue (its order may change; nothing is lost).
  */
 export type DeadLetter = {
@@ -23,23 +24,30 @@ export type DeadLetter = {
 
 type DeathRecord = { reason?: string; queue?: string; exchange?: string; 'routing-keys'?: string[] };
 
+/**
+ * The broker says why in `x-death` (rejected, delivery_limit, …); a consumer that moved a message
+ * aside (poison-messages.ts) says it in its own headers, in words, with where it was going.
+ */
 function describe(message: Message): DeadLetter {
   const headers = message.properties.headers ?? {};
   const death = (headers['x-death'] as DeathRecord[] | undefined)?.[0];
   const text = (value: unknown) => (typeof value === 'string' ? value : null);
+  const movedAsideTo = text(headers[DEAD_LETTER_HEADERS.routingKey]);
   return {
     messageId: text(message.properties.messageId),
     type: text(message.properties.type),
     userId: text(message.properties.userId),
     from: text(headers['x-lienthong-from']),
     documentId: text(headers['x-lienthong-document-id']),
-    reason: death?.reason ?? null,
-    queue: death?.queue ?? null,
-    exchange: death?.exchange ?? null,
-    routingKeys: death?.['routing-keys'] ?? [],
+    reason: text(headers[DEAD_LETTER_HEADERS.reason]) ?? death?.reason ?? null,
+    queue: death?.queue ?? text(headers[DEAD_LETTER_HEADERS.queue]),
+    exchange: death?.exchange ?? text(headers[DEAD_LETTER_HEADERS.exchange]),
+    routingKeys: death?.['routing-keys'] ?? (movedAsideTo === null ? [] : [movedAsideTo]),
     size: message.content.length,
   };
 }
+
+const DEAD_HEADER_PREFIXES = ['x-death', 'x-first-death', 'x-last-death', 'x-lienthong-dead-'];
 
 export type DeadLetters = {
   list(limit: number): Promise<DeadLetter[]>;
@@ -96,10 +104,7 @@ export function createDeadLetters(broker: BrokerConnection): DeadLetters {
           const { headers, ...properties } = message.properties;
           const rest = Object.fromEntries(
             Object.entries(headers ?? {}).filter(
-              ([key]) =>
-                !key.startsWith('x-death') &&
-                !key.startsWith('x-first-death') &&
-                !key.startsWith('x-last-death'),
+              ([key]) => !DEAD_HEADER_PREFIXES.some((prefix) => key.startsWith(prefix)),
             ),
           );
           await new Promise<void>((resolve, reject) => {

@@ -1,4 +1,4 @@
-import type { Channel, ConsumeMessage } from 'amqplib';
+import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
 import { parseEdxml } from '../edxml/index.ts';
 import { HubError } from '../shared/index.ts';
 import {
@@ -9,20 +9,23 @@ import {
 } from '../registry/index.ts';
 import type { BrokerConnection } from './broker-connection.ts';
 import type { RelayDeps } from './relay-deps.ts';
-import { ackUnlessClosed } from './submit-consumer.ts';
-import { assertInbox, inboxQueue } from './topology.ts';
+import { moveAside, storeOrMoveAside } from './poison-messages.ts';
+import { ackUnlessClosed, nackUnlessClosed } from './submit-consumer.ts';
+import { assertInbox, EXCHANGES, inboxQueue } from './topology.ts';
 
 /**
  * The hub is the "partner system" of the agencies it hosts: it consumes their inboxes, turns each
  * document package into an intake item for their clerks, and answers status 01 (received) to the
  * sender the same day, as Nghị định 30 requires. Ack only after both are committed; a redelivered
- * package finds its item (dedup by sender + bytes) and its 01 already queued.
+ * package finds its item (dedup by sender + bytes) and its 01 already queued. A message that cannot
+ * be stored for a reason of its own is moved to dead letters after a few tries (poison-messages.ts):
+ * one message never stops an agency's inbox; a database outage is waited out, never counted.
  */
 export type HostedInboxConsumer = { refresh(): Promise<void>; stop(): Promise<void> };
 
 export function createHostedInboxConsumer(deps: RelayDeps, broker: BrokerConnection): HostedInboxConsumer {
   const log = deps.log.child({ component: 'hosted-inbox' });
-  let channel: Channel | undefined;
+  let channel: ConfirmChannel | undefined;
   const consuming = new Set<string>();
   const inFlight = new Set<Promise<void>>();
   let stopping = false;
@@ -108,30 +111,36 @@ export function createHostedInboxConsumer(deps: RelayDeps, broker: BrokerConnect
     deps.outboxChanged?.();
   }
 
-  async function handle(open: Channel, organId: string, message: ConsumeMessage): Promise<void> {
-    for (;;) {
-      try {
+  async function handle(open: ConfirmChannel, organId: string, message: ConsumeMessage): Promise<void> {
+    const messageId = message.properties.messageId as string | undefined;
+    const outcome = await storeOrMoveAside({
+      prisma: deps.prisma,
+      log,
+      stopping: () => stopping,
+      fields: { organId, messageId },
+      store: async () => {
         if (message.properties.type === 'edoc') await receiveDocument(organId, message);
-        else
-          log.info(
-            {
-              organId,
-              type: message.properties.type as string,
-              messageId: message.properties.messageId as string,
-            },
-            'inbox message noted',
-          );
-        ackUnlessClosed(open, message);
-        return;
-      } catch (error) {
-        if (stopping) return;
-        log.error({ err: error, organId }, 'inbox message could not be stored; retrying');
-        await new Promise((resolve) => setTimeout(resolve, 2000));
-      }
-    }
+        else log.info({ organId, type: message.properties.type as string, messageId }, 'inbox message noted');
+      },
+      moveAside: (reason, tries) =>
+        moveAside(
+          open,
+          message,
+          { queue: inboxQueue(organId), exchange: EXCHANGES.deliver, routingKey: organId },
+          `Không lưu được vào hộp thư của ${organId} sau ${tries} lần thử / could not be stored for ${organId} after ${tries} tries: ${reason}`,
+          tries,
+        ),
+    }).catch((error: unknown) => {
+      // The dead-letter copy was not confirmed: the message goes back to the queue, and the
+      // queue's delivery limit dead-letters it in the end if this keeps happening.
+      log.error({ err: error, organId, messageId }, 'could not move a message aside; returned to the queue');
+      nackUnlessClosed(open, message);
+      return 'returned' as const;
+    });
+    if (outcome === 'stored' || outcome === 'moved-aside') ackUnlessClosed(open, message);
   }
 
-  async function consume(open: Channel, organId: string): Promise<void> {
+  async function consume(open: ConfirmChannel, organId: string): Promise<void> {
     if (consuming.has(organId)) return;
     await assertInbox(open, organId);
     await open.consume(inboxQueue(organId), (message) => {
@@ -151,7 +160,8 @@ export function createHostedInboxConsumer(deps: RelayDeps, broker: BrokerConnect
   }
 
   broker.onConnected(async (connection) => {
-    const open = await connection.createChannel();
+    // A confirm channel: a message is moved aside only once the broker has its dead-letter copy.
+    const open = await connection.createConfirmChannel();
     open.on('error', (error: unknown) => log.warn({ err: error }, 'inbox channel error'));
     await open.prefetch(16);
     consuming.clear();

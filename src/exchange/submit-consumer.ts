@@ -28,6 +28,15 @@ export function ackUnlessClosed(channel: Channel, message: ConsumeMessage): void
   }
 }
 
+/** Returns a delivery to its queue, unless its channel closed (then the broker has it already). */
+export function nackUnlessClosed(channel: Channel, message: ConsumeMessage): void {
+  try {
+    channel.nack(message, false, true);
+  } catch {
+    // channel closed: the message is the broker's again
+  }
+}
+
 export function createSubmitConsumer(
   deps: RelayDeps,
   broker: BrokerConnection,
