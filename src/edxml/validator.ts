@@ -1,4 +1,5 @@
 import { isHubError } from '../shared/index.ts';
+import { describeUnsafeCharacter, findBidiControl } from '../text/index.ts';
 import { childPath, childrenNamed, ReadContext, textOf } from './element-reading.ts';
 import {
   checkCode,
@@ -92,8 +93,18 @@ class ProblemList {
     return false;
   }
 
+  /** The length of a limited field, and a warning for bidi controls (they can disguise a name). */
   length(path: string, field: LimitedField, value: string | undefined): void {
     this.add(path, checkLength(field, value));
+    const bidi = value === undefined ? undefined : findBidiControl(value);
+    if (bidi) {
+      const words = describeUnsafeCharacter(bidi);
+      this.add(path, {
+        code: 'EDXML_BIDI_CONTROL',
+        severity: 'warning',
+        message: `${field} ${words.vi}; hub bỏ ký tự này khi hiển thị / ${field} ${words.en}; the hub drops it where the text is shown`,
+      });
+    }
   }
 
   organId(path: string, value: string | undefined, severity: Severity = 'error'): void {

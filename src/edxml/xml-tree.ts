@@ -1,5 +1,6 @@
 import { XMLParser } from 'fast-xml-parser';
 import { HubError } from '../shared/index.ts';
+import { describeUnsafeCharacter, findUnsafeCharacter } from '../text/index.ts';
 import { assertWellFormedXml, type SafeXmlLimits } from './safe-xml.ts';
 
 /**
@@ -72,26 +73,34 @@ export function parseXmlTree(input: Uint8Array | string, limits: Partial<SafeXml
   }
   const roots = Array.isArray(ordered) ? (ordered as OrderedNode[]) : [];
   for (const node of roots) {
-    const element = toElement(node, new Map([['xml', 'http://www.w3.org/XML/1998/namespace']]));
+    const element = toElement(node, new Map([['xml', 'http://www.w3.org/XML/1998/namespace']]), '');
     if (element !== undefined) return element;
   }
   throw new HubError('EDXML_NOT_WELL_FORMED', 'Không có phần tử gốc / no root element');
 }
 
-function toElement(node: OrderedNode, parentScope: ReadonlyMap<string, string>): XElement | undefined {
+function toElement(
+  node: OrderedNode,
+  parentScope: ReadonlyMap<string, string>,
+  parentPath: string,
+): XElement | undefined {
   let tag: string | undefined;
   for (const key of Object.keys(node)) {
     if (key !== ATTRIBUTES && key !== TEXT && key !== CDATA) tag = key;
   }
   if (tag === undefined) return undefined;
   const qname = tag.startsWith(RENAMED) ? tag.slice(RENAMED.length) : tag;
+  const path = `${parentPath}/${qname.slice(qname.indexOf(':') + 1)}`;
   const attributes = new Map<string, string>();
   const rawAttributes = node[ATTRIBUTES];
   let scope = parentScope;
   if (rawAttributes !== null && typeof rawAttributes === 'object') {
     for (const [key, value] of Object.entries(rawAttributes)) {
       const name = key.slice(ATTRIBUTE_PREFIX.length);
-      const decoded = decodeEntities(normalizeLineEnds(typeof value === 'string' ? value : ''));
+      const decoded = checkedText(
+        decodeEntities(normalizeLineEnds(typeof value === 'string' ? value : '')),
+        `${path}/@${name}`,
+      );
       attributes.set(name, decoded);
       if (name === 'xmlns' || name.startsWith('xmlns:')) {
         if (scope === parentScope) scope = new Map(parentScope);
@@ -116,20 +125,36 @@ function toElement(node: OrderedNode, parentScope: ReadonlyMap<string, string>):
     for (const child of content as OrderedNode[]) {
       const childText = child[TEXT];
       if (typeof childText === 'string' || typeof childText === 'number') {
-        text += decodeEntities(normalizeLineEnds(String(childText)));
+        text += checkedText(decodeEntities(normalizeLineEnds(String(childText))), path);
         continue;
       }
       const cdata = child[CDATA];
       if (Array.isArray(cdata)) {
         for (const part of cdata as OrderedNode[])
-          if (typeof part[TEXT] === 'string') text += normalizeLineEnds(part[TEXT]);
+          if (typeof part[TEXT] === 'string') text += checkedText(normalizeLineEnds(part[TEXT]), path);
         continue;
       }
-      const element = toElement(child, scope);
+      const element = toElement(child, scope, path);
       if (element !== undefined) children.push(element);
     }
   }
   return { local, ns: uri === '' ? undefined : uri, attributes, children, text };
+}
+
+/**
+ * XML 1.0 §2.2 allows no NUL, no C0 control but tab, LF and CR, no lone surrogate and no U+FFFE/FFFF,
+ * raw or as a reference (`&#0;`); the hub's text rule (src/text) also refuses the other
+ * noncharacters. Such a package is refused where it is read, naming the element, before any of its
+ * text can reach the database. Bidi controls are text; the validator warns about them.
+ */
+function checkedText(text: string, path: string): string {
+  const found = findUnsafeCharacter(text, { bidi: false });
+  if (!found) return text;
+  const words = describeUnsafeCharacter(found);
+  const name = path.slice(path.lastIndexOf('/') + 1);
+  throw new HubError('EDXML_FORBIDDEN_CHARACTER', `<${name}> ${words.vi} / <${name}> ${words.en}`, {
+    details: { path, codePoint: found.codePoint, position: found.position, kind: found.kind },
+  });
 }
 
 /** XML 1.0 §2.11: a parser sees every CRLF or lone CR as LF, before entities are decoded. */
@@ -145,7 +170,8 @@ export function decodeEntities(raw: string): string {
   return raw.replace(/&(#x[0-9A-Fa-f]+|#[0-9]+|[A-Za-z]+);/g, (whole, name: string) => {
     if (name.startsWith('#')) {
       const code = name[1] === 'x' ? Number.parseInt(name.slice(2), 16) : Number.parseInt(name.slice(1), 10);
-      return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
+      // `&#0;` decodes to NUL so that checkedText refuses it like a raw one.
+      return code >= 0 && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
     }
     return Object.hasOwn(PREDEFINED, name) ? (PREDEFINED[name] ?? whole) : whole;
   });

@@ -20,6 +20,7 @@ import {
 } from '../outbound-mail/index.ts';
 import type { MailRecipient, RecipientDirectory } from './recipient-directory.ts';
 import type { SenderAuthenticator, SenderAuthInput, SenderAuthResult } from './sender-auth.ts';
+import { storableText, storableValue } from '../text/index.ts';
 
 /**
  * Reading a spooled message and storing what it says. SMTP and IMAP only spool the raw bytes
@@ -335,15 +336,6 @@ async function storeRawOnly(
   }
 }
 
-/** PostgreSQL text and jsonb refuse NUL; mail may carry it anywhere. */
-function storable(text: string): string {
-  return text.replace(/\0/g, '\uFFFD');
-}
-
-function storableJson(value: unknown): unknown {
-  if (typeof value === 'string') return storable(value);
-  if (Array.isArray(value)) return value.map(storableJson);
-  if (value && typeof value === 'object')
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [storable(k), storableJson(v)]));
-  return value;
-}
+// PostgreSQL text and jsonb refuse NUL, and mail may carry it anywhere: the hub's one text rule.
+const storable = storableText;
+const storableJson = storableValue;

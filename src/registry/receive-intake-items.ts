@@ -4,6 +4,7 @@ import { actorLabel, type Actor } from '../shared/index.ts';
 import { appendAuditEntries, type AuditInput } from './audit-trail.ts';
 import { REGISTRY_TRANSACTION } from './transaction-options.ts';
 import { putBlobs, sha256Hex } from './blob-store.ts';
+import { readableLine, storableText, storableValue } from '../text/index.ts';
 
 /**
  * The one door into the intake queue for every source (SMTP, IMAP, AMQP, HTTP, upload). One call
@@ -120,17 +121,25 @@ function prepareBatch(receipts: readonly IntakeReceipt[]): {
       const sha256 = sha256Hex(attachment.content);
       blobs.set(sha256, attachment.content);
       return {
-        name: attachment.name.normalize('NFC').slice(0, 500),
-        contentType: attachment.contentType.slice(0, 200),
+        name: readableLine(attachment.name.normalize('NFC')).slice(0, 500),
+        contentType: storableText(attachment.contentType).slice(0, 200),
         size: attachment.content.length,
         sha256,
-        verdicts: (attachment.verdicts ?? []) as Prisma.InputJsonValue,
+        verdicts: storableValue(attachment.verdicts ?? []) as Prisma.InputJsonValue,
       };
     });
     return { input, rawSha256, attachments, agencyIds: [...new Set(input.agencyIds)] };
   });
   return { inputs, blobs };
 }
+
+/**
+ * Every door's text passes the hub's one rule here (src/text) before PostgreSQL sees it: a NUL
+ * or another character it refuses becomes U+FFFD, and a subject or file name loses its bidi
+ * controls. The doors that can refuse (packages, forms) have refused such text already; mail
+ * cannot be refused after its 250, so it is cleaned, and one input can never fail the batch.
+ */
+const text = (value: string | null | undefined) => (value == null ? null : storableText(value));
 
 /**
  * Set-based: whatever the batch size, a fixed handful of statements (the duplicate lookup,
@@ -170,17 +179,17 @@ async function storeBatch(
         agencyId,
         source: input.source,
         state: input.quarantineReason ? 'quarantined' : 'new',
-        reason: input.quarantineReason ?? null,
+        reason: text(input.quarantineReason),
         rawSha256,
-        dedupKey: input.dedupKey,
-        messageId: input.messageId ?? null,
-        senderOrganId: input.senderOrganId ?? null,
-        senderAddress: input.senderAddress ?? null,
-        documentKey: input.documentKey ?? null,
+        dedupKey: storableText(input.dedupKey),
+        messageId: text(input.messageId),
+        senderOrganId: text(input.senderOrganId),
+        senderAddress: text(input.senderAddress),
+        documentKey: text(input.documentKey),
         businessType: input.businessType ?? 0,
-        subject: input.subject?.normalize('NFC') ?? null,
-        metadata: (input.metadata ?? {}) as Prisma.InputJsonValue,
-        verdicts: (input.verdicts ?? []) as Prisma.InputJsonValue,
+        subject: input.subject == null ? null : readableLine(input.subject.normalize('NFC')),
+        metadata: storableValue(input.metadata ?? {}) as Prisma.InputJsonValue,
+        verdicts: storableValue(input.verdicts ?? []) as Prisma.InputJsonValue,
         ...(input.receivedAt ? { receivedAt: input.receivedAt } : {}),
       });
       for (const attachment of attachments) attachmentRows.push({ ...attachment, intakeItemId: id });

@@ -19,3 +19,13 @@ export {
   type TextEncoding,
 } from './text-encoding.ts';
 export { isVietnameseSyllable } from './vietnamese-syllable.ts';
+export {
+  describeUnsafeCharacter,
+  findBidiControl,
+  findUnsafeCharacter,
+  readableLine,
+  storableText,
+  storableValue,
+  type UnsafeCharacter,
+  type UnsafeCharacterKind,
+} from './unsafe-characters.ts';

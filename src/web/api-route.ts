@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { type Actor, HubError } from '../shared/index.ts';
+import { describeUnsafeCharacter, findUnsafeCharacter } from '../text/index.ts';
 import { apiError, WEB_ERROR_STATUS, type WebErrorCode } from './error-shape.ts';
 
 /**
@@ -117,10 +118,45 @@ export function apiRoute<
   });
 }
 
-/** Zod schemas in route options validate through this compiler (Fastify's own is Ajv/JSON Schema). */
+/**
+ * Zod schemas in route options validate through this compiler (Fastify's own is Ajv/JSON Schema).
+ * Before the schema, every string of the body, query and path goes through the hub's one text
+ * rule (src/text): a NUL, a control character, a lone surrogate, a noncharacter or a bidi control
+ * is refused with the field and what to remove, so no form or API call stores such text.
+ */
 export function installZodValidation(app: FastifyInstance): void {
   app.setValidatorCompiler(({ schema }) => (data: unknown) => {
+    const unsafe = unsafeTextIssues(data);
+    if (unsafe.length > 0) return { error: new z.ZodError(unsafe) };
     const result = (schema as Schema).safeParse(data);
     return result.success ? { value: result.data } : { error: result.error };
   });
+}
+
+const MAX_TEXT_ISSUES = 20;
+
+function unsafeTextIssues(data: unknown): z.core.$ZodIssue[] {
+  const issues: z.core.$ZodIssue[] = [];
+  const visit = (value: unknown, path: PropertyKey[]): void => {
+    if (issues.length >= MAX_TEXT_ISSUES) return;
+    if (typeof value === 'string') {
+      const found = findUnsafeCharacter(value);
+      if (found) {
+        const words = describeUnsafeCharacter(found);
+        issues.push({ code: 'custom', path, message: `${words.vi} / ${words.en}`, input: undefined });
+      }
+    } else if (Array.isArray(value)) {
+      value.forEach((item, i) => {
+        visit(item, [...path, i]);
+      });
+    } else if (value !== null && typeof value === 'object') {
+      for (const [key, item] of Object.entries(value)) {
+        // A field name is text too (it is echoed in errors, and some bodies are stored whole).
+        if (findUnsafeCharacter(key)) visit(key, [...path, '(field name)']);
+        else visit(item, [...path, key]);
+      }
+    }
+  };
+  visit(data, []);
+  return issues;
 }

@@ -1,6 +1,7 @@
 import { bytesOf, directSql, type PrismaClient, type Transaction } from '../../db/index.ts';
 import { HubError } from '../../shared/index.ts';
 import type { MailEnvelope } from '../ingest-message.ts';
+import { storableValue } from '../../text/index.ts';
 
 /**
  * The mail spool: where SMTP and IMAP put a message before they acknowledge it. One INSERT of the
@@ -121,13 +122,14 @@ export async function spoolBacklog(prisma: PrismaClient): Promise<SpoolBacklog> 
 
 /** jsonb refuses NUL, and a client may put one in MAIL FROM or HELO: the spool must not 451 forever. */
 function envelopeJson(envelope: MailEnvelope): string {
-  const json = JSON.stringify({
-    source: envelope.source,
-    mailFrom: envelope.mailFrom,
-    recipients: envelope.recipients.map((r) => ({ agencyId: r.agencyId, organId: r.organId })),
-    ...(envelope.client ? { client: envelope.client } : {}),
-    ...(envelope.origin ? { origin: envelope.origin } : {}),
-    ...(envelope.authenticatedAs ? { authenticatedAs: envelope.authenticatedAs } : {}),
-  });
-  return json.replace(/\\u0000/g, '\\ufffd');
+  return JSON.stringify(
+    storableValue({
+      source: envelope.source,
+      mailFrom: envelope.mailFrom,
+      recipients: envelope.recipients.map((r) => ({ agencyId: r.agencyId, organId: r.organId })),
+      ...(envelope.client ? { client: envelope.client } : {}),
+      ...(envelope.origin ? { origin: envelope.origin } : {}),
+      ...(envelope.authenticatedAs ? { authenticatedAs: envelope.authenticatedAs } : {}),
+    }),
+  );
 }

@@ -1,3 +1,4 @@
+import { storableText } from '../../text/index.ts';
 /**
  * The header section of a stored mail, read for a clerk who wants to see what really arrived
  * (Received, Authentication-Results, DKIM-Signature, …). Pure and bounded: it reads at most
@@ -85,10 +86,9 @@ function decodeBytes(bytes: Uint8Array): string {
   }
 }
 
-/** Control characters (a NUL, an escape) are shown as U+FFFD, never passed on. */
+/** Control characters (a NUL, an escape) are shown as U+FFFD, never passed on: the hub's text rule. */
 function visible(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\x00-\x08\x0b-\x1f\x7f]/g, '\uFFFD').normalize('NFC');
+  return storableText(text).normalize('NFC');
 }
 
 function clip(text: string): string {
