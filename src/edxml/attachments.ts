@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { HubError, isHubError } from '../shared/index.ts';
+import { HubError } from '../shared/index.ts';
 import { bareContentId } from './field-formats.ts';
 import {
   childPath,
@@ -11,7 +11,8 @@ import {
 } from './element-reading.ts';
 import type { Attachment } from './package-model.ts';
 import type { XElement } from './xml-tree.ts';
-import { DEFAULT_ZIP_LIMITS, listZip, looksLikeZip, type ZipLimits } from './zip-listing.ts';
+import { ATTACHMENT_ZIP_LIMITS, inspectZip } from './zip-inspection.ts';
+import { DEFAULT_ZIP_LIMITS, looksLikeZip, type ZipLimits } from './zip-listing.ts';
 
 /**
  * Attachments: `AttachmentEncoded/Attachment` (the bytes) matched with manifest `Reference`s (the
@@ -147,6 +148,10 @@ function decodeBase64(context: ReadContext, element: XElement, path: string): Bu
   return Buffer.from(raw, 'base64');
 }
 
+/**
+ * A ZIP attachment is checked as at every other door (zip-inspection.ts), nested archives included;
+ * an unsafe one makes the package unreadable, naming the attachment, so it is refused at submission.
+ */
 function describeZip(
   context: ReadContext,
   bytes: Buffer,
@@ -154,21 +159,24 @@ function describeZip(
   limits: ZipLimits,
 ): Attachment['entries'] {
   if (!looksLikeZip(bytes)) return undefined;
-  let listing;
-  try {
-    listing = listZip(bytes, limits);
-  } catch (error) {
-    // Say which attachment was refused, so the validator can point at it.
-    if (isHubError(error))
-      throw new HubError(error.code, error.message, { cause: error, details: { ...error.details, path } });
-    throw error;
+  const inspection = inspectZip(bytes, { ...ATTACHMENT_ZIP_LIMITS, ...limits });
+  if (inspection.kind === 'listed') return inspection.top;
+  if (inspection.kind === 'unsafe') {
+    throw new HubError(UNSAFE_ZIP_CODES[inspection.flag], inspection.reason, {
+      details: { path, flag: inspection.flag },
+    });
   }
-  if ('entries' in listing) return listing.entries;
   context.warn(
     path,
     'EDXML_ZIP_UNREADABLE',
-    `Không liệt kê được tệp ZIP: ${listing.unreadable}`,
-    `the ZIP attachment cannot be listed: ${listing.unreadable}`,
+    `Không liệt kê được tệp ZIP: ${inspection.reason}`,
+    `the ZIP attachment cannot be listed: ${inspection.reason}`,
   );
   return undefined;
 }
+
+const UNSAFE_ZIP_CODES = {
+  'zip-bomb': 'EDXML_ZIP_BOMB',
+  'zip-path-traversal': 'EDXML_ZIP_UNSAFE_ENTRY_NAME',
+  'zip-nested': 'EDXML_ZIP_NESTED_TOO_DEEP',
+} as const;

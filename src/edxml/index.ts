@@ -13,6 +13,13 @@ export { parseEdxml, type ReadOptions } from './reader.ts';
 export { inspectEdxml, validateEdxml, type ValidationProblem, type ValidationResult } from './validator.ts';
 export { buildEdxml, buildEdxmlText } from './builder.ts';
 export { DEFAULT_ZIP_LIMITS, listZip, looksLikeZip, type ZipLimits } from './zip-listing.ts';
+export {
+  ATTACHMENT_ZIP_LIMITS,
+  inspectZip,
+  isZipAttachment,
+  type ZipInspection,
+  type ZipMemberFacts,
+} from './zip-inspection.ts';
 export { zipFiles, type ZipMember } from './zip-writer.ts';
 export {
   edxmlPackageSchema,

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   connectPartner,
   documentPackage,
+  nestedZipBomb,
   statusPackage,
   type Partner,
 } from '../../test/support/relay-fixtures.ts';
@@ -49,6 +50,14 @@ async function waitUntil<T>(
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+/** The package with `marker` (a text of the template) replaced by raw XML text, bytes as they come. */
+function withText(body: Buffer, marker: string, xmlText: string): Buffer {
+  const text = body.toString('utf8');
+  if (!text.includes(marker)) throw new Error(`no ${marker} in the package`);
+  return Buffer.from(text.replace(marker, xmlText), 'utf8');
+}
+const withSubjectText = (body: Buffer, xmlText: string) => withText(body, 'MARK', xmlText);
 
 const errorBody = (m: { content: Buffer }) =>
   JSON.parse(m.content.toString()) as { reasons: string[]; documentId?: string };
@@ -243,6 +252,33 @@ describe('refusals the sender hears about', () => {
       'a malformed package',
       () => Buffer.from('<edXMLEnvelope><not-closed>'),
       /not a readable edXML package|line/,
+    ],
+    // Issue 13, defect 1: accepted, then never storable for the hosted recipient (PostgreSQL 22021).
+    [
+      'a raw NUL in the subject (issue 13)',
+      () => withSubjectText(documentPackage({ from: A, to: [HUB], subject: 'MARK' }), 'V/v h\u0000p'),
+      /Subject.*NUL character \(U\+0000\) at character 6; remove it/,
+    ],
+    [
+      'a NUL written as &#0; in the sender’s name (issue 13)',
+      () => withText(documentPackage({ from: A, to: [HUB] }), `Cơ quan ${A}`, 'Sở&#0;Tài chính'),
+      /From\/OrganName.*NUL character \(U\+0000\)/,
+    ],
+    [
+      'a lone surrogate written as &#xD800; (issue 13)',
+      () => withSubjectText(documentPackage({ from: A, to: [HUB], subject: 'MARK' }), 'a&#xD800;b'),
+      /lone UTF-16 surrogate \(U\+D800\)/,
+    ],
+    // Issue 13, defect 4: by mail the same file is quarantined; as a package it became an intake item.
+    [
+      'a nested ZIP bomb as an attachment (issue 13)',
+      () =>
+        documentPackage({
+          from: A,
+          to: [HUB],
+          attachments: [{ name: 'ho-so.zip', bytes: nestedZipBomb(), contentType: 'application/zip' }],
+        }),
+      /ZIP attachment refused: .*phan-1\.zip/,
     ],
   ])('refuses %s with a reason in A’s inbox', async (_name, make, reason) => {
     const before = partnerA.inbox.filter((m) => m.properties.type === 'error').length;

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { connect, type Channel, type ChannelModel, type ConsumeMessage } from 'amqplib';
-import { buildEdxml } from '../../src/edxml/index.ts';
+import { buildEdxml, zipFiles } from '../../src/edxml/index.ts';
 
 function attachment(name: string, bytes: Buffer) {
   return {
@@ -13,6 +13,15 @@ function attachment(name: string, bytes: Buffer) {
   };
 }
 
+/**
+ * A nested ZIP bomb as issue 13 found it: 10 inner ZIPs of 96 MiB of zeros each, about 1 MB in
+ * all. Each level alone looks harmless to a reader that does not open the inner archives.
+ */
+export function nestedZipBomb(): Buffer {
+  const inner = zipFiles([{ name: 'zeros.bin', content: Buffer.alloc(96 * 1024 * 1024) }]);
+  return zipFiles(Array.from({ length: 10 }, (_, i) => ({ name: `phan-${i + 1}.zip`, content: inner })));
+}
+
 /** A document package built from normalized JSON, the way a partner's software would send one. */
 export function documentPackage(options: {
   from: string;
@@ -20,6 +29,8 @@ export function documentPackage(options: {
   subject?: string;
   documentId?: string;
   content?: string;
+  /** instead of the one small PDF */
+  attachments?: { name: string; bytes: Buffer; contentType?: string }[];
 }): Buffer {
   const documentId =
     options.documentId ?? `${options.from},2026/11/25,${randomBytes(3).toString('hex')}/UBND-VP`;
@@ -38,7 +49,13 @@ export function documentPackage(options: {
     steeringType: 0,
     businessDocType: 0,
     toPlaces: [],
-    attachments: [attachment('congvan.pdf', Buffer.from('%PDF-1.4 test'))],
+    attachments: (options.attachments ?? [{ name: 'congvan.pdf', bytes: Buffer.from('%PDF-1.4 test') }]).map(
+      (file, i) => ({
+        ...attachment(file.name, file.bytes),
+        contentId: `cid:${i + 1}`,
+        ...(file.contentType ? { contentType: file.contentType } : {}),
+      }),
+    ),
     trace: [],
     warnings: [],
   });

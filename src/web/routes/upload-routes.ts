@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { agencyIdOf } from '../../directory/index.ts';
+import { inspectZip, isZipAttachment } from '../../edxml/index.ts';
 import type { PrismaClient } from '../../db/index.ts';
 import { contentDedupKey, receiveIntakeItems, RegistrationFormSchema } from '../../registry/index.ts';
 import { apiRoute, fail, ok } from '../api-route.ts';
@@ -33,6 +34,11 @@ function scanProblems(files: { name: string; contentType: string; content: Buffe
     );
   others.forEach((file, index) => {
     if (file.content.length === 0) problems.push(`attachments.${index}: ${file.name} is empty (0 bytes)`);
+    // The one ZIP check of every door (a bomb by mail is quarantined; a clerk is told here).
+    if (isZipAttachment(file.name, file.contentType, file.content)) {
+      const zip = inspectZip(file.content);
+      if (zip.kind === 'unsafe') problems.push(`attachments.${index}: ${file.name}: ${zip.reason}`);
+    }
   });
   return problems;
 }

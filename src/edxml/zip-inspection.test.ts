@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { zipFiles } from '../edxml/index.ts';
-import { inspectZip, isZipAttachment } from './zip-attachments.ts';
+import { readFileSync } from 'node:fs';
+import { inspectZip, isZipAttachment } from './zip-inspection.ts';
+import { zipFiles } from './zip-writer.ts';
 
 describe('ZIP attachments', () => {
   const zip = zipFiles([{ name: 'a.txt', content: Buffer.from('a') }]);
@@ -37,7 +38,7 @@ describe('ZIP attachments', () => {
     expect(inspectZip(outer, { ...inspectLimits(), maxEntries: 8 })).toMatchObject({
       kind: 'unsafe',
       flag: 'zip-bomb',
-      reason: '10 entries with the nested archives, over the limit of 8',
+      reason: expect.stringContaining('10 entries with the nested archives, over the limit of 8') as string,
     });
   });
 
@@ -59,3 +60,35 @@ function inspectLimits() {
     maxListed: 200,
   };
 }
+
+describe('hostile archives (issue 13: the same verdict at every door)', () => {
+  const fixture = (name: string) =>
+    readFileSync(new URL(`../../test/fixtures/edxml/archives/${name}`, import.meta.url));
+
+  it('refuses a nested bomb: 10 inner ZIPs of 96 MiB, about 5 KB in all, naming the inner archive', () => {
+    const inner = zipFiles([{ name: 'zeros.bin', content: Buffer.alloc(96 * 1024 * 1024) }]);
+    const outer = zipFiles(
+      Array.from({ length: 10 }, (_, i) => ({ name: `phan-${i + 1}.zip`, content: inner })),
+    );
+    expect(outer.length).toBeLessThan(1_000_000);
+    const verdict = inspectZip(outer);
+    expect(verdict).toMatchObject({ kind: 'unsafe', flag: 'zip-bomb' });
+    expect(verdict.kind === 'unsafe' && verdict.reason).toMatch(
+      /compression ratio over 100:1 \(phan-1\.zip\)/,
+    );
+  });
+
+  it.each([
+    ['zbsm.zip', 'zip-bomb'],
+    ['zip-slip.zip', 'zip-path-traversal'],
+    ['zip-slip-win.zip', 'zip-path-traversal'],
+  ])('refuses %s (RecursiveExtractor corpus) as %s', (name, flag) => {
+    expect(inspectZip(fixture(name))).toMatchObject({ kind: 'unsafe', flag });
+  });
+
+  it('refuses archives nested deeper than the limit', () => {
+    let archive = zipFiles([{ name: 'a.txt', content: Buffer.from('a') }]);
+    for (let i = 0; i < 4; i += 1) archive = zipFiles([{ name: `level-${i}.zip`, content: archive }]);
+    expect(inspectZip(archive)).toMatchObject({ kind: 'unsafe', flag: 'zip-nested' });
+  });
+});
