@@ -3,6 +3,7 @@ import type { BrokerConnection } from './broker-connection.ts';
 import { organIdOfBrokerUser } from './broker-users.ts';
 import type { RelayDeps } from './relay-deps.ts';
 import { queueError, submitPackage } from './submit-package.ts';
+import { storeOrMoveAside } from './poison-messages.ts';
 import { QUEUES } from './topology.ts';
 
 /**
@@ -10,7 +11,9 @@ import { QUEUES } from './topology.ts';
  * connection's user; the hub maps that user to its agency and runs the one submit path.
  * Ack only after the package (or the error message for the sender) is committed. A message
  * without a user_id, or from a user that is no agency's, is dead-lettered for an admin: there is
- * nobody to answer. A database outage leaves messages unacked until it is back.
+ * nobody to answer. A database outage leaves messages unacked until it is back; a submission that
+ * fails for a reason of its own is dead-lettered after a few tries (poison-messages.ts), never
+ * retried for ever in front of the others.
  */
 export type SubmitConsumer = { stop(): Promise<void> };
 
@@ -61,32 +64,51 @@ export function createSubmitConsumer(
       open.nack(message, false, false);
       return;
     }
-    for (;;) {
-      try {
-        const outcome = await submitPackage(
+    const outcome = await storeOrMoveAside({
+      prisma: deps.prisma,
+      log,
+      stopping: () => stopping,
+      fields: { messageId, organId },
+      store: async () => {
+        const submitted = await submitPackage(
           deps,
           { via: 'amqp', organId, label: `broker:${userId}` },
           message.content,
         );
-        if (outcome.kind === 'refused') {
-          log.info({ messageId, organId, reasons: outcome.reasons }, 'submission refused');
+        if (submitted.kind === 'refused') {
+          log.info({ messageId, organId, reasons: submitted.reasons }, 'submission refused');
           await deps.prisma.$transaction(async (tx) => {
-            await queueError(tx, organId, { documentId: outcome.documentKey, reasons: outcome.reasons });
+            await queueError(tx, organId, { documentId: submitted.documentKey, reasons: submitted.reasons });
           });
         } else {
           log.info(
-            { messageId, organId, outcome: outcome.kind, packageId: outcome.packageId },
+            { messageId, organId, outcome: submitted.kind, packageId: submitted.packageId },
             'submission recorded',
           );
         }
-        ackUnlessClosed(open, message);
-        return;
-      } catch (error) {
-        if (stopping) return; // unacked: the broker redelivers it to whoever consumes next
-        log.error({ err: error, messageId }, 'submission could not be recorded; retrying');
-        await new Promise((resolve) => setTimeout(resolve, 2000));
-      }
-    }
+      },
+      // The hub cannot publish a partner's submission as the partner (user_id), so the broker
+      // dead-letters it (x-death keeps user_id: the view says the partner must submit again), and
+      // the partner is told why, if the database takes that.
+      moveAside: async (reason) => {
+        await deps.prisma
+          .$transaction(async (tx) => {
+            await queueError(tx, organId, {
+              documentId: null,
+              reasons: [
+                `Hub không ghi nhận được gói tin (message_id ${messageId ?? '?'}) / the hub could not record this submission (message_id ${messageId ?? '?'}): ${reason}`,
+              ],
+            });
+          })
+          .catch((error: unknown) => log.warn({ err: error, messageId }, 'could not tell the sender'));
+        open.nack(message, false, false);
+      },
+    }).catch((error: unknown) => {
+      log.error({ err: error, messageId }, 'could not move a submission aside; returned to the queue');
+      nackUnlessClosed(open, message);
+      return 'returned' as const;
+    });
+    if (outcome === 'stored') ackUnlessClosed(open, message);
   }
 
   broker.onConnected(async (connection) => {
