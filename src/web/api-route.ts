@@ -127,7 +127,9 @@ export function apiRoute<
 export function installZodValidation(app: FastifyInstance): void {
   app.setValidatorCompiler(({ schema }) => (data: unknown) => {
     const unsafe = unsafeTextIssues(data);
-    if (unsafe.length > 0) return { error: new z.ZodError(unsafe) };
+    // Through zod itself, so the error is the ZodError Fastify and the error shape expect.
+    const refused = unsafe.length > 0 ? refuseText(unsafe).safeParse(data) : undefined;
+    if (refused && !refused.success) return { error: refused.error };
     const result = (schema as Schema).safeParse(data);
     return result.success ? { value: result.data } : { error: result.error };
   });
@@ -135,15 +137,23 @@ export function installZodValidation(app: FastifyInstance): void {
 
 const MAX_TEXT_ISSUES = 20;
 
-function unsafeTextIssues(data: unknown): z.core.$ZodIssue[] {
-  const issues: z.core.$ZodIssue[] = [];
+type TextIssue = { path: PropertyKey[]; message: string };
+
+const refuseText = (issues: readonly TextIssue[]) =>
+  z.unknown().superRefine((_, context) => {
+    for (const issue of issues)
+      context.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+  });
+
+function unsafeTextIssues(data: unknown): TextIssue[] {
+  const issues: TextIssue[] = [];
   const visit = (value: unknown, path: PropertyKey[]): void => {
     if (issues.length >= MAX_TEXT_ISSUES) return;
     if (typeof value === 'string') {
       const found = findUnsafeCharacter(value);
       if (found) {
         const words = describeUnsafeCharacter(found);
-        issues.push({ code: 'custom', path, message: `${words.vi} / ${words.en}`, input: undefined });
+        issues.push({ path, message: `${words.vi} / ${words.en}` });
       }
     } else if (Array.isArray(value)) {
       value.forEach((item, i) => {
