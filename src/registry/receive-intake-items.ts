@@ -4,7 +4,7 @@ import { actorLabel, type Actor } from '../shared/index.ts';
 import { appendAuditEntries, type AuditInput } from './audit-trail.ts';
 import { REGISTRY_TRANSACTION } from './transaction-options.ts';
 import { putBlobs, sha256Hex } from './blob-store.ts';
-import { readableLine, storableText, storableValue } from '../text/index.ts';
+import { readableLine, readableValue, storableText, storableValue } from '../text/index.ts';
 
 /**
  * The one door into the intake queue for every source (SMTP, IMAP, AMQP, HTTP, upload). One call
@@ -138,6 +138,7 @@ function prepareBatch(receipts: readonly IntakeReceipt[]): {
  * or another character it refuses becomes U+FFFD, and a subject or file name loses its bidi
  * controls. The doors that can refuse (packages, forms) have refused such text already; mail
  * cannot be refused after its 250, so it is cleaned, and one input can never fail the batch.
+ * The metadata (the document's facts a clerk reads, and registers from) loses its bidi controls too.
  */
 const text = (value: string | null | undefined) => (value == null ? null : storableText(value));
 
@@ -188,7 +189,7 @@ async function storeBatch(
         documentKey: text(input.documentKey),
         businessType: input.businessType ?? 0,
         subject: input.subject == null ? null : readableLine(input.subject.normalize('NFC')),
-        metadata: storableValue(input.metadata ?? {}) as Prisma.InputJsonValue,
+        metadata: readableValue(input.metadata ?? {}) as Prisma.InputJsonValue,
         verdicts: storableValue(input.verdicts ?? []) as Prisma.InputJsonValue,
         ...(input.receivedAt ? { receivedAt: input.receivedAt } : {}),
       });

@@ -24,6 +24,7 @@ export {
   findBidiControl,
   findUnsafeCharacter,
   readableLine,
+  readableValue,
   storableText,
   storableValue,
   type UnsafeCharacter,

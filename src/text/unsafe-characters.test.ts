@@ -3,6 +3,7 @@ import {
   describeUnsafeCharacter,
   findUnsafeCharacter,
   readableLine,
+  readableValue,
   storableText,
   storableValue,
 } from './unsafe-characters.ts';
@@ -62,6 +63,13 @@ describe('the one rule for characters the hub stores', () => {
   it('drops bidi controls from a line a person reads (a name, a subject, a file name)', () => {
     expect(readableLine('hoadon\u202Efdp.exe')).toBe('hoadonfdp.exe');
     expect(readableLine('V/v\u0000 họp')).toBe('V/v\uFFFD họp');
+  });
+
+  it('drops bidi controls from every string of the facts a person reads', () => {
+    expect(readableValue({ from: { organName: 'Sở\u202E Tài chính' }, n: 1 })).toEqual({
+      from: { organName: 'Sở Tài chính' },
+      n: 1,
+    });
   });
 
   it('cleans every string and key of a JSON value, and leaves other values alone', () => {

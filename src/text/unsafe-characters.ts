@@ -124,9 +124,21 @@ export function readableLine(text: string): string {
 
 /** `storableText` over every string (keys too) of a JSON-like value: what goes into a jsonb column. */
 export function storableValue(value: unknown): unknown {
-  if (typeof value === 'string') return storableText(value);
-  if (Array.isArray(value)) return value.map(storableValue);
+  return mapStrings(value, storableText);
+}
+
+/**
+ * `readableLine` over every string of a JSON-like value: the facts of a document a person reads
+ * (and a clerk's form is filled from, which would refuse a bidi control).
+ */
+export function readableValue(value: unknown): unknown {
+  return mapStrings(value, readableLine);
+}
+
+function mapStrings(value: unknown, map: (text: string) => string): unknown {
+  if (typeof value === 'string') return map(value);
+  if (Array.isArray(value)) return value.map((item) => mapStrings(item, map));
   if (value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype)
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [storableText(k), storableValue(v)]));
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [map(k), mapStrings(v, map)]));
   return value;
 }

@@ -331,7 +331,8 @@ describe('the doors of a running hub, with hostile input', () => {
       Buffer.from(
         documentPackage({ from: A, to: [HUB], subject: 'MARK', documentId: bidiDocument })
           .toString('utf8')
-          .replace('MARK', 'hoadon\u202Efdp.exe'),
+          .replace('MARK', 'hoadon\u202Efdp.exe')
+          .replace(`Cơ quan ${A}`, `Cơ quan\u202E ${A}`),
       ),
     );
     const good = `${A},2026/11/25,good/STC`;
@@ -345,6 +346,8 @@ describe('the doors of a running hub, with hostile input', () => {
       60_000,
     );
     expect(bidi.subject).toBe('hoadonfdp.exe');
+    // The sender's name a clerk reads, and registers from (the form would refuse the override).
+    expect(findUnsafeCharacter(JSON.stringify(bidi.metadata))).toBeUndefined();
     await waitUntil(() =>
       Promise.resolve(
         inbox.filter((m) => m.properties.type === 'error').length >= errorsBefore + refused.length,
