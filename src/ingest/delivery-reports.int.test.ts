@@ -336,7 +336,7 @@ describe('ZIP attachments listed within limits', () => {
       'vanthu@stc.example.vn',
     );
     expect(item.state).toBe('quarantined');
-    expect(item.reason).toContain('ZIP archives nested deeper than 3');
+    expect(item.reason).toContain('archives nested deeper than 3');
     expect((item.metadata as { flags: string[] }).flags).toContain('zip-nested');
   });
 });
