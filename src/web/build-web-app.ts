@@ -1,4 +1,4 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { LoginThrottle } from '../access/index.ts';
 import { agencyIdOf } from '../directory/index.ts';
 import type { PrismaClient } from '../db/index.ts';
@@ -6,6 +6,7 @@ import { systemClock, type Clock, type Logger } from '../shared/index.ts';
 import { installZodValidation } from './api-route.ts';
 import { installRequestAuth } from './auth/request-auth.ts';
 import { installErrorShape } from './error-shape.ts';
+import { installRequestLog } from './request-log.ts';
 import { collectRoutes, type RouteTable } from './route-table.ts';
 import { agencyRoutes, type AgencyRouteDeps } from './routes/agency-routes.ts';
 import { auditRoutes, type AuditRouteDeps } from './routes/audit-routes.ts';
@@ -65,12 +66,15 @@ export async function buildWebApp(deps: WebAppDeps): Promise<FastifyInstance> {
     // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion
     loggerInstance: deps.log as FastifyBaseLogger,
     bodyLimit: deps.bodyLimitBytes,
+    // One line per request instead of Fastify's two (request-log.ts).
+    logController: new LogController({ disableRequestLogging: true }),
     // Drain: keep-alive sockets are closed when the hub stops, so close() cannot hang on them.
     forceCloseConnections: 'idle',
   });
   // First, so the table sees every route registered after it.
   const routeTable = collectRoutes(app);
   routeTables.set(app, routeTable);
+  installRequestLog(app);
   installErrorShape(app);
   installZodValidation(app);
   const clock = deps.clock ?? systemClock;

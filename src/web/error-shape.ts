@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { isHubError, type WebErrorCode } from '../shared/index.ts';
+import { noteOnRequestLine } from './request-log.ts';
 
 /** Every error leaves the API as `{error: {code, message, details?}}` (CONTRACT.md); bad input is never a 500. */
 export type ApiError = { error: { code: string; message: string; details?: unknown } };
@@ -65,7 +66,7 @@ export function installErrorShape(app: FastifyInstance): void {
     if (isHubError(error)) {
       const status = (WEB_ERROR_STATUS as Record<string, number>)[error.code] ?? 422;
       if (status >= 500) request.log.error({ err: error }, 'request failed');
-      else request.log.warn({ code: error.code }, error.message);
+      else noteOnRequestLine(request, { code: error.code, reason: error.message });
       return reply.code(status).send(apiError(error.code, error.message, error.details));
     }
     const status = error.statusCode ?? 500;
