@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../config/index.ts';
 import { applyMigrations, markRolledBack, migrationStatus, openDatabase } from '../../db/index.ts';
+import { createPrismaAgencyDirectory, ensureOwnAgency } from '../../directory/index.ts';
 import { createSilentLogger } from '../../shared/index.ts';
 import { writeJson, writeLine, type CliCommand, type CliContext } from '../cli-command.ts';
 
@@ -46,6 +47,13 @@ async function migrate(context: CliContext): Promise<number> {
           ? 'database is up to date'
           : `${outcome.applied.length} migration(s) applied`,
       );
+      // The own agency too, as start does: people can be given it before the first start.
+      const own = await ensureOwnAgency(
+        createPrismaAgencyDirectory(database.prisma),
+        config.organId,
+        createSilentLogger(),
+      );
+      if (own === 'added') writeLine(context.stdout, `added the hub's own agency ${config.organId} (hosted)`);
       return 0;
     });
   } finally {
