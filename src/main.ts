@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
+import net from 'node:net';
 import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import { ensureFirstAdmin } from './access/index.ts';
 import { type HubConfig, redactUrl } from './config/index.ts';
 import { openDatabase, type Database } from './db/index.ts';
-import { createPrismaAgencyDirectory, type AgencyDirectory } from './directory/index.ts';
+import { createPrismaAgencyDirectory, ensureOwnAgency } from './directory/index.ts';
 import {
   cachedTrust,
   createBrokerConnection,
@@ -13,6 +14,7 @@ import {
   failDeliveryOnBounce,
   inboxStates,
   issueAgencyCredentials,
+  managementApiProblem,
   sendOutgoingDocument,
   submitPackage,
   vhostOf,
@@ -30,7 +32,7 @@ import {
   seedTrustDirectory,
   trustDirectoryCertificates,
 } from './signing/index.ts';
-import { startIngest, type IngestService } from './ingest/index.ts';
+import { pingClamd, startIngest, type IngestService } from './ingest/index.ts';
 import { createMailTransport } from './outbound-mail/index.ts';
 import { fileAnchorSigner, readExportedAnchors, verifyAudit } from './registry/index.ts';
 import {
@@ -50,40 +52,66 @@ type Service = { name: string; stop(): Promise<void> };
 
 export type RunningHub = {
   readonly httpUrl: string;
+  /** where the SMTP listener took mail (the configured port, or the one the system gave for 0) */
+  readonly smtp: { host: string; port: number };
   readonly database: Database;
   /** Set on the first start only: the admin account created with a one-time password. */
   readonly firstAdmin: { username: string; password: string } | undefined;
   stop(): Promise<void>;
 };
 
+/** How long /readyz waits for each dependency that it asks over the network. */
+const READINESS_PROBE_MS = 2_000;
+
+/** What does not work while a dependency is down, as /readyz says it (docs/api.md). */
+const WITHOUT = {
+  database:
+    'nothing can be accepted or read: mail is answered 451 (senders retry), packages and uploads are refused, the console and the API answer errors',
+  broker:
+    'no package is delivered, to partners or hosted agencies, and partner submissions are not read; accepted packages wait in the outbox and go out when the broker is back',
+  brokerManagement:
+    'partner broker users cannot be created or rotated (lienthong agency credentials, the agency directory), and the relay dashboard shows no queue depths or dead-letter count',
+  mailRelay:
+    'receipts, admin alerts and deliveries to agencies reached by e-mail are not sent; each failed send is recorded, and deliveries by e-mail are retried',
+  malwareScanner:
+    'attachments cannot be scanned: mail with attachments is quarantined as not scanned until an admin releases it',
+  mailbox: 'mail in this mailbox is not collected; it stays on the server until the mailbox answers again',
+} as const;
+
+/** Whether something listens at the host and port of a URL (the SMTP relay), or why not. */
+function tcpProblem(url: string, timeoutMs: number): Promise<string | undefined> {
+  const { hostname, port, protocol } = new URL(url);
+  const target = { host: hostname, port: Number(port || (protocol === 'smtps:' ? 465 : 25)) };
+  return new Promise((resolve) => {
+    const socket = net.connect(target);
+    socket.setTimeout(timeoutMs, () => {
+      socket.destroy();
+      resolve(`${target.host}:${target.port} did not answer within ${timeoutMs} ms`);
+    });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(undefined);
+    });
+    socket.once('error', (error) => {
+      resolve(`${target.host}:${target.port}: ${error.message}`);
+    });
+  });
+}
+
 function brokerComponent(state: BrokerState): ComponentState {
   switch (state.kind) {
     case 'up':
       return { status: 'up', since: state.since.toISOString() };
     case 'connecting':
-      return { status: 'connecting', since: state.since.toISOString() };
+      return { status: 'connecting', since: state.since.toISOString(), withoutIt: WITHOUT.broker };
     case 'down':
       return {
         status: 'down',
         since: state.since.toISOString(),
-        detail: `${state.reason}; next attempt ${state.nextAttemptAt.toISOString()} (relay work waits in the outbox)`,
+        detail: `${state.reason}; next attempt ${state.nextAttemptAt.toISOString()}`,
+        withoutIt: WITHOUT.broker,
       };
   }
-}
-
-async function ensureOwnAgency(directory: AgencyDirectory, config: HubConfig, log: Logger): Promise<void> {
-  if (await directory.find(config.organId)) return;
-  await directory.upsertAll([
-    {
-      organId: config.organId,
-      name: `Cơ quan chủ quản của hub ${config.organId}`,
-      channel: 'hosted',
-      signaturePolicy: 'record_only',
-      emails: [],
-      aliases: [],
-    },
-  ]);
-  log.info({ organId: config.organId }, 'own agency added to the directory');
 }
 
 async function stopBounded(services: Service[], timeoutMs: number, log: Logger): Promise<void> {
@@ -119,7 +147,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
     );
     services.push({ name: 'database', stop: () => database.close() });
     const directory = createPrismaAgencyDirectory(database.prisma);
-    await ensureOwnAgency(directory, config, log);
+    await ensureOwnAgency(directory, config.organId, log);
     const firstAdmin = await ensureFirstAdmin(database.prisma);
 
     const broker: BrokerConnection = createBrokerConnection({
@@ -181,18 +209,74 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
       },
     });
 
+    // Ingest starts after the web app (see below); until then its admin view answers "not running".
+    const running: { ingest?: IngestService } = {};
     const readiness = async (): Promise<Readiness> => {
-      let databaseState: ComponentState;
-      try {
-        await database.ping();
-        databaseState = {
-          status: 'up',
-          detail: database.target.kind === 'embedded' ? 'embedded (PGlite)' : 'PostgreSQL',
-        };
-      } catch (error) {
-        databaseState = { status: 'down', detail: (error as Error).message };
-      }
-      return { database: databaseState, broker: brokerComponent(broker.state()) };
+      const [databaseState, brokerManagement, mailRelay, malwareScanner] = await Promise.all([
+        database.ping().then(
+          (): ComponentState => ({
+            status: 'up',
+            detail: database.target.kind === 'embedded' ? 'embedded (PGlite)' : 'PostgreSQL',
+          }),
+          (error: unknown): ComponentState => ({
+            status: 'down',
+            detail: (error as Error).message,
+            withoutIt: WITHOUT.database,
+          }),
+        ),
+        managementApiProblem(
+          { url: config.amqp.managementUrl },
+          vhostOf(config.amqp.url),
+          READINESS_PROBE_MS,
+        ).then((problem): ComponentState =>
+          problem === undefined
+            ? { status: 'up', detail: redactUrl(config.amqp.managementUrl) }
+            : { status: 'down', detail: problem, withoutIt: WITHOUT.brokerManagement },
+        ),
+        config.smtp.relayUrl === undefined
+          ? undefined
+          : tcpProblem(config.smtp.relayUrl, READINESS_PROBE_MS).then((problem): ComponentState =>
+              problem === undefined
+                ? { status: 'up', detail: redactUrl(config.smtp.relayUrl ?? '') }
+                : { status: 'down', detail: problem, withoutIt: WITHOUT.mailRelay },
+            ),
+        config.clamd === undefined
+          ? undefined
+          : pingClamd(config.clamd, READINESS_PROBE_MS).then(
+              (): ComponentState => ({ status: 'up', detail: config.clamd ?? '' }),
+              (error: unknown): ComponentState => ({
+                status: 'down',
+                detail: (error as Error).message,
+                withoutIt: WITHOUT.malwareScanner,
+              }),
+            ),
+      ]);
+      const sources = await running.ingest?.sources();
+      const mailboxes = sources?.imap.length
+        ? Object.fromEntries(
+            sources.imap.map((mailbox): [string, ComponentState] => [
+              mailbox.name,
+              mailbox.up
+                ? { status: 'up', detail: `${mailbox.host} ${mailbox.folder}` }
+                : mailbox.lastError
+                  ? {
+                      status: 'down',
+                      detail: mailbox.lastError.message,
+                      since: mailbox.lastError.at,
+                      withoutIt: WITHOUT.mailbox,
+                    }
+                  : { status: 'connecting', detail: mailbox.host, withoutIt: WITHOUT.mailbox },
+            ]),
+          )
+        : undefined;
+      return {
+        database: databaseState,
+        broker: brokerComponent(broker.state()),
+        brokerManagement,
+        ...(mailRelay ? { mailRelay } : {}),
+        ...(malwareScanner ? { malwareScanner } : {}),
+        ...(mailboxes ? { mailboxes } : {}),
+      };
     };
 
     // Committed changes, announced by the database (LISTEN/NOTIFY), for the console's live pages.
@@ -201,8 +285,6 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
     services.push({ name: 'live-events', stop: () => liveEvents.stop() });
 
     const controlToken = randomBytes(32).toString('base64url');
-    // Ingest starts after the web app (see below); until then its admin view answers "not running".
-    const running: { ingest?: IngestService } = {};
     const web = await buildWebApp({
       log: log.child({ module: 'web' }),
       bodyLimitBytes: config.maxMessageBytes,
@@ -275,6 +357,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
     );
     return {
       httpUrl,
+      smtp: { host: config.host, port: ingest.smtpPort },
       database,
       firstAdmin,
       stop: async () => {

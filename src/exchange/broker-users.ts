@@ -21,7 +21,13 @@ const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'
 
 export type ManagementApi = { url: string };
 
-async function call(api: ManagementApi, method: string, path: string, body?: unknown): Promise<Response> {
+async function call(
+  api: ManagementApi,
+  method: string,
+  path: string,
+  body?: unknown,
+  timeoutMs = 10_000,
+): Promise<Response> {
   const base = new URL(api.url);
   const auth = Buffer.from(
     `${decodeURIComponent(base.username)}:${decodeURIComponent(base.password)}`,
@@ -34,7 +40,7 @@ async function call(api: ManagementApi, method: string, path: string, body?: unk
       method,
       headers: { authorization: `Basic ${auth}`, 'content-type': 'application/json' },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      signal: AbortSignal.timeout(10_000),
+      signal: AbortSignal.timeout(timeoutMs),
     });
   } catch (error) {
     throw new HubError(
@@ -109,4 +115,21 @@ export async function deadLetterDepth(api: ManagementApi, vhost: string): Promis
   if (response.status === 404) return 0;
   const body = (await response.json()) as { messages?: number };
   return body.messages ?? 0;
+}
+
+/**
+ * Whether the management API answers with the configured user and sees the hub's vhost, for
+ * /readyz: resolves with nothing when it does, else with why not.
+ */
+export async function managementApiProblem(
+  api: ManagementApi,
+  vhost: string,
+  timeoutMs: number,
+): Promise<string | undefined> {
+  try {
+    const response = await call(api, 'GET', `/api/vhosts/${encodeURIComponent(vhost)}`, undefined, timeoutMs);
+    return response.status === 404 ? `the vhost "${vhost}" does not exist there` : undefined;
+  } catch (error) {
+    return (error as Error).message;
+  }
 }

@@ -12,6 +12,7 @@ export {
   deadLetterDepth,
   inboxStates,
   issueAgencyCredentials,
+  managementApiProblem,
   organIdOfBrokerUser,
   vhostOf,
   type InboxState,

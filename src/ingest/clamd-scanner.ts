@@ -50,6 +50,31 @@ export function clamdScanner(target: string, timeoutMs = 30_000): MalwareScanner
   };
 }
 
+/** clamd's PING, for /readyz: resolves when it answers PONG, else rejects with why not. */
+export function pingClamd(target: string, timeoutMs: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(parseTarget(target));
+    let reply = '';
+    socket.setTimeout(timeoutMs, () => {
+      socket.destroy(
+        new HubError('INGEST_SCANNER_UNAVAILABLE', `clamd did not answer within ${timeoutMs} ms`),
+      );
+    });
+    socket.on('error', (error) => {
+      reject(new HubError('INGEST_SCANNER_UNAVAILABLE', `clamd: ${error.message}`, { cause: error }));
+    });
+    socket.on('data', (chunk: Buffer) => (reply += chunk.toString('utf8')));
+    socket.on('end', () => {
+      const text = reply.replace(/\0/g, '').trim();
+      if (text === 'PONG') resolve();
+      else reject(new HubError('INGEST_SCANNER_UNAVAILABLE', `clamd answered: ${text.slice(0, 200)}`));
+    });
+    socket.on('connect', () => {
+      socket.end('zPING\0');
+    });
+  });
+}
+
 function parseTarget(target: string): net.NetConnectOpts {
   if (target.startsWith('/')) return { path: target };
   const match = /^(?:tcp:\/\/)?([^:]+):(\d+)$/.exec(target);

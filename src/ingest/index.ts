@@ -26,7 +26,7 @@ export {
 } from './recipient-directory.ts';
 export { parseMessage, type IncomingMessage, type MessageKind } from './parse-message.ts';
 export { mailauthAuthenticator, type SenderAuthenticator, type SenderAuthResult } from './sender-auth.ts';
-export { clamdScanner, type MalwareScanner } from './clamd-scanner.ts';
+export { clamdScanner, pingClamd, type MalwareScanner } from './clamd-scanner.ts';
 export {
   startMailboxPoller,
   type MailboxPoller,

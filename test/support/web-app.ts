@@ -75,7 +75,11 @@ export async function startTestWebApp(
     log: createSilentLogger(),
     bodyLimitBytes: options.bodyLimitBytes ?? 52_428_800,
     readiness: () =>
-      Promise.resolve({ database: { status: 'up' }, broker: { status: 'down', detail: 'not in this test' } }),
+      Promise.resolve({
+        database: { status: 'up' },
+        broker: { status: 'down', detail: 'not in this test' },
+        brokerManagement: { status: 'down', detail: 'not in this test' },
+      }),
     metrics: new Registry(),
     directory: createPrismaAgencyDirectory(database.prisma),
     prisma: database.prisma,

@@ -8,10 +8,15 @@ async function start(context: CliContext): Promise<number> {
   const config = loadConfig(context.env);
   const log = createRootLogger({ level: config.logLevel });
   const hub = await startHub(config, log);
+  const url = hub.httpUrl;
+  const smtpHost = hub.smtp.host.includes(':') ? `[${hub.smtp.host}]` : hub.smtp.host;
   writeLine(context.stdout, `Lienthong đang chạy / is running`);
+  writeLine(context.stdout, `  web console and API: ${url}/`);
+  writeLine(context.stdout, `  API description (OpenAPI): ${url}/api/v1/openapi.json`);
+  writeLine(context.stdout, `  health: ${url}/healthz   ready: ${url}/readyz   metrics: ${url}/metrics`);
   writeLine(
     context.stdout,
-    `  web console and API: ${hub.httpUrl}/   (health: ${hub.httpUrl}/healthz, ready: ${hub.httpUrl}/readyz)`,
+    `  SMTP: ${smtpHost}:${hub.smtp.port}; mail to ${config.organId}@${config.mailDomain} reaches the hub's own agency`,
   );
   writeLine(
     context.stdout,
