@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../test/support/test-database.ts';
 import { prismaFor } from '../../test/support/registry-fixtures.ts';
 import type { PrismaClient } from '../db/index.ts';
-import { clamdScanner } from './clamd-scanner.ts';
+import { clamdScanner, pingClamd } from './clamd-scanner.ts';
 import { mailauthAuthenticator } from './sender-auth.ts';
 import { buildMail, uniqueSeed } from './test-support/build-mail.ts';
 import {
@@ -80,6 +80,11 @@ describe('malware scanning (clamd)', () => {
   afterAll(async () => {
     await listener.close();
     await clamd.stop();
+  });
+
+  it('answers the /readyz ping while clamd runs, and says why not when nothing listens', async () => {
+    await expect(pingClamd(clamd.socket, 2_000)).resolves.toBeUndefined();
+    await expect(pingClamd(`${clamd.socket}.gone`, 2_000)).rejects.toThrow(/^clamd: connect ENOENT/);
   });
 
   it('quarantines a message whose attachment carries EICAR, with the verdict; a clean one is queued', async () => {

@@ -41,16 +41,21 @@ describe('a hub whose RabbitMQ management API does not answer', () => {
   let hub: HubProcess;
   let smtpPort: number;
   let managementPort: number;
+  let relayPort: number;
   beforeAll(async () => {
     db = await createTestDatabase('first-hour');
     smtpPort = await freePort();
     managementPort = await freePort();
+    relayPort = await freePort();
     hub = await startHubProcess(
       hubEnv({
         LIENTHONG_DATA_DIR: tempDataDir(),
         DATABASE_URL: db.url,
         LIENTHONG_SMTP_PORT: String(smtpPort),
         LIENTHONG_AMQP_MANAGEMENT_URL: `http://guest:guest@127.0.0.1:${managementPort}`,
+        // two optional dependencies configured but not there
+        LIENTHONG_SMTP_RELAY_URL: `smtp://127.0.0.1:${relayPort}`,
+        LIENTHONG_CLAMD: '/nonexistent/clamd.ctl',
         LIENTHONG_LOG_LEVEL: 'debug',
       }),
     );
@@ -84,6 +89,8 @@ describe('a hub whose RabbitMQ management API does not answer', () => {
       status: string;
       database: { status: string };
       brokerManagement: { status: string; detail: string; withoutIt: string };
+      mailRelay: { status: string; detail: string };
+      malwareScanner: { status: string };
       degraded: string[];
       reasons: string[];
     };
@@ -92,6 +99,16 @@ describe('a hub whose RabbitMQ management API does not answer', () => {
     expect(body.brokerManagement.detail).toContain(`127.0.0.1:${managementPort} did not answer`);
     expect(body.brokerManagement.detail).not.toContain('guest:guest');
     expect(body.brokerManagement.withoutIt).toMatch(/partner broker users cannot be created/);
+    expect(body.mailRelay).toMatchObject({
+      status: 'down',
+      withoutIt: expect.stringMatching(/^receipts, admin alerts/) as string,
+    });
+    expect(body.mailRelay.detail).toContain(`127.0.0.1:${relayPort}: connect ECONNREFUSED`);
+    expect(body.malwareScanner).toMatchObject({
+      status: 'down',
+      detail: 'clamd: connect ENOENT /nonexistent/clamd.ctl',
+      withoutIt: expect.stringMatching(/quarantined as not scanned/) as string,
+    });
     expect(body.degraded).toContainEqual(
       expect.stringMatching(/^brokerManagement down \(.*\): partner broker users/),
     );
