@@ -4,6 +4,8 @@ import { defineConfig } from 'vitest/config';
 // RabbitMQ, Dovecot; each test file gets its own database and broker vhost from test/support).
 export default defineConfig({
   test: {
+    // Vitest's summary, then the plain `N passed, N failed` line CI reads (test/support/summary-reporter.ts).
+    reporters: ['default', './test/support/summary-reporter.ts'],
     projects: [
       {
         test: {

@@ -37,10 +37,14 @@ function run(command) {
   execSync(command, { stdio: 'inherit' });
 }
 
+// The package lists are fetched once per run, before the first install that needs them.
+let packageListsFetched = false;
+
 function aptInstall(...packages) {
   const missing = packages.filter((p) => spawnSync('dpkg', ['-s', p], { stdio: 'ignore' }).status !== 0);
   if (missing.length === 0) return;
-  run('apt-get update -qq');
+  if (!packageListsFetched) run('apt-get update -qq');
+  packageListsFetched = true;
   run(`DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ${missing.join(' ')}`);
 }
 
@@ -85,6 +89,9 @@ async function ensureRabbit() {
   }
   aptInstall('rabbitmq-server');
   if (await reachable(amqpUrl.hostname, port)) {
+    // A RabbitMQ already runs here without its management API: enable the plugin on it (the README
+    // says so before npm test is run).
+    console.log('ensure-test-services: RabbitMQ runs here without its management API; enabling the plugin');
     run('rabbitmq-plugins enable rabbitmq_management');
   } else {
     run('rabbitmq-plugins enable --offline rabbitmq_management');
