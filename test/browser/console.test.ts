@@ -248,6 +248,25 @@ describe('the web console in Chromium', () => {
     expect(await page.evaluate('typeof window.pwned')).toBe('undefined');
   });
 
+  it('says on an empty queue that mail just answered 250 appears a few seconds later, in either language', async () => {
+    await addAgency(web.prisma, '000.00.33.H53', 'Sở Tư pháp');
+    await addPerson(web.prisma, { username: 'vanthu.c', role: 'clerk', agency: '000.00.33.H53' });
+    browser = await openBrowser();
+    const { page } = browser;
+    await signInThroughConsole(page, baseUrl, 'vanthu.c', TEST_PASSWORD);
+    const status = page.locator('main [role=status]');
+    await status.filter({ hasText: 'trả lời 250' }).waitFor();
+    await expect(status.innerText()).resolves.toMatch(/sẽ hiện ở đây sau vài giây/);
+    await screenshot(page, 'intake-empty');
+    await page.getByRole('button', { name: 'English' }).click();
+    await status.filter({ hasText: 'answered 250' }).waitFor();
+    await expect(status.innerText()).resolves.toMatch(/appears here a few seconds later/);
+    // A filter that finds nothing is just empty: the hint is about the queue itself.
+    await page.locator('#q').fill('không có trích yếu này');
+    await page.locator('#q').press('Enter');
+    await status.filter({ hasText: 'Nothing here.' }).waitFor();
+  });
+
   it('gives an admin the relay dashboard and the agency directory, in English on request', async () => {
     browser = await openBrowser();
     const { page } = browser;

@@ -33,6 +33,8 @@ const TEXT = {
     refresh: 'Làm mới',
     more: 'Xem thêm',
     empty: 'Không có mục nào.',
+    intakeEmpty:
+      'Chưa có văn bản nào chờ xử lý. Thư hub vừa nhận (máy chủ gửi đã được trả lời 250) sẽ hiện ở đây sau vài giây, khi hub đọc xong thư; danh sách tự cập nhật.',
     received: 'Thời gian đến',
     notFound: 'Không tìm thấy. Mục này không tồn tại hoặc bạn không có quyền xem.',
     back: 'Quay lại',
@@ -297,6 +299,8 @@ const TEXT = {
     refresh: 'Refresh',
     more: 'More',
     empty: 'Nothing here.',
+    intakeEmpty:
+      'No items waiting. Mail the hub has just accepted (its sender was answered 250) appears here a few seconds later, once the hub has read it; this list updates by itself.',
     received: 'Received',
     notFound: 'Not found. It does not exist or you may not see it.',
     back: 'Back',

@@ -52,6 +52,9 @@ export async function intakeListView(main, { params }) {
     url: (cursor) => `/api/v1/intake${query({ ...filter, cursor, limit: '50' })}`,
     rowsOf: (data) => data.items,
     row,
+    // An empty queue says where mail just accepted is: it is read after the 250, a few seconds on.
+    emptyText: () =>
+      ['new', ''].includes(filter.state) && !filter.sender && !filter.q ? t('intakeEmpty') : t('empty'),
   });
   replace(main, h('h1', {}, t('intakeTitle')), form, ...list.elements);
   await list.load();

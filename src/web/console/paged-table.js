@@ -5,9 +5,10 @@ import { t } from './i18n.js';
 /**
  * A list fed by one of the API's keyset-paged endpoints: a table, a status line and a "more"
  * button that appears only while the API gives a next cursor. `url(cursor)` builds the request,
- * `rowsOf(data)` picks the rows out of the answer, `row(item)` draws one.
+ * `rowsOf(data)` picks the rows out of the answer, `row(item)` draws one; `emptyText()` is what
+ * an empty list says (by default "nothing here").
  */
-export function pagedTable({ id, columns, url, rowsOf, row }) {
+export function pagedTable({ id, columns, url, rowsOf, row, emptyText = () => t('empty') }) {
   const body = h('tbody');
   const status = h('p', { role: 'status' });
   const more = h('button', { type: 'button', hidden: true }, t('more'));
@@ -18,7 +19,7 @@ export function pagedTable({ id, columns, url, rowsOf, row }) {
     for (const item of rowsOf(result.data)) body.append(row(item));
     cursor = result.data.nextCursor;
     more.hidden = !cursor;
-    status.textContent = body.children.length === 0 ? t('empty') : '';
+    status.textContent = body.children.length === 0 ? emptyText() : '';
   };
   /**
    * The list again from the top, as far down as the reader had paged ("more"), drawn in one go:
@@ -37,7 +38,7 @@ export function pagedTable({ id, columns, url, rowsOf, row }) {
     body.replaceChildren(...rows.map(row));
     cursor = next;
     more.hidden = !cursor;
-    status.textContent = body.children.length === 0 ? t('empty') : '';
+    status.textContent = body.children.length === 0 ? emptyText() : '';
   };
   more.addEventListener('click', () => void load());
   const table = h(

@@ -1,4 +1,4 @@
-// Signature badges that open the full verdict (CONTRACT.md "Signature verdict"), and the sender
+// Signature badges that open the full verdict (docs/contract.md "Signature verdict"), and the sender
 // authentication of a mail (SPF/DKIM/DMARC, flags). Pure rendering of what the item API returned.
 import { facts, h, localTime } from './dom.js';
 import { t } from './i18n.js';
