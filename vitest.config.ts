@@ -11,7 +11,8 @@ export default defineConfig({
         test: {
           name: 'unit',
           sequence: { groupOrder: 0 },
-          include: ['src/**/*.test.ts'],
+          // test/docs: the repository's documents checked against its files (no services).
+          include: ['src/**/*.test.ts', 'test/docs/**/*.test.ts'],
           exclude: ['src/**/*.int.test.ts', 'node_modules/**'],
           testTimeout: 20_000,
         },
@@ -21,6 +22,7 @@ export default defineConfig({
           name: 'integration',
           sequence: { groupOrder: 1 },
           include: ['src/**/*.int.test.ts', 'test/**/*.test.ts'],
+          exclude: ['test/docs/**', 'node_modules/**'],
           globalSetup: ['test/support/global-setup.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,

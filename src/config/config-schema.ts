@@ -29,7 +29,7 @@ const organId = z
 
 /**
  * The hub's whole configuration. Defaults live here and nowhere else; every key says what it is for.
- * Environment variable names (CONTRACT.md) are mapped onto these keys in load-config.ts.
+ * Environment variable names (docs/contract.md) are mapped onto these keys in load-config.ts.
  */
 export const ConfigSchema = z.strictObject({
   database: z.strictObject({
@@ -152,7 +152,7 @@ export const ConfigSchema = z.strictObject({
 
 export type Config = z.infer<typeof ConfigSchema>;
 
-/** Dotted config key → environment variable, the names of CONTRACT.md. */
+/** Dotted config key → environment variable, the names of docs/contract.md. */
 export const ENVIRONMENT_VARIABLES = {
   'database.url': 'DATABASE_URL',
   dataDir: 'LIENTHONG_DATA_DIR',

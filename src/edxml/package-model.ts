@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * The normalized JSON of CONTRACT.md ("Normalized JSON"), as a zod schema so the builder can check
+ * The normalized JSON of docs/contract.md ("Normalized JSON"), as a zod schema so the builder can check
  * what it is given. Absent elements are absent keys (never empty strings); dates are `YYYY-MM-DD`,
  * timestamps ISO 8601 with `+07:00`; `contentId` is stored without the `cid:` prefix.
  */

@@ -18,7 +18,7 @@ import type { SafeXmlLimits } from './safe-xml.ts';
 import { parseXmlTree, type XElement } from './xml-tree.ts';
 import { DEFAULT_ZIP_LIMITS, type ZipLimits } from './zip-listing.ts';
 
-/** Reads document and status packages into the normalized JSON of CONTRACT.md. */
+/** Reads document and status packages into the normalized JSON of docs/contract.md. */
 export type ReadOptions = {
   /** Adds each attachment's bytes as base64 (`content`), as `edxml parse --with-content` does. */
   readonly withContent?: boolean;

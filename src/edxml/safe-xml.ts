@@ -7,7 +7,7 @@ import { decodeXmlText } from './xml-encoding.ts';
  * attribute count are bounded so a hostile package costs milliseconds, not gigabytes.
  */
 export type SafeXmlLimits = {
-  /** Bytes of the raw package; CONTRACT.md `LIENTHONG_MAX_MESSAGE_BYTES` defaults to 50 MB. */
+  /** Bytes of the raw package; docs/contract.md `LIENTHONG_MAX_MESSAGE_BYTES` defaults to 50 MB. */
   readonly maxBytes: number;
   /** Element nesting; real edXML is about 8 deep. */
   readonly maxDepth: number;

@@ -3,7 +3,7 @@ import type { PrismaClient } from '../db/index.ts';
 import { HubError } from '../shared/index.ts';
 
 /**
- * Turns an outbox row into the AMQP message CONTRACT.md fixes: persistent, message_id, type
+ * Turns an outbox row into the AMQP message docs/contract.md fixes: persistent, message_id, type
  * (edoc | status | error), headers x-lienthong-from and x-lienthong-document-id. Package bytes are
  * sent exactly as submitted; statuses owed by hosted agencies are built here as edXML.
  */
@@ -31,7 +31,7 @@ const header = (headers: unknown, key: string): string | null => {
   return typeof value === 'string' ? value : null;
 };
 
-/** Vietnam local time with its offset, as edXML times are (CONTRACT.md). */
+/** Vietnam local time with its offset, as edXML times are (docs/contract.md). */
 export function vietnamTimestamp(at: Date): string {
   return `${new Date(at.getTime() + 7 * 3_600_000).toISOString().slice(0, 19)}+07:00`;
 }

@@ -12,7 +12,7 @@ import { applyStatusToDelivery } from './apply-status.ts';
  * The one submit path for every source: AMQP `lienthong.submit`, `POST /api/v1/packages`,
  * `lienthong send` and packages composed in the console. It reads and validates the package,
  * verifies its signature, checks that the submitter speaks for the `From` agency, applies the
- * relay policy (CONTRACT.md) and records the package with one outbox row per recipient in one
+ * relay policy (docs/contract.md) and records the package with one outbox row per recipient in one
  * transaction. The caller acknowledges only after this returns.
  */
 export type Submitter = {

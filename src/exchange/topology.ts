@@ -1,7 +1,7 @@
 import type { Channel } from 'amqplib';
 
 /**
- * The broker's shape (CONTRACT.md), as data, asserted at start and after every reconnect.
+ * The broker's shape (docs/contract.md), as data, asserted at start and after every reconnect.
  * Queues are quorum queues (replicated, durable) that dead-letter into `lienthong.dead`.
  */
 export const EXCHANGES = {

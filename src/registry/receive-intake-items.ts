@@ -26,7 +26,7 @@ export type ReceiveIntakeInput = {
   raw: Uint8Array;
   /** recipient agencies (internal ids), one item each */
   agencyIds: readonly string[];
-  /** sender + content, or Message-ID + content: the same key twice is one item (CONTRACT.md duplicates) */
+  /** sender + content, or Message-ID + content: the same key twice is one item (docs/contract.md duplicates) */
   dedupKey: string;
   messageId?: string | null;
   senderOrganId?: string | null;

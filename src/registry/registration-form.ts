@@ -25,7 +25,7 @@ const field = (value: unknown, key: string): unknown =>
 
 /**
  * The form prefilled from an intake item's parsed metadata (the normalized edXML JSON of
- * CONTRACT.md, or what the mail parser found), with the clerk's edits on top.
+ * docs/contract.md, or what the mail parser found), with the clerk's edits on top.
  */
 export function prefillRegistrationForm(
   item: { subject: string | null; senderOrganId: string | null; metadata: unknown },

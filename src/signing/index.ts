@@ -1,5 +1,5 @@
 // Signatures and trust: XMLDSig sign/verify for edXML, S/MIME and PDF (CMS) verification, and the
-// X.509 trust decisions behind every verdict (CONTRACT.md "Signature verdict"). Pure library apart
+// X.509 trust decisions behind every verdict (docs/contract.md "Signature verdict"). Pure library apart
 // from two ports with file adapters: the key store and the trust store.
 export { checkCertificateChain, type ChainCheck, type ChainOptions } from './certificate-chain.ts';
 export { type CmsVerifyOptions } from './cms-verify.ts';

@@ -1,5 +1,5 @@
 /**
- * The signature verdict of CONTRACT.md ("Signature verdict") and the clerk-facing reason texts.
+ * The signature verdict of docs/contract.md ("Signature verdict") and the clerk-facing reason texts.
  * Verdicts are values: every outcome of checking a signature, good or bad, is one of these.
  */
 import { factsOf } from './certificate-facts.ts';

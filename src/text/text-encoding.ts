@@ -6,7 +6,7 @@ export type LegacyEncoding = (typeof LEGACY_ENCODINGS)[number];
 
 export type TextEncoding = LegacyEncoding | 'utf-8';
 
-/** What `--from` accepts (CONTRACT.md: `text normalize [--from auto|tcvn3|…|utf-8]`). */
+/** What `--from` accepts (docs/contract.md: `text normalize [--from auto|tcvn3|…|utf-8]`). */
 export type SourceEncoding = TextEncoding | 'auto';
 
 /**

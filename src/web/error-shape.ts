@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { isHubError, type WebErrorCode } from '../shared/index.ts';
 import { noteOnRequestLine } from './request-log.ts';
 
-/** Every error leaves the API as `{error: {code, message, details?}}` (CONTRACT.md); bad input is never a 500. */
+/** Every error leaves the API as `{error: {code, message, details?}}` (docs/contract.md); bad input is never a 500. */
 export type ApiError = { error: { code: string; message: string; details?: unknown } };
 
 export function apiError(code: string, message: string, details?: unknown): ApiError {

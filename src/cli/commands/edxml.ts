@@ -5,7 +5,7 @@ import { buildEdxml, parseEdxml, validateEdxml } from '../../edxml/index.ts';
 import { HubError, isHubError } from '../../shared/index.ts';
 import { readInput, writeJson, type CliCommand, type CliContext } from '../cli-command.ts';
 
-/** `lienthong edxml parse|validate|build` (CONTRACT.md). `sign`/`verify` belong to the signing module. */
+/** `lienthong edxml parse|validate|build` (docs/contract.md). `sign`/`verify` belong to the signing module. */
 
 function fileArgument(context: CliContext): { file: string; withContent: boolean } {
   const { values, positionals } = parseArgs({

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { normalizeText, parseSourceEncoding, type EncodingDetection } from '../../text/index.ts';
 import { readInput, writeLine, type CliCommand } from '../cli-command.ts';
 
-/** `lienthong text normalize [--from …]` (CONTRACT.md): stdin → Unicode NFC on stdout. */
+/** `lienthong text normalize [--from …]` (docs/contract.md): stdin → Unicode NFC on stdout. */
 
 function describe(detection: EncodingDetection): string {
   const name = (encoding: string, via: boolean): string =>

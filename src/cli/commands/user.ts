@@ -10,7 +10,7 @@ function isRole(value: string): value is UserRole {
   return (USER_ROLES as readonly string[]).includes(value);
 }
 
-/** Creates a person and prints the one-time password once, on a line `password: …` (CONTRACT.md). */
+/** Creates a person and prints the one-time password once, on a line `password: …` (docs/contract.md). */
 async function addUser(context: CliContext): Promise<number> {
   const { values } = parseArgs({
     args: [...context.argv],

@@ -1,6 +1,6 @@
 /**
  * What each version of a document changed. Update (2), revoke (1) and replace (3) packages share the
- * original's edXML DocumentId and attach to it as versions (CONTRACT.md, duplicates); a clerk needs
+ * original's edXML DocumentId and attach to it as versions (docs/contract.md, duplicates); a clerk needs
  * to see, per version, which facts differ from the version before and whether the document still
  * stands. Pure: the caller reads the versions' facts from the intake items they came from.
  */

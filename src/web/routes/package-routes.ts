@@ -18,7 +18,7 @@ import { apiRoute, fail, ok } from '../api-route.ts';
 import { IdParams } from './registry-replies.ts';
 
 /**
- * Packages over HTTP (CONTRACT.md): `POST /api/v1/packages` takes edXML bytes into the one submit
+ * Packages over HTTP (docs/contract.md): `POST /api/v1/packages` takes edXML bytes into the one submit
  * path and answers 202 only after the package and its outbox rows are committed; the delivery
  * state per recipient; an admin's resend of failed deliveries; and the relay's state for admins.
  */
