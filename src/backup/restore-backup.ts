@@ -1,5 +1,6 @@
 import type { Database, MigrationSession } from '../db/index.ts';
 import { applyMigrations, readMigrationFiles } from '../db/index.ts';
+import { ownAgencyName } from '../directory/index.ts';
 import { HubError } from '../shared/index.ts';
 import type { ArchiveMigration } from './archive-format.ts';
 import { readArchive, type ArchiveSummary } from './archive-reader.ts';
@@ -75,6 +76,20 @@ async function eraseSchema(session: MigrationSession): Promise<void> {
   }
 }
 
+async function holdsOnlySeededOwnAgency(session: MigrationSession): Promise<boolean> {
+  const { rows } = await session.query<{ organ_id: string; name: string; channel: string; policy: string }>(
+    'SELECT organ_id, name, channel::text AS channel, signature_policy::text AS policy FROM public.agency LIMIT 2',
+  );
+  const [only] = rows;
+  return (
+    rows.length === 1 &&
+    only !== undefined &&
+    only.name === ownAgencyName(only.organ_id) &&
+    only.channel === 'hosted' &&
+    only.policy === 'record_only'
+  );
+}
+
 function failed(step: string, error: unknown): HubError {
   if (error instanceof HubError) return error;
   const message = error instanceof Error ? error.message : String(error);
@@ -136,7 +151,12 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreOut
     .map((m) => m.name);
 
   return options.database.withSession(async (session) => {
-    const occupied = await nonEmptyTables(session);
+    const rows = await nonEmptyTables(session);
+    // `lienthong db migrate` (and the first start) add the hub's own agency; that row alone, as it
+    // was added, is nothing to lose: the archive brings its own directory.
+    const onlyOwnAgency =
+      rows.length === 1 && rows[0] === 'agency' && (await holdsOnlySeededOwnAgency(session));
+    const occupied = onlyOwnAgency ? [] : rows;
     const applied = (await appliedMigrations(session)).map((m) => m.name);
     const ahead = applied.some((name, i) => toArchivePoint[i]?.name !== name);
     const conflicts = conflictingDataFiles(options.dataDir, summary.files);
@@ -147,7 +167,7 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreOut
     if (reasons.length > 0 && !options.force) throw refuse(reasons);
     // A target migrated past the archive but holding no rows loses nothing by being erased: the
     // archive's rows must meet the schema they were taken from, then newer migrations run over them.
-    const erase = occupied.length > 0 || ahead;
+    const erase = rows.length > 0 || ahead;
     if (erase)
       await eraseSchema(session).catch((error: unknown) =>
         Promise.reject(failed('erasing the target', error)),

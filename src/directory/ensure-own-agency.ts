@@ -6,6 +6,11 @@ import type { AgencyDirectory } from './agency-directory.ts';
  * `lienthong db migrate` both add it, so people can be given it (`user add --agency`) before the
  * first start. An agency already there — renamed or given addresses by an admin — is left alone.
  */
+/** The name the own agency is given when added; an admin renames it in the directory. */
+export function ownAgencyName(organId: string): string {
+  return `Cơ quan chủ quản của hub ${organId}`;
+}
+
 export async function ensureOwnAgency(
   directory: AgencyDirectory,
   organId: string,
@@ -15,7 +20,7 @@ export async function ensureOwnAgency(
   await directory.upsertAll([
     {
       organId,
-      name: `Cơ quan chủ quản của hub ${organId}`,
+      name: ownAgencyName(organId),
       channel: 'hosted',
       signaturePolicy: 'record_only',
       emails: [],

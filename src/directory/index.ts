@@ -11,7 +11,7 @@ export {
 export type { AgencyDirectory, DirectoryConflict, UpsertOptions, UpsertResult } from './agency-directory.ts';
 export { createPrismaAgencyDirectory, findAgency } from './prisma-agency-directory.ts';
 export { agencyByAddress, agencyIdOf, resolveAgency, type AgencyRef } from './agency-reference.ts';
-export { ensureOwnAgency } from './ensure-own-agency.ts';
+export { ensureOwnAgency, ownAgencyName } from './ensure-own-agency.ts';
 export { parseAgencyCsv, AGENCY_CSV_COLUMNS, type CsvProblem } from './parse-agency-csv.ts';
 export { isOrganId, isAliasOrganId } from './organ-id.ts';
 export { importAgencies, saveAgency, type AgencyChangeVia } from './save-agencies.ts';

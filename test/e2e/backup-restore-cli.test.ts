@@ -82,6 +82,25 @@ describe('lienthong backup and restore', () => {
     expect(again.stderr).toContain('--force');
   });
 
+  it('restores into a database that lienthong db migrate prepared (it holds only the own agency)', async () => {
+    const prepared = await createEmptyDatabase('backup_cli_migrated');
+    try {
+      const env = {
+        ...embeddedEnv,
+        LIENTHONG_DATA_DIR: path.join(root, 'migrated'),
+        DATABASE_URL: prepared.url,
+      };
+      expect((await runCli(['db', 'migrate'], env)).stdout).toContain("added the hub's own agency");
+      const restored = await runCli(['restore', archive], env);
+      expect(restored.stderr).toBe('');
+      expect(restored.code).toBe(0);
+      const before = await runCli(['agency', 'list'], embeddedEnv);
+      expect((await runCli(['agency', 'list'], env)).stdout).toBe(before.stdout);
+    } finally {
+      await prepared.drop();
+    }
+  });
+
   it('refuses a truncated archive with a clear message', async () => {
     const cut = path.join(root, 'cut.lthb');
     fs.writeFileSync(cut, fs.readFileSync(archive).subarray(0, 2000));
