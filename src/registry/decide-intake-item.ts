@@ -1,5 +1,6 @@
 import type { PrismaClient, Transaction } from '../db/index.ts';
 import { systemClock, type Clock, actorLabel, agencyScope, type Actor, isUuid } from '../shared/index.ts';
+import { checkAgencyReferences } from './agency-references.ts';
 import { appendAudit } from './audit-trail.ts';
 import { REGISTRY_TRANSACTION } from './transaction-options.ts';
 import { foldForSearch } from './domain/search-text.ts';
@@ -153,6 +154,10 @@ export async function registerIntakeItem(
     );
     if (!form.success)
       return { kind: 'invalid', problems: form.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) };
+    const references = await checkAgencyReferences(tx, item.agency_id, {
+      departmentId: form.data.departmentId,
+    });
+    if (references.problems.length > 0) return { kind: 'invalid', problems: references.problems };
     const now = clock.now();
     const who = actorLabel(actor);
 
@@ -294,18 +299,20 @@ export async function markIntakeDuplicate(
   duplicateOfId: string,
   clock: Clock = systemClock,
 ): Promise<DuplicateOutcome> {
-  if (!isUuid(itemId) || !isUuid(duplicateOfId)) return { kind: 'not-found' };
+  if (!isUuid(itemId)) return { kind: 'not-found' };
   if (!mayDecide(actor)) return { kind: 'forbidden', message: 'only clerks mark duplicates' };
   return prisma.$transaction(async (tx): Promise<DuplicateOutcome> => {
     const item = await lockItem(tx, actor, itemId);
     if (!item) return { kind: 'not-found' };
     if (!OPEN_STATES.has(item.state))
       return { kind: 'conflict', message: `the item is already ${item.state}` };
-    const original = await tx.intakeItem.findFirst({
-      where: { id: duplicateOfId, agencyId: item.agency_id },
-    });
-    if (!original || original.id === item.id)
-      return { kind: 'invalid', problems: ['duplicateOfId: no other item of this agency has that id'] };
+    const references = await checkAgencyReferences(
+      tx,
+      item.agency_id,
+      { duplicateOfId },
+      { intakeItemId: item.id },
+    );
+    if (references.problems.length > 0) return { kind: 'invalid', problems: references.problems };
     const who = actorLabel(actor);
     await tx.intakeItem.update({
       where: { id: item.id },

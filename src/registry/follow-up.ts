@@ -1,5 +1,6 @@
 import type { Prisma, PrismaClient } from '../db/index.ts';
 import { actorLabel, agencyScope, type Actor } from '../shared/index.ts';
+import { checkAgencyReferences } from './agency-references.ts';
 import { appendAudit } from './audit-trail.ts';
 import { agencyFor, NOT_FOUND } from './domain/agency-for.ts';
 import { vietnamDate } from './domain/registration-year.ts';
@@ -243,23 +244,10 @@ export async function assignDocument(
     if (!document) return { kind: 'not-found' };
     if (document.statusCode !== null && (DONE_CODES as readonly string[]).includes(document.statusCode))
       return { kind: 'conflict', message: `the document is closed (status ${document.statusCode})` };
-    const department = input.departmentId
-      ? await tx.department.findFirst({ where: { id: input.departmentId, agencyId: document.agencyId } })
-      : null;
-    const problems: string[] = [];
-    if (input.departmentId && !department) problems.push('departmentId: no such department in this agency');
-    const assignee = input.assigneeId
-      ? await tx.user.findFirst({
-          where: {
-            id: input.assigneeId,
-            agencyId: document.agencyId,
-            disabledAt: null,
-            role: { in: ['clerk', 'leader'] },
-          },
-          include: { department: true },
-        })
-      : null;
-    if (input.assigneeId && !assignee) problems.push('assigneeId: no such person in this agency');
+    const { problems, department, assignee } = await checkAgencyReferences(tx, document.agencyId, {
+      departmentId: input.departmentId,
+      assigneeId: input.assigneeId,
+    });
     if (problems.length > 0) return { kind: 'invalid', problems };
 
     const before = {

@@ -1,5 +1,6 @@
 import type { PrismaClient, Transaction } from '../db/index.ts';
 import { actorLabel, agencyScope, type Actor } from '../shared/index.ts';
+import { checkAgencyReferences } from './agency-references.ts';
 import { appendAudit } from './audit-trail.ts';
 import { REGISTRY_TRANSACTION } from './transaction-options.ts';
 import { owesStatus, queueStatus } from './status-outbox.ts';
@@ -57,18 +58,11 @@ export async function recordDocumentStatus(
         message: `the document is already at status ${document.statusCode}; statuses do not go back`,
       };
     }
-    if (
-      input.departmentId &&
-      !(await tx.department.findFirst({ where: { id: input.departmentId, agencyId: document.agencyId } }))
-    ) {
-      return { kind: 'invalid', problems: ['departmentId: no such department in this agency'] };
-    }
-    if (
-      input.assigneeId &&
-      !(await tx.user.findFirst({ where: { id: input.assigneeId, agencyId: document.agencyId } }))
-    ) {
-      return { kind: 'invalid', problems: ['assigneeId: no such person in this agency'] };
-    }
+    const references = await checkAgencyReferences(tx, document.agencyId, {
+      departmentId: input.departmentId,
+      assigneeId: input.assigneeId,
+    });
+    if (references.problems.length > 0) return { kind: 'invalid', problems: references.problems };
     if (input.departmentId || input.assigneeId) {
       await tx.document.update({
         where: { id: documentId },

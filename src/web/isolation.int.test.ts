@@ -571,3 +571,120 @@ describe('after all those attempts', () => {
     expect(await web.prisma.apiToken.count({ where: { agencyId: bAgency.id } })).toBe(0);
   });
 });
+
+/**
+ * The ids a request carries besides the resource it names. A clerk or leader of A acting on A's own
+ * item or document, but naming B's department, B's person or B's item, is refused with 422 exactly
+ * as for an id that exists nowhere (never a 201 filing into B, never a 500), and nothing changes.
+ */
+describe('references a request carries', () => {
+  let bPerson: string;
+  let aPerson: string;
+  let clerk: Record<string, string>;
+  let leader: Record<string, string>;
+  let freshItem: string;
+
+  beforeAll(async () => {
+    bPerson = (await addPerson(web.prisma, { username: 'vanthu.b', role: 'clerk', agency: B })).id;
+    aPerson = (await addPerson(web.prisma, { username: 'chuyenvien.a', role: 'clerk', agency: A })).id;
+    clerk = callers[0]!.headers;
+    leader = callers[1]!.headers;
+    const agencyA = await web.prisma.agency.findUniqueOrThrow({ where: { organId: A } });
+    const raw = Buffer.from(`${A} references`);
+    const [received] = await receiveIntakeItems(web.prisma, SYSTEM, {
+      source: 'upload',
+      raw,
+      agencyIds: [agencyA.id],
+      dedupKey: `test:${A}:references`,
+      subject: 'Công văn về hồ sơ lưu trữ',
+      attachments: [{ name: 'references.pdf', contentType: 'application/pdf', content: raw }],
+    });
+    if (!received) throw new Error('nothing received');
+    freshItem = received.itemId;
+  });
+
+  const refused = async (
+    headers: Record<string, string>,
+    request: (id: string) => InjectOptions,
+    foreign: string,
+    field: string,
+  ) => {
+    const forB = await send(request(foreign), headers);
+    const forNobody = await send(request(randomUUID()), headers);
+    expect({ status: forB.statusCode, body: forB.body }).toEqual({
+      status: forNobody.statusCode,
+      body: forNobody.body,
+    });
+    expect(forB.statusCode).toBe(422);
+    expect(
+      forB.json<{ error: { details: { problems: string[] } } }>().error.details.problems.join(' '),
+    ).toContain(field);
+    expect(forB.body).not.toContain(B_MARKER);
+  };
+
+  it('registration: a department of B is refused like a missing one, and A’s own is filed', async () => {
+    const register = (departmentId: string): InjectOptions => ({
+      method: 'POST',
+      url: `/api/v1/intake/${freshItem}/register`,
+      payload: { departmentId },
+    });
+    await refused(clerk, register, fixture.b.department, 'departmentId');
+    expect((await web.prisma.intakeItem.findUniqueOrThrow({ where: { id: freshItem } })).state).toBe('new');
+    const own = await send(register(fixture.a.department), clerk);
+    expect(own.statusCode).toBe(201);
+    const document = await web.prisma.document.findUniqueOrThrow({
+      where: { id: own.json<{ documentId: string }>().documentId },
+    });
+    expect(document.departmentId).toBe(fixture.a.department);
+  });
+
+  it('assignment: B’s department or B’s person is refused like a missing one', async () => {
+    const assign =
+      (field: 'departmentId' | 'assigneeId') =>
+      (id: string): InjectOptions => ({
+        method: 'POST',
+        url: `/api/v1/documents/${fixture.a.document}/assign`,
+        payload: { [field]: id },
+      });
+    await refused(leader, assign('departmentId'), fixture.b.department, 'departmentId');
+    await refused(leader, assign('assigneeId'), bPerson, 'assigneeId');
+    const own = await send(assign('assigneeId')(aPerson), leader);
+    expect(own.statusCode).toBe(200);
+  });
+
+  it('a follow-up status: B’s department or B’s person is refused like a missing one', async () => {
+    const status =
+      (field: 'departmentId' | 'assigneeId') =>
+      (id: string): InjectOptions => ({
+        method: 'POST',
+        url: `/api/v1/documents/${fixture.a.document}/status`,
+        payload: { code: '04', [field]: id },
+      });
+    await refused(leader, status('departmentId'), fixture.b.department, 'departmentId');
+    await refused(leader, status('assigneeId'), bPerson, 'assigneeId');
+  });
+
+  it('duplicate-of: an item of B is refused like a missing one', async () => {
+    await refused(
+      clerk,
+      (id) => ({
+        method: 'POST',
+        url: `/api/v1/intake/${fixture.a.other}/duplicate`,
+        payload: { duplicateOf: id },
+      }),
+      fixture.b.open,
+      'duplicateOfId',
+    );
+    expect((await web.prisma.intakeItem.findUniqueOrThrow({ where: { id: fixture.a.other } })).state).toBe(
+      'new',
+    );
+  });
+
+  it('leaves B’s department and person holding nothing of A', async () => {
+    expect(await web.prisma.document.count({ where: { departmentId: fixture.b.department } })).toBe(0);
+    expect(await web.prisma.document.count({ where: { assigneeId: bPerson } })).toBe(0);
+    const bItem = await web.prisma.intakeItem.findUniqueOrThrow({ where: { id: fixture.b.open } });
+    expect(bItem.state).toBe('new');
+    expect(await web.prisma.intakeItem.count({ where: { duplicateOfId: fixture.b.open } })).toBe(0);
+  });
+});
