@@ -25,7 +25,7 @@ import { connect, type ChannelModel, type ConfirmChannel } from 'amqplib';
 import { SignedXml } from 'xml-crypto';
 import { createPrismaAgencyDirectory } from '../src/directory/index.ts';
 import { buildEdxml } from '../src/edxml/index.ts';
-import { issueAgencyCredentials } from '../src/exchange/index.ts';
+import { issuePartnerBrokerAccess } from '../src/exchange/index.ts';
 import { HubError } from '../src/shared/index.ts';
 import { signEdxml } from '../src/signing/index.ts';
 import { createTestPki } from '../src/signing/test-support/test-pki.ts';
@@ -227,39 +227,44 @@ process.once('uncaughtException', (error) => {
   void dropServices().finally(() => process.exit(1));
 });
 
-async function partnerConnection(organId: string): Promise<ChannelModel> {
-  const creds = await issueAgencyCredentials({ url: testServices.amqpManagementUrl }, vhost.name, organId);
-  const url = new URL(vhost.amqpUrl);
-  url.username = encodeURIComponent(creds.username);
-  url.password = encodeURIComponent(creds.password);
-  const connection = await connect(url.toString());
-  // A channel error (e.g. the inbox not declared yet) closes only that channel.
-  connection.on('error', () => undefined);
-  return connection;
+/** A partner as `lienthong agency credentials` makes one: its user, and its inbox under its own name. */
+async function partnerConnection(
+  organId: string,
+): Promise<{ connection: ChannelModel; queue: string; username: string }> {
+  const access = prismaFor(db.url, 1);
+  try {
+    // the hub makes the inboxes once it reached the broker
+    for (let tries = 0; !(await access.brokerInbox.findUnique({ where: { organId } })); tries += 1) {
+      if (tries > 100) throw new HubError('BENCH_FAILED', `the hub made no inbox for ${organId}`);
+      await sleep(300);
+    }
+    const creds = await issuePartnerBrokerAccess(
+      { api: { url: testServices.amqpManagementUrl }, amqpUrl: vhost.amqpUrl, prisma: access },
+      organId,
+    );
+    const url = new URL(vhost.amqpUrl);
+    url.username = encodeURIComponent(creds.username);
+    url.password = encodeURIComponent(creds.password);
+    const connection = await connect(url.toString());
+    // A channel error closes only that channel.
+    connection.on('error', () => undefined);
+    return { connection, queue: creds.queue, username: creds.username };
+  } finally {
+    await access.$disconnect();
+  }
 }
 
 // The recipient B records when each package arrives; the sender A hears refusals, if any.
 const arrivals = new Map<string, number>();
 const refusals: string[] = [];
 const waiters = new Set<() => void>();
-const connB = await partnerConnection(B);
-const connA = await partnerConnection(A);
+const partnerB = await partnerConnection(B);
+const partnerA = await partnerConnection(A);
+const connB = partnerB.connection;
+const connA = partnerA.connection;
 const inboxB = await connB.createChannel();
 await inboxB.prefetch(500);
-for (let tries = 0; ; tries += 1) {
-  // the hub declares the inboxes once it reached the broker
-  try {
-    const probe = await connB.createChannel();
-    probe.on('error', () => undefined);
-    await probe.checkQueue(`lienthong.inbox.${B}`);
-    await probe.close();
-    break;
-  } catch (error) {
-    if (tries > 100) throw error;
-    await sleep(300);
-  }
-}
-await inboxB.consume(`lienthong.inbox.${B}`, (message) => {
+await inboxB.consume(partnerB.queue, (message) => {
   if (!message) return;
   const documentId = message.properties.headers?.['x-lienthong-document-id'] as string | undefined;
   if (documentId && !arrivals.has(documentId)) arrivals.set(documentId, performance.now());
@@ -267,13 +272,13 @@ await inboxB.consume(`lienthong.inbox.${B}`, (message) => {
   for (const wake of waiters) wake();
 });
 const inboxA = await connA.createChannel();
-await inboxA.consume(`lienthong.inbox.${A}`, (message) => {
+await inboxA.consume(partnerA.queue, (message) => {
   if (!message) return;
   if (message.properties.type === 'error') refusals.push(message.content.toString());
   inboxA.ack(message);
 });
 const submitChannel: ConfirmChannel = await connA.createConfirmChannel();
-const senderUser = `lienthong-${A}`;
+const senderUser = partnerA.username;
 
 /** Publishes with confirms; at most `window` unconfirmed, as a partner with a bounded buffer would. */
 function makePublisher(channel: ConfirmChannel, exchange: string, routingKey: string, extra: object) {

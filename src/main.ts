@@ -13,7 +13,8 @@ import {
   deadLetterDepth,
   failDeliveryOnBounce,
   inboxStates,
-  issueAgencyCredentials,
+  inboxQueuesOf,
+  issuePartnerBrokerAccess,
   managementApiProblem,
   sendOutgoingDocument,
   submitPackage,
@@ -298,8 +299,12 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
         ownOrganId: config.organId,
         submit: (submitter, bytes) => submitPackage(relayDeps, submitter, bytes),
         deadLetters: createDeadLetters(broker),
-        inboxStates: (organIds) =>
-          inboxStates({ url: config.amqp.managementUrl }, vhostOf(config.amqp.url), organIds),
+        inboxStates: async (organIds) =>
+          inboxStates(
+            { url: config.amqp.managementUrl },
+            vhostOf(config.amqp.url),
+            await inboxQueuesOf(database.prisma, organIds),
+          ),
         deadLetterDepth: () => deadLetterDepth({ url: config.amqp.managementUrl }, vhostOf(config.amqp.url)),
       },
       outgoing: {
@@ -315,7 +320,10 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
         verifyAudit(database.prisma, fileAnchorSigner(config.dataDir), readExportedAnchors(config.dataDir)),
       agencyKeyDir: agencyKeyDir(config.dataDir),
       issueBrokerCredentials: (organId) =>
-        issueAgencyCredentials({ url: config.amqp.managementUrl }, vhostOf(config.amqp.url), organId),
+        issuePartnerBrokerAccess(
+          { api: { url: config.amqp.managementUrl }, amqpUrl: config.amqp.url, prisma: database.prisma },
+          organId,
+        ),
       heldCertificates: async () => {
         const { certFile } = config.tls;
         const [trust, keys, tls] = await Promise.all([

@@ -12,7 +12,7 @@ import { agencyIdOf } from '../directory/index.ts';
  * get one: the hub reads hosted agencies' inboxes itself, and e-mail agencies have none.
  */
 export type BrokerCredentialsOutcome =
-  | { kind: 'issued'; username: string; password: string }
+  | { kind: 'issued'; username: string; password: string; queue: string }
   | { kind: 'not-found'; message: string }
   | { kind: 'not-partner'; message: string }
   | { kind: 'unavailable'; message: string };
@@ -20,8 +20,8 @@ export type BrokerCredentialsOutcome =
 export type BrokerCredentialsDeps = {
   prisma: PrismaClient;
   directory: AgencyDirectory;
-  /** the broker's management API call (exchange/broker-users.ts) */
-  issue: (organId: string) => Promise<{ username: string; password: string }>;
+  /** the broker user and inbox name (exchange/broker-users.ts issuePartnerBrokerAccess) */
+  issue: (organId: string) => Promise<{ username: string; password: string; queue: string }>;
 };
 
 export async function issueBrokerCredentials(
@@ -40,7 +40,7 @@ export async function issueBrokerCredentials(
           ? `${organId} is hosted by the hub, which reads its inbox itself; only partner agencies get a broker user`
           : `${organId} is reached by e-mail; only partner agencies get a broker user`,
     };
-  let issued: { username: string; password: string };
+  let issued: { username: string; password: string; queue: string };
   try {
     issued = await deps.issue(organId);
   } catch (error) {
@@ -59,7 +59,7 @@ export async function issueBrokerCredentials(
       agencyId,
       action: 'agency.broker-credentials-issued',
       subject: `agency:${organId}`,
-      data: { username: issued.username },
+      data: { username: issued.username, inbox: issued.queue },
     }),
   );
   return { kind: 'issued', ...issued };

@@ -1,3 +1,4 @@
+import { vhostOf } from './broker-users.ts';
 import { connect, type ChannelModel } from 'amqplib';
 import type { Logger } from '../shared/index.ts';
 
@@ -12,6 +13,8 @@ export type BrokerState =
   | { kind: 'down'; since: Date; reason: string; nextAttemptAt: Date };
 
 export type BrokerConnection = {
+  /** the vhost the hub works in ("/" when the URL names none) */
+  readonly vhost: string;
   state(): BrokerState;
   /** The live connection, if any. */
   current(): ChannelModel | undefined;
@@ -96,6 +99,7 @@ export function createBrokerConnection(options: BrokerConnectionOptions): Broker
   };
 
   return {
+    vhost: vhostOf(options.url),
     state: () => state,
     current: () => connection,
     onConnected(listener) {

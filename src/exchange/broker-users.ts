@@ -1,20 +1,33 @@
 import { randomBytes } from 'node:crypto';
+import { connect } from 'amqplib';
+import type { PrismaClient } from '../db/index.ts';
+import { inboxMoved, renameInbox, settleInbox } from './inbox-names.ts';
 import { HubError } from '../shared/index.ts';
-import { inboxQueue, EXCHANGES, QUEUES } from './topology.ts';
+import { EXCHANGES, QUEUES } from './topology.ts';
 
 /**
  * Each partner agency gets its own broker user, allowed to read only its own inbox and write
  * only to `lienthong.submit` (nothing to configure). The broker enforces it; the hub also checks
  * that a submission's From is the user's agency.
+ *
+ * Users are per broker, not per vhost, so a hub on a vhost of its own names its users with that
+ * vhost: a second hub on the same RabbitMQ that issues credentials for the same agency creates its
+ * own user instead of rotating the first hub's partner's password. The default vhost `/` keeps
+ * the name hubs always gave (`lienthong-<OrganId>`), so existing partners keep working.
  */
 const PREFIX = 'lienthong-';
 
-export function brokerUserOf(organId: string): string {
-  return `${PREFIX}${organId}`;
+const userPrefix = (vhost: string) => (vhost === '/' ? PREFIX : `${PREFIX}${encodeURIComponent(vhost)}-`);
+
+export function brokerUserOf(organId: string, vhost: string): string {
+  return `${userPrefix(vhost)}${organId}`;
 }
 
-export function organIdOfBrokerUser(user: string): string | null {
-  return user.startsWith(PREFIX) ? user.slice(PREFIX.length) : null;
+/** The agency a broker user of this hub's vhost stands for; null for anyone else's user. */
+export function organIdOfBrokerUser(user: string, vhost: string): string | null {
+  const prefix = userPrefix(vhost);
+  const organId = user.startsWith(prefix) ? user.slice(prefix.length) : '';
+  return organId.length > 0 ? organId : null;
 }
 
 const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -58,35 +71,91 @@ async function call(
   return response;
 }
 
-/** Creates or rotates the agency's broker user; the password is returned once and never stored. */
+/**
+ * Creates or rotates the agency's broker user, allowed to read `inbox` only; the password is
+ * returned once and never stored. Connections the user already holds are closed, so a rotated
+ * password (or a moved inbox) takes effect now, not when the partner next reconnects; their
+ * unacknowledged messages go back to the queue.
+ */
 export async function issueAgencyCredentials(
   api: ManagementApi,
   vhost: string,
   organId: string,
+  inbox: string,
 ): Promise<{ username: string; password: string }> {
-  const username = brokerUserOf(organId);
+  const username = brokerUserOf(organId, vhost);
   const password = randomBytes(24).toString('base64url');
   await call(api, 'PUT', `/api/users/${encodeURIComponent(username)}`, { password, tags: '' });
   await call(api, 'PUT', `/api/permissions/${encodeURIComponent(vhost)}/${encodeURIComponent(username)}`, {
     configure: '^$',
     write: `^${escapeRegex(EXCHANGES.submit)}$`,
-    read: `^${escapeRegex(inboxQueue(organId))}$`,
+    read: `^${escapeRegex(inbox)}$`,
   });
+  await closeConnectionsOf(api, username);
   return { username, password };
+}
+
+async function closeConnectionsOf(api: ManagementApi, username: string): Promise<void> {
+  const response = await call(api, 'GET', `/api/connections/username/${encodeURIComponent(username)}`);
+  if (response.status === 404) return;
+  const connections = (await response.json()) as { name?: string }[];
+  for (const { name } of connections)
+    if (name) await call(api, 'DELETE', `/api/connections/${encodeURIComponent(name)}`);
+}
+
+export type PartnerBrokerAccess = { username: string; password: string; queue: string };
+
+/**
+ * What a partner agency's system needs to reach the hub: a broker user (new or rotated), and its
+ * inbox under a new name only it is told, with whatever waited in the old inbox moved there.
+ */
+export async function issuePartnerBrokerAccess(
+  deps: { api: ManagementApi; amqpUrl: string; prisma: PrismaClient },
+  organId: string,
+): Promise<PartnerBrokerAccess> {
+  const vhost = vhostOf(deps.amqpUrl);
+  let connection;
+  try {
+    connection = await connect(deps.amqpUrl);
+  } catch (error) {
+    throw new HubError(
+      'EXCHANGE_MANAGEMENT_UNREACHABLE',
+      `RabbitMQ did not accept a connection to move the inbox: ${(error as Error).message.replace(/\/\/[^@/\s]*@/g, '//')}`,
+      { cause: error },
+    );
+  }
+  connection.on('error', () => undefined);
+  try {
+    const agency = { organId, channel: 'partner' };
+    const { queue, granted, moved } = await renameInbox(connection, deps.prisma, agency, (next) =>
+      issueAgencyCredentials(deps.api, vhost, organId, next),
+    );
+    // The management API lists a connection only after its first statistics (up to ~5 s): one
+    // still reading the old inbox is closed when it shows, and the move then finishes. If it
+    // never shows, the old queue (unbound) waits and the relay's refresh finishes the move.
+    for (let tries = 0; !moved && tries < 10 && !(await inboxMoved(deps.prisma, organId)); tries += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      await closeConnectionsOf(deps.api, granted.username);
+      await settleInbox(connection, deps.prisma, agency);
+    }
+    return { ...granted, queue };
+  } finally {
+    await connection.close().catch(() => undefined);
+  }
 }
 
 export type InboxState =
   | { organId: string; queue: string; messages: number; consumers: number }
   | { organId: string; queue: string; missing: true };
 
+/** Depth and consumers of each agency's inbox, given the agencies' queue names (inbox-names.ts). */
 export async function inboxStates(
   api: ManagementApi,
   vhost: string,
-  organIds: readonly string[],
+  inboxes: readonly { organId: string; queue: string }[],
 ): Promise<InboxState[]> {
   return Promise.all(
-    organIds.map(async (organId) => {
-      const queue = inboxQueue(organId);
+    inboxes.map(async ({ organId, queue }) => {
       const response = await call(
         api,
         'GET',

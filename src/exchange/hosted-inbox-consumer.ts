@@ -1,4 +1,4 @@
-import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
+import type { ChannelModel, ConfirmChannel, ConsumeMessage } from 'amqplib';
 import { parseEdxml } from '../edxml/index.ts';
 import { HubError } from '../shared/index.ts';
 import {
@@ -11,7 +11,8 @@ import type { BrokerConnection } from './broker-connection.ts';
 import type { RelayDeps } from './relay-deps.ts';
 import { moveAside, storeOrMoveAside } from './poison-messages.ts';
 import { ackUnlessClosed, nackUnlessClosed } from './submit-consumer.ts';
-import { assertInbox, EXCHANGES, inboxQueue } from './topology.ts';
+import { settleInbox } from './inbox-names.ts';
+import { EXCHANGES } from './topology.ts';
 
 /**
  * The hub is the "partner system" of the agencies it hosts: it consumes their inboxes, turns each
@@ -26,7 +27,9 @@ export type HostedInboxConsumer = { refresh(): Promise<void>; stop(): Promise<vo
 export function createHostedInboxConsumer(deps: RelayDeps, broker: BrokerConnection): HostedInboxConsumer {
   const log = deps.log.child({ component: 'hosted-inbox' });
   let channel: ConfirmChannel | undefined;
-  const consuming = new Set<string>();
+  let connection: ChannelModel | undefined;
+  /** agency → the inbox queue consumed for it */
+  const consuming = new Map<string, string>();
   const inFlight = new Set<Promise<void>>();
   let stopping = false;
 
@@ -111,7 +114,12 @@ export function createHostedInboxConsumer(deps: RelayDeps, broker: BrokerConnect
     deps.outboxChanged?.();
   }
 
-  async function handle(open: ConfirmChannel, organId: string, message: ConsumeMessage): Promise<void> {
+  async function handle(
+    open: ConfirmChannel,
+    organId: string,
+    queue: string,
+    message: ConsumeMessage,
+  ): Promise<void> {
     const messageId = message.properties.messageId as string | undefined;
     const outcome = await storeOrMoveAside({
       prisma: deps.prisma,
@@ -126,7 +134,7 @@ export function createHostedInboxConsumer(deps: RelayDeps, broker: BrokerConnect
         moveAside(
           open,
           message,
-          { queue: inboxQueue(organId), exchange: EXCHANGES.deliver, routingKey: organId },
+          { queue, exchange: EXCHANGES.deliver, routingKey: organId },
           `Không lưu được vào hộp thư của ${organId} sau ${tries} lần thử / could not be stored for ${organId} after ${tries} tries: ${reason}`,
           tries,
         ),
@@ -140,32 +148,35 @@ export function createHostedInboxConsumer(deps: RelayDeps, broker: BrokerConnect
     if (outcome === 'stored' || outcome === 'moved-aside') ackUnlessClosed(open, message);
   }
 
-  async function consume(open: ConfirmChannel, organId: string): Promise<void> {
+  async function consume(open: ConfirmChannel, via: ChannelModel, organId: string): Promise<void> {
     if (consuming.has(organId)) return;
-    await assertInbox(open, organId);
-    await open.consume(inboxQueue(organId), (message) => {
+    // Before the first message is read: an inbox still under its old, guessable name is moved.
+    const queue = await settleInbox(via, deps.prisma, { organId, channel: 'hosted' });
+    await open.consume(queue, (message) => {
       if (!message) return;
-      const work = handle(open, organId, message);
+      const work = handle(open, organId, queue, message);
       inFlight.add(work);
       void work.finally(() => inFlight.delete(work));
     });
-    consuming.add(organId);
+    consuming.set(organId, queue);
   }
 
   async function refresh(): Promise<void> {
     const open = channel;
-    if (!open) return;
+    const via = connection;
+    if (!open || !via) return;
     const hosted = (await deps.directory.list()).filter((a) => a.channel === 'hosted');
-    for (const agency of hosted) await consume(open, agency.organId);
+    for (const agency of hosted) await consume(open, via, agency.organId);
   }
 
-  broker.onConnected(async (connection) => {
+  broker.onConnected(async (opened) => {
     // A confirm channel: a message is moved aside only once the broker has its dead-letter copy.
-    const open = await connection.createConfirmChannel();
+    const open = await opened.createConfirmChannel();
     open.on('error', (error: unknown) => log.warn({ err: error }, 'inbox channel error'));
     await open.prefetch(16);
     consuming.clear();
     channel = open;
+    connection = opened;
     await refresh();
   });
 

@@ -11,13 +11,15 @@ export {
   brokerUserOf,
   deadLetterDepth,
   inboxStates,
-  issueAgencyCredentials,
+  issuePartnerBrokerAccess,
   managementApiProblem,
   organIdOfBrokerUser,
   vhostOf,
   type InboxState,
+  type PartnerBrokerAccess,
 } from './broker-users.ts';
-export { EXCHANGES, QUEUES, inboxQueue } from './topology.ts';
+export { EXCHANGES, QUEUES } from './topology.ts';
+export { inboxQueueOf, inboxQueuesOf, legacyInboxQueue } from './inbox-names.ts';
 export {
   DELIVERY_STATES,
   resendTransition,

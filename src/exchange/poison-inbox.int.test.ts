@@ -21,7 +21,8 @@ import { memoryTrustStore } from '../signing/index.ts';
 import { createBrokerConnection, type BrokerConnection } from './broker-connection.ts';
 import { createDeadLetters } from './dead-letters.ts';
 import { createRelayService, type RelayService } from './relay-service.ts';
-import { EXCHANGES, inboxQueue, QUEUES } from './topology.ts';
+import { inboxQueueOf } from './inbox-names.ts';
+import { EXCHANGES, QUEUES } from './topology.ts';
 
 // Issue 13, defect 1: one package the hub could not store for a hosted agency was retried every
 // 2 s for ever, and 16 of them (the consumer's prefetch) stopped the agency's inbox for good. The
@@ -183,13 +184,13 @@ describe('a hosted agency’s inbox with messages the hub cannot store', () => {
     expect(letter).toMatchObject({
       type: 'edoc',
       from: A,
-      queue: inboxQueue(HUB),
+      queue: await inboxQueueOf(prisma, HUB),
       exchange: EXCHANGES.deliver,
       routingKeys: [HUB],
     });
     expect(letter.reason).toContain(`could not be stored for ${HUB} after 3 tries`);
     expect(letter.reason).toContain('invalid byte sequence');
-    expect(await publisher.depth(inboxQueue(HUB))).toBe(0);
+    expect(await publisher.depth(await inboxQueueOf(prisma, HUB))).toBe(0);
 
     // The admin fixes the cause and requeues it from the dead-letter view: it is stored once.
     await prisma.$executeRawUnsafe('DROP TRIGGER refuse_poison ON intake_item');

@@ -1,9 +1,11 @@
+import type { ChannelModel } from 'amqplib';
 import type { BrokerConnection } from './broker-connection.ts';
 import { createHostedInboxConsumer } from './hosted-inbox-consumer.ts';
 import { createMailSender, prismaOutboundMailLog, type MailTransport } from '../outbound-mail/index.ts';
 import type { RelayDeps } from './relay-deps.ts';
 import { createRelayWorker, type RelayWorkerOptions } from './relay-worker.ts';
 import { createSubmitConsumer } from './submit-consumer.ts';
+import { settleInbox } from './inbox-names.ts';
 import { assertTopology } from './topology.ts';
 
 /**
@@ -32,16 +34,17 @@ export function createRelayService(
     mailFrom?: string;
   } = {},
 ): RelayService {
-  const inboxAgencies = async () =>
-    (await deps.directory.list()).filter((a) => a.channel !== 'email').map((a) => a.organId);
-  broker.onConnected(async (connection) => {
+  const assertAll = async (connection: ChannelModel) => {
     const channel = await connection.createChannel();
     try {
-      await assertTopology(channel, await inboxAgencies());
+      await assertTopology(channel);
     } finally {
       await channel.close().catch(() => undefined);
     }
-  });
+    const agencies = (await deps.directory.list()).filter((a) => a.channel !== 'email');
+    for (const agency of agencies) await settleInbox(connection, deps.prisma, agency);
+  };
+  broker.onConnected(assertAll);
   const mail = createMailSender(
     deps.prisma,
     options.mailTransport,
@@ -64,14 +67,7 @@ export function createRelayService(
     },
     async refresh() {
       const connection = broker.current();
-      if (connection) {
-        const channel = await connection.createChannel();
-        try {
-          await assertTopology(channel, await inboxAgencies());
-        } finally {
-          await channel.close().catch(() => undefined);
-        }
-      }
+      if (connection) await assertAll(connection);
       await hosted.refresh();
     },
     drainOutbox: () => worker.drain(),

@@ -1,7 +1,8 @@
 import type { ConfirmChannel, Message } from 'amqplib';
 import type { BrokerConnection } from './broker-connection.ts';
 import { applyStatusToDelivery, moveDelivery } from './apply-status.ts';
-import { assertInbox, EXCHANGES } from './topology.ts';
+import { settleInbox } from './inbox-names.ts';
+import { EXCHANGES } from './topology.ts';
 import type { MailSender } from '../outbound-mail/index.ts';
 import { toOutboundMessage, type OutboxRow } from './outbound-message.ts';
 import type { RelayDeps } from './relay-deps.ts';
@@ -190,7 +191,10 @@ export function createRelayWorker(
       if (returned.has(message.messageId)) {
         returned.delete(message.messageId);
         // No inbox bound for the recipient (yet): make it, and try again later.
-        await assertInbox(open, row.targetOrganId).catch(() => undefined);
+        const connection = broker.current();
+        const recipient = await deps.directory.find(row.targetOrganId);
+        if (connection && recipient && recipient.channel !== 'email')
+          await settleInbox(connection, deps.prisma, recipient).catch(() => undefined);
         await settle(row, `unroutable: no inbox queue bound for ${row.targetOrganId}`);
         return;
       }

@@ -19,7 +19,8 @@ import { createMailTransport } from '../outbound-mail/index.ts';
 import { createBrokerConnection, type BrokerConnection } from './broker-connection.ts';
 import { createDeadLetters } from './dead-letters.ts';
 import { requeueDeadLetter } from './relay-admin.ts';
-import { issueAgencyCredentials } from './broker-users.ts';
+import { brokerUserOf, issuePartnerBrokerAccess, organIdOfBrokerUser } from './broker-users.ts';
+import { inboxQueueOf } from './inbox-names.ts';
 import { createRelayService, type RelayService } from './relay-service.ts';
 
 const HUB = '000.00.00.H53';
@@ -125,11 +126,9 @@ beforeAll(async () => {
   broker.start();
   relay.start();
   await waitUntil(() => Promise.resolve(broker.state().kind === 'up'));
-  const api = { url: testServices.amqpManagementUrl };
-  const credsA = await issueAgencyCredentials(api, vhost.name, A);
-  const credsB = await issueAgencyCredentials(api, vhost.name, B);
-  partnerA = await connectPartner(vhost.amqpUrl, A, credsA.username, credsA.password);
-  partnerB = await connectPartner(vhost.amqpUrl, B, credsB.username, credsB.password);
+  const access = { api: { url: testServices.amqpManagementUrl }, amqpUrl: vhost.amqpUrl, prisma };
+  partnerA = await connectPartner(vhost.amqpUrl, A, await issuePartnerBrokerAccess(access, A));
+  partnerB = await connectPartner(vhost.amqpUrl, B, await issuePartnerBrokerAccess(access, B));
 });
 
 afterAll(async () => {
@@ -206,13 +205,36 @@ describe('relay between partner agencies', () => {
 describe('isolation on the broker', () => {
   it('A’s user cannot consume B’s inbox', async () => {
     const probe = await partnerA.probe();
-    await expect(probe.consume(`lienthong.inbox.${B}`, () => undefined)).rejects.toThrow(/ACCESS_REFUSED/);
+    const inboxB = await inboxQueueOf(prisma, B);
+    await expect(probe.consume(inboxB, () => undefined)).rejects.toThrow(/ACCESS_REFUSED/);
+  });
+
+  // RabbitMQ answers a passive declare without checking permissions: a name A can work out from
+  // B's OrganId would tell A how many documents wait for B and whether B's system is connected.
+  it('A cannot learn B’s inbox depth or whether B is online from a name it can guess', async () => {
+    const inboxB = await inboxQueueOf(prisma, B);
+    expect(inboxB).not.toBe(`lienthong.inbox.${B}`);
+    expect(inboxB.slice(`lienthong.inbox.${B}.`.length)).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    const guessed = await partnerA.probe();
+    await expect(guessed.checkQueue(`lienthong.inbox.${B}`)).rejects.toThrow(/NOT_FOUND/);
+    // The control: the same passive declare does answer for a name that exists (A's own), so the
+    // refusal above is the name, not the method.
+    const own = await partnerA.probe();
+    const counts = await own.checkQueue(await inboxQueueOf(prisma, A));
+    expect(counts.consumerCount).toBe(1);
+  });
+
+  it('names each partner’s user with the hub’s vhost', () => {
+    expect(brokerUserOf(A, vhost.name)).toBe(`lienthong-${vhost.name}-${A}`);
+    expect(organIdOfBrokerUser(`lienthong-${vhost.name}-${A}`, vhost.name)).toBe(A);
+    expect(organIdOfBrokerUser(`lienthong-${A}`, vhost.name)).toBeNull();
+    expect(organIdOfBrokerUser(`lienthong-other-${A}`, vhost.name)).toBeNull();
   });
 
   it('A’s user cannot publish to lienthong.deliver', async () => {
     const probe = await partnerA.probe();
     const closed = new Promise<Error>((resolve) => probe.once('error', resolve));
-    probe.publish('lienthong.deliver', B, Buffer.from('<x/>'), { userId: `lienthong-${A}` });
+    probe.publish('lienthong.deliver', B, Buffer.from('<x/>'), { userId: brokerUserOf(A, vhost.name) });
     expect((await closed).message).toMatch(/ACCESS_REFUSED/);
   });
 

@@ -53,7 +53,7 @@ export function createSubmitConsumer(
   async function handle(open: Channel, message: ConsumeMessage): Promise<void> {
     const userId = message.properties.userId as string | undefined;
     const messageId = message.properties.messageId as string | undefined;
-    const organId = userId ? organIdOfBrokerUser(userId) : null;
+    const organId = userId ? organIdOfBrokerUser(userId, broker.vhost) : null;
     if (!userId || !organId) {
       log.warn(
         { messageId, userId },

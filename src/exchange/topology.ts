@@ -12,13 +12,10 @@ export const EXCHANGES = {
 
 export const QUEUES = { submit: 'lienthong.submit', dead: 'lienthong.dead' } as const;
 
-export function inboxQueue(organId: string): string {
-  return `lienthong.inbox.${organId}`;
-}
-
 const QUORUM = { 'x-queue-type': 'quorum', 'x-dead-letter-exchange': EXCHANGES.dead } as const;
 
-export async function assertTopology(channel: Channel, inboxOrganIds: readonly string[]): Promise<void> {
+/** Exchanges and the hub's own queues; each agency's inbox is asserted under its name (inbox-names.ts). */
+export async function assertTopology(channel: Channel): Promise<void> {
   await channel.assertExchange(EXCHANGES.dead, 'fanout', { durable: true });
   await channel.assertQueue(QUEUES.dead, { durable: true, arguments: { 'x-queue-type': 'quorum' } });
   await channel.bindQueue(QUEUES.dead, EXCHANGES.dead, '');
@@ -32,11 +29,14 @@ export async function assertTopology(channel: Channel, inboxOrganIds: readonly s
   await channel.bindQueue(QUEUES.submit, EXCHANGES.submit, '');
 
   await channel.assertExchange(EXCHANGES.deliver, 'direct', { durable: true });
-  for (const organId of inboxOrganIds) await assertInbox(channel, organId);
 }
 
-export async function assertInbox(channel: Channel, organId: string): Promise<void> {
-  const queue = inboxQueue(organId);
+/**
+ * An agency's inbox: routed to by its OrganId on `lienthong.deliver` (asserted here too, so issuing
+ * a partner's credentials works before the relay ever connected).
+ */
+export async function assertInbox(channel: Channel, queue: string, organId: string): Promise<void> {
+  await channel.assertExchange(EXCHANGES.deliver, 'direct', { durable: true });
   await channel.assertQueue(queue, { durable: true, arguments: { ...QUORUM, 'x-delivery-limit': 20 } });
   await channel.bindQueue(queue, EXCHANGES.deliver, organId);
 }

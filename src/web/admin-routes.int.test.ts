@@ -15,7 +15,7 @@ import {
   TEST_PASSWORD,
   type TestWebApp,
 } from '../../test/support/web-app.ts';
-import { issueAgencyCredentials } from '../exchange/index.ts';
+import { issuePartnerBrokerAccess } from '../exchange/index.ts';
 import { createMailTransport, prismaOutboundMailLog, smtpOutbound } from '../outbound-mail/index.ts';
 import {
   createIngestMetrics,
@@ -147,7 +147,10 @@ beforeAll(async () => {
       verifyAuditTrail: () =>
         verifyAudit(web.prisma, fileAnchorSigner(dataDir), readExportedAnchors(dataDir)),
       issueBrokerCredentials: (organId) =>
-        issueAgencyCredentials({ url: managementUrl }, vhost.name, organId),
+        issuePartnerBrokerAccess(
+          { api: { url: managementUrl }, amqpUrl: vhost.amqpUrl, prisma: web.prisma },
+          organId,
+        ),
       // a folder of its own: the certificate-expiry tests list what keyDir holds
       agencyKeyDir: path.join(dataDir, 'installed-keys'),
       heldCertificates: async () => [
@@ -427,13 +430,18 @@ describe('broker users', () => {
   it('issues a partner’s broker user that can connect, and a rotation locks out the old password', async () => {
     const first = await credentials();
     expect(first.statusCode).toBe(201);
-    const issued = first.json<{ username: string; password: string }>();
-    expect(issued.username).toBe(`lienthong-${PARTNER}`);
+    const issued = first.json<{ username: string; password: string; queue: string }>();
+    // A hub on its own vhost names its users with it (issue 13, defect 7).
+    expect(issued.username).toBe(`lienthong-${vhost.name}-${PARTNER}`);
     const connection = await amqp.connect(amqpUrlAs(issued.username, issued.password));
-    await connection.close();
+    const channel = await connection.createChannel();
+    await channel.consume(issued.queue, () => undefined);
+    const closed = new Promise((resolve) => connection.once('close', resolve));
 
-    const second = (await credentials()).json<{ username: string; password: string }>();
+    const second = (await credentials()).json<{ username: string; password: string; queue: string }>();
     expect(second.password).not.toBe(issued.password);
+    // The connection that used the old password is closed by the rotation, not left running.
+    await closed;
     await expect(amqp.connect(amqpUrlAs(issued.username, issued.password))).rejects.toThrow(
       /ACCESS_REFUSED|403/,
     );
@@ -445,6 +453,46 @@ describe('broker users', () => {
     expect(entries[0]).toMatchObject({ actor: 'user:quantri', subject: `agency:${PARTNER}` });
     expect(entries[0]!.agencyId).not.toBeNull();
     expect(JSON.stringify(entries.map((e) => e.data))).not.toContain(second.password);
+  });
+
+  it('gives the inbox a new unguessable name on each issue, and moves what waited in the old one', async () => {
+    const first = (await credentials()).json<{ queue: string }>();
+    expect(first.queue).toMatch(
+      new RegExp(`^lienthong\\.inbox\\.${PARTNER.replace(/\./g, '\\.')}\\.[A-Za-z0-9_-]{22}$`),
+    );
+    // Three documents wait for the partner, routed as the relay routes them.
+    const admin = await amqp.connect(vhost.amqpUrl);
+    const publisher = await admin.createConfirmChannel();
+    for (const n of [1, 2, 3])
+      publisher.publish('lienthong.deliver', PARTNER, Buffer.from(`document ${n}`), {
+        persistent: true,
+        mandatory: true,
+        messageId: `waiting-${n}`,
+        type: 'edoc',
+      });
+    await publisher.waitForConfirms();
+
+    const second = (await credentials()).json<{ username: string; password: string; queue: string }>();
+    expect(second.queue).not.toBe(first.queue);
+    const probe = await admin.createChannel();
+    probe.on('error', () => undefined);
+    await expect(probe.checkQueue(first.queue)).rejects.toThrow(/NOT_FOUND|404/);
+    // The new inbox holds the three, in order, and is the one the partner may read.
+    const partner = await amqp.connect(amqpUrlAs(second.username, second.password));
+    const reader = await partner.createChannel();
+    const got: string[] = [];
+    for (;;) {
+      const message = await reader.get(second.queue, { noAck: true });
+      if (!message) break;
+      got.push(`${message.properties.messageId as string}:${message.content.toString()}`);
+    }
+    expect(got).toEqual(['waiting-1:document 1', 'waiting-2:document 2', 'waiting-3:document 3']);
+    expect(await web.prisma.brokerInbox.findUniqueOrThrow({ where: { organId: PARTNER } })).toMatchObject({
+      queue: second.queue,
+      previousQueue: null,
+    });
+    await partner.close();
+    await admin.close();
   });
 
   it('answers 503 with the reason when the broker is down, and records nothing', async () => {

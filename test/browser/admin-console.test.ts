@@ -16,7 +16,7 @@ import { fileAnchorSigner, readExportedAnchors, verifyAudit } from '../../src/re
 import { trustDirectoryCertificates } from '../../src/signing/index.ts';
 // Deep import: certificates with chosen expiry dates, as the signing tests make them.
 import { X509CertificateGenerator } from '../../src/signing/x509.ts';
-import { issueAgencyCredentials } from '../../src/exchange/index.ts';
+import { issuePartnerBrokerAccess } from '../../src/exchange/index.ts';
 import { createMailTransport, prismaOutboundMailLog, smtpOutbound } from '../../src/outbound-mail/index.ts';
 import { createTestVhost, type TestVhost } from '../support/test-broker.ts';
 import { testServices } from '../support/test-services.ts';
@@ -81,7 +81,10 @@ beforeAll(async () => {
   web = await startTestWebApp('browser-admin', {
     admin: {
       issueBrokerCredentials: (organId) =>
-        issueAgencyCredentials({ url: managementUrl }, vhost.name, organId),
+        issuePartnerBrokerAccess(
+          { api: { url: managementUrl }, amqpUrl: vhost.amqpUrl, prisma: web.prisma },
+          organId,
+        ),
       verifyAuditTrail: () =>
         verifyAudit(web.prisma, fileAnchorSigner(dataDir), readExportedAnchors(dataDir)),
       heldCertificates: () => trustDirectoryCertificates(trustDir),
@@ -145,7 +148,7 @@ afterAll(async () => {
   const auth = Buffer.from(`${decodeURIComponent(base.username)}:${decodeURIComponent(base.password)}`);
   base.username = '';
   base.password = '';
-  await fetch(new URL(`/api/users/${encodeURIComponent(`lienthong-${PARTNER}`)}`, base), {
+  await fetch(new URL(`/api/users/${encodeURIComponent(`lienthong-${vhost.name}-${PARTNER}`)}`, base), {
     method: 'DELETE',
     headers: { authorization: `Basic ${auth.toString('base64')}` },
   });
@@ -253,12 +256,18 @@ describe('the admin pages in Chromium', () => {
     managementUrl = testServices.amqpManagementUrl;
     await issue.click();
     const password = (await page.locator('#broker-password .secret-value').innerText()).trim();
-    expect(await page.locator('#broker-password').innerText()).toContain(`lienthong-${PARTNER}`);
+    const shown = await page.locator('#broker-password').innerText();
+    expect(shown).toContain(`lienthong-${vhost.name}-${PARTNER}`);
+    // The inbox name the partner's system must read, shown beside the password.
+    const inbox = /Hộp thư \(hàng đợi\) cần đọc: (\S+)/.exec(shown)?.[1];
+    expect(inbox).toMatch(/^lienthong\.inbox\.000\.00\.82\.H53\.[A-Za-z0-9_-]{22}$/);
     expect(await page.locator('#broker-outcome').innerText()).toBe('');
     const url = new URL(vhost.amqpUrl);
-    url.username = encodeURIComponent(`lienthong-${PARTNER}`);
+    url.username = encodeURIComponent(`lienthong-${vhost.name}-${PARTNER}`);
     url.password = encodeURIComponent(password);
     const connection = await amqp.connect(url.toString());
+    const channel = await connection.createChannel();
+    await channel.consume(inbox ?? '', () => undefined);
     await connection.close();
     await screenshot(page, 'admin-agencies-import');
   });

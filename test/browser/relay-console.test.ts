@@ -3,12 +3,14 @@ import {
   createBrokerConnection,
   createDeadLetters,
   deadLetterDepth,
-  inboxQueue,
+  inboxQueueOf,
+  inboxQueuesOf,
   inboxStates,
   type BrokerConnection,
 } from '../../src/exchange/index.ts';
 // Deep import: no relay service runs here to declare the queues, and the module's index does not
 // export its topology; the test needs exactly the hub's own declarations, not a copy of them.
+import { settleInbox } from '../../src/exchange/inbox-names.ts';
 import { assertTopology } from '../../src/exchange/topology.ts';
 import { createSilentLogger } from '../../src/shared/index.ts';
 import { openBrowser, screenshot, signInThroughConsole, type TestBrowser } from '../support/browser.ts';
@@ -28,6 +30,7 @@ let vhost: TestVhost;
 let broker: BrokerConnection;
 let web: TestWebApp;
 let baseUrl: string;
+let inboxB: string;
 let browser: TestBrowser | undefined;
 
 async function until<T>(probe: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
@@ -52,7 +55,7 @@ async function deadLetter(messageId = MESSAGE_ID): Promise<void> {
       'x-death': [
         {
           reason: 'delivery_limit',
-          queue: inboxQueue(B),
+          queue: inboxB,
           exchange: 'lienthong.deliver',
           'routing-keys': [B],
           count: 1,
@@ -70,12 +73,17 @@ beforeAll(async () => {
   broker.start();
   const connection = await until(() => Promise.resolve(broker.current()));
   const channel = await connection.createChannel();
-  await assertTopology(channel, [A, B]);
+  await assertTopology(channel);
   await channel.close();
   web = await startTestWebApp('browser-relay', {
     broker: {
       deadLetters: createDeadLetters(broker),
-      inboxStates: (organIds) => inboxStates({ url: testServices.amqpManagementUrl }, vhost.name, organIds),
+      inboxStates: async (organIds) =>
+        inboxStates(
+          { url: testServices.amqpManagementUrl },
+          vhost.name,
+          await inboxQueuesOf(web.prisma, organIds),
+        ),
       deadLetterDepth: () => deadLetterDepth({ url: testServices.amqpManagementUrl }, vhost.name),
     },
     // Depth snapshots often, so the live test below need not wait the default 10 s.
@@ -84,6 +92,8 @@ beforeAll(async () => {
   baseUrl = await web.app.listen({ port: 0, host: '127.0.0.1' });
   await addAgency(web.prisma, A, 'Sở Tài chính');
   await addAgency(web.prisma, B, 'Sở Y tế');
+  for (const organId of [A, B]) await settleInbox(connection, web.prisma, { organId, channel: 'partner' });
+  inboxB = await inboxQueueOf(web.prisma, B);
   await addPerson(web.prisma, { username: 'quantri', role: 'admin' });
 });
 afterEach(async () => {
@@ -104,7 +114,7 @@ describe('the relay dashboard in Chromium', () => {
     await signInThroughConsole(page, baseUrl, 'quantri', TEST_PASSWORD);
     const row = page.locator('#dead-letters tbody tr', { hasText: MESSAGE_ID });
     expect(await row.innerText()).toContain('delivery_limit');
-    expect(await page.locator('#inboxes').innerText()).toContain(inboxQueue(B));
+    expect(await page.locator('#inboxes').innerText()).toContain(inboxB);
     await screenshot(page, 'relay-dead-letters');
 
     await row.getByRole('button', { name: 'Gửi lại' }).click();
@@ -112,7 +122,7 @@ describe('the relay dashboard in Chromium', () => {
 
     const channel = await broker.current()!.createChannel();
     const arrived = await until(async () => {
-      const message = await channel.get(inboxQueue(B), { noAck: true });
+      const message = await channel.get(inboxB, { noAck: true });
       return message === false ? undefined : message;
     });
     expect(arrived.properties.messageId).toBe(MESSAGE_ID);
@@ -141,8 +151,8 @@ describe('the relay dashboard in Chromium', () => {
     await channel.close();
     // The management API refreshes its counts every few seconds; the page follows its snapshots.
     await page.locator('#dead-letters tbody tr', { hasText: LATER }).waitFor({ timeout: 30_000 });
-    const inboxB = page.locator('#inboxes tbody tr', { hasText: inboxQueue(B) });
-    await inboxB.locator('td', { hasText: /^1$/ }).first().waitFor({ timeout: 30_000 });
+    const inboxRow = page.locator('#inboxes tbody tr', { hasText: inboxB });
+    await inboxRow.locator('td', { hasText: /^1$/ }).first().waitFor({ timeout: 30_000 });
     expect(
       await page.evaluate(() => (globalThis as unknown as { notReloaded?: boolean }).notReloaded === true),
     ).toBe(true);

@@ -48,11 +48,16 @@ describe('lienthong agency credentials', () => {
     expect(issued.code, issued.stderr).toBe(0);
     const username = /^username: (\S+)$/m.exec(issued.stdout)?.[1];
     const password = /^password: (\S+)$/m.exec(issued.stdout)?.[1];
-    expect(username).toBeDefined();
+    const inbox = /^inbox: (\S+)$/m.exec(issued.stdout)?.[1];
+    expect(username).toBe(`lienthong-${vhost.name}-${PARTNER}`);
+    expect(inbox).toMatch(/^lienthong\.inbox\.000\.00\.81\.H53\.[A-Za-z0-9_-]{22}$/);
     const url = new URL(vhost.amqpUrl);
     url.username = encodeURIComponent(username ?? '');
     url.password = encodeURIComponent(password ?? '');
     const connection = await amqp.connect(url.toString());
+    // The inbox it was told exists and is its to read.
+    const channel = await connection.createChannel();
+    await channel.consume(inbox ?? '', () => undefined);
     await connection.close();
 
     const prisma = prismaFor(db.url, 1);
@@ -61,7 +66,7 @@ describe('lienthong agency credentials', () => {
         where: { action: 'agency.broker-credentials-issued', subject: `agency:${PARTNER}` },
       });
       expect(entry.actor).toBe('system:cli');
-      expect(entry.data).toEqual({ username });
+      expect(entry.data).toEqual({ username, inbox });
       // The password is never kept: not in the audit trail either.
       expect(JSON.stringify(entry.data)).not.toContain(password);
     } finally {

@@ -2,13 +2,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createHash, randomUUID } from 'node:crypto';
-import amqp from 'amqplib';
 import { ImapFlow } from 'imapflow';
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PrismaClient } from '../../src/db/index.ts';
 import { createPrismaAgencyDirectory } from '../../src/directory/index.ts';
-import { issueAgencyCredentials } from '../../src/exchange/index.ts';
+import { issuePartnerBrokerAccess } from '../../src/exchange/index.ts';
 import { findUnsafeCharacter } from '../../src/text/index.ts';
 import { freePort, hubEnv, startHubProcess, type HubProcess } from '../support/hub-process.ts';
 import { connectPartner, documentPackage, nestedZipBomb, type Partner } from '../support/relay-fixtures.ts';
@@ -209,22 +208,13 @@ describe('the doors of a running hub, with hostile input', () => {
         ]),
       }),
     );
-    // The hub asserts the inboxes once its broker connection is up (after HTTP is).
-    await waitUntil(async () => {
-      const connection = await amqp.connect(vhost.amqpUrl);
-      try {
-        const channel = await connection.createChannel();
-        channel.on('error', () => undefined);
-        return await channel.checkQueue(`lienthong.inbox.${A}`).then(
-          () => true,
-          () => false,
-        );
-      } finally {
-        await connection.close().catch(() => undefined);
-      }
-    }, 30_000);
-    const credentials = await issueAgencyCredentials({ url: testServices.amqpManagementUrl }, vhost.name, A);
-    partner = await connectPartner(vhost.amqpUrl, A, credentials.username, credentials.password);
+    // The hub makes the inboxes once its broker connection is up (after HTTP is).
+    await waitUntil(() => prisma.brokerInbox.findUnique({ where: { organId: A } }), 30_000);
+    const credentials = await issuePartnerBrokerAccess(
+      { api: { url: testServices.amqpManagementUrl }, amqpUrl: vhost.amqpUrl, prisma },
+      A,
+    );
+    partner = await connectPartner(vhost.amqpUrl, A, credentials);
   });
 
   afterAll(async () => {

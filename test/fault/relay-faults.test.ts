@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PrismaClient } from '../../src/db/index.ts';
 import { createPrismaAgencyDirectory } from '../../src/directory/index.ts';
-import { issueAgencyCredentials } from '../../src/exchange/index.ts';
+import { issuePartnerBrokerAccess } from '../../src/exchange/index.ts';
 import { faultSettings } from '../support/fault-settings.ts';
 import { hubEnv, startHubProcess, type HubProcess } from '../support/hub-process.ts';
 import { startPrivateRabbitmq, type PrivateRabbitmq } from '../support/private-rabbitmq.ts';
@@ -130,8 +130,11 @@ describe('relay under faults: hub killed with SIGKILL, broker restarted', { conc
 
       // Partner systems answer every document with status 03 (accepted), as a partner would.
       const connectPartner = async (organId: string) => {
-        const creds = await issueAgencyCredentials({ url: rabbit.managementUrl }, '/', organId);
-        // The hub declares the inboxes once it reaches the broker; until then consuming fails.
+        // As `lienthong agency credentials` does: a user, and the inbox under a name only it is told.
+        const creds = await issuePartnerBrokerAccess(
+          { api: { url: rabbit.managementUrl }, amqpUrl: rabbit.amqpUrl, prisma },
+          organId,
+        );
         for (let tries = 0; ; tries += 1) {
           try {
             return await startResilientPartner({

@@ -98,12 +98,13 @@ export type Partner = {
   close(): Promise<void>;
 };
 
+/** A partner's system, with what `lienthong agency credentials` gave it (user, password, inbox). */
 export async function connectPartner(
   amqpUrl: string,
   organId: string,
-  username: string,
-  password: string,
+  access: { username: string; password: string; queue: string },
 ): Promise<Partner> {
+  const { username, password } = access;
   const url = new URL(amqpUrl);
   url.username = encodeURIComponent(username);
   url.password = encodeURIComponent(password);
@@ -111,7 +112,7 @@ export async function connectPartner(
   connection.on('error', () => undefined);
   const channel = await connection.createChannel();
   const inbox: ConsumeMessage[] = [];
-  await channel.consume(`lienthong.inbox.${organId}`, (message) => {
+  await channel.consume(access.queue, (message) => {
     if (!message) return;
     inbox.push(message);
     channel.ack(message);

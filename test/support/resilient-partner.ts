@@ -35,6 +35,8 @@ export async function startResilientPartner(options: {
   organId: string;
   username: string;
   password: string;
+  /** the inbox queue its credentials name */
+  queue: string;
   /** Runs once per distinct message, before it is acked (a partner answers a document here). */
   onMessage?: (message: ReceivedMessage, partner: ResilientPartner) => void;
 }): Promise<ResilientPartner> {
@@ -89,7 +91,7 @@ export async function startResilientPartner(options: {
     const confirm = await opened.createConfirmChannel();
     confirm.on('error', () => undefined);
     await confirm.prefetch(64);
-    await confirm.consume(`lienthong.inbox.${options.organId}`, (message: ConsumeMessage | null) => {
+    await confirm.consume(options.queue, (message: ConsumeMessage | null) => {
       if (!message) return;
       const messageId = String(message.properties.messageId);
       const headers = message.properties.headers ?? {};

@@ -1,5 +1,5 @@
 import { createPrismaAgencyDirectory } from '../../directory/index.ts';
-import { cachedTrust, issueAgencyCredentials, submitPackage, vhostOf } from '../../exchange/index.ts';
+import { cachedTrust, issuePartnerBrokerAccess, submitPackage } from '../../exchange/index.ts';
 import { systemClock, createSilentLogger } from '../../shared/index.ts';
 import { seedTrustDirectory } from '../../signing/index.ts';
 import { readInput, writeJson, writeLine, type CliCommand, type CliContext } from '../cli-command.ts';
@@ -21,7 +21,8 @@ async function credentials(context: CliContext): Promise<number> {
     async (
       access,
     ): Promise<
-      { kind: 'issued'; username: string; password: string } | { kind: 'refused'; reason: string }
+      | { kind: 'issued'; username: string; password: string; queue: string }
+      | { kind: 'refused'; reason: string }
     > => {
       if (access.kind === 'running-hub') {
         const response = await callRunningHub(
@@ -30,7 +31,7 @@ async function credentials(context: CliContext): Promise<number> {
           `/api/v1/agencies/${encodeURIComponent(organId)}/broker-credentials`,
         );
         return response.status === 201
-          ? { kind: 'issued', ...(response.body as { username: string; password: string }) }
+          ? { kind: 'issued', ...(response.body as { username: string; password: string; queue: string }) }
           : { kind: 'refused', reason: apiErrorMessage(response) };
       }
       const issued = await issueBrokerCredentials(
@@ -38,7 +39,14 @@ async function credentials(context: CliContext): Promise<number> {
           prisma: access.database.prisma,
           directory: createPrismaAgencyDirectory(access.database.prisma),
           issue: (id) =>
-            issueAgencyCredentials({ url: config.amqp.managementUrl }, vhostOf(config.amqp.url), id),
+            issuePartnerBrokerAccess(
+              {
+                api: { url: config.amqp.managementUrl },
+                amqpUrl: config.amqp.url,
+                prisma: access.database.prisma,
+              },
+              id,
+            ),
         },
         { kind: 'system', component: 'cli' },
         organId,
@@ -52,9 +60,10 @@ async function credentials(context: CliContext): Promise<number> {
   }
   writeLine(context.stdout, `username: ${outcome.username}`);
   writeLine(context.stdout, `password: ${outcome.password}`);
+  writeLine(context.stdout, `inbox: ${outcome.queue}`);
   writeLine(
     context.stderr,
-    'The password is shown once. The user may read only its inbox and publish only to lienthong.submit (with user_id set).',
+    'The password and the inbox name are shown once: give both to the partner’s system. The user may read only that inbox and publish only to lienthong.submit (with user_id set); what waited in its previous inbox has been moved there.',
   );
   return 0;
 }

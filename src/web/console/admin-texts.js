@@ -82,7 +82,8 @@ export const ADMIN_TEXT = {
     brokerCredentials: 'Cấp/đổi mật khẩu broker',
     brokerUserFor: (organId) => `Tài khoản RabbitMQ của ${organId}`,
     brokerShownOnce:
-      'Mật khẩu chỉ hiện một lần; mật khẩu cũ (nếu có) hết hiệu lực ngay. Tài khoản chỉ đọc hộp thư của cơ quan và chỉ gửi vào lienthong.submit.',
+      'Mật khẩu và tên hộp thư chỉ hiện một lần: gửi cả hai cho hệ thống của cơ quan. Mật khẩu cũ (nếu có) hết hiệu lực ngay, các kết nối cũ bị ngắt; văn bản đang chờ ở hộp thư cũ đã được chuyển sang hộp thư mới. Tài khoản chỉ đọc hộp thư này và chỉ gửi vào lienthong.submit.',
+    brokerInbox: 'Hộp thư (hàng đợi) cần đọc',
     ingestTitle: 'Nguồn thư đến',
     smtpListener: 'Máy chủ SMTP',
     port: 'Cổng',
@@ -205,7 +206,8 @@ export const ADMIN_TEXT = {
     brokerCredentials: 'Issue/rotate broker password',
     brokerUserFor: (organId) => `RabbitMQ user of ${organId}`,
     brokerShownOnce:
-      'The password is shown only once; the old one (if any) stops working now. The user may read only the agency’s inbox and publish only to lienthong.submit.',
+      'The password and the inbox name are shown only once: give both to the agency’s system. The old password (if any) stops working now and its connections are closed; what waited in the old inbox has been moved to the new one. The user may read only this inbox and publish only to lienthong.submit.',
+    brokerInbox: 'Inbox (queue) to read',
     ingestTitle: 'Mail sources',
     smtpListener: 'SMTP listener',
     port: 'Port',

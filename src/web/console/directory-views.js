@@ -63,7 +63,10 @@ export async function agenciesView(main) {
                       t('brokerUserFor', a.organId),
                       issued.data.password,
                       t('brokerShownOnce'),
-                      [h('p', {}, `${t('username')}: `, h('code', {}, issued.data.username))],
+                      [
+                        h('p', {}, `${t('username')}: `, h('code', {}, issued.data.username)),
+                        h('p', {}, `${t('brokerInbox')}: `, h('code', {}, issued.data.queue)),
+                      ],
                     )
                   : null,
               );

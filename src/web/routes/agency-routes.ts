@@ -20,7 +20,9 @@ export type AgencyRouteDeps = {
    * password; absent where the hub has no broker. Throws the exchange module's HubError when the
    * management API does not answer or refuses.
    */
-  issueBrokerCredentials?: (organId: string) => Promise<{ username: string; password: string }>;
+  issueBrokerCredentials?: (
+    organId: string,
+  ) => Promise<{ username: string; password: string; queue: string }>;
   /** Where agencies' signing keys are kept (the data directory's); absent where the hub keeps none. */
   agencyKeyDir?: string;
 };
@@ -167,11 +169,22 @@ export function agencyRoutes(deps: AgencyRouteDeps) {
       {
         method: 'POST',
         url: '/api/v1/agencies/:organId/broker-credentials',
-        summary: 'Create or rotate a partner agency’s broker user; the password is shown only here',
+        summary:
+          'Create or rotate a partner agency’s broker user and give its inbox a new name; the password and the inbox name are shown only here',
         tag: 'agencies',
         access: 'admin',
         params: z.strictObject({ organId: z.string().min(1).max(20) }),
-        responses: { 201: z.strictObject({ username: z.string(), password: z.string() }) },
+        responses: {
+          201: z.strictObject({
+            username: z.string(),
+            password: z.string(),
+            queue: z
+              .string()
+              .describe(
+                'the inbox queue the partner’s system reads from now on; what waited in the old one is moved',
+              ),
+          }),
+        },
       },
       async ({ params, actor }) => {
         const issue = deps.issueBrokerCredentials;
@@ -183,7 +196,7 @@ export function agencyRoutes(deps: AgencyRouteDeps) {
         );
         switch (outcome.kind) {
           case 'issued':
-            return ok({ username: outcome.username, password: outcome.password }, 201);
+            return ok({ username: outcome.username, password: outcome.password, queue: outcome.queue }, 201);
           case 'not-found':
             return fail('WEB_NOT_FOUND', outcome.message);
           case 'not-partner':
