@@ -155,16 +155,44 @@ export async function findUser(prisma: PrismaClient, id: string): Promise<UserVi
   return row ? toUserView(row) : undefined;
 }
 
-/** Disabling also ends the person's sessions at once; enabling does not restore them. */
+export type SetDisabledOutcome =
+  { kind: 'changed'; user: UserView } | { kind: 'not-found' } | { kind: 'refused'; reason: string };
+
+/**
+ * Disabling also ends the person's sessions at once; enabling does not restore them. Two locks
+ * that would leave the hub without administration are refused: an admin locking their own account
+ * (the session they act from would end), and locking the last active admin — after either, no one
+ * could unlock anyone without a shell on the server. The active admins' rows are locked first, so
+ * two admins locking each other at the same moment cannot both succeed.
+ */
 export async function setUserDisabled(
   prisma: PrismaClient,
   id: string,
   disabled: boolean,
-  by: string,
-): Promise<UserView | undefined> {
-  return prisma.$transaction(async (tx) => {
-    const existing = await tx.user.findUnique({ where: { id }, select: { id: true } });
-    if (!existing) return undefined;
+  by: { label: string; userId?: string | undefined },
+): Promise<SetDisabledOutcome> {
+  if (disabled && by.userId === id)
+    return {
+      kind: 'refused',
+      reason:
+        'Không thể tự khóa tài khoản của chính mình: một quản trị viên khác phải làm việc này / you cannot lock your own account: another admin must do it',
+    };
+  return prisma.$transaction(async (tx): Promise<SetDisabledOutcome> => {
+    const existing = await tx.user.findUnique({
+      where: { id },
+      select: { id: true, role: true, disabledAt: true },
+    });
+    if (!existing) return { kind: 'not-found' };
+    if (disabled && existing.role === 'admin' && existing.disabledAt === null) {
+      const activeAdmins = await tx.$queryRaw<{ id: string }[]>`
+        SELECT id FROM app_user WHERE role = 'admin' AND disabled_at IS NULL ORDER BY id FOR UPDATE`;
+      if (activeAdmins.filter((admin) => admin.id !== id).length === 0)
+        return {
+          kind: 'refused',
+          reason:
+            'Đây là quản trị viên cuối cùng còn hoạt động: hãy thêm hoặc mở khóa một quản trị viên khác trước / this is the last active admin: add or enable another admin first',
+        };
+    }
     const row = await tx.user.update({
       where: { id },
       data: { disabledAt: disabled ? new Date() : null },
@@ -172,13 +200,13 @@ export async function setUserDisabled(
     });
     if (disabled) await tx.session.deleteMany({ where: { userId: id } });
     await recordAccessEvent(tx, {
-      actor: by,
+      actor: by.label,
       agencyId: row.agencyId,
       action: disabled ? 'user.disabled' : 'user.enabled',
       subject: `user:${id}`,
       data: { username: row.username },
     });
-    return toUserView(row);
+    return { kind: 'changed', user: toUserView(row) };
   });
 }
 

@@ -248,6 +248,53 @@ describe('users', () => {
     expect(unlock.seq).toBeGreaterThan(lock.seq);
   });
 
+  it('refuses an admin locking their own account, and says what to do instead', async () => {
+    const users = (await send('GET', '/api/v1/users')).json<{ users: { id: string; username: string }[] }>()
+      .users;
+    const self = users.find((u) => u.username === 'quantri')!.id;
+    const own = await send('POST', `/api/v1/users/${self}/disable`);
+    expect(own.statusCode).toBe(409);
+    expect(own.json<{ error: { message: string } }>().error.message).toContain(
+      'Không thể tự khóa tài khoản của chính mình',
+    );
+    // Still signed in, still an admin, and nothing recorded as a lock.
+    expect((await send('GET', '/api/v1/users')).statusCode).toBe(200);
+    expect(
+      await web.prisma.auditEntry.count({ where: { action: 'user.disabled', subject: `user:${self}` } }),
+    ).toBe(0);
+  });
+
+  it('never lets two admins locking each other at once leave the hub without an active admin', async () => {
+    await addPerson(web.prisma, { username: 'quantri.mot', role: 'admin' });
+    await addPerson(web.prisma, { username: 'quantri.hai', role: 'admin' });
+    const one = await signInAs(web.app, 'quantri.mot');
+    const two = await signInAs(web.app, 'quantri.hai');
+    const idOf = async (username: string) =>
+      (await web.prisma.user.findUniqueOrThrow({ where: { username } })).id;
+    // The fixture's own admin is locked out of the picture first: only these two are active.
+    const quantri = await idOf('quantri');
+    await web.prisma.user.update({ where: { id: quantri }, data: { disabledAt: new Date() } });
+    try {
+      const [a, b] = await Promise.all([
+        send('POST', `/api/v1/users/${await idOf('quantri.hai')}/disable`, undefined, one.headers),
+        send('POST', `/api/v1/users/${await idOf('quantri.mot')}/disable`, undefined, two.headers),
+      ]);
+      const statuses = [a.statusCode, b.statusCode].sort();
+      // One lock goes through; the other is refused as the last admin (409) or arrives from a session
+      // the first lock already ended (401).
+      expect(statuses[0]).toBe(200);
+      expect([401, 409]).toContain(statuses[1]);
+      expect(await web.prisma.user.count({ where: { role: 'admin', disabledAt: null } })).toBe(1);
+      const refused = [a, b].find((r) => r.statusCode === 409);
+      if (refused)
+        expect(refused.json<{ error: { message: string } }>().error.message).toContain(
+          'quản trị viên cuối cùng còn hoạt động',
+        );
+    } finally {
+      await web.prisma.user.update({ where: { id: quantri }, data: { disabledAt: null } });
+    }
+  });
+
   it('refuses an admin resetting their own password, an unknown person, and a clerk', async () => {
     const users = (await send('GET', '/api/v1/users')).json<{ users: { id: string; username: string }[] }>()
       .users;

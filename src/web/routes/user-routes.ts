@@ -66,8 +66,18 @@ export function userRoutes(deps: UserRouteDeps) {
           responses: { 200: z.strictObject({ user: UserSchema }) },
         },
         async ({ params, actor }) => {
-          const user = await setUserDisabled(deps.prisma, params.id, disabled, actorLabel(actor));
-          return user ? ok({ user }) : fail('WEB_NOT_FOUND', `no user ${params.id}`);
+          const outcome = await setUserDisabled(deps.prisma, params.id, disabled, {
+            label: actorLabel(actor),
+            userId: actor.kind === 'user' ? actor.userId : undefined,
+          });
+          switch (outcome.kind) {
+            case 'changed':
+              return ok({ user: outcome.user });
+            case 'not-found':
+              return fail('WEB_NOT_FOUND', `no user ${params.id}`);
+            case 'refused':
+              return fail('WEB_CONFLICT', outcome.reason);
+          }
         },
       );
     }
