@@ -5,13 +5,14 @@ import {
   deadLetterDepth,
   inboxQueueOf,
   inboxQueuesOf,
+  legacyInboxQueue,
   inboxStates,
   type BrokerConnection,
 } from '../../src/exchange/index.ts';
 // Deep import: no relay service runs here to declare the queues, and the module's index does not
 // export its topology; the test needs exactly the hub's own declarations, not a copy of them.
 import { settleInbox } from '../../src/exchange/inbox-names.ts';
-import { assertTopology } from '../../src/exchange/topology.ts';
+import { assertInbox, assertTopology } from '../../src/exchange/topology.ts';
 import { createSilentLogger } from '../../src/shared/index.ts';
 import { openBrowser, screenshot, signInThroughConsole, type TestBrowser } from '../support/browser.ts';
 import { createTestVhost, type TestVhost } from '../support/test-broker.ts';
@@ -24,6 +25,8 @@ import { addAgency, addPerson, startTestWebApp, TEST_PASSWORD, type TestWebApp }
  */
 const A = '000.00.41.H53';
 const B = '000.00.42.H53';
+/** a partner whose inbox an earlier hub made under the old, guessable name */
+const C = '000.00.43.H53';
 const MESSAGE_ID = 'b6f1c7a2-5d8e-4c1b-9a3f-0e2d4c6b8a10';
 
 let vhost: TestVhost;
@@ -94,6 +97,10 @@ beforeAll(async () => {
   await addAgency(web.prisma, B, 'Sở Y tế');
   for (const organId of [A, B]) await settleInbox(connection, web.prisma, { organId, channel: 'partner' });
   inboxB = await inboxQueueOf(web.prisma, B);
+  await web.prisma.agency.create({ data: { organId: C, name: 'Công ty cũ', channel: 'partner' } });
+  const legacy = await connection.createChannel();
+  await assertInbox(legacy, legacyInboxQueue(C), C);
+  await legacy.close();
   await addPerson(web.prisma, { username: 'quantri', role: 'admin' });
 });
 afterEach(async () => {
@@ -115,6 +122,11 @@ describe('the relay dashboard in Chromium', () => {
     const row = page.locator('#dead-letters tbody tr', { hasText: MESSAGE_ID });
     expect(await row.innerText()).toContain('delivery_limit');
     expect(await page.locator('#inboxes').innerText()).toContain(inboxB);
+    // The old name is pointed out, with what the admin does about it; a secret name is not.
+    const rowC = await page.locator('#inboxes tbody tr', { hasText: C }).innerText();
+    expect(rowC).toContain('tên cũ, cơ quan khác đoán được: cấp lại mật khẩu broker');
+    const rowB = await page.locator('#inboxes tbody tr', { hasText: B }).innerText();
+    expect(rowB).not.toContain('tên cũ');
     await screenshot(page, 'relay-dead-letters');
 
     await row.getByRole('button', { name: 'Gửi lại' }).click();

@@ -61,10 +61,13 @@ async function drawRelay(target, outcome) {
   const inboxes = Array.isArray(r.inboxes)
     ? table(
         'inboxes',
-        [t('organId'), 'queue', t('messages'), t('consumers')],
+        [t('organId'), t('queueName'), t('messages'), t('consumers')],
         r.inboxes.map((i) => [
           i.organId,
-          i.queue,
+          // An inbox under the name earlier hubs gave (no secret part) tells other partners its depth.
+          i.queue === `lienthong.inbox.${i.organId}`
+            ? h('span', {}, i.queue, h('br'), h('small', { class: 'warning' }, t('guessableInbox')))
+            : i.queue,
           i.missing ? t('missingQueue') : i.messages,
           i.missing ? '' : i.consumers,
         ]),

@@ -92,6 +92,9 @@ const TEXT = {
     messages: 'Số tin',
     consumers: 'Số consumer',
     missingQueue: 'chưa có hàng đợi',
+    queueName: 'Hàng đợi',
+    guessableInbox:
+      'tên cũ, cơ quan khác đoán được: cấp lại mật khẩu broker cho cơ quan này (Danh bạ) để đổi sang tên bí mật',
     unavailable: 'Không xem được',
     deadLetters: 'Thư chết (dead letters)',
     requeue: 'Gửi lại',
@@ -357,6 +360,9 @@ const TEXT = {
     messages: 'Messages',
     consumers: 'Consumers',
     missingQueue: 'no queue yet',
+    queueName: 'Queue',
+    guessableInbox:
+      'old name, other agencies can guess it: issue this agency’s broker password again (Directory) to move it to a secret name',
     unavailable: 'Unavailable',
     deadLetters: 'Dead letters',
     requeue: 'Requeue',
