@@ -198,6 +198,52 @@ describe('the admin pages in Chromium', () => {
     await screenshot(page, 'admin-tokens');
   });
 
+  it('asks before locking a person or revoking a token, and refuses an admin locking themselves', async () => {
+    const page = await signedInAdmin();
+    await page.getByRole('link', { name: 'Người dùng' }).click();
+    const row = page.locator('#users tbody tr', { hasText: 'vanthu.noivu' });
+    await row.getByRole('button', { name: 'Khóa' }).click();
+    const dialog = page.locator('#confirm-dialog', { hasText: 'Khóa tài khoản vanthu.noivu?' });
+    await dialog.waitFor();
+    await screenshot(page, 'admin-users-confirm-lock');
+    await page.locator('#confirm-no').click();
+    await dialog.waitFor({ state: 'detached' });
+    const user = () => web.prisma.user.findUniqueOrThrow({ where: { username: 'vanthu.noivu' } });
+    expect((await user()).disabledAt).toBeNull();
+    await row.getByRole('button', { name: 'Khóa' }).click();
+    await page.locator('#confirm-yes').click();
+    await page
+      .locator('#users tbody tr', { hasText: 'vanthu.noivu' })
+      .getByRole('button', { name: 'Mở khóa' })
+      .waitFor();
+    expect((await user()).disabledAt).not.toBeNull();
+
+    // Locking oneself: asked, then refused by the hub with the reason shown, and still signed in.
+    await page
+      .locator('#users tbody tr', { hasText: 'quantri' })
+      .first()
+      .getByRole('button', { name: 'Khóa' })
+      .click();
+    await page.locator('#confirm-yes').click();
+    await page.getByText('Không thể tự khóa tài khoản của chính mình').waitFor();
+    expect(
+      (await web.prisma.user.findUniqueOrThrow({ where: { username: 'quantri' } })).disabledAt,
+    ).toBeNull();
+
+    await page.getByRole('link', { name: 'Token API' }).click();
+    const token = page.locator('#tokens tbody tr', { hasText: 'Phần mềm QLVB Sở Xây dựng' });
+    await token.getByRole('button', { name: 'Thu hồi' }).click();
+    await page
+      .locator('#confirm-dialog', { hasText: 'Thu hồi token “Phần mềm QLVB Sở Xây dựng”?' })
+      .waitFor();
+    await page.keyboard.press('Escape');
+    expect(await web.prisma.apiToken.count({ where: { revokedAt: { not: null } } })).toBe(0);
+    await token.getByRole('button', { name: 'Thu hồi' }).click();
+    await page.locator('#confirm-yes').click();
+    await page.locator('#tokens tbody tr', { hasText: 'Đã thu hồi' }).waitFor();
+    expect(await web.prisma.apiToken.count({ where: { revokedAt: { not: null } } })).toBe(1);
+  });
+
   it('runs the audit integrity check and filters the trail by action', async () => {
     const page = await signedInAdmin();
     await page.getByRole('link', { name: 'Nhật ký' }).click();

@@ -183,8 +183,19 @@ describe('the clerk’s pages in Chromium', () => {
     await page.goto(`${baseUrl}/#/intake/${second}`);
     const candidate = page.locator('#duplicate-form label.candidate').first();
     await expect(candidate.innerText()).resolves.toContain('cùng tệp đính kèm');
-    expect(await page.locator(`#candidate-${first}`).isChecked()).toBe(true);
+    // Nothing is chosen for the clerk: marking without a choice asks for one and changes nothing.
+    expect(await page.locator(`#candidate-${first}`).isChecked()).toBe(false);
     await page.locator('#mark-duplicate').click();
+    await page.locator('#decision-outcome', { hasText: 'Chọn' }).waitFor();
+    expect(await page.locator('#confirm-dialog').count()).toBe(0);
+    await page.locator(`#candidate-${first}`).check();
+    // Asked first; "keep" changes nothing.
+    await page.locator('#mark-duplicate').click();
+    await page.locator('#confirm-dialog', { hasText: 'Đánh dấu văn bản này là bản trùng?' }).waitFor();
+    await page.locator('#confirm-no').click();
+    expect((await web.prisma.intakeItem.findUniqueOrThrow({ where: { id: second } })).state).toBe('new');
+    await page.locator('#mark-duplicate').click();
+    await page.locator('#confirm-yes').click();
     await page.locator('#decision-outcome', { hasText: 'Đã đánh dấu trùng với' }).waitFor();
     await page.locator('#item-state', { hasText: 'Trùng' }).waitFor();
     await screenshot(page, 'clerk-item-duplicate');

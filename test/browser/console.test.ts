@@ -144,6 +144,21 @@ describe('the web console in Chromium', () => {
     await page.keyboard.press('Tab');
     expect(await page.evaluate('document.activeElement.id')).toBe('reject');
     await page.keyboard.press('Enter');
+    // Asked first, the reason repeated, the safe choice focused: Escape keeps the item as it was.
+    const dialog = page.locator('#confirm-dialog', { hasText: 'Từ chối văn bản này?' });
+    await dialog.waitFor();
+    expect(await dialog.innerText()).toContain(reason);
+    expect(await page.evaluate('document.activeElement.id')).toBe('confirm-no');
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    expect((await web.prisma.intakeItem.findUniqueOrThrow({ where: { id: itemId } })).state).toBe('new');
+    await page.locator('#reject').focus();
+    await page.keyboard.press('Enter');
+    await dialog.waitFor();
+    await screenshot(page, 'intake-item-confirm-reject');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate('document.activeElement.id')).toBe('confirm-yes');
+    await page.keyboard.press('Enter');
     await page.locator('#decision-outcome', { hasText: 'Đã từ chối tiếp nhận.' }).waitFor();
     await page.locator('#item-state', { hasText: 'Đã từ chối' }).waitFor();
     await screenshot(page, 'intake-item-rejected');

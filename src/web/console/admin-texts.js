@@ -31,6 +31,12 @@ export const ADMIN_TEXT = {
     lastUsed: 'Dùng lần cuối',
     revoked: 'Đã thu hồi',
     revoke: 'Thu hồi',
+    confirmRevokeQ: (name) => `Thu hồi token “${name}”?`,
+    confirmRevokeDetail:
+      'Hệ thống đang dùng token này sẽ bị từ chối ngay; không thể khôi phục, chỉ có thể tạo token mới.',
+    confirmDisableQ: (username) => `Khóa tài khoản ${username}?`,
+    confirmDisableDetail: 'Người này bị đăng xuất ngay và không đăng nhập được cho đến khi được mở khóa.',
+    confirmDisable: 'Khóa tài khoản',
     tokenSecretFor: (name) => `Token của ${name}`,
     tokenShownOnce: 'Hãy chép vào hệ thống đối tác ngay: token chỉ hiện một lần (Authorization: Bearer …).',
     auditTitle: 'Nhật ký kiểm toán',
@@ -155,6 +161,13 @@ export const ADMIN_TEXT = {
     lastUsed: 'Last used',
     revoked: 'Revoked',
     revoke: 'Revoke',
+    confirmRevokeQ: (name) => `Revoke the token “${name}”?`,
+    confirmRevokeDetail:
+      'A system using it is refused at once; it cannot be restored, only replaced by a new token.',
+    confirmDisableQ: (username) => `Lock the account ${username}?`,
+    confirmDisableDetail:
+      'They are signed out at once and cannot sign in until the account is enabled again.',
+    confirmDisable: 'Lock account',
     tokenSecretFor: (name) => `Token of ${name}`,
     tokenShownOnce: 'Copy it into the partner system now: it is shown only once (Authorization: Bearer …).',
     auditTitle: 'Audit trail',

@@ -48,3 +48,31 @@ export function localDate(iso) {
   if (!iso) return '';
   return new Date(iso).toLocaleDateString('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh' });
 }
+
+/**
+ * Asks before an action that cannot be undone (reject, lock, revoke, mark duplicate): a modal
+ * dialog (the browser keeps focus inside it, Esc cancels) naming what will happen, with the safe
+ * choice focused first. Resolves true only when the person chose `confirm`.
+ */
+export function askFirst({ question, detail, confirm, cancel }) {
+  const dialog = h(
+    'dialog',
+    { class: 'confirm', id: 'confirm-dialog', 'aria-labelledby': 'confirm-question' },
+    h('h2', { id: 'confirm-question' }, question),
+    detail ? h('p', { class: 'confirm-detail' }, detail) : null,
+    h(
+      'form',
+      { method: 'dialog', class: 'confirm-actions' },
+      h('button', { value: 'cancel', id: 'confirm-no', autofocus: true }, cancel),
+      h('button', { value: 'confirm', id: 'confirm-yes', class: 'danger' }, confirm),
+    ),
+  );
+  document.body.append(dialog);
+  return new Promise((resolve) => {
+    dialog.addEventListener('close', () => {
+      resolve(dialog.returnValue === 'confirm');
+      dialog.remove();
+    });
+    dialog.showModal();
+  });
+}

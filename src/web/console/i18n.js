@@ -220,6 +220,14 @@ const TEXT = {
     noCandidates: 'Không thấy văn bản nào giống văn bản này.',
     duplicateHint: 'Văn bản này đã đến trước đó? Chọn bản đã có; bản này sẽ không vào sổ.',
     duplicateOfWhich: 'Trùng với',
+    keep: 'Không, giữ nguyên',
+    confirmRejectQ: 'Từ chối văn bản này?',
+    confirmRejectDetail: (reason) =>
+      `Cơ quan gửi sẽ nhận lý do: “${reason}”. Văn bản không vào sổ và không thể mở lại.`,
+    confirmReject: 'Từ chối',
+    confirmDuplicateQ: 'Đánh dấu văn bản này là bản trùng?',
+    confirmDuplicateDetail: (original) => `Trùng với: ${original}. Bản này sẽ không vào sổ.`,
+    confirmDuplicate: 'Đánh dấu trùng',
     registeredShort: (n, y) => `Số đến ${n}/${y}`,
     matchTexts: {
       'document-id': 'cùng mã văn bản',
@@ -487,6 +495,14 @@ const TEXT = {
     noCandidates: 'No similar item found.',
     duplicateHint: 'Did this arrive before? Choose the earlier one; this one will not be registered.',
     duplicateOfWhich: 'Duplicate of',
+    keep: 'No, keep it',
+    confirmRejectQ: 'Reject this document?',
+    confirmRejectDetail: (reason) =>
+      `The sender will be told: “${reason}”. It is not registered and cannot be reopened.`,
+    confirmReject: 'Reject',
+    confirmDuplicateQ: 'Mark this item as a duplicate?',
+    confirmDuplicateDetail: (original) => `Duplicate of: ${original}. This one will not be registered.`,
+    confirmDuplicate: 'Mark as duplicate',
     registeredShort: (n, y) => `No. ${n}/${y}`,
     matchTexts: {
       'document-id': 'same document ID',

@@ -1,6 +1,6 @@
 // The clerk's intake queue and one item's page: metadata, attachments, register, reject.
 import { api, errorText, query } from './api.js';
-import { facts, h, localTime, replace } from './dom.js';
+import { askFirst, facts, h, localTime, replace } from './dom.js';
 import { stateLabel, t } from './i18n.js';
 import { pagedTable } from './paged-table.js';
 import { onLive } from './live.js';
@@ -355,6 +355,13 @@ function decisionForms(item, m, candidates) {
   };
   const reject = async (event) => {
     event.preventDefault();
+    const confirmed = await askFirst({
+      question: t('confirmRejectQ'),
+      detail: t('confirmRejectDetail', reason.value.trim()),
+      confirm: t('confirmReject'),
+      cancel: t('keep'),
+    });
+    if (!confirmed) return;
     const result = await api('POST', `/api/v1/intake/${item.id}/reject`, { reason: reason.value });
     if (!result.ok) return void (outcome.textContent = errorText(result));
     outcome.textContent = t('rejected');
@@ -364,6 +371,19 @@ function decisionForms(item, m, candidates) {
     event.preventDefault();
     const chosen = new FormData(event.target).get('duplicateOf');
     if (!chosen) return void (outcome.textContent = t('chooseOriginal'));
+    const original = candidates.find((c) => c.id === chosen);
+    const confirmed = await askFirst({
+      question: t('confirmDuplicateQ'),
+      detail: t(
+        'confirmDuplicateDetail',
+        original?.document
+          ? t('registeredShort', original.document.number, original.document.year)
+          : (original?.subject ?? chosen),
+      ),
+      confirm: t('confirmDuplicate'),
+      cancel: t('keep'),
+    });
+    if (!confirmed) return;
     const result = await api('POST', `/api/v1/intake/${item.id}/duplicate`, { duplicateOf: chosen });
     if (!result.ok) return void (outcome.textContent = errorText(result));
     replace(
@@ -421,7 +441,7 @@ function duplicateForm(candidates, onsubmit) {
       'fieldset',
       { class: 'candidates' },
       h('legend', {}, t('duplicateOfWhich')),
-      candidates.map((c, index) =>
+      candidates.map((c) =>
         h(
           'label',
           { class: 'candidate' },
@@ -429,7 +449,6 @@ function duplicateForm(candidates, onsubmit) {
             type: 'radio',
             name: 'duplicateOf',
             value: c.id,
-            checked: index === 0,
             id: `candidate-${c.id}`,
           }),
           ' ',

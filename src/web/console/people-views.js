@@ -2,7 +2,7 @@
 // enable, reset password) and API tokens (create with the secret shown once, revoke).
 import { agencyOptions, listTable, secretBox } from './admin-kit.js';
 import { api, errorText } from './api.js';
-import { h, localTime, replace } from './dom.js';
+import { askFirst, h, localTime, replace } from './dom.js';
 import { t } from './i18n.js';
 
 const ROLES = ['clerk', 'leader', 'admin'];
@@ -64,10 +64,20 @@ export async function usersView(main) {
         result.data.users.map((user) => {
           const base = `/api/v1/users/${encodeURIComponent(user.id)}`;
           const toggle = h('button', { type: 'button' }, user.disabled ? t('enable') : t('disable'));
-          toggle.addEventListener(
-            'click',
-            () => void act(toggle, `${base}/${user.disabled ? 'enable' : 'disable'}`, () => undefined),
-          );
+          toggle.addEventListener('click', async () => {
+            // Locking signs the person out at once: asked first. Enabling is harmless.
+            if (
+              !user.disabled &&
+              !(await askFirst({
+                question: t('confirmDisableQ', user.username),
+                detail: t('confirmDisableDetail'),
+                confirm: t('confirmDisable'),
+                cancel: t('keep'),
+              }))
+            )
+              return;
+            await act(toggle, `${base}/${user.disabled ? 'enable' : 'disable'}`, () => undefined);
+          });
           const reset = h('button', { type: 'button' }, t('resetPassword'));
           reset.addEventListener(
             'click',
@@ -167,6 +177,13 @@ export async function tokensView(main) {
         tokens.map((token) => {
           const revoke = h('button', { type: 'button', class: 'danger' }, t('revoke'));
           revoke.addEventListener('click', async () => {
+            const confirmed = await askFirst({
+              question: t('confirmRevokeQ', token.name),
+              detail: t('confirmRevokeDetail'),
+              confirm: t('revoke'),
+              cancel: t('keep'),
+            });
+            if (!confirmed) return;
             revoke.disabled = true;
             const done = await api('POST', `/api/v1/tokens/${encodeURIComponent(token.id)}/revoke`);
             outcome.textContent = done.ok ? '' : errorText(done);
