@@ -133,6 +133,37 @@ describe('the leader’s follow-up in Chromium', () => {
     await screenshot(page, 'leader-follow-up-after-assign');
   });
 
+  it('shows a leader a new item without register or reject forms, saying who decides it', async () => {
+    const raw = Buffer.from('<edXMLEnvelope>803</edXMLEnvelope>');
+    const [received] = await receiveIntakeItems(web.prisma, SYSTEM, {
+      source: 'amqp',
+      raw,
+      agencyIds: [agencyA],
+      dedupKey: `content:${PARTNER}:803`,
+      senderOrganId: PARTNER,
+      subject: 'Công văn mới chưa vào sổ',
+      metadata: {
+        subject: 'Công văn mới chưa vào sổ',
+        from: { organId: PARTNER, organName: 'Sở Tài chính' },
+      },
+    });
+    if (!received) throw new Error('nothing received');
+    browser = await openBrowser();
+    const { page } = browser;
+    await signInThroughConsole(page, baseUrl, 'lanhdao.a', TEST_PASSWORD);
+    await page.goto(`${baseUrl}/#/intake/${received.itemId}`);
+    await page.locator('#clerk-decides', { hasText: 'Văn thư của cơ quan vào sổ' }).waitFor();
+    expect(await page.locator('#register, #reject, #duplicate-form, #release').count()).toBe(0);
+    await screenshot(page, 'leader-intake-item');
+    await browser.close();
+    // The clerk of the same agency has the forms.
+    browser = await openBrowser();
+    await signInThroughConsole(browser.page, baseUrl, 'vanthu.a', TEST_PASSWORD);
+    await browser.page.goto(`${baseUrl}/#/intake/${received.itemId}`);
+    await browser.page.locator('#register').waitFor();
+    expect(await browser.page.locator('#clerk-decides').count()).toBe(0);
+  });
+
   it('keeps another agency’s overdue document out of reach by URL; a clerk reads but cannot assign', async () => {
     const secret = 'Hồ sơ BMARKER quá hạn của Sở Y tế';
     const ofB = await registeredPackage(agencyB, '801', secret, vietnamDay(-5));

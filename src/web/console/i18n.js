@@ -221,6 +221,8 @@ const TEXT = {
     duplicateHint: 'Văn bản này đã đến trước đó? Chọn bản đã có; bản này sẽ không vào sổ.',
     duplicateOfWhich: 'Trùng với',
     keep: 'Không, giữ nguyên',
+    clerkDecides:
+      'Văn thư của cơ quan vào sổ, từ chối hoặc gỡ cách ly văn bản này; khi đã vào sổ, lãnh đạo phân công xử lý ở trang Theo dõi, đôn đốc.',
     confirmRejectQ: 'Từ chối văn bản này?',
     confirmRejectDetail: (reason) =>
       `Cơ quan gửi sẽ nhận lý do: “${reason}”. Văn bản không vào sổ và không thể mở lại.`,
@@ -496,6 +498,8 @@ const TEXT = {
     duplicateHint: 'Did this arrive before? Choose the earlier one; this one will not be registered.',
     duplicateOfWhich: 'Duplicate of',
     keep: 'No, keep it',
+    clerkDecides:
+      'The agency’s clerk registers, rejects or releases this item; once it is registered, a leader assigns it on the Follow-up page.',
     confirmRejectQ: 'Reject this document?',
     confirmRejectDetail: (reason) =>
       `The sender will be told: “${reason}”. It is not registered and cannot be reopened.`,

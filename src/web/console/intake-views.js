@@ -74,15 +74,17 @@ function row(item) {
   );
 }
 
-export async function intakeItemView(main, { id }) {
+export async function intakeItemView(main, { id, user }) {
   const result = await api('GET', `/api/v1/intake/${encodeURIComponent(id)}`);
   if (!result.ok) {
     return replace(main, h('h1', {}, t('notFound')), h('p', {}, h('a', { href: '#/intake' }, t('back'))));
   }
   const item = result.data.item;
   const m = item.metadata ?? {};
-  // Decisions on new items; a quarantined one (unknown sender, failed DMARC, malware) is released first.
-  const open = item.state === 'new';
+  // Decisions on new items; a quarantined one (unknown sender, failed DMARC, malware) is released
+  // first. Only clerks (and admins) decide: a leader is told who does, not shown forms that say 403.
+  const decides = user?.role === 'clerk' || user?.role === 'admin';
+  const open = item.state === 'new' && decides;
   const [candidates] = await Promise.all([
     open ? api('GET', `/api/v1/intake/${item.id}/duplicate-candidates`) : null,
     open ? documentTypes() : null,
@@ -129,10 +131,14 @@ export async function intakeItemView(main, { id }) {
         h('a', { href: `#/documents/${item.document.id}` }, t('openDocument')),
       ),
     open && decisionForms(item, m, candidates?.ok ? candidates.data.candidates : []),
-    item.state === 'quarantined' &&
+    !decides &&
+      (item.state === 'new' || item.state === 'quarantined') &&
+      h('p', { class: 'hint', id: 'clerk-decides' }, t('clerkDecides')),
+    decides &&
+      item.state === 'quarantined' &&
       (isReport(m)
         ? h('p', { class: 'hint', id: 'report-note' }, t('reportNotDocument'))
-        : releaseForm(main, item)),
+        : releaseForm(main, item, user)),
   );
 }
 
@@ -140,14 +146,14 @@ export async function intakeItemView(main, { id }) {
 const isReport = (m) => typeof m.mail?.kind === 'string' && m.mail.kind !== 'document';
 
 /** Out of quarantine with a note of what was checked (the server decides who may: malware is for admins). */
-function releaseForm(main, item) {
+function releaseForm(main, item, user) {
   const note = h('textarea', { id: 'release-note', rows: 2, cols: 60, required: true });
   const outcome = h('p', { role: 'status', id: 'release-outcome' });
   const release = async (event) => {
     event.preventDefault();
     const result = await api('POST', `/api/v1/intake/${item.id}/release`, { note: note.value });
     if (!result.ok) return void (outcome.textContent = errorText(result));
-    await intakeItemView(main, { id: item.id });
+    await intakeItemView(main, { id: item.id, user });
   };
   return h(
     'section',
