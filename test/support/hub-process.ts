@@ -53,7 +53,13 @@ export type HubProcess = {
   terminate(): Promise<{ code: number | null; signal: NodeJS.Signals | null; ms: number }>;
 };
 
-export async function startHubProcess(env: Record<string, string>, timeoutMs = 30_000): Promise<HubProcess> {
+/**
+ * Starts `bin/lienthong.js` and waits for /healthz. The default wait is generous because CI runs
+ * test files side by side on two cores: an embedded hub (PGlite loads and migrates in-process)
+ * started in 8–18 s alone and was seen past 30 s under that load, failing tests that had nothing
+ * wrong. A hub that never becomes healthy still fails, with its output.
+ */
+export async function startHubProcess(env: Record<string, string>, timeoutMs = 75_000): Promise<HubProcess> {
   const port = env.LIENTHONG_HTTP_PORT ?? String(await freePort());
   const child = spawn(process.execPath, [LIENTHONG_BIN, 'start'], {
     // Hubs under test run side by side: each gets its own SMTP port unless the test chose one.
