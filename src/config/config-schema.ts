@@ -88,6 +88,12 @@ export const ConfigSchema = z.strictObject({
       .enum(['on', 'off'])
       .default('on')
       .describe('SPF/DKIM/DMARC checks of SMTP mail (DNS lookups per message)'),
+    mimeSecondReading: z
+      .enum(['on', 'off'])
+      .default('on')
+      .describe(
+        'A second, strict reading of each message’s MIME structure, compared with mailparser’s (hidden attachments, ambiguous names)',
+      ),
     receipts: z
       .enum(['on', 'off'])
       .default('off')
@@ -167,6 +173,7 @@ export const ENVIRONMENT_VARIABLES = {
   'smtp.spoolMax': 'LIENTHONG_SMTP_SPOOL_MAX',
   'smtp.unknownSender': 'LIENTHONG_SMTP_UNKNOWN_SENDER',
   'smtp.senderAuth': 'LIENTHONG_SMTP_SENDER_AUTH',
+  'smtp.mimeSecondReading': 'LIENTHONG_MIME_SECOND_READING',
   'smtp.receipts': 'LIENTHONG_SMTP_RECEIPTS',
   'smtp.alertTo': 'LIENTHONG_ALERT_TO',
   'smtp.alertAfterSeconds': 'LIENTHONG_ALERT_AFTER_SECONDS',

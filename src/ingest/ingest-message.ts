@@ -124,6 +124,7 @@ export async function readMessage(
     kind: analysis.message?.kind ?? 'document',
     reportReason: report ? reportReason(report, answered, outbound !== null) : null,
     unsafeArchives: analysis.unsafeArchives,
+    mimeGap: analysis.mimeGap,
     parseProblem: analysis.parseProblem,
     problems: analysis.message?.problems ?? [],
     knownSender: senderAgency !== undefined,

@@ -84,6 +84,8 @@ export type ContentFacts = {
   reportReason?: string | null;
   /** unsafe ZIP attachments: flag (zip-bomb, zip-path-traversal, …) and "<file>: <why>" */
   unsafeArchives?: readonly { flag: string; reason: string }[];
+  /** the second MIME reading (mime-structure/): a reason when it and mailparser disagree, and its flags */
+  mimeGap?: { reason: string | null; flags: readonly string[] } | null;
 };
 
 /** What happens to a stored message: into the clerks' queue, or quarantined with a reason. */
@@ -98,6 +100,7 @@ export function placeMessage(facts: ContentFacts): Placement {
   if (facts.auth && facts.auth.spf === 'fail') flags.push('spf-fail');
   if (facts.problems.length > 0) flags.push('mime-problems');
   for (const { flag } of facts.unsafeArchives ?? []) if (!flags.includes(flag)) flags.push(flag);
+  for (const flag of facts.mimeGap?.flags ?? []) if (!flags.includes(flag)) flags.push(flag);
   if (facts.infected.length > 0)
     return { kind: 'quarantine', reason: `malware: ${facts.infected.join('; ')}`, flags };
   if (facts.parseProblem)
@@ -108,6 +111,8 @@ export function placeMessage(facts: ContentFacts): Placement {
       reason: `unsafe ZIP attachment, not opened: ${facts.unsafeArchives.map((a) => a.reason).join('; ')}`,
       flags,
     };
+  // The clerk's mail program could show other files than the hub stored (hidden attachments).
+  if (facts.mimeGap?.reason) return { kind: 'quarantine', reason: facts.mimeGap.reason, flags };
   // Bounces and read receipts are about mail the hub sent, never a document for the clerks.
   if (facts.kind !== 'document')
     return {

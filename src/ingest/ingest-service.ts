@@ -72,6 +72,7 @@ export async function startIngest({
     trustPaths: [config.trustDir],
     ...(config.clamd ? { clamd: config.clamd } : {}),
     parseTimeoutMs: 20_000,
+    secondReading: config.smtp.mimeSecondReading === 'on',
     hardTimeoutMs: 60_000,
     log: log.child({ module: 'ingest.reader' }),
   });

@@ -5,6 +5,10 @@ import type { IncomingAttachment } from '../registry/index.ts';
 import type { MalwareScanner } from './clamd-scanner.ts';
 import { parseMessage, type ExtractedAttachment, type IncomingMessage } from './parse-message.ts';
 import { readSubjectLine } from './subject-line.ts';
+import { compareReadings, type MimeVerdict } from './mime-structure/compare-readings.ts';
+import { readMimeStructure, type StrictAttachment } from './mime-structure/read-mime-structure.ts';
+
+export type MimeGap = { reason: string | null; flags: string[] };
 
 /**
  * Reads one stored-to-be message: MIME, subject line, edXML attachments, signatures, malware.
@@ -16,6 +20,8 @@ export type AnalysisPorts = {
   scanner?: MalwareScanner;
   /** time budget for MIME parsing; a message that takes longer is stored unread */
   parseTimeoutMs: number;
+  /** the strict second reading of the MIME structure (mime-structure/), on unless false */
+  secondReading?: boolean;
 };
 
 export type MessageAnalysis = {
@@ -26,6 +32,8 @@ export type MessageAnalysis = {
   infected: string[];
   /** ZIP attachments refused (bomb, path traversal, nesting): flag and reason */
   unsafeArchives: { flag: string; reason: string }[];
+  /** the second reading's verdict: quarantine reason (readings disagree) and flags; null when off or unread */
+  mimeGap: MimeGap | null;
   metadata: Record<string, unknown>;
 };
 
@@ -40,6 +48,18 @@ export async function analyzeMessage(
     message = await withTimeout(parseMessage(raw), ports.parseTimeoutMs, 'MIME parsing');
   } catch (error) {
     parseProblem = (error as Error).message.slice(0, 500);
+  }
+  // The strict reading runs even when mailparser failed: its files are scanned all the same.
+  let strictFiles: StrictAttachment[] = [];
+  let mimeVerdict: MimeVerdict | null = null;
+  if (ports.secondReading !== false) {
+    const strict = readMimeStructure(raw);
+    strictFiles = strict.attachments;
+    if (message) {
+      const { unseen, ...verdict } = compareReadings(strict, message.attachments);
+      strictFiles = unseen;
+      mimeVerdict = verdict;
+    }
   }
   const verdicts: unknown[] = [];
   const infected: string[] = [];
@@ -98,6 +118,21 @@ export async function analyzeMessage(
       verdicts: fileVerdicts,
     });
   }
+  if (ports.scanner && ports.secondReading !== false) {
+    // What a clerk's mail program could open beyond mailparser's attachments, and the raw message.
+    for (const file of strictFiles) {
+      const found = await ports.scanner
+        .scan(file.content)
+        .catch((error: unknown) => [`not scanned: ${(error as Error).message}`]);
+      for (const name of found)
+        infected.push(`${file.name ?? file.path} (second reading, ${file.path}): ${name}`);
+    }
+    const found = await ports.scanner
+      .scan(raw)
+      .catch((error: unknown) => [`not scanned: ${(error as Error).message}`]);
+    for (const name of found)
+      if (infected.length === 0 || !name.startsWith('not scanned')) infected.push(`message: ${name}`);
+  }
   const subject = readSubjectLine(message?.subject ?? null);
   return {
     message,
@@ -106,6 +141,7 @@ export async function analyzeMessage(
     verdicts,
     infected,
     unsafeArchives,
+    mimeGap: mimeVerdict ? { reason: mimeVerdict.reason, flags: mimeVerdict.flags } : null,
     metadata: {
       subject: subject.summary ?? message?.subject ?? null,
       ...(subject.notation
@@ -124,6 +160,18 @@ export async function analyzeMessage(
             textEncoding: message.textEncoding,
             problems: message.problems,
             attachmentPaths: message.attachments.map((a) => ({ name: a.name, path: a.path })),
+            ...(mimeVerdict
+              ? {
+                  secondReading: {
+                    verdict: mimeVerdict.verdict,
+                    reason: mimeVerdict.reason,
+                    flagReason: mimeVerdict.flagReason,
+                    ambiguousNames: mimeVerdict.ambiguousNames,
+                    findings: mimeVerdict.findings.slice(0, 50),
+                    readings: mimeVerdict.readings,
+                  },
+                }
+              : {}),
           }
         : null,
       ...(edxml.length > 0 ? { edxml } : {}),

@@ -17,6 +17,8 @@ export type AnalysisWorkerConfig = {
   clamd?: string;
   /** the budget analyzeMessage gives MIME parsing (asynchronous time) */
   parseTimeoutMs: number;
+  /** the strict second reading of the MIME structure (LIENTHONG_MIME_SECOND_READING) */
+  secondReading?: boolean;
 };
 
 export type AnalysisRequest = { id: number; raw: Uint8Array; receivedAt: number };
@@ -39,6 +41,7 @@ export function unreadAnalysis(problem: string): MessageAnalysis {
     verdicts: [],
     infected: [],
     unsafeArchives: [],
+    mimeGap: null,
     metadata: { subject: null, mail: null },
   };
 }

@@ -11,6 +11,7 @@ const ports: AnalysisPorts = {
   trust: cachedTrustStore(fileTrustStore(config.trustPaths)),
   ...(config.clamd ? { scanner: clamdScanner(config.clamd) } : {}),
   parseTimeoutMs: config.parseTimeoutMs,
+  ...(config.secondReading === undefined ? {} : { secondReading: config.secondReading }),
 };
 
 parentPort?.on('message', (request: AnalysisRequest) => {
