@@ -119,7 +119,8 @@ export async function analyzeMessage(
     });
   }
   if (ports.scanner && ports.secondReading !== false) {
-    // What a clerk's mail program could open beyond mailparser's attachments, and the raw message.
+    // What a clerk's mail program could open beyond mailparser's attachments; then, when nothing
+    // was found in either reading, the raw message (clamd reads MIME its own way, a third reading).
     for (const file of strictFiles) {
       const found = await ports.scanner
         .scan(file.content)
@@ -127,11 +128,12 @@ export async function analyzeMessage(
       for (const name of found)
         infected.push(`${file.name ?? file.path} (second reading, ${file.path}): ${name}`);
     }
-    const found = await ports.scanner
-      .scan(raw)
-      .catch((error: unknown) => [`not scanned: ${(error as Error).message}`]);
-    for (const name of found)
-      if (infected.length === 0 || !name.startsWith('not scanned')) infected.push(`message: ${name}`);
+    if (infected.length === 0) {
+      const found = await ports.scanner
+        .scan(raw)
+        .catch((error: unknown) => [`not scanned: ${(error as Error).message}`]);
+      for (const name of found) infected.push(`message: ${name}`);
+    }
   }
   const subject = readSubjectLine(message?.subject ?? null);
   return {

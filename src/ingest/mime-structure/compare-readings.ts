@@ -99,10 +99,16 @@ export function compareReadings(
   }
   if (ambiguousNames.length > 0 || strict.findings.some((f) => f.severity === 'ambiguous'))
     flags.push(MIME_FLAGS.ambiguousName);
-  const flagReason =
-    ambiguousNames.length > 0
-      ? `Tên tệp đính kèm không rõ ràng, chương trình đọc thư có thể hiển thị tên khác: ${ambiguousNames.map((n) => `${describePart(n.part).vi}: ${n.candidates.map((c) => `"${c}"`).join(' hoặc ')}`).join('; ')}. / Ambiguous attachment names, a mail program may show another one: ${ambiguousNames.map((n) => `${describePart(n.part).en}: ${n.candidates.map((c) => `"${c}"`).join(' or ')}`).join('; ')}.`
-      : null;
+  const flagReason = ambiguityReason(
+    ambiguousNames,
+    // the candidates say it for a part that has them; the other findings for parts that do not
+    strict.findings.filter(
+      (f) =>
+        f.severity === 'ambiguous' &&
+        f.code !== 'ambiguous-name' &&
+        !ambiguousNames.some((n) => n.part === f.part),
+    ),
+  );
   const findings = [
     ...disagreements.map((d) => ({
       severity: 'conflict' as const,
@@ -138,6 +144,22 @@ export function compareReadings(
     },
     unseen,
   };
+}
+
+function ambiguityReason(
+  names: { part: string; candidates: string[] }[],
+  others: readonly Finding[],
+): string | null {
+  if (names.length === 0 && others.length === 0) return null;
+  const vi = [
+    ...names.map((n) => `${describePart(n.part).vi}: ${n.candidates.map((c) => `"${c}"`).join(' hoặc ')}`),
+    ...others.map((f) => f.vi),
+  ].join('; ');
+  const en = [
+    ...names.map((n) => `${describePart(n.part).en}: ${n.candidates.map((c) => `"${c}"`).join(' or ')}`),
+    ...others.map((f) => f.en),
+  ].join('; ');
+  return `Tên tệp đính kèm không rõ ràng, chương trình đọc thư có thể hiển thị tên khác: ${vi}. / Ambiguous attachment names, a mail program may show another one: ${en}.`;
 }
 
 function quarantineReason(items: Item[]): string {

@@ -7,7 +7,7 @@
  * does not strip comments, does not unescape, takes the last duplicate, or joins RFC 2231 sections
  * in the order they appear would take instead. The comparison decides what those differences mean.
  */
-import { decodeCharset, decodeEncodedWords } from './charsets.ts';
+import { decodeCharset, decodeEncodedWords, utf8OrLatin1 } from './charsets.ts';
 
 export type HeaderField = { name: string; value: string };
 
@@ -350,7 +350,11 @@ export function assembleParameters(raw: readonly RawParameter[]): Map<string, Pa
       }
     for (const p of plainList) {
       const charset = decodeEncodedWords(p.value).unknownCharset;
-      if (charset) issues.push({ kind: 'unknown-charset', charset });
+      if (charset) {
+        // a reader that does not know the charset shows the encoded word as it is
+        issues.push({ kind: 'unknown-charset', charset });
+        add(utf8OrLatin1(Buffer.from(p.value, 'latin1')));
+      }
     }
     const form = sections ? (plainList.length > 0 ? 'both' : 'extended') : 'plain';
     out.set(name, { value, readings: [...new Set(readings)], issues, form });
@@ -369,7 +373,7 @@ function joinSections(sections: Section[], issues: ParameterIssue[]): { value: s
   if (numbers.some((num, index) => num !== index))
     issues.push({ kind: 'continuation-gap', sections: numbers });
   const inOrder = sections.every(
-    (s, index) => index === 0 || s.position > (sections[index - 1] as Section).position,
+    (s, index) => index === 0 || s.number >= (sections[index - 1] as Section).number,
   );
   const strict = decodeSections(byNumber, issues);
   const others: string[] = [];

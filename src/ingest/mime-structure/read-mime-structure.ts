@@ -714,7 +714,7 @@ function readMultipart(
   // The other readings of the boundary parameter (a duplicate, RFC 2231 against plain, comments
   // kept, a reader without RFC 2231): each one that matches delimiter lines splits otherwise.
   const alternatives = new Set(boundaryParam?.readings.filter((r) => r !== boundary) ?? []);
-  if (boundary.trimEnd() !== boundary) alternatives.add(boundary.trimEnd());
+  if (boundary.trim() !== boundary) alternatives.add(boundary.trim());
   if (boundaryParam?.form === 'extended')
     note(
       ctx,
@@ -840,7 +840,7 @@ function findDelimiters(
     if (!s.startsWith(dash, line.start)) continue;
     let rest = s.slice(line.start + dash.length, line.end);
     let close = false;
-    if (rest.startsWith('--')) {
+    if (rest.startsWith('--') && (!byPrefix || /^--[ \t]*$/.test(rest))) {
       close = true;
       rest = rest.slice(2);
     }
