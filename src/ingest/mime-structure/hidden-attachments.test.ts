@@ -17,7 +17,7 @@ import { MIME_FLAGS } from './compare-readings.ts';
 // either yields the true bytes under the true name, or is quarantined or flagged with a reason;
 // ordinary mail is neither.
 const FIXTURES = path.resolve(import.meta.dirname, '../../../test/fixtures/mail');
-const sha = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+const sha = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 const receivedAt = new Date('2026-11-25T02:00:00Z');
 
 async function read(
