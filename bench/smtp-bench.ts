@@ -6,7 +6,8 @@
  * PDF attachment, each one unique (the hub would otherwise answer from its duplicate check).
  * Patterns: 50 concurrent one-message connections, and 4 long-lived connections sending many.
  * The hub's listener reads on its own thread as the hub does (src/ingest/reading);
- * BENCH_READER=inline reads on the event loop instead, for comparison.
+ * BENCH_READER=inline reads on the event loop instead, for comparison. The hub runs twice, the
+ * strict second MIME reading on and off (BENCH_SECOND_READING=both, or on / off for one of them).
  * Run: npm run bench:smtp   (optional: BENCH_SCALE=2 for longer runs)
  */
 import { availableParallelism, loadavg } from 'node:os';
@@ -31,38 +32,54 @@ const ONE_SHOT = Math.round(300 * scale);
 const LONG_LIVED = Math.round(600 * scale);
 const RCPT = '000.00.00.H53@lienthong.local';
 
-const db = await createTestDatabase('smtpbench');
-const prisma = prismaFor(db.url, 10);
-await prisma.agency.create({ data: { organId: '000.00.00.H53', name: 'Hub', channel: 'hosted' } });
-// Time from the 250 (the spool row's received_at) to the committed intake item, per message.
-const toItem: number[] = [];
-const reader =
-  process.env.BENCH_READER === 'inline'
-    ? null
-    : startAnalysisPool({
-        trustPaths: [GOVERNMENT_ROOT_PATH],
+/**
+ * One hub listener with its own database and reader. BENCH_SECOND_READING=both (default) runs two,
+ * the strict second MIME reading on and off (LIENTHONG_MIME_SECOND_READING), in the same run.
+ */
+async function startBenchHub(secondReading: boolean) {
+  const db = await createTestDatabase(secondReading ? 'smtpbench' : 'smtpbenchoff');
+  const prisma = prismaFor(db.url, 10);
+  await prisma.agency.create({ data: { organId: '000.00.00.H53', name: 'Hub', channel: 'hosted' } });
+  // Time from the 250 (the spool row's received_at) to the committed intake item, per message.
+  const toItem: number[] = [];
+  const reader =
+    process.env.BENCH_READER === 'inline'
+      ? null
+      : startAnalysisPool({
+          trustPaths: [GOVERNMENT_ROOT_PATH],
+          parseTimeoutMs: 20_000,
+          secondReading,
+          hardTimeoutMs: 60_000,
+          log: pino({ level: 'silent' }),
+        });
+  const hub = await startTestListener(
+    prisma,
+    {
+      maxMessageBytes: 52_428_800,
+      maxRecipients: 100,
+      maxClients: 500,
+      limits: { maxPerClient: 500, maxPerClientPerMinute: 1_000_000 },
+    },
+    {
+      analysis: reader ?? {
+        trust: cachedTrustStore(fileTrustStore([GOVERNMENT_ROOT_PATH])),
         parseTimeoutMs: 20_000,
-        hardTimeoutMs: 60_000,
-        log: pino({ level: 'silent' }),
-      });
-const hub = await startTestListener(
-  prisma,
-  {
-    maxMessageBytes: 52_428_800,
-    maxRecipients: 100,
-    maxClients: 500,
-    limits: { maxPerClient: 500, maxPerClientPerMinute: 1_000_000 },
-  },
-  {
-    analysis: reader ?? {
-      trust: cachedTrustStore(fileTrustStore([GOVERNMENT_ROOT_PATH])),
-      parseTimeoutMs: 20_000,
+        secondReading,
+      },
+      afterCommit: (_outcome, read) => {
+        toItem.push(Date.now() - (read.input.receivedAt?.getTime() ?? Date.now()));
+      },
     },
-    afterCommit: (_outcome, read) => {
-      toItem.push(Date.now() - (read.input.receivedAt?.getTime() ?? Date.now()));
-    },
-  },
-);
+  );
+  return { db, prisma, reader, hub, toItem, secondReading };
+}
+type BenchHub = Awaited<ReturnType<typeof startBenchHub>>;
+
+const secondReadingMode = process.env.BENCH_SECOND_READING ?? 'both';
+const hubs: BenchHub[] = [];
+if (secondReadingMode !== 'off') hubs.push(await startBenchHub(true));
+if (secondReadingMode !== 'on') hubs.push(await startBenchHub(false));
+const reader = hubs[0]?.reader ?? null;
 
 // The baseline: the same smtp-server, the same mailparser pass, then 250 — nothing stored.
 const sink = new SMTPServer({
@@ -88,10 +105,14 @@ await new Promise<void>((resolve) => sink.listen(sinkPort, '127.0.0.1', resolve)
 const postfix = postfixAvailable() ? startPrivatePostfix(await freePort()) : null;
 if (postfix) await new Promise((r) => setTimeout(r, 1_500));
 
-type Target = { name: string; port: number; hub?: boolean };
+type Target = { name: string; port: number; hub?: BenchHub };
 const targets: Target[] = [
   { name: 'raw sink (smtp-server + mailparser)', port: sinkPort },
-  { name: 'hub (spool commit, then 250)', port: hub.port, hub: true },
+  ...hubs.map((h) => ({
+    name: `hub, second MIME reading ${h.secondReading ? 'on' : 'off'}`,
+    port: h.hub.port,
+    hub: h,
+  })),
   ...(postfix ? [{ name: 'Postfix 3.7 (own queue, fsync)', port: postfix.port }] : []),
 ];
 
@@ -124,9 +145,9 @@ type Result = {
 /** For the hub, waits until the spool processor has read everything the round spooled. */
 async function settle(target: Target, started: number, result: Result): Promise<Result> {
   if (!target.hub) return result;
-  await hub.drained();
+  await target.hub.hub.drained();
   const seconds = (performance.now() - started) / 1000;
-  const latencies = toItem.splice(0);
+  const latencies = target.hub.toItem.splice(0);
   return {
     ...result,
     itemsPerSecond: latencies.length / seconds,
@@ -200,7 +221,7 @@ try {
     const rows: { target: Target; result: Result }[] = [];
     for (const target of targets) {
       await pattern.run(target); // warm-up round, then the measured one
-      toItem.length = 0;
+      if (target.hub) target.hub.toItem.length = 0;
       rows.push({ target, result: await pattern.run(target) });
     }
     const baseline = rows[0]?.result.perSecond ?? Number.NaN;
@@ -211,11 +232,17 @@ try {
             ? ''
             : `\n  ${'  … read + verified + stored as items'.padEnd(42)} ${result.itemsPerSecond.toFixed(0).padStart(5)} msg/s  ×${(result.itemsPerSecond / baseline).toFixed(2)} of sink   time from 250 to item p99 ${ms(result.toItemP99 ?? Number.NaN)}`),
       );
+    const on = rows.find((r) => r.target.hub?.secondReading === true)?.result.itemsPerSecond;
+    const off = rows.find((r) => r.target.hub?.secondReading === false)?.result.itemsPerSecond;
+    if (on !== undefined && off !== undefined)
+      console.log(`  items rate, second MIME reading on / off: ×${(on / off).toFixed(2)}`);
   }
-  const items = await prisma.intakeItem.count();
-  console.log(
-    `\nhub items stored: ${items}; spool left: ${await prisma.mailSpool.count()} (every 250 became one intake item with its parsed attachment and PDF verdict)`,
-  );
+  for (const h of hubs) {
+    const items = await h.prisma.intakeItem.count();
+    console.log(
+      `\nhub (second reading ${h.secondReading ? 'on' : 'off'}) items stored: ${items}; spool left: ${await h.prisma.mailSpool.count()} (every 250 became one intake item with its parsed attachment and PDF verdict)`,
+    );
+  }
   console.log(
     'The hub acknowledges first and reads after: while mail arrives, reading keeps 25% of the time\n' +
       '(docs/ingest.md), so the 250 rate is a burst rate and the items rate is what it sustains; a burst\n' +
@@ -223,10 +250,14 @@ try {
   );
   if (!postfix) console.log('Postfix: not installed or not root — not measured (apt-get install -y postfix)');
 } finally {
-  await hub.close();
-  await reader?.stop();
+  for (const h of hubs) {
+    await h.hub.close();
+    await h.reader?.stop();
+  }
   await new Promise<void>((resolve) => sink.close(() => resolve()));
   postfix?.stop();
-  await prisma.$disconnect();
-  await db.drop();
+  for (const h of hubs) {
+    await h.prisma.$disconnect();
+    await h.db.drop();
+  }
 }

@@ -15,27 +15,31 @@ import {
   readHeaderBlock,
   stripComments,
   type Parameter,
-  type ParameterIssue,
 } from './header-fields.ts';
-import { decodeBase64, decodeQuotedPrintable, findEmbeddedFiles } from './transfer-decoding.ts';
+import { findEmbeddedFiles } from './transfer-decoding.ts';
+import {
+  findDashLines,
+  findDelimiters,
+  lineBreakBefore,
+  passOverCloses,
+  sameSplit,
+  type Delimiter,
+} from './delimiters.ts';
+import {
+  describeIssue,
+  distinctValues,
+  junkFinding,
+  note,
+  parameterFindings,
+  where,
+  type Finding,
+  type FindingLog,
+  type FindingSeverity,
+} from './findings.ts';
+import { decodeBody, IDENTITY, UUENCODE } from './part-content.ts';
 
-export type FindingSeverity =
-  /** readers disagree about the parts, their bytes or their names: quarantine */
-  | 'conflict'
-  /** an attachment has more than one name a reader could show: flag with every candidate */
-  | 'ambiguous'
-  /** off-standard but read alike: noted only */
-  | 'harmless';
-
-export type Finding = {
-  code: string;
-  severity: FindingSeverity;
-  /** "" is the message itself; "2.1" the first part of its second part; "2/forwarded/1" inside a message/rfc822 */
-  part: string;
-  header: string | null;
-  vi: string;
-  en: string;
-};
+export type { Finding, FindingSeverity };
+export const describePart = where;
 
 export type StrictAttachment = {
   path: string;
@@ -50,7 +54,7 @@ export type StrictAttachment = {
 
 export type StrictReading = { attachments: StrictAttachment[]; findings: Finding[]; parts: number };
 
-export const STRICT_LIMITS = { maxParts: 2_000, maxDepth: 60, maxAttachments: 400, maxFindings: 200 };
+export const STRICT_LIMITS = { maxParts: 2_000, maxDepth: 60, maxAttachments: 400 };
 
 /**
  * Other ways readers resolve three constructs, read through to see whether they change anything:
@@ -61,7 +65,7 @@ type Resolution = 'stray-ends-header' | 'prefix-delimiter' | 'ignore-close';
 
 type Trigger = { resolution: Resolution; part: string; header: string | null; vi: string; en: string };
 
-type Context = StrictReading & { eightBitNoted: boolean; mode: Resolution | null; triggers: Trigger[] };
+type Context = StrictReading & FindingLog & { mode: Resolution | null; triggers: Trigger[] };
 
 const RESOLUTION_TEXT: Record<Resolution, { vi: string; en: string }> = {
   'stray-ends-header': {
@@ -159,32 +163,10 @@ function fileList(list: readonly StrictAttachment[], lang: 'vi' | 'en'): string 
     .join(', ');
 }
 
-const where = (part: string) =>
-  part === ''
-    ? { vi: 'phần gốc của thư', en: 'the message itself' }
-    : { vi: `phần ${part}`, en: `part ${part}` };
-
-function note(
-  ctx: Context,
-  severity: FindingSeverity,
-  code: string,
-  part: string,
-  header: string | null,
-  vi: string,
-  en: string,
-): void {
-  if (ctx.findings.length >= STRICT_LIMITS.maxFindings) return;
-  if (ctx.findings.some((f) => f.code === code && f.part === part && f.header === header && f.en === en))
-    return;
-  ctx.findings.push({ code, severity, part, header, vi, en });
-}
-
 const childPath = (parent: string, index: number) =>
   parent === '' ? `${index}` : parent.endsWith('/forwarded') ? `${parent}/${index}` : `${parent}.${index}`;
 
 const TEXT_TYPES = ['text/plain', 'text/html', 'message/delivery-status'];
-const IDENTITY = ['', '7bit', '8bit', 'binary'];
-const UUENCODE = ['x-uuencode', 'x-uue', 'uuencode', 'uue', 'x-uuencoded'];
 const TYPE = /^[a-z0-9!#$&^_.+-]{1,127}\/[a-z0-9!#$&^_.+-]{1,127}$/;
 
 function readEntity(
@@ -396,130 +378,6 @@ function addAttachment(ctx: Context, attachment: StrictAttachment): void {
   if (ctx.attachments.length < STRICT_LIMITS.maxAttachments) ctx.attachments.push(attachment);
 }
 
-/** Duplicated MIME fields: equal copies are harmless, different ones a conflict (readers take the first or the last). */
-function distinctValues(ctx: Context, values: string[], header: string, path: string): string[] {
-  const at = where(path);
-  const normalized = [...new Set(values.map((v) => v.replace(/\s+/g, ' ').trim()))];
-  if (normalized.length > 1)
-    note(
-      ctx,
-      'conflict',
-      'duplicate-header',
-      path,
-      header,
-      `${at.vi}: có ${values.length} trường ${header} khác nhau (${normalized.map((v) => `"${v.slice(0, 80)}"`).join(' / ')}); trình đọc lấy trường đầu sẽ thấy khác trình đọc lấy trường cuối`,
-      `${at.en}: ${values.length} different ${header} fields (${normalized.map((v) => `"${v.slice(0, 80)}"`).join(' / ')}); a reader that takes the first sees something else than one that takes the last`,
-    );
-  else if (values.length > 1)
-    note(
-      ctx,
-      'harmless',
-      'repeated-header',
-      path,
-      header,
-      `${at.vi}: trường ${header} lặp lại ${values.length} lần với cùng giá trị`,
-      `${at.en}: the ${header} field appears ${values.length} times with one value`,
-    );
-  return normalized;
-}
-
-function junkFinding(
-  ctx: Context,
-  path: string,
-  header: string,
-  junk: string[],
-  severity: FindingSeverity,
-): void {
-  const at = where(path);
-  const text = junk.map((j) => `"${j}"`).join(', ');
-  note(
-    ctx,
-    severity,
-    'header-syntax',
-    path,
-    header,
-    `${at.vi}: trường ${header} có phần không đúng cú pháp: ${text}`,
-    `${at.en}: the ${header} field has text outside its syntax: ${text}`,
-  );
-}
-
-function parameterFindings(ctx: Context, path: string, header: string, params: Map<string, Parameter>): void {
-  const at = where(path);
-  for (const [name, param] of params) {
-    const isName = name === 'name' || name === 'filename';
-    if (name === 'boundary') continue; // judged against the delimiter lines (readMultipart)
-    for (const issue of param.issues) {
-      const d = describeIssue(issue);
-      const severity: FindingSeverity =
-        issue.kind === 'unknown-charset' || issue.kind === 'attribute-case'
-          ? 'harmless'
-          : isName
-            ? 'ambiguous'
-            : 'harmless';
-      note(
-        ctx,
-        severity,
-        `parameter-${issue.kind}`,
-        path,
-        header,
-        `${at.vi}: tham số ${name} của ${header}: ${d.vi}`,
-        `${at.en}: the ${name} parameter of ${header}: ${d.en}`,
-      );
-    }
-  }
-}
-
-function describeIssue(issue: ParameterIssue): { vi: string; en: string } {
-  const q = (v: string) => `"${v.slice(0, 100)}"`;
-  switch (issue.kind) {
-    case 'duplicate':
-      return {
-        vi: `khai báo nhiều lần với giá trị khác nhau ${issue.values.map(q).join(' / ')}`,
-        en: `given more than once with different values ${issue.values.map(q).join(' / ')}`,
-      };
-    case 'continuation-order':
-      return {
-        vi: `các đoạn RFC 2231 không theo thứ tự (${issue.order.join(', ')})`,
-        en: `RFC 2231 sections out of order (${issue.order.join(', ')})`,
-      };
-    case 'continuation-gap':
-      return {
-        vi: `các đoạn RFC 2231 bị thiếu (có ${issue.sections.join(', ')})`,
-        en: `RFC 2231 sections missing (found ${issue.sections.join(', ')})`,
-      };
-    case 'continuation-duplicate':
-      return {
-        vi: `đoạn RFC 2231 số ${issue.section} xuất hiện hai lần`,
-        en: `RFC 2231 section ${issue.section} given twice`,
-      };
-    case 'plain-and-extended':
-      return {
-        vi: `vừa có dạng thường ${q(issue.plain)} vừa có dạng RFC 2231 ${q(issue.extended)}`,
-        en: `given both plain ${q(issue.plain)} and in RFC 2231 form ${q(issue.extended)}`,
-      };
-    case 'encoded-word-in-extended':
-      return {
-        vi: `giá trị RFC 2231 chứa từ mã hoá RFC 2047; giải mã hai lần thành ${q(issue.decodedTwice)}`,
-        en: `the RFC 2231 value holds an RFC 2047 word; decoded twice it reads ${q(issue.decodedTwice)}`,
-      };
-    case 'lenient-reading':
-      return {
-        vi: `trình đọc dễ dãi đọc thành ${q(issue.lenient)}`,
-        en: `a lenient reader reads ${q(issue.lenient)}`,
-      };
-    case 'unknown-charset':
-      return {
-        vi: `bảng mã không biết "${issue.charset.slice(0, 40)}"`,
-        en: `unknown charset "${issue.charset.slice(0, 40)}"`,
-      };
-    case 'attribute-case':
-      return {
-        vi: `tên tham số viết hoa thường lẫn lộn (${issue.spelled.slice(0, 40)})`,
-        en: `mixed-case parameter name (${issue.spelled.slice(0, 40)})`,
-      };
-  }
-}
-
 /** The standard name (RFC 2183: the disposition's filename first) and every other name readers show. */
 function nameReadings(
   typeParams: Map<string, Parameter>,
@@ -544,126 +402,6 @@ function nameReadings(
     .find((v) => v !== '');
   return { name: chosen ?? null, candidates, headers };
 }
-
-function decodeBody(
-  s: string,
-  body: { start: number; end: number },
-  cte: string,
-  ctx: Context,
-  path: string,
-  isAttachment: boolean,
-): Buffer {
-  const at = where(path);
-  const text = s.slice(body.start, body.end);
-  if (cte === 'base64') {
-    const b = decodeBase64(text);
-    if (b.junk > 0)
-      note(
-        ctx,
-        'conflict',
-        'base64-junk',
-        path,
-        'Content-Transfer-Encoding',
-        `${at.vi}: dữ liệu base64 có ${b.junk} ký tự ngoài bảng mã; có trình đọc bỏ qua, có trình đọc dừng lại (${b.bytes.length} so với ít hơn byte)`,
-        `${at.en}: the base64 data holds ${b.junk} characters outside its alphabet; some readers skip them, others stop there (${b.bytes.length} bytes or fewer)`,
-      );
-    if (b.dataAfterPad && !b.lenient.equals(b.bytes))
-      note(
-        ctx,
-        'conflict',
-        'base64-data-after-pad',
-        path,
-        'Content-Transfer-Encoding',
-        `${at.vi}: dữ liệu base64 tiếp tục sau dấu "=" kết thúc; trình đọc dừng ở "=" thấy ${b.bytes.length} byte, trình đọc đọc tiếp thấy ${b.lenient.length} byte`,
-        `${at.en}: the base64 data goes on after a "=" pad; a reader that stops there sees ${b.bytes.length} bytes, one that goes on ${b.lenient.length} bytes`,
-      );
-    if (b.unpadded)
-      note(
-        ctx,
-        'harmless',
-        'base64-unpadded',
-        path,
-        'Content-Transfer-Encoding',
-        `${at.vi}: dữ liệu base64 thiếu dấu "=" ở cuối`,
-        `${at.en}: the base64 data lacks its final "=" padding`,
-      );
-    return b.bytes;
-  }
-  if (cte === 'quoted-printable') {
-    const qp = decodeQuotedPrintable(text);
-    if (qp.badEscapes > 0)
-      note(
-        ctx,
-        isAttachment ? 'conflict' : 'harmless',
-        'qp-bad-escape',
-        path,
-        'Content-Transfer-Encoding',
-        `${at.vi}: quoted-printable có ${qp.badEscapes} dấu "=" không theo sau bởi hai chữ số hex; có trình đọc giữ, có trình đọc bỏ`,
-        `${at.en}: quoted-printable has ${qp.badEscapes} "=" not followed by two hex digits; some readers keep them, others drop them`,
-      );
-    if (qp.longLines > 0)
-      note(
-        ctx,
-        'harmless',
-        'qp-long-line',
-        path,
-        'Content-Transfer-Encoding',
-        `${at.vi}: quoted-printable có ${qp.longLines} dòng dài hơn 76 ký tự`,
-        `${at.en}: quoted-printable has ${qp.longLines} lines longer than 76 characters`,
-      );
-    return qp.bytes;
-  }
-  const raw = Buffer.from(text, 'latin1');
-  if (IDENTITY.includes(cte)) {
-    if ((cte === '' || cte === '7bit') && !ctx.eightBitNoted && /[\x80-\xff]/.test(text)) {
-      ctx.eightBitNoted = true;
-      note(
-        ctx,
-        'harmless',
-        '8bit-in-7bit',
-        path,
-        'Content-Transfer-Encoding',
-        `${at.vi}: có byte 8 bit trong phần khai báo 7bit`,
-        `${at.en}: 8-bit bytes in a part declared 7bit`,
-      );
-    }
-    return raw;
-  }
-  if (UUENCODE.includes(cte)) return raw;
-  // Unknown, misspelled or quoted encodings: the strict reading takes the bytes as they are.
-  const guess = guessEncoding(text);
-  const shown = JSON.stringify(cte.slice(0, 40));
-  if (guess)
-    note(
-      ctx,
-      isAttachment ? 'conflict' : 'harmless',
-      'unknown-encoding',
-      path,
-      'Content-Transfer-Encoding',
-      `${at.vi}: mã truyền ${shown} không có trong chuẩn; dữ liệu trông như ${guess}, trình đọc đoán mã sẽ giải thành nội dung khác`,
-      `${at.en}: the transfer encoding ${shown} is not a standard one; the data looks like ${guess}, and a reader that guesses decodes it to other bytes`,
-    );
-  else
-    note(
-      ctx,
-      'harmless',
-      'unknown-encoding',
-      path,
-      'Content-Transfer-Encoding',
-      `${at.vi}: mã truyền ${shown} không có trong chuẩn, đọc nguyên dạng`,
-      `${at.en}: the transfer encoding ${shown} is not a standard one; read as it is`,
-    );
-  return raw;
-}
-
-function guessEncoding(text: string): string | null {
-  const trimmed = text.trim();
-  if (trimmed.length >= 8 && /^[A-Za-z0-9+/=\s]+$/.test(trimmed)) return 'base64';
-  if (/=[0-9A-F]{2}|=\r?\n/.test(text)) return 'quoted-printable';
-  return null;
-}
-
-type Delimiter = { lineStart: number; next: number; close: boolean };
 
 function readMultipart(
   s: string,
@@ -802,72 +540,3 @@ function readMultipart(
     ]);
   }
 }
-
-/** Closing delimiters read as openings, all but the last one. */
-function passOverCloses(all: Delimiter[]): Delimiter[] {
-  return all.map((d, i) => (i < all.length - 1 ? { ...d, close: false } : d));
-}
-
-/** The CRLF (or LF) before a delimiter line belongs to the delimiter (RFC 2046 §5.1.1). */
-function lineBreakBefore(s: string, lineStart: number, floor: number): number {
-  let e = lineStart;
-  if (e > floor && s.charCodeAt(e - 1) === 10) e -= 1;
-  if (e > floor && s.charCodeAt(e - 1) === 13) e -= 1;
-  return e;
-}
-
-function sameSplit(a: Delimiter[], b: Delimiter[]): boolean {
-  return (
-    a.length === b.length &&
-    a.every((d, i) => {
-      const other = b[i] as Delimiter;
-      return d.lineStart === other.lineStart && d.close === other.close;
-    })
-  );
-}
-
-/** Delimiter lines of `boundary`: `--b` or `--b--`, then only blanks (transport padding). */
-function findDelimiters(
-  s: string,
-  body: { start: number; end: number },
-  boundary: string,
-  byPrefix = false,
-): { all: Delimiter[]; nearMiss: string[] } {
-  const all: Delimiter[] = [];
-  const nearMiss: string[] = [];
-  const dash = `--${boundary}`;
-  for (const line of findDashLines(s, body, Infinity)) {
-    if (!s.startsWith(dash, line.start)) continue;
-    let rest = s.slice(line.start + dash.length, line.end);
-    let close = false;
-    if (rest.startsWith('--') && (!byPrefix || /^--[ \t]*$/.test(rest))) {
-      close = true;
-      rest = rest.slice(2);
-    }
-    if (byPrefix || /^[ \t]*$/.test(rest)) all.push({ lineStart: line.start, next: line.next, close });
-    else if (nearMiss.length < 3) nearMiss.push(s.slice(line.start, Math.min(line.end, line.start + 80)));
-  }
-  return { all, nearMiss };
-}
-
-/** Lines of the range that start with "--", in one pass. */
-function findDashLines(
-  s: string,
-  body: { start: number; end: number },
-  max: number,
-): { start: number; end: number; next: number }[] {
-  const out: { start: number; end: number; next: number }[] = [];
-  let pos = body.start;
-  while (pos < body.end && out.length < max) {
-    let nl = s.indexOf('\n', pos);
-    if (nl < 0 || nl >= body.end) nl = body.end;
-    if (s.charCodeAt(pos) === 45 && s.charCodeAt(pos + 1) === 45) {
-      const end = nl > pos && s.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
-      out.push({ start: pos, end: Math.min(end, body.end), next: Math.min(nl + 1, body.end) });
-    }
-    pos = nl + 1;
-  }
-  return out;
-}
-
-export const describePart = where;
