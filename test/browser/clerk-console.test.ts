@@ -6,6 +6,7 @@ import { mailauthAuthenticator } from '../../src/ingest/index.ts';
 import { ingestDeps, ingestNow } from '../../src/ingest/test-support/listener-harness.ts';
 import { receiveIntakeItems, registerIntakeItem } from '../../src/registry/index.ts';
 import { zipFiles } from '../../src/edxml/index.ts';
+import { hiddenAttachmentVariants } from '../fixtures/mail/hidden-attachments/generate-variants.ts';
 import { memoryTrustStore } from '../../src/signing/index.ts';
 import { appendSignature, newPdf } from '../../src/signing/test-support/pdf-writer.ts';
 import { createTestPki, type TestPki } from '../../src/signing/test-support/test-pki.ts';
@@ -310,6 +311,37 @@ describe('the clerk’s pages in Chromium', () => {
       'ho-so/to-trinh.pdf (1 KB)',
       'ho-so/du-toan.xlsx (3 KB)',
     ]);
+  });
+
+  it('shows both MIME readings side by side for a mail held because they disagree (issue #17)', async () => {
+    const variant = hiddenAttachmentVariants().find(
+      (v) => v.technique === 'attachment after the closing boundary' && v.id.endsWith('-exe-1'),
+    );
+    if (!variant) throw new Error('no such variant');
+    const raw = Buffer.from(
+      variant.raw.toString('latin1').replace(/^To: .*$/m, `To: ${A}@lienthong.local`),
+      'latin1',
+    );
+    const outcome = await ingestNow(ingestDeps(web.prisma), raw, {
+      source: 'smtp',
+      mailFrom: SENDER,
+      recipients: [{ agencyId: agencyA, organId: A }],
+    });
+    const itemId = outcome.items[0]?.itemId;
+    if (!itemId) throw new Error('not stored');
+    expect(outcome.placement).toBe('quarantine');
+
+    browser = await openBrowser();
+    const { page } = browser;
+    await signInThroughConsole(page, baseUrl, 'vanthu.a', TEST_PASSWORD);
+    await page.goto(`${baseUrl}/#/intake/${itemId}`);
+    const section = page.locator('#second-reading');
+    await expect(section.locator('h2').innerText()).resolves.toBe('Hai cách đọc cấu trúc thư');
+    await expect(section.locator('#reading-mailparser li').allInnerTexts()).resolves.toEqual([]);
+    await expect(section.locator('#reading-mailparser').innerText()).resolves.toContain('không có tệp');
+    await section.locator('details summary').click();
+    await section.locator('details li', { hasText: 'thấy các tệp khác: "hoa-don-thang-11.exe"' }).waitFor();
+    await screenshot(page, 'clerk-second-reading');
   });
 
   it('releases a quarantined mail with a note before registering it; one held for malware stays for an admin', async () => {

@@ -525,7 +525,7 @@ function readMultipart(
       part: path,
       header: null,
       vi: `${at.vi}: sau dòng kết thúc "--${boundary}--" còn ${all.slice(closeIndex + 1).filter((d) => !d.close).length} dòng ranh giới mở phần mới`,
-      en: `${at.en}: ${all.slice(closeIndex + 1).filter((d) => !d.close).length} delimiter lines that open parts follow the closing "--${boundary}--"`,
+      en: `${at.en}: ${plural(all.slice(closeIndex + 1).filter((d) => !d.close).length, 'delimiter line')} that open parts follow the closing "--${boundary}--"`,
     });
   const opens = closeIndex < 0 ? all : all.slice(0, closeIndex + 1);
   const childDefault = type === 'multipart/digest' ? 'message/rfc822' : 'text/plain';
@@ -540,3 +540,5 @@ function readMultipart(
     ]);
   }
 }
+
+const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;

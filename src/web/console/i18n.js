@@ -57,6 +57,11 @@ const TEXT = {
     rejected: 'Đã từ chối tiếp nhận.',
     zipContents: (n, size) => `Tệp nén chứa ${n} tệp, ${size} khi giải nén`,
     zipTruncated: 'Chỉ hiện một phần danh sách; mọi tệp đều đã được kiểm tra.',
+    readingsTitle: 'Hai cách đọc cấu trúc thư',
+    readingsStrict: 'Cách đọc chặt chẽ (theo RFC)',
+    readingsMailparser: 'mailparser (các tệp hub lưu)',
+    readingsNone: 'không có tệp',
+    readingsFindings: 'Điểm ngoài chuẩn',
     zipNotListed: 'Không liệt kê được tệp nén',
     reportNotDocument:
       'Đây là thư báo phát/báo đã đọc cho thư hệ thống đã gửi, không phải văn bản: đã được gắn với thư đó.',
@@ -336,6 +341,11 @@ const TEXT = {
     rejected: 'Rejected.',
     zipContents: (n, size) => `Archive of ${n} files, ${size} unpacked`,
     zipTruncated: 'Only part of the list is shown; every file was checked.',
+    readingsTitle: 'Two readings of the message structure',
+    readingsStrict: 'Strict reading (to the RFCs)',
+    readingsMailparser: 'mailparser (the files the hub kept)',
+    readingsNone: 'no file',
+    readingsFindings: 'Off-standard points',
     zipNotListed: 'The archive could not be listed',
     reportNotDocument:
       'A delivery or read report about mail the hub sent, not a document: linked to that mail.',

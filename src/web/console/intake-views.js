@@ -1,7 +1,7 @@
 // The clerk's intake queue and one item's page: metadata, attachments, register, reject.
 import { api, errorText, query } from './api.js';
 import { askFirst, facts, h, localTime, replace } from './dom.js';
-import { stateLabel, t } from './i18n.js';
+import { lang, stateLabel, t } from './i18n.js';
 import { pagedTable } from './paged-table.js';
 import { onLive } from './live.js';
 import { senderAuthSection, signatureSection } from './verdict-views.js';
@@ -120,6 +120,7 @@ export async function intakeItemView(main, { id, user }) {
     signatureSection(item),
     h('h2', {}, t('attachments')),
     attachmentList(item.attachments, (a) => `/api/v1/intake/${item.id}/attachments/${a.id}`),
+    readingsSection(m.mail?.secondReading),
     senderAuthSection(item),
     (item.source === 'smtp' || item.source === 'imap') && headersPanel(item),
     item.document &&
@@ -312,6 +313,59 @@ function zipListing(attachment) {
       zip.entries.map((e) => h('li', {}, h('code', {}, e.path), ` (${kb(e.size)})`)),
     ),
     zip.truncated && h('p', { class: 'hint' }, t('zipTruncated')),
+  );
+}
+
+/**
+ * The second MIME reading (docs/ingest.md) when it did not simply agree: why the item is held or
+ * flagged, the points off the standard, and the files each reading found, side by side.
+ */
+function readingsSection(reading) {
+  if (!reading || reading.verdict === 'agree') return null;
+  const kb = (bytes) => `${Math.ceil(bytes / 1024)} KB`;
+  const files = (list) =>
+    list.length === 0
+      ? h('p', { class: 'hint' }, t('readingsNone'))
+      : h(
+          'ul',
+          {},
+          list.map((f) =>
+            h(
+              'li',
+              {},
+              h('code', {}, f.name ?? '?'),
+              ` (${kb(f.size)}, ${f.path}, ${f.sha256.slice(0, 12)})`,
+            ),
+          ),
+        );
+  const points = (reading.findings ?? []).filter((f) => f.severity !== 'harmless');
+  return h(
+    'section',
+    { id: 'second-reading', class: `second-reading ${reading.verdict}` },
+    h('h2', {}, t('readingsTitle')),
+    reading.flagReason && h('p', { class: 'hint', id: 'second-reading-flag' }, reading.flagReason),
+    h(
+      'div',
+      { class: 'readings' },
+      h('div', { id: 'reading-strict' }, h('h3', {}, t('readingsStrict')), files(reading.readings.strict)),
+      h(
+        'div',
+        { id: 'reading-mailparser' },
+        h('h3', {}, t('readingsMailparser')),
+        files(reading.readings.mailparser),
+      ),
+    ),
+    points.length > 0 &&
+      h(
+        'details',
+        {},
+        h('summary', {}, `${t('readingsFindings')} (${points.length})`),
+        h(
+          'ul',
+          {},
+          points.map((f) => h('li', {}, lang === 'en' ? f.en : f.vi)),
+        ),
+      ),
   );
 }
 
