@@ -11,8 +11,11 @@ export class RawSmtp {
   private buffer = '';
   private waiters: ((reply: RawReply) => void)[] = [];
   private readonly replies: RawReply[] = [];
+  /** resolves when the server (or this client) closed the connection */
+  readonly closed: Promise<void>;
 
   private constructor(private readonly socket: net.Socket) {
+    this.closed = new Promise((resolve) => socket.once('close', () => resolve()));
     socket.on('data', (chunk: Buffer) => {
       this.buffer += chunk.toString('latin1');
       for (;;) {
@@ -29,8 +32,12 @@ export class RawSmtp {
     socket.on('error', () => undefined);
   }
 
-  static async connect(port: number): Promise<{ client: RawSmtp; greeting: RawReply }> {
-    const socket = net.connect({ host: '127.0.0.1', port });
+  /** localAddress: a source address of 127/8 (Linux routes all of it to lo), to be another client */
+  static async connect(
+    port: number,
+    options: { localAddress?: string } = {},
+  ): Promise<{ client: RawSmtp; greeting: RawReply }> {
+    const socket = net.connect({ host: '127.0.0.1', port, ...options });
     await new Promise<void>((resolve, reject) => {
       socket.once('connect', resolve);
       socket.once('error', reject);
@@ -78,8 +85,18 @@ export class RawSmtp {
     return replies;
   }
 
+  /** Writes bytes as they are, no reply awaited (a slow client sends its command or DATA this way). */
+  write(bytes: string | Buffer): void {
+    if (this.socket.writable) this.socket.write(bytes);
+  }
+
   close(): void {
     this.socket.end('QUIT\r\n');
+  }
+
+  /** Drops the connection without QUIT. */
+  destroy(): void {
+    this.socket.destroy();
   }
 }
 
