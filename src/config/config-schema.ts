@@ -74,6 +74,28 @@ export const ConfigSchema = z.strictObject({
       .min(1)
       .default(3000)
       .describe('New SMTP connections per client address per minute'),
+    sessionSeconds: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(86_400)
+      .default(900)
+      .describe(
+        'Longest SMTP session (421 then); a message being received may finish within its DATA limits',
+      ),
+    dataSeconds: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(86_400)
+      .default(600)
+      .describe('Longest DATA phase of one message (421, nothing kept); 50 MB in 600 s needs about 85 KB/s'),
+    minBytesPerSecond: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .default(100)
+      .describe('Least DATA rate over the last 30 s (421, nothing kept); 0 switches the rule off'),
     spoolMax: z.coerce
       .number()
       .int()
@@ -170,6 +192,9 @@ export const ENVIRONMENT_VARIABLES = {
   'smtp.maxClients': 'LIENTHONG_SMTP_MAX_CLIENTS',
   'smtp.maxConnectionsPerClient': 'LIENTHONG_SMTP_MAX_PER_CLIENT',
   'smtp.maxConnectionsPerClientPerMinute': 'LIENTHONG_SMTP_MAX_PER_CLIENT_PER_MINUTE',
+  'smtp.sessionSeconds': 'LIENTHONG_SMTP_SESSION_SECONDS',
+  'smtp.dataSeconds': 'LIENTHONG_SMTP_DATA_SECONDS',
+  'smtp.minBytesPerSecond': 'LIENTHONG_SMTP_MIN_BYTES_PER_SECOND',
   'smtp.spoolMax': 'LIENTHONG_SMTP_SPOOL_MAX',
   'smtp.unknownSender': 'LIENTHONG_SMTP_UNKNOWN_SENDER',
   'smtp.senderAuth': 'LIENTHONG_SMTP_SENDER_AUTH',

@@ -19,6 +19,8 @@ export const SMTP_REPLY_CODE = {
   INGEST_RATE_LIMITED: 421,
   /** The hub is draining for shutdown. */
   INGEST_SHUTTING_DOWN: 421,
+  /** The session, its DATA phase or its DATA rate went past LIENTHONG_SMTP_*_SECONDS / _MIN_BYTES_PER_SECOND. */
+  INGEST_TIME_LIMIT: 421,
   /** AUTH refused (wrong credentials, or not over TLS). */
   INGEST_AUTH_FAILED: 535,
   /** Too many failed AUTH attempts from this user name or address; temporary. */

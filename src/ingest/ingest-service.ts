@@ -113,6 +113,13 @@ export async function startIngest({
       maxPerClient: config.smtp.maxConnectionsPerClient,
       maxPerClientPerMinute: config.smtp.maxConnectionsPerClientPerMinute,
     },
+    timeLimits: {
+      sessionMs: config.smtp.sessionSeconds * 1000,
+      dataMs: config.smtp.dataSeconds * 1000,
+      minBytesPerSecond: config.smtp.minBytesPerSecond,
+      // the rate is judged over 30 s: long enough for a TCP stall and its retransmissions
+      rateWindowMs: 30_000,
+    },
     // Agencies that send with credentials: OrganId + one of its API tokens, over TLS only.
     ...(tls ? { tls, authenticate: agencyTokenAuthenticator(prisma) } : {}),
     directory,

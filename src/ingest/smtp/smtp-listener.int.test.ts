@@ -24,6 +24,7 @@ import {
   seedAgencies,
   startTestListener,
   startTestSpool,
+  TEST_TIME_LIMITS,
   type TestListener,
 } from '../test-support/listener-harness.ts';
 
@@ -187,6 +188,7 @@ describe('SMTP listener', () => {
       maxRecipients: 5,
       maxClients: 10,
       limits: { maxPerClient: 10, maxPerClientPerMinute: 1000 },
+      timeLimits: TEST_TIME_LIMITS,
       directory: prismaRecipientDirectory(prisma, MAIL_DOMAIN),
       spool: { accept: (raw, envelope) => spool.accept(raw, envelope), full: () => spooledByThisTest >= 1 },
       log: pino({ level: 'silent' }),

@@ -1,6 +1,6 @@
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
 import type { Logger } from '../../shared/index.ts';
-import { smtpReply, toSmtpReply } from '../ingest-errors.ts';
+import { smtpReply, toSmtpReply, type SmtpReplyError } from '../ingest-errors.ts';
 import {
   checkConnection,
   checkDeclaredSize,
@@ -14,6 +14,7 @@ import type { MailEnvelope } from '../ingest-message.ts';
 import type { MailRecipient, RecipientDirectory } from '../recipient-directory.ts';
 import type { SmtpAuthenticator } from './agency-credentials.ts';
 import { ClientLoadTracker } from './client-load.ts';
+import { SessionWatch, type Breach, type TimeLimits } from './session-watch.ts';
 
 /**
  * The SMTP edge: smtp-server hooks → ingest policy → spool → reply. It decides nothing itself.
@@ -33,6 +34,8 @@ export type SmtpListenerOptions = {
   maxRecipients: number;
   maxClients: number;
   limits: ConnectionLimits;
+  /** whole session, DATA phase and DATA rate (session-watch.ts); a breach is answered 421 and closes */
+  timeLimits: TimeLimits;
   tls?: { key: Buffer; cert: Buffer };
   /** AUTH (only offered over TLS): resolves the authenticated identity or undefined */
   authenticate?: SmtpAuthenticator;
@@ -54,16 +57,37 @@ export type SmtpListener = { readonly port: number; close(): Promise<void> };
 
 type Transaction = { recipients: MailRecipient[] };
 
+/** A connection's watch, and the DATA phase it may have to abort. */
+type Watched = { watch: SessionWatch; data?: AbortController };
+
+/** How often the time limits are checked: their precision. */
+const WATCH_EVERY_MS = 250;
+
 export async function startSmtpListener(options: SmtpListenerOptions): Promise<SmtpListener> {
   const { log, metrics, spool } = options;
   const loads = new ClientLoadTracker();
   const transactions = new WeakMap<SMTPServerSession, Transaction>();
-  const refuse = (verdict: Verdict): Error | null => {
+  const watched = new WeakMap<SMTPServerSession, Watched>();
+  const refuse = (verdict: Verdict): SmtpReplyError | null => {
     if (verdict.kind === 'accept') return null;
     metrics?.refused.inc({ source: 'smtp', reason: verdict.code });
     return smtpReply(verdict.code, verdict.reason);
   };
   let closing = false;
+  /** A session past a time limit: counted, logged, forgotten; the 421 that ends it. */
+  const overTime = (session: SMTPServerSession, breach: Breach) => {
+    watched.delete(session);
+    log.info(
+      { session: session.id, client: session.remoteAddress, limit: breach.kind },
+      'smtp session over its time limit; answering 421 and closing',
+    );
+    metrics?.refused.inc({ source: 'smtp', reason: 'INGEST_TIME_LIMIT' });
+    // smtp-server adds no enhanced status code unless it advertises them (it does not here)
+    return smtpReply(
+      'INGEST_TIME_LIMIT',
+      server.options.hideENHANCEDSTATUSCODES ? breach.reply : breach.reply.replace(/^4\.4\.2 /, ''),
+    );
+  };
 
   const server = new SMTPServer({
     name: options.name,
@@ -86,8 +110,10 @@ export async function startSmtpListener(options: SmtpListenerOptions): Promise<S
         return;
       }
       const error = refuse(checkConnection(loads.load(session.remoteAddress), options.limits));
-      if (!error) loads.opened(session.remoteAddress);
-      else (session as SMTPServerSession & { refused?: boolean }).refused = true;
+      if (!error) {
+        loads.opened(session.remoteAddress);
+        watched.set(session, { watch: new SessionWatch(options.timeLimits, Date.now()) });
+      } else (session as SMTPServerSession & { refused?: boolean }).refused = true;
       callback(error);
     },
     onClose(session) {
@@ -114,6 +140,12 @@ export async function startSmtpListener(options: SmtpListenerOptions): Promise<S
     },
     onMailFrom(address, session, callback) {
       transactions.set(session, { recipients: [] });
+      // a session past its deadline takes no new message, even before the next check
+      const breach = watched.get(session)?.watch.check(Date.now());
+      if (breach) {
+        callback(overTime(session, breach));
+        return;
+      }
       if (spool.full()) {
         callback(
           refuse({
@@ -151,13 +183,24 @@ export async function startSmtpListener(options: SmtpListenerOptions): Promise<S
     },
     onData(stream, session, callback) {
       const recipients = transactions.get(session)?.recipients ?? [];
-      receive(stream, options.maxMessageBytes)
+      const watching = watched.get(session);
+      const data = new AbortController();
+      if (watching) watching.data = data;
+      watching?.watch.dataStarted(Date.now());
+      const reply: typeof callback = (error, message) => {
+        if (watching) {
+          watching.watch.replied();
+          delete watching.data;
+        }
+        callback(error, message);
+      };
+      receive(stream, options.maxMessageBytes, data.signal, watching?.watch)
         .then(async (raw) => {
           const sizeError = refuse(
             checkReceivedSize(stream.sizeExceeded || raw === null, options.maxMessageBytes),
           );
           if (sizeError || raw === null) {
-            callback(sizeError);
+            reply(sizeError);
             return;
           }
           const started = process.hrtime.bigint();
@@ -170,15 +213,33 @@ export async function startSmtpListener(options: SmtpListenerOptions): Promise<S
           });
           metrics?.secondsTo250.observe(Number(process.hrtime.bigint() - started) / 1e9);
           metrics?.bytes.inc({ source: 'smtp' }, raw.length);
-          callback(null, `OK queued as ${spoolId}`);
+          reply(null, `OK queued as ${spoolId}`);
         })
         .catch((error: unknown) => {
+          // cut by a time limit: the 421 is sent and the connection closing, nothing was stored
+          if (data.signal.aborted) {
+            reply(toSmtpReply(error));
+            return;
+          }
           log.warn({ err: error, session: session.id }, 'message not stored; answering 4xx');
           metrics?.refused.inc({ source: 'smtp', reason: 'INGEST_STORE_UNAVAILABLE' });
-          callback(toSmtpReply(error));
+          reply(toSmtpReply(error));
         });
     },
   });
+  // smtp-server's idle timeout is reset by every byte: the time limits are checked here.
+  const watchTimer = setInterval(() => {
+    const now = Date.now();
+    for (const connection of server.connections) {
+      const watching = watched.get(connection.session);
+      const breach = watching?.watch.check(now);
+      if (!watching || !breach) continue;
+      const error = overTime(connection.session, breach);
+      connection.send(error.responseCode, error.message); // a 421 also closes the connection
+      watching.data?.abort(error);
+    }
+  }, WATCH_EVERY_MS);
+  watchTimer.unref();
   server.on('error', (error) => {
     log.warn({ err: error }, 'smtp connection error');
   });
@@ -197,6 +258,7 @@ export async function startSmtpListener(options: SmtpListenerOptions): Promise<S
     close: () =>
       new Promise<void>((resolve) => {
         closing = true;
+        clearInterval(watchTimer);
         server.close(() => {
           resolve();
         });
@@ -204,13 +266,30 @@ export async function startSmtpListener(options: SmtpListenerOptions): Promise<S
   };
 }
 
-/** Reads DATA into memory up to the limit; past it, keeps draining (so the reply can be sent) but keeps nothing. */
-function receive(stream: SMTPServerDataStream, maxBytes: number): Promise<Buffer | null> {
+/**
+ * Reads DATA into memory up to the limit; past it, keeps draining (so the reply can be sent) but
+ * keeps nothing. An abort (a time limit) drops what was received.
+ */
+function receive(
+  stream: SMTPServerDataStream,
+  maxBytes: number,
+  signal: AbortSignal,
+  watch: SessionWatch | undefined,
+): Promise<Buffer | null> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     let over = false;
+    signal.addEventListener(
+      'abort',
+      () => {
+        chunks.length = 0;
+        reject(signal.reason as Error);
+      },
+      { once: true },
+    );
     stream.on('data', (chunk: Buffer) => {
+      watch?.received(chunk.length);
       if (over) return;
       size += chunk.length;
       if (size > maxBytes) {
@@ -222,6 +301,7 @@ function receive(stream: SMTPServerDataStream, maxBytes: number): Promise<Buffer
     });
     stream.once('error', reject);
     stream.once('end', () => {
+      watch?.dataEnded();
       resolve(over ? null : Buffer.concat(chunks, size));
     });
   });

@@ -23,6 +23,13 @@ export const SENDER_AGENCY = '000.00.22.H53';
 export const SECOND_ADDRESS = 'vanthu@stc.hanoi.gov.vn';
 export const KNOWN_SENDER = 'vanthu@stc.example.vn';
 export const MAIL_DOMAIN = 'lienthong.local';
+/** Time limits no test meets unless it is about them (slow-clients.int.test.ts). */
+export const TEST_TIME_LIMITS = {
+  sessionMs: 900_000,
+  dataMs: 600_000,
+  minBytesPerSecond: 100,
+  rateWindowMs: 30_000,
+};
 
 /** Two hosted agencies (one with its own address) and one partner agency that sends mail. */
 export async function seedAgencies(prisma: PrismaClient): Promise<void> {
@@ -96,6 +103,7 @@ export async function startTestListener(
     maxRecipients: 50,
     maxClients: 100,
     limits: { maxPerClient: 60, maxPerClientPerMinute: 100_000 },
+    timeLimits: TEST_TIME_LIMITS,
     directory: ingest.directory,
     spool,
     ...(ingest.metrics ? { metrics: ingest.metrics } : {}),
