@@ -66,8 +66,10 @@ export const ConfigSchema = z.strictObject({
       .number()
       .int()
       .min(1)
-      .default(50)
-      .describe('SMTP connections open at once from one client address'),
+      .default(10)
+      .describe(
+        'SMTP connections open at once from one client address (well under the total, so a few addresses cannot take every slot)',
+      ),
     maxConnectionsPerClientPerMinute: z.coerce
       .number()
       .int()

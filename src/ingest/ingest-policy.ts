@@ -24,13 +24,13 @@ export function checkConnection(load: ClientLoad, limits: ConnectionLimits): Ver
     return {
       kind: 'refuse',
       code: 'INGEST_RATE_LIMITED',
-      reason: `Too many connections from your address (${limits.maxPerClient} open); try again later`,
+      reason: `Too many connections from your address (${String(limits.maxPerClient)} open at once is the limit); close idle ones or try again in a few minutes`,
     };
   if (load.lastMinute >= limits.maxPerClientPerMinute)
     return {
       kind: 'refuse',
       code: 'INGEST_RATE_LIMITED',
-      reason: `Too many connections from your address per minute; try again later`,
+      reason: `Too many new connections from your address (${String(limits.maxPerClientPerMinute)} a minute is the limit); send several messages per connection or try again in a minute`,
     };
   return accept;
 }

@@ -1,3 +1,4 @@
+import net from 'node:net';
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
 import type { Logger } from '../../shared/index.ts';
 import { smtpReply, toSmtpReply, type SmtpReplyError } from '../ingest-errors.ts';
@@ -109,16 +110,8 @@ export async function startSmtpListener(options: SmtpListenerOptions): Promise<S
         callback(smtpReply('INGEST_SHUTTING_DOWN', 'Service shutting down, try again later'));
         return;
       }
-      const error = refuse(checkConnection(loads.load(session.remoteAddress), options.limits));
-      if (!error) {
-        loads.opened(session.remoteAddress);
-        watched.set(session, { watch: new SessionWatch(options.timeLimits, Date.now()) });
-      } else (session as SMTPServerSession & { refused?: boolean }).refused = true;
-      callback(error);
-    },
-    onClose(session) {
-      if (!(session as SMTPServerSession & { refused?: boolean }).refused)
-        loads.closed(session.remoteAddress);
+      watched.set(session, { watch: new SessionWatch(options.timeLimits, Date.now()) });
+      callback(null);
     },
     onAuth(auth, session, callback) {
       const check = options.authenticate;
@@ -243,14 +236,36 @@ export async function startSmtpListener(options: SmtpListenerOptions): Promise<S
   server.on('error', (error) => {
     log.warn({ err: error }, 'smtp connection error');
   });
+  // The per-address limits are checked as a connection is accepted, before smtp-server sees it:
+  // its connections count against maxClients from the start, during the 100 ms before the
+  // greeting too, so connections refused only in onConnect could still take every slot.
+  const sockets = new Set<net.Socket>();
+  const front = net.createServer((socket) => {
+    socket.on('error', () => undefined); // smtp-server reports errors of admitted sockets
+    const client = clientAddress(socket);
+    const error = refuse(checkConnection(loads.load(client), options.limits));
+    if (error) {
+      socket.end(`${String(error.responseCode)} ${error.message}\r\n`);
+      socket.setTimeout(5_000, () => socket.destroy());
+      return;
+    }
+    loads.opened(client);
+    sockets.add(socket);
+    socket.once('close', () => {
+      loads.closed(client);
+      sockets.delete(socket);
+    });
+    // Node's documented way to hand a connection to a server that did not accept it itself
+    server.server.emit('connection', socket);
+  });
   await new Promise<void>((resolve, reject) => {
-    server.server.once('error', reject);
-    server.listen(options.port, options.host, () => {
-      server.server.off('error', reject);
+    front.once('error', reject);
+    front.listen(options.port, options.host, () => {
+      front.off('error', reject);
       resolve();
     });
   });
-  const address = server.server.address();
+  const address = front.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
   log.info({ host: options.host, port, tls: options.tls !== undefined }, 'smtp listener started');
   return {
@@ -259,11 +274,25 @@ export async function startSmtpListener(options: SmtpListenerOptions): Promise<S
       new Promise<void>((resolve) => {
         closing = true;
         clearInterval(watchTimer);
-        server.close(() => {
+        // smtp-server answers 421 to the sessions still open after its closeTimeout (5 s)
+        server.close();
+        front.close(() => {
+          clearTimeout(last);
           resolve();
         });
+        // ...and a client that then keeps its side open is dropped
+        const last = setTimeout(() => {
+          for (const socket of sockets) socket.destroy();
+        }, 6_000);
+        last.unref();
       }),
   };
+}
+
+/** The client's address as the connection limits count it (an IPv4 client of an IPv6 socket as IPv4). */
+function clientAddress(socket: net.Socket): string {
+  const address = socket.remoteAddress ?? '';
+  return address.startsWith('::ffff:') && net.isIPv4(address.slice(7)) ? address.slice(7) : address;
 }
 
 /**
