@@ -142,18 +142,23 @@ describe('slow clients', () => {
   });
 
   it('500 dribbling connections from 10 addresses: a sender on another address gets 250 within 2 s, every time', async () => {
+    // before the attack: the first message pays for cold caches and the database pool, not the dribblers
+    expect((await sendOne(listener.port, '127.0.0.200')).response).toMatch(/^250/);
     const log: DribbleLog = { connected: 0, refused: [], cut: [] };
     let stop = false;
+    // they arrive within a second, as a botnet's connections would, not in one tick
     const dribblers = Array.from({ length: 500 }, (_, i) =>
-      dribble(
-        listener.port,
-        `127.0.0.${String(10 + (i % 10))}`,
-        i % 2 === 0 ? 'data' : 'command',
-        log,
-        () => stop,
+      sleep(i * 2).then(() =>
+        dribble(
+          listener.port,
+          `127.0.0.${String(10 + (i % 10))}`,
+          i % 2 === 0 ? 'data' : 'command',
+          log,
+          () => stop,
+        ),
       ),
     );
-    await sleep(1_500);
+    await sleep(2_000);
     const results: { ms: number; response: string }[] = [];
     const until = Date.now() + (SESSION_SECONDS * 2 + 2) * 1000;
     while (Date.now() < until) {
@@ -178,7 +183,7 @@ describe('slow clients', () => {
     await listener.drained();
     expect(await prisma.mailSpool.count()).toBe(0);
     expect(await prisma.intakeItem.count({ where: { subject: { startsWith: 'dribble' } } })).toBe(0);
-    expect(await prisma.intakeItem.count()).toBe(results.length);
+    expect(await prisma.intakeItem.count()).toBe(results.length + 1);
   });
 });
 
