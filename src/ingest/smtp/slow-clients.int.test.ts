@@ -1,3 +1,6 @@
+import { fork } from 'node:child_process';
+import { once } from 'node:events';
+import path from 'node:path';
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config/index.ts';
@@ -12,6 +15,7 @@ import {
   startTestListener,
   type TestListener,
 } from '../test-support/listener-harness.ts';
+import type { DribbleLog, DribblePlan } from '../test-support/dribblers.ts';
 import { RawSmtp, dotStuff, type RawReply } from '../test-support/raw-smtp.ts';
 
 // Slow clients (issue #13, defect 2): clients that send one byte now and then must not keep
@@ -28,6 +32,8 @@ const TIME_LIMITS = {
   rateWindowMs: 2_000,
 };
 
+const DRIBBLERS = path.join(import.meta.dirname, '../test-support/dribblers.ts');
+
 let db: TestDatabase;
 let prisma: PrismaClient;
 
@@ -43,62 +49,6 @@ afterAll(async () => {
 });
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-/** What the dribblers saw, by the reply that ended their connection. */
-type DribbleLog = { connected: number; refused: RawReply[]; cut: RawReply[] };
-
-/**
- * One slow client: connects from `localAddress`, then sends a byte a second, in DATA or in its
- * EHLO line, until the hub answers or closes; then connects again after 1–3 s, until stopped.
- */
-async function dribble(
-  port: number,
-  localAddress: string,
-  phase: 'data' | 'command',
-  log: DribbleLog,
-  stopped: () => boolean,
-): Promise<void> {
-  while (!stopped()) {
-    let client: RawSmtp | undefined;
-    try {
-      const connection = await RawSmtp.connect(port, { localAddress });
-      client = connection.client;
-      if (connection.greeting.code !== 220) {
-        log.refused.push(connection.greeting);
-      } else {
-        log.connected += 1;
-        if (phase === 'data') {
-          await client.command('EHLO dribbler.example');
-          await client.command('MAIL FROM:<slow@dribbler.example>');
-          await client.command(`RCPT TO:<${HUB_ADDRESS}>`);
-          const data = await client.command('DATA');
-          if (data.code !== 354) throw new Error(`DATA answered ${data.code}`);
-        }
-        const bytes =
-          phase === 'data'
-            ? `Subject: dribble ${uniqueSeed()}\r\n\r\n${'x'.repeat(200)}`
-            : 'EHLO dribbler.example.slowly.example\r\n';
-        const ended = client.reply(120_000).then(
-          (reply) => reply,
-          () => undefined,
-        );
-        let sent = 0;
-        let reply: RawReply | undefined;
-        while (!stopped() && reply === undefined && sent < bytes.length) {
-          client.write(bytes.charAt(sent));
-          sent += 1;
-          reply = await Promise.race([ended, sleep(1_000).then(() => undefined)]);
-        }
-        if (reply) log.cut.push(reply);
-      }
-    } catch {
-      // refused or reset: try again like a bot would
-    } finally {
-      client?.destroy();
-    }
-    if (!stopped()) await sleep(1_000 + Math.random() * 2_000);
-  }
-}
 
 /** A polite sender: one message per connection, as an MTA with a new message does. */
 async function sendOne(port: number, localAddress: string): Promise<{ ms: number; response: string }> {
@@ -144,29 +94,30 @@ describe('slow clients', () => {
   it('500 dribbling connections from 10 addresses: a sender on another address gets 250 within 2 s, every time', async () => {
     // before the attack: the first message pays for cold caches and the database pool, not the dribblers
     expect((await sendOne(listener.port, '127.0.0.200')).response).toMatch(/^250/);
-    const log: DribbleLog = { connected: 0, refused: [], cut: [] };
-    let stop = false;
-    // they arrive within a second, as a botnet's connections would, not in one tick
-    const dribblers = Array.from({ length: 500 }, (_, i) =>
-      sleep(i * 2).then(() =>
-        dribble(
-          listener.port,
-          `127.0.0.${String(10 + (i % 10))}`,
-          i % 2 === 0 ? 'data' : 'command',
-          log,
-          () => stop,
-        ),
-      ),
-    );
-    await sleep(2_000);
+    const plan: DribblePlan = {
+      port: listener.port,
+      count: 500,
+      addresses: Array.from({ length: 10 }, (_, i) => `127.0.0.${String(10 + i)}`),
+      recipient: HUB_ADDRESS,
+    };
+    // the attackers' sockets in a process of their own, as other machines they are
+    const dribblers = fork(DRIBBLERS, [JSON.stringify(plan)], { execArgv: ['--import', 'tsx'] });
     const results: { ms: number; response: string }[] = [];
-    const until = Date.now() + (SESSION_SECONDS * 2 + 2) * 1000;
-    while (Date.now() < until) {
-      results.push(await sendOne(listener.port, '127.0.0.200'));
-      await sleep(200);
+    let log: DribbleLog;
+    try {
+      await once(dribblers, 'message'); // started
+      await sleep(2_000);
+      const until = Date.now() + (SESSION_SECONDS * 2 + 2) * 1000;
+      while (Date.now() < until) {
+        results.push(await sendOne(listener.port, '127.0.0.200'));
+        await sleep(200);
+      }
+      const seen = once(dribblers, 'message');
+      dribblers.send('stop');
+      [log] = (await seen) as [DribbleLog];
+    } finally {
+      dribblers.kill();
     }
-    stop = true;
-    await Promise.all(dribblers);
 
     const slow = results.filter((r) => !r.response.startsWith('250') || r.ms > 2_000);
     expect(slow).toEqual([]);
