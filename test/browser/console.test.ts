@@ -209,6 +209,35 @@ describe('the web console in Chromium', () => {
     expect(await page.locator('main').innerText()).not.toContain('BMARKER');
   });
 
+  it('loads without a console error (its icon included), and the skip link moves focus, not the page', async () => {
+    browser = await openBrowser();
+    const { page } = browser;
+    const problems: string[] = [];
+    page.on('console', (message) => {
+      // A refused API call (the 401 of the session check before signing in) is logged by Chromium as a
+      // failed load; answers are checked below, where only the console's own files must not fail.
+      if (message.type() === 'error' && !message.text().startsWith('Failed to load resource'))
+        problems.push(message.text());
+    });
+    page.on('response', (response) => {
+      if (response.status() >= 400 && !response.url().includes('/api/'))
+        problems.push(`${response.status()} ${response.url()}`);
+    });
+    await signInThroughConsole(page, baseUrl, 'vanthu.a', TEST_PASSWORD);
+    await page.goto(`${baseUrl}/#/documents`);
+    await page.reload();
+    await page.locator('main h1').waitFor();
+    const icon = await page.request.get(`${baseUrl}/console/favicon.svg`);
+    expect([icon.status(), icon.headers()['content-type']]).toEqual([200, 'image/svg+xml']);
+    // The skip link (first in the page) by keyboard: Enter puts the focus on the content.
+    await page.locator('a.skip').focus();
+    expect(await page.evaluate('document.activeElement.className')).toBe('skip');
+    await page.keyboard.press('Enter');
+    expect(await page.evaluate('document.activeElement.id')).toBe('main');
+    expect(new URL(page.url()).hash).toBe('#/documents');
+    expect(problems).toEqual([]);
+  });
+
   it('makes a person who signs in with a one-time password choose a new one first', async () => {
     const created = await createUser(
       web.prisma,

@@ -203,6 +203,12 @@ async function start() {
     setCsrfToken(session.data.csrfToken);
   }
   window.addEventListener('hashchange', () => void render());
+  // The routes live in the hash, so the skip link's "#main" would be read as a route (and lead
+  // home): it moves the focus to the page's content instead and leaves the address alone.
+  document.querySelector('a.skip')?.addEventListener('click', (event) => {
+    event.preventDefault();
+    document.getElementById('main')?.focus();
+  });
   window.addEventListener('lienthong:signed-out', () => {
     stopLive();
     user = null;
