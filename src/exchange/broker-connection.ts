@@ -1,4 +1,4 @@
-import { vhostOf } from './broker-users.ts';
+import { brokerErrorText, vhostOf } from './broker-users.ts';
 import { connect, type ChannelModel } from 'amqplib';
 import type { Logger } from '../shared/index.ts';
 
@@ -30,12 +30,6 @@ export type BrokerConnectionOptions = {
   minBackoffMs?: number;
   maxBackoffMs?: number;
 };
-
-/** Broker errors may echo the URL; never let a password reach a log or /readyz. */
-function describe(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
-  return text.replace(/\/\/[^@/\s]*@/g, '//');
-}
 
 /** Heartbeats detect a dead broker or a half-open TCP connection; amqplib takes them from the URL. */
 function withHeartbeat(url: string, seconds: number): string {
@@ -78,12 +72,12 @@ export function createBrokerConnection(options: BrokerConnectionOptions): Broker
         return;
       }
       opened.on('error', (error: unknown) => {
-        log.warn({ reason: describe(error) }, 'broker connection error');
+        log.warn({ reason: brokerErrorText(error) }, 'broker connection error');
       });
       opened.on('close', (error?: Error) => {
         if (connection !== opened) return;
         connection = undefined;
-        scheduleReconnect(error ? describe(error) : 'connection closed');
+        scheduleReconnect(error ? brokerErrorText(error) : 'connection closed');
       });
       connection = opened;
       for (const listener of listeners) await listener(opened);
@@ -94,7 +88,7 @@ export function createBrokerConnection(options: BrokerConnectionOptions): Broker
       const stale = connection;
       connection = undefined;
       await stale?.close().catch(() => undefined);
-      scheduleReconnect(describe(error));
+      scheduleReconnect(brokerErrorText(error));
     }
   };
 

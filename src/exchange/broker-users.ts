@@ -30,6 +30,12 @@ export function organIdOfBrokerUser(user: string, vhost: string): string | null 
   return organId.length > 0 ? organId : null;
 }
 
+/** Broker errors may echo the URL; never let a password reach a log, /readyz or an admin's screen. */
+export function brokerErrorText(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return text.replace(/\/\/[^@/\s]*@/g, '//');
+}
+
 const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 export type ManagementApi = { url: string };
@@ -120,7 +126,7 @@ export async function issuePartnerBrokerAccess(
   } catch (error) {
     throw new HubError(
       'EXCHANGE_MANAGEMENT_UNREACHABLE',
-      `RabbitMQ did not accept a connection to move the inbox: ${(error as Error).message.replace(/\/\/[^@/\s]*@/g, '//')}`,
+      `RabbitMQ did not accept a connection to move the inbox: ${brokerErrorText(error)}`,
       { cause: error },
     );
   }

@@ -55,17 +55,11 @@ export async function inboxMoved(prisma: PrismaClient, organId: string): Promise
 }
 
 /** Whether a queue exists; a passive declare of a missing queue closes its channel, so it gets its own. */
-async function queueExists(connection: ChannelModel, queue: string): Promise<boolean> {
-  const probe = await connection.createChannel();
-  probe.on('error', () => undefined);
-  try {
-    await probe.checkQueue(queue);
-    await probe.close().catch(() => undefined);
-    return true;
-  } catch {
-    return false;
-  }
-}
+const queueExists = (connection: ChannelModel, queue: string): Promise<boolean> =>
+  withChannel(connection, (channel) => channel.checkQueue(queue)).then(
+    () => true,
+    () => false,
+  );
 
 export type InboxAgency = { organId: string; channel: string };
 
