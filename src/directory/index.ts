@@ -13,5 +13,14 @@ export { createPrismaAgencyDirectory, findAgency } from './prisma-agency-directo
 export { agencyByAddress, agencyIdOf, resolveAgency, type AgencyRef } from './agency-reference.ts';
 export { ensureOwnAgency, ownAgencyName } from './ensure-own-agency.ts';
 export { parseAgencyCsv, AGENCY_CSV_COLUMNS, type CsvProblem } from './parse-agency-csv.ts';
-export { isOrganId, isAliasOrganId } from './organ-id.ts';
+export {
+  codeKey,
+  equivalentCode,
+  isAbsentCode,
+  isAliasOrganId,
+  isOrganId,
+  MAX_CODE_LENGTH,
+  organIdForm,
+  type OrganIdForm,
+} from './organ-id.ts';
 export { importAgencies, saveAgency, type AgencyChangeVia } from './save-agencies.ts';
