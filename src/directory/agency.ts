@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { isAliasOrganId, isOrganId, ORGAN_ID_FORMAT_HINT } from './organ-id.ts';
 
-export const AGENCY_CHANNELS = ['hosted', 'partner', 'email'] as const;
+export const AGENCY_CHANNELS = ['hosted', 'partner', 'email', 'national'] as const;
 export const SIGNATURE_POLICIES = ['record_only', 'require_trusted'] as const;
 
 export type AgencyChannel = (typeof AGENCY_CHANNELS)[number];

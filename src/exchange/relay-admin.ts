@@ -161,7 +161,7 @@ export async function relayOverview(
     prisma.relayDelivery.groupBy({ by: ['state'], _count: { _all: true } }),
     prisma.outboxMessage.groupBy({ by: ['kind', 'state'], _count: { _all: true } }),
     prisma.relayPackage.count({ where: { heldReason: { not: null } } }),
-    prisma.agency.findMany({ where: { channel: { not: 'email' } }, select: { organId: true } }),
+    prisma.agency.findMany({ where: { channel: { in: ['hosted', 'partner'] } }, select: { organId: true } }),
   ]);
   let inboxes: RelayOverview['inboxes'] = { unavailable: 'no broker management API configured' };
   if (inboxStates) {

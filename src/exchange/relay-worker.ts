@@ -193,7 +193,7 @@ export function createRelayWorker(
         // No inbox bound for the recipient (yet): make it, and try again later.
         const connection = broker.current();
         const recipient = await deps.directory.find(row.targetOrganId);
-        if (connection && recipient && recipient.channel !== 'email')
+        if (connection && recipient && (recipient.channel === 'hosted' || recipient.channel === 'partner'))
           await settleInbox(connection, deps.prisma, recipient).catch(() => undefined);
         await settle(row, `unroutable: no inbox queue bound for ${row.targetOrganId}`);
         return;

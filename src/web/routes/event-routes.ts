@@ -65,7 +65,7 @@ export function eventRoutes(deps: EventRouteDeps) {
     inboxStates || deadLetterDepth
       ? async () => {
           const agencies = await deps.prisma.agency.findMany({
-            where: { channel: { not: 'email' } },
+            where: { channel: { in: ['hosted', 'partner'] } },
             select: { organId: true },
             orderBy: { organId: 'asc' },
           });
