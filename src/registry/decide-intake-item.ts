@@ -5,6 +5,7 @@ import { appendAudit } from './audit-trail.ts';
 import { REGISTRY_TRANSACTION } from './transaction-options.ts';
 import { foldForSearch } from './domain/search-text.ts';
 import { takeRegistrationNumber } from './registration-number.ts';
+import { senderAgencyName } from './sender-name.ts';
 import {
   prefillRegistrationForm,
   RegistrationFormSchema,
@@ -148,7 +149,12 @@ export async function registerIntakeItem(
       return { kind: 'conflict', message: `the item is already ${item.state}` };
     const form = RegistrationFormSchema.safeParse(
       prefillRegistrationForm(
-        { subject: item.subject, senderOrganId: item.sender_organ_id, metadata: item.metadata },
+        {
+          subject: item.subject,
+          senderOrganId: item.sender_organ_id,
+          metadata: item.metadata,
+          senderAgencyName: await senderAgencyName(tx, item.sender_organ_id),
+        },
         edits,
       ),
     );

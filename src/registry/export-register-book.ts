@@ -1,6 +1,7 @@
 import type { PrismaClient } from '../db/index.ts';
 import { agencyScope, type Actor, HubError } from '../shared/index.ts';
 import { vietnamDate } from './domain/registration-year.ts';
+import { senderAgencyNames } from './sender-name.ts';
 
 /**
  * The register books of Nghị định 30/2020, Phụ lục IV, as CSV (UTF-8 with BOM so spreadsheet
@@ -78,6 +79,11 @@ export async function* exportRegisterBook(
       include: { department: true, assignee: true },
     });
     if (page.length === 0) return;
+    // Documents registered without a sender's name still print one: the directory's.
+    const names = await senderAgencyNames(
+      prisma,
+      page.filter((d) => !d.senderName).map((d) => d.senderOrganId),
+    );
     for (const d of page) {
       const subject = [d.documentType, d.subject].filter(Boolean).join(': ');
       const recipient = d.assignee?.displayName ?? d.department?.name ?? '';
@@ -85,7 +91,7 @@ export async function* exportRegisterBook(
         ? line([
             dmy(new Date(`${vietnamDate(d.registeredAt)}T00:00:00Z`)),
             d.number,
-            d.senderName ?? d.senderOrganId,
+            d.senderName ?? names.get(d.senderOrganId?.toUpperCase() ?? '') ?? d.senderOrganId,
             d.notation,
             dmy(d.promulgatedOn),
             subject,

@@ -3,6 +3,8 @@ import { agencyScope, type Actor } from '../shared/index.ts';
 import { afterKey, decodeCursor, encodeCursor } from './keyset-cursor.ts';
 import type { IntakeSource } from './receive-intake-items.ts';
 import { MAIL_HEADER_LIMITS, readMailHeaders, type MailHeaderBlock } from './domain/mail-headers.ts';
+import { prefillRegistrationForm } from './registration-form.ts';
+import { senderAgencyName } from './sender-name.ts';
 
 /** The review queue, scoped to the actor's agency. */
 export type IntakeFilter = {
@@ -90,18 +92,20 @@ export async function listIntake(
   };
 }
 
+/** An item with the registration form prefilled from it (`form`): what the console shows and submits. */
 export async function getIntakeItem(prisma: PrismaClient, actor: Actor, itemId: string) {
   if (!/^[0-9a-f-]{36}$/i.test(itemId)) return undefined;
   const scope = agencyScope(actor);
-  return (
-    (await prisma.intakeItem.findFirst({
-      where: { id: itemId, ...(scope ? { agencyId: scope } : {}) },
-      include: {
-        attachments: { orderBy: { name: 'asc' } },
-        document: { select: { id: true, year: true, number: true } },
-      },
-    })) ?? undefined
-  );
+  const item = await prisma.intakeItem.findFirst({
+    where: { id: itemId, ...(scope ? { agencyId: scope } : {}) },
+    include: {
+      attachments: { orderBy: { name: 'asc' } },
+      document: { select: { id: true, year: true, number: true } },
+    },
+  });
+  if (!item) return undefined;
+  const senderName = await senderAgencyName(prisma, item.senderOrganId);
+  return { ...item, form: prefillRegistrationForm({ ...item, senderAgencyName: senderName }, {}) };
 }
 
 /** Raw bytes of an item's input or attachment, only if the actor may see that item. */

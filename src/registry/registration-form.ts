@@ -24,20 +24,39 @@ const field = (value: unknown, key: string): unknown =>
   value && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
 
 /**
+ * Số and ký hiệu as the register book's column "Số, ký hiệu văn bản" (NĐ 30 Phụ lục IV) reads
+ * them: `12/UBND-VP`. Packages carry them apart (Code/CodeNumber, Code/CodeNotation) and the mail
+ * reader splits them too; a ký hiệu that already starts with its number is kept as it is.
+ */
+export function documentNotation(code: unknown, whole?: unknown): string | undefined {
+  const number = text(field(code, 'number'));
+  const notation = text(field(code, 'notation'));
+  if (number && notation) return notation.startsWith(`${number}/`) ? notation : `${number}/${notation}`;
+  return text(whole) ?? notation ?? number;
+}
+
+/**
  * The form prefilled from an intake item's parsed metadata (the normalized edXML JSON of
- * docs/contract.md, or what the mail parser found), with the clerk's edits on top.
+ * docs/contract.md, or what the mail parser found), with the clerk's edits on top. The sender's
+ * name comes from the package, else from the directory (`senderAgencyName`): a clerk registers
+ * "Tác giả" as a name, never as an OrganId.
  */
 export function prefillRegistrationForm(
-  item: { subject: string | null; senderOrganId: string | null; metadata: unknown },
+  item: {
+    subject: string | null;
+    senderOrganId: string | null;
+    metadata: unknown;
+    senderAgencyName?: string | null;
+  },
   edits: RegistrationEdits,
 ): Partial<RegistrationForm> {
   const m = item.metadata;
   const priority = field(m, 'priority');
   const prefilled: Record<keyof RegistrationForm, unknown> = {
     subject: text(field(m, 'subject')) ?? item.subject ?? undefined,
-    notation: text(field(field(m, 'code'), 'notation')) ?? text(field(m, 'notation')),
+    notation: documentNotation(field(m, 'code'), field(m, 'notation')),
     documentType: text(field(field(m, 'documentType'), 'name')) ?? text(field(m, 'documentType')),
-    senderName: text(field(field(m, 'from'), 'organName')),
+    senderName: text(field(field(m, 'from'), 'organName')) ?? item.senderAgencyName ?? undefined,
     senderOrganId: text(field(field(m, 'from'), 'organId')) ?? item.senderOrganId ?? undefined,
     promulgatedOn: text(field(field(m, 'promulgation'), 'date')),
     signer: text(field(field(m, 'signer'), 'fullName')),

@@ -13,6 +13,7 @@ import type { PrismaClient } from '../db/index.ts';
 import { fixedClock } from '../shared/index.ts';
 import {
   contentDedupKey,
+  exportRegisterBook,
   getDocument,
   getIntakeItem,
   listIntake,
@@ -107,6 +108,62 @@ describe('registration numbers', () => {
 });
 
 describe('intake decisions', () => {
+  it("keeps the sender's số with its ký hiệu, from a package and from a mail subject", async () => {
+    // A package carries them apart: Code/CodeNumber 12, Code/CodeNotation UBND-VP.
+    const relayed = await receiveItem(prisma, agencyB, 'so-12', {
+      metadata: {
+        subject: 'Về việc triển khai kế hoạch',
+        code: { number: '12', notation: 'UBND-VP' },
+        from: { organId: '000.00.11.H53', organName: 'Sở Tài chính' },
+      },
+    });
+    // What the mail reader stores for "Công văn số 13/UBND-VP V/v …" (ingest/message-analysis.ts).
+    const mailed = await receiveItem(prisma, agencyB, 'so-13', {
+      source: 'smtp',
+      metadata: {
+        subject: 'V/v triển khai',
+        code: { number: '13', notation: 'UBND-VP' },
+        notation: '13/UBND-VP',
+      },
+    });
+    for (const [id, expected] of [
+      [relayed, '12/UBND-VP'],
+      [mailed, '13/UBND-VP'],
+    ] as const) {
+      expect((await getIntakeItem(prisma, clerkOf(agencyB), id))?.form.notation).toBe(expected);
+      const outcome = await registerIntakeItem(prisma, clerkOf(agencyB), id);
+      if (outcome.kind !== 'registered') throw new Error(`not registered: ${JSON.stringify(outcome)}`);
+      expect((await getDocument(prisma, clerkOf(agencyB), outcome.documentId))?.notation).toBe(expected);
+    }
+  });
+
+  it('names the sender from the directory when the mail says only who sent it, in the form and the register book', async () => {
+    const id = await receiveItem(prisma, agencyB, 'ten-tac-gia', {
+      source: 'smtp',
+      senderOrganId: '000.00.00.H53',
+      metadata: { subject: 'Thông báo lịch họp' },
+    });
+    const item = await getIntakeItem(prisma, clerkOf(agencyB), id);
+    expect(item?.form.senderName).toBe('UBND tỉnh Tây Ninh');
+    const outcome = await registerIntakeItem(prisma, clerkOf(agencyB), id);
+    if (outcome.kind !== 'registered') throw new Error(`not registered: ${JSON.stringify(outcome)}`);
+    expect(await getDocument(prisma, clerkOf(agencyB), outcome.documentId)).toMatchObject({
+      senderName: 'UBND tỉnh Tây Ninh',
+    });
+    // A document registered before the name was prefilled still prints one in "Tác giả".
+    await prisma.document.update({ where: { id: outcome.documentId }, data: { senderName: null } });
+    const today = new Date(Date.now() + 7 * 3_600_000).toISOString().slice(0, 10);
+    let csv = '';
+    for await (const piece of exportRegisterBook(prisma, clerkOf(agencyB), {
+      direction: 'incoming',
+      from: today,
+      to: today,
+    }))
+      csv += piece;
+    const row = csv.split('\r\n').find((line) => line.includes('Thông báo lịch họp'));
+    expect(row?.split(',')[2]).toBe('UBND tỉnh Tây Ninh');
+  });
+
   it('registers with metadata prefilled from the package, clerk edits on top, and owes the sender status 03', async () => {
     const id = await receiveItem(prisma, agencyB, '77');
     const outcome = await registerIntakeItem(prisma, clerkOf(agencyB), id, {

@@ -109,8 +109,11 @@ export async function intakeItemView(main, { id, user }) {
     facts([
       [t('received'), localTime(item.receivedAt)],
       [t('source'), item.source],
-      [t('sender'), [m.from?.organName, item.senderOrganId, item.senderAddress].filter(Boolean).join(' · ')],
-      [t('notation'), m.code?.notation],
+      [
+        t('sender'),
+        [item.form?.senderName, item.senderOrganId, item.senderAddress].filter(Boolean).join(' · '),
+      ],
+      [t('notation'), item.form?.notation],
       [t('documentType'), m.documentType?.name ?? (typeof m.documentType === 'string' ? m.documentType : '')],
       [t('promulgatedOn'), m.promulgation?.date],
       [t('documentKey'), item.documentKey],
@@ -383,13 +386,15 @@ function decided(event, state) {
 function decisionForms(item, m, candidates) {
   const outcome = h('p', { role: 'status', id: 'decision-outcome' });
   // The registration form, prefilled from the package or mail; the clerk corrects it before the number is taken.
+  // The server prefills the form (số with ký hiệu, the sender's name from the directory); one rule for both.
+  const form = item.form ?? {};
   const fields = [
-    ['subject', t('subject'), m.subject || item.subject || '', { size: 60, required: true }],
-    ['notation', t('notation'), m.code?.notation ?? '', { size: 24 }],
-    ['documentType', t('documentType'), m.documentType?.name ?? '', { size: 24, list: 'reg-types' }],
-    ['senderName', t('sender'), m.from?.organName ?? '', { size: 40 }],
-    ['promulgatedOn', t('promulgatedOn'), m.promulgation?.date ?? '', { type: 'date' }],
-    ['dueOn', t('dueOn'), m.dueDate ?? '', { type: 'date' }],
+    ['subject', t('subject'), form.subject ?? '', { size: 60, required: true }],
+    ['notation', t('notation'), form.notation ?? '', { size: 24 }],
+    ['documentType', t('documentType'), form.documentType ?? '', { size: 24, list: 'reg-types' }],
+    ['senderName', t('sender'), form.senderName ?? '', { size: 40 }],
+    ['promulgatedOn', t('promulgatedOn'), form.promulgatedOn ?? '', { type: 'date' }],
+    ['dueOn', t('dueOn'), form.dueOn ?? '', { type: 'date' }],
   ].map(([name, label, value, attrs]) => ({
     name,
     label,
