@@ -25,6 +25,7 @@ export {
   type RecipientDirectory,
 } from './recipient-directory.ts';
 export { parseMessage, type IncomingMessage, type MessageKind } from './parse-message.ts';
+export { readMailHtml } from './mail-body.ts';
 export { mailauthAuthenticator, type SenderAuthenticator, type SenderAuthResult } from './sender-auth.ts';
 export { clamdScanner, pingClamd, type MalwareScanner } from './clamd-scanner.ts';
 export {

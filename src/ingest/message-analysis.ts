@@ -159,6 +159,7 @@ export async function analyzeMessage(
             kind: message.kind,
             answers: message.answers,
             text: message.text.slice(0, 20_000),
+            hasHtml: message.html !== null,
             textEncoding: message.textEncoding,
             problems: message.problems,
             attachmentPaths: message.attachments.map((a) => ({ name: a.name, path: a.path })),

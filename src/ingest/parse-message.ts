@@ -28,8 +28,10 @@ export type IncomingMessage = {
   answers: string[];
   /** DSN/MDN: its machine-readable part, read (null for documents and ARF) */
   report: DeliveryReport | null;
-  /** plain-text body, NFC, capped */
+  /** plain-text body, NFC, capped (mailparser derives it from the HTML part when there is no text part) */
   text: string;
+  /** the HTML part as sent (decoded to a string, capped), shown only in a sandboxed frame; null if none */
+  html: string | null;
   textEncoding: { encoding: string; confidence: number } | null;
   attachments: ExtractedAttachment[];
   /** top-level Content-Type of the message, e.g. multipart/signed */
@@ -74,6 +76,7 @@ export async function parseMessage(raw: Buffer): Promise<IncomingMessage> {
     report:
       kind === 'delivery-status' || kind === 'disposition-notification' ? reportPart(mail, raw, kind) : null,
     text: body.text,
+    html: typeof mail.html === 'string' && mail.html.trim() !== '' ? mail.html.normalize('NFC') : null,
     textEncoding: body.encoding,
     attachments,
     contentType,

@@ -121,6 +121,7 @@ export async function intakeItemView(main, { id, user }) {
       [t('reason'), item.reason],
     ]),
     signatureSection(item),
+    (item.source === 'smtp' || item.source === 'imap') && mailBodySection(item, m.mail),
     h('h2', {}, t('attachments')),
     attachmentList(item.attachments, (a) => `/api/v1/intake/${item.id}/attachments/${a.id}`),
     readingsSection(m.mail?.secondReading),
@@ -180,6 +181,44 @@ function releaseForm(main, item, user) {
 }
 
 /** The original mail's header section, fetched when the clerk opens it. */
+// The mail's own words: the text part as text; the HTML part only on request, in a frame that the
+// server's policy keeps from running scripts, loading anything or submitting forms.
+function mailBodySection(item, mail) {
+  const text = mail?.text?.trim() ?? '';
+  const html = mail?.hasHtml
+    ? h(
+        'details',
+        {
+          id: 'mail-body-html',
+          class: 'panel',
+          ontoggle: (event) => {
+            const panel = event.currentTarget;
+            if (!panel.open || panel.querySelector('iframe')) return;
+            panel.append(
+              h('iframe', {
+                src: `/api/v1/intake/${item.id}/mail-body`,
+                sandbox: '',
+                referrerpolicy: 'no-referrer',
+                title: t('mailBodyHtmlTitle'),
+                class: 'mail-html',
+              }),
+            );
+          },
+        },
+        h('summary', {}, t('mailBodyHtml')),
+      )
+    : null;
+  return h(
+    'section',
+    { id: 'mail-body' },
+    h('h2', {}, t('mailBody')),
+    text
+      ? h('pre', { class: 'mail-text', tabindex: '0' }, text)
+      : h('p', { class: 'hint' }, t('mailBodyEmpty')),
+    html,
+  );
+}
+
 function headersPanel(item) {
   const body = h('div', {}, h('p', { 'aria-busy': 'true' }, '…'));
   let loaded = false;

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { PrismaClient } from '../../db/index.ts';
+import { readMailHtml } from '../../ingest/index.ts';
 import {
   findDuplicateCandidates,
   getIntakeItem,
@@ -25,6 +26,22 @@ import {
 } from './registry-replies.ts';
 
 export type IntakeRouteDeps = { prisma: PrismaClient };
+
+/**
+ * A mail's own HTML is someone else's page: no script, no plug-in, no request to anywhere (not even
+ * for an image: a remote image tells the sender who read the mail and when), no form, no navigation
+ * of the console; only the frame of the console may show it, and `sandbox` gives it a unique origin.
+ */
+const MAIL_BODY_POLICY = [
+  "default-src 'none'",
+  "style-src 'unsafe-inline'",
+  'img-src data:',
+  "font-src 'none'",
+  "form-action 'none'",
+  "base-uri 'none'",
+  "frame-ancestors 'self'",
+  'sandbox',
+].join('; ');
 
 const INTAKE_STATES = ['new', 'registered', 'rejected', 'duplicate', 'quarantined'] as const;
 const INTAKE_SOURCES = ['smtp', 'imap', 'amqp', 'http', 'upload'] as const;
@@ -114,6 +131,41 @@ export function intakeRoutes(deps: IntakeRouteDeps) {
         const bytes = attachment && (await readIntakeBytes(deps.prisma, actor, params.id, attachment.sha256));
         if (!attachment || !bytes) return refusal({ kind: 'not-found' }, 'attachment');
         return download(bytes, attachment.name, attachment.contentType, query.disposition);
+      },
+    );
+
+    apiRoute(
+      app,
+      {
+        method: 'GET',
+        url: '/api/v1/intake/:id/mail-body',
+        summary:
+          'The HTML part of a mail item, for a sandboxed frame of the console: the page can run no script, load nothing from anywhere (remote images and tracking pixels stay blocked), submit no form',
+        tag: 'intake',
+        access: 'signed-in',
+        params: IdParams,
+        responses: { 200: z.string().describe('text/html') },
+      },
+      async ({ params, actor }) => {
+        const item = await getIntakeItem(deps.prisma, actor, params.id);
+        const raw =
+          item && (item.source === 'smtp' || item.source === 'imap')
+            ? await readIntakeBytes(deps.prisma, actor, params.id, item.rawSha256)
+            : undefined;
+        const html = raw && (await readMailHtml(raw));
+        if (!html) return refusal({ kind: 'not-found' }, 'mail body');
+        return {
+          status: 200,
+          body: Buffer.from(html, 'utf8'),
+          headers: {
+            'content-type': 'text/html; charset=utf-8',
+            'content-security-policy': MAIL_BODY_POLICY,
+            'x-content-type-options': 'nosniff',
+            'x-frame-options': 'SAMEORIGIN',
+            'referrer-policy': 'no-referrer',
+            'cache-control': 'private, no-cache',
+          },
+        };
       },
     );
 
