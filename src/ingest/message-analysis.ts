@@ -5,6 +5,7 @@ import type { IncomingAttachment } from '../registry/index.ts';
 import type { MalwareScanner } from './clamd-scanner.ts';
 import { parseMessage, type ExtractedAttachment, type IncomingMessage } from './parse-message.ts';
 import { readSubjectLine } from './subject-line.ts';
+import { readUrgencyMark } from '../text/index.ts';
 import { compareReadings, type MimeVerdict } from './mime-structure/compare-readings.ts';
 import { readMimeStructure, type StrictAttachment } from './mime-structure/read-mime-structure.ts';
 
@@ -136,6 +137,7 @@ export async function analyzeMessage(
     }
   }
   const subject = readSubjectLine(message?.subject ?? null);
+  const urgency = readUrgencyMark(message?.subject);
   return {
     message,
     parseProblem,
@@ -146,6 +148,7 @@ export async function analyzeMessage(
     mimeGap: mimeVerdict ? { reason: mimeVerdict.reason, flags: mimeVerdict.flags } : null,
     metadata: {
       subject: subject.summary ?? message?.subject ?? null,
+      ...(urgency > 0 ? { priority: urgency } : {}),
       ...(subject.notation
         ? {
             code: { number: subject.notation.number, notation: subject.notation.codeNotation },

@@ -1,6 +1,6 @@
 import type { PrismaClient } from '../db/index.ts';
 import { agencyScope, type Actor } from '../shared/index.ts';
-import { afterKey, decodeCursor, encodeCursor } from './keyset-cursor.ts';
+import { afterKey, afterUrgencyKey, decodeCursor, encodeCursor } from './keyset-cursor.ts';
 import type { IntakeSource } from './receive-intake-items.ts';
 import { MAIL_HEADER_LIMITS, readMailHeaders, type MailHeaderBlock } from './domain/mail-headers.ts';
 import { prefillRegistrationForm } from './registration-form.ts';
@@ -14,6 +14,8 @@ export type IntakeFilter = {
   receivedFrom?: Date;
   receivedTo?: Date;
   q?: string;
+  /** received: newest first (the default); urgency: hỏa tốc first, then thượng khẩn, khẩn, each newest first */
+  sort?: 'received' | 'urgency';
   cursor?: string;
   limit?: number;
 };
@@ -28,6 +30,8 @@ export type IntakeSummary = {
   senderAddress: string | null;
   receivedAt: Date;
   reason: string | null;
+  /** độ khẩn: 0 thường, 1 khẩn, 2 thượng khẩn, 3 hỏa tốc, 4 hỏa tốc hẹn giờ */
+  priority: number;
 };
 
 export type IntakePage = { items: IntakeSummary[]; nextCursor: string | null } | { kind: 'invalid-cursor' };
@@ -42,6 +46,7 @@ const SUMMARY = {
   senderAddress: true,
   receivedAt: true,
   reason: true,
+  priority: true,
 } as const;
 
 export async function listIntake(
@@ -50,7 +55,10 @@ export async function listIntake(
   filter: IntakeFilter = {},
 ): Promise<IntakePage> {
   const cursor = decodeCursor(filter.cursor);
-  if (cursor === 'invalid') return { kind: 'invalid-cursor' };
+  const byUrgency = filter.sort === 'urgency';
+  // A cursor of one order is no place in the other.
+  if (cursor === 'invalid' || (cursor && (cursor.priority !== undefined) !== byUrgency))
+    return { kind: 'invalid-cursor' };
   const scope = agencyScope(actor);
   const limit = Math.min(Math.max(filter.limit ?? 50, 1), 200);
   const sender = filter.sender?.trim();
@@ -78,9 +86,11 @@ export async function listIntake(
       // The queue is short-lived and small per agency; a plain case-insensitive match is enough here
       // (the register has the accent-insensitive index).
       ...(filter.q ? { subject: { contains: filter.q.normalize('NFC'), mode: 'insensitive' as const } } : {}),
-      AND: [afterKey('receivedAt', cursor)],
+      AND: [byUrgency ? afterUrgencyKey('receivedAt', cursor) : afterKey('receivedAt', cursor)],
     },
-    orderBy: [{ receivedAt: 'desc' }, { id: 'desc' }],
+    orderBy: byUrgency
+      ? [{ priority: 'desc' }, { receivedAt: 'desc' }, { id: 'desc' }]
+      : [{ receivedAt: 'desc' }, { id: 'desc' }],
     take: limit + 1,
     select: SUMMARY,
   });
@@ -88,7 +98,14 @@ export async function listIntake(
   const last = items.at(-1);
   return {
     items,
-    nextCursor: rows.length > limit && last ? encodeCursor({ at: last.receivedAt, id: last.id }) : null,
+    nextCursor:
+      rows.length > limit && last
+        ? encodeCursor({
+            at: last.receivedAt,
+            id: last.id,
+            ...(byUrgency ? { priority: last.priority } : {}),
+          })
+        : null,
   };
 }
 

@@ -2,18 +2,38 @@
  * Keyset pagination: a page ends with (time, id) of its last row; the next page starts strictly
  * after it. Stable under inserts, and as fast on page 1000 as on page 1. Opaque to clients.
  */
-export type Keyset = { at: Date; id: string };
+export type Keyset = {
+  at: Date;
+  id: string;
+  /** a list sorted by urgency first: the last row's */ priority?: number;
+};
 
 export function encodeCursor(key: Keyset): string {
-  return Buffer.from(`${key.at.toISOString()}|${key.id}`).toString('base64url');
+  const priority = key.priority === undefined ? '' : `|${key.priority}`;
+  return Buffer.from(`${key.at.toISOString()}|${key.id}${priority}`).toString('base64url');
 }
 
 export function decodeCursor(cursor: string | undefined): Keyset | undefined | 'invalid' {
   if (!cursor) return undefined;
-  const [at, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+  const [at, id, priority, ...rest] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
   const date = new Date(at ?? '');
-  if (!id || Number.isNaN(date.getTime()) || !/^[0-9a-f-]{36}$/.test(id)) return 'invalid';
-  return { at: date, id };
+  if (!id || Number.isNaN(date.getTime()) || !/^[0-9a-f-]{36}$/.test(id) || rest.length > 0) return 'invalid';
+  if (priority === undefined) return { at: date, id };
+  if (!/^[0-4]$/.test(priority)) return 'invalid';
+  return { at: date, id, priority: Number(priority) };
+}
+
+/** "After this key" in descending (priority, time, id) order: the queue sorted by urgency. */
+export function afterUrgencyKey<K extends string>(field: K, key: Keyset | undefined) {
+  if (!key) return {};
+  const priority = key.priority ?? 0;
+  return {
+    OR: [
+      { priority: { lt: priority } },
+      { priority, [field]: { lt: key.at } },
+      { priority, [field]: key.at, id: { lt: key.id } },
+    ],
+  } as Record<string, unknown>;
 }
 
 /** Prisma where-clause for "after this key" in descending (time, id) order. */

@@ -45,6 +45,14 @@ export type ReceiveIntakeInput = {
 
 export type ReceivedItem = { agencyId: string; itemId: string; outcome: 'created' | 'duplicate' };
 
+/** Độ khẩn from the metadata (edXML Priority, or the mark a mail subject carries): 0–4, else 0. */
+function urgencyOf(metadata: Record<string, unknown> | undefined): number {
+  const priority = metadata?.['priority'];
+  return typeof priority === 'number' && Number.isInteger(priority) && priority >= 0 && priority <= 4
+    ? priority
+    : 0;
+}
+
 /** A key for "same sender, same bytes". */
 export function contentDedupKey(sender: string, raw: Uint8Array): string {
   return `content:${sender}:${sha256Hex(raw)}`;
@@ -188,6 +196,7 @@ async function storeBatch(
         senderAddress: text(input.senderAddress),
         documentKey: text(input.documentKey),
         businessType: input.businessType ?? 0,
+        priority: urgencyOf(input.metadata),
         subject: input.subject == null ? null : readableLine(input.subject.normalize('NFC')),
         metadata: readableValue(input.metadata ?? {}) as Prisma.InputJsonValue,
         verdicts: storableValue(input.verdicts ?? []) as Prisma.InputJsonValue,

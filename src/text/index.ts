@@ -18,6 +18,7 @@ export {
   type SourceEncoding,
   type TextEncoding,
 } from './text-encoding.ts';
+export { readUrgencyMark, type UrgencyLevel } from './urgency-mark.ts';
 export { isVietnameseSyllable } from './vietnamese-syllable.ts';
 export {
   describeUnsafeCharacter,

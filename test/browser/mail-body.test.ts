@@ -1,10 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { analyzeMessage } from '../../src/ingest/message-analysis.ts';
-import { messageDedupKey, receiveIntakeItems } from '../../src/registry/index.ts';
-import type { Actor } from '../../src/shared/index.ts';
+import { receiveMailItem } from '../support/mail-items.ts';
+import { receiveItem } from '../support/registry-fixtures.ts';
 import { openBrowser, screenshot, signInThroughConsole, type TestBrowser } from '../support/browser.ts';
 import {
   addAgency,
@@ -23,7 +21,6 @@ import {
  */
 const A = '000.00.41.H53';
 const B = '000.00.42.H53';
-const SYSTEM: Actor = { kind: 'system', component: 'browser-test' };
 
 let web: TestWebApp;
 let baseUrl: string;
@@ -33,23 +30,7 @@ let tracker: http.Server;
 let trackerHits: string[] = [];
 let trackerUrl: string;
 
-async function mail(agencyId: string, raw: string): Promise<string> {
-  const bytes = Buffer.from(raw.replace(/\n/g, '\r\n'));
-  const analysis = await analyzeMessage(bytes, new Date(), { parseTimeoutMs: 5_000 });
-  const messageId = analysis.message?.messageId ?? `<${randomUUID()}@test>`;
-  const [received] = await receiveIntakeItems(web.prisma, SYSTEM, {
-    source: 'smtp',
-    raw: bytes,
-    agencyIds: [agencyId],
-    dedupKey: messageDedupKey(messageId, bytes),
-    messageId,
-    senderAddress: 'vanthu@soyte.example.vn',
-    subject: analysis.message?.subject ?? null,
-    metadata: analysis.metadata,
-  });
-  if (!received) throw new Error('nothing received');
-  return received.itemId;
-}
+const mail = (agencyId: string, raw: string) => receiveMailItem(web.prisma, agencyId, raw);
 
 beforeAll(async () => {
   tracker = http.createServer((request, response) => {
@@ -149,7 +130,7 @@ describe('the mail body in the console', () => {
     await screenshot(page, 'intake-mail-html');
   });
 
-  it('answers another agency\'s clerk and a package item as "not found"', async () => {
+  it('answers another agency\'s clerk, and a package item, as "not found"', async () => {
     const itemId = await mail(
       agencyA,
       [
@@ -177,5 +158,13 @@ describe('the mail body in the console', () => {
     });
     expect(other.statusCode).toBe(404);
     expect(other.body).not.toContain('Sở Nội vụ');
+    // A package has no mail body to show.
+    const packageItem = await receiveItem(web.prisma, agencyA, 'khong-phai-thu');
+    const notMail = await web.app.inject({
+      method: 'GET',
+      url: `/api/v1/intake/${packageItem}/mail-body`,
+      headers: (await signInAs(web.app, 'vanthu.mail')).headers,
+    });
+    expect(notMail.statusCode).toBe(404);
   });
 });

@@ -598,6 +598,16 @@ export function t(key, ...args) {
   return typeof entry === 'function' ? entry(...args) : entry;
 }
 
+// Độ khẩn in the queue and on an item.
+Object.assign(TEXT.vi, {
+  sortBy: 'Sắp xếp',
+  sorts: { received: 'Mới nhận trước', urgency: 'Khẩn nhất trước' },
+});
+Object.assign(TEXT.en, {
+  sortBy: 'Sort',
+  sorts: { received: 'Newest first', urgency: 'Most urgent first' },
+});
+
 export const stateLabel = (state) => TEXT[lang].states[state] ?? state;
 export const statusLabel = (code) => (code ? `${code} · ${TEXT[lang].statusCodes[code] ?? ''}` : '');
 

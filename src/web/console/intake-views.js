@@ -24,6 +24,7 @@ export async function intakeListView(main, { params }) {
     source: params.get('source') ?? '',
     sender: params.get('sender') ?? '',
     q: params.get('q') ?? '',
+    sort: params.get('sort') === 'urgency' ? 'urgency' : '',
   };
   const form = h(
     'form',
@@ -43,12 +44,19 @@ export async function intakeListView(main, { params }) {
     h('input', { id: 'sender', name: 'sender', value: filter.sender, size: 18 }),
     h('label', { for: 'q' }, t('subject')),
     h('input', { id: 'q', name: 'q', type: 'search', value: filter.q, size: 24 }),
+    h('label', { for: 'sort' }, t('sortBy')),
+    h(
+      'select',
+      { id: 'sort', name: 'sort' },
+      h('option', { value: '' }, t('sorts').received),
+      h('option', { value: 'urgency', selected: filter.sort === 'urgency' }, t('sorts').urgency),
+    ),
     h('button', { type: 'submit' }, t('filter')),
     h('button', { type: 'button', onclick: () => void intakeListView(main, { params }) }, t('refresh')),
   );
   const list = pagedTable({
     id: 'intake-list',
-    columns: [t('received'), t('source'), t('sender'), t('subject'), t('state')],
+    columns: [t('received'), t('priority'), t('source'), t('sender'), t('subject'), t('state')],
     url: (cursor) => `/api/v1/intake${query({ ...filter, cursor, limit: '50' })}`,
     rowsOf: (data) => data.items,
     row,
@@ -67,11 +75,19 @@ function row(item) {
     'tr',
     {},
     h('td', {}, localTime(item.receivedAt)),
+    h('td', {}, urgencyMark(item.priority)),
     h('td', {}, item.source),
     h('td', {}, item.senderOrganId ?? item.senderAddress ?? ''),
     h('td', {}, h('a', { href: `#/intake/${item.id}` }, item.subject || '(…)')),
     h('td', {}, h('span', { class: `badge ${item.state}` }, stateLabel(item.state))),
   );
+}
+
+// Hỏa tốc and thượng khẩn stand out (colour and words, never colour alone); khẩn is plain text.
+export function urgencyMark(priority) {
+  if (!priority) return '';
+  const label = t('priorities')[priority] ?? '';
+  return priority >= 2 ? h('span', { class: `badge urgency-${priority}` }, label) : label;
 }
 
 export async function intakeItemView(main, { id, user }) {
@@ -108,6 +124,7 @@ export async function intakeItemView(main, { id, user }) {
     h('h2', {}, t('metadata')),
     facts([
       [t('received'), localTime(item.receivedAt)],
+      [t('priority'), item.priority ? urgencyMark(item.priority) : t('priorities')[0]],
       [t('source'), item.source],
       [
         t('sender'),

@@ -56,6 +56,10 @@ const IntakeSummarySchema = z.object({
   senderAddress: z.string().nullable(),
   receivedAt: z.iso.datetime(),
   reason: z.string().nullable(),
+  priority: z
+    .number()
+    .int()
+    .describe('độ khẩn: 0 thường, 1 khẩn, 2 thượng khẩn, 3 hỏa tốc, 4 hỏa tốc hẹn giờ'),
 });
 
 /** The review queue of the caller's agency (an admin's: every agency's). */
@@ -76,6 +80,10 @@ export function intakeRoutes(deps: IntakeRouteDeps) {
           receivedFrom: z.iso.datetime({ offset: true }).optional(),
           receivedTo: z.iso.datetime({ offset: true }).optional(),
           q: z.string().min(1).max(200).optional().describe('part of the subject'),
+          sort: z
+            .enum(['received', 'urgency'])
+            .optional()
+            .describe('received (default): newest first; urgency: hỏa tốc first, each level newest first'),
           cursor: z.string().max(200).optional(),
           limit: ListLimit,
         }),
