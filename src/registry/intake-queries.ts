@@ -4,6 +4,7 @@ import { afterKey, afterUrgencyKey, decodeCursor, encodeCursor } from './keyset-
 import type { IntakeSource } from './receive-intake-items.ts';
 import { MAIL_HEADER_LIMITS, readMailHeaders, type MailHeaderBlock } from './domain/mail-headers.ts';
 import { prefillRegistrationForm } from './registration-form.ts';
+import { foldForSearch, searchWords } from './domain/search-text.ts';
 import { senderAgencyName } from './sender-name.ts';
 
 /** The review queue, scoped to the actor's agency. */
@@ -28,6 +29,8 @@ export type IntakeSummary = {
   subject: string | null;
   senderOrganId: string | null;
   senderAddress: string | null;
+  /** the sender as people name it (the package's OrganName, else the directory's name) */
+  senderName: string | null;
   receivedAt: Date;
   reason: string | null;
   /** độ khẩn: 0 thường, 1 khẩn, 2 thượng khẩn, 3 hỏa tốc, 4 hỏa tốc hẹn giờ */
@@ -44,6 +47,7 @@ const SUMMARY = {
   subject: true,
   senderOrganId: true,
   senderAddress: true,
+  senderName: true,
   receivedAt: true,
   reason: true,
   priority: true,
@@ -62,16 +66,18 @@ export async function listIntake(
   const scope = agencyScope(actor);
   const limit = Math.min(Math.max(filter.limit ?? 50, 1), 200);
   const sender = filter.sender?.trim();
+  const words = filter.q ? searchWords(filter.q) : [];
   const rows = await prisma.intakeItem.findMany({
     where: {
       ...(scope ? { agencyId: scope } : {}),
       ...(filter.state ? { state: filter.state } : {}),
       ...(filter.source ? { source: filter.source } : {}),
+      // A code, or part of a name or address, with or without tone marks ("so tai chinh").
       ...(sender
         ? {
             OR: [
-              { senderOrganId: sender },
-              { senderAddress: { contains: sender, mode: 'insensitive' as const } },
+              { senderOrganId: sender.toUpperCase() },
+              { senderSearch: { contains: foldForSearch(sender) } },
             ],
           }
         : {}),
@@ -83,10 +89,12 @@ export async function listIntake(
             },
           }
         : {}),
-      // The queue is short-lived and small per agency; a plain case-insensitive match is enough here
-      // (the register has the accent-insensitive index).
-      ...(filter.q ? { subject: { contains: filter.q.normalize('NFC'), mode: 'insensitive' as const } } : {}),
-      AND: [byUrgency ? afterUrgencyKey('receivedAt', cursor) : afterKey('receivedAt', cursor)],
+      // Every word of the query in the subject, folded as the register folds ("quyet dinh" finds
+      // "Quyết định"); the trigram index on subject_search answers it.
+      AND: [
+        ...words.map((word) => ({ subjectSearch: { contains: word } })),
+        byUrgency ? afterUrgencyKey('receivedAt', cursor) : afterKey('receivedAt', cursor),
+      ],
     },
     orderBy: byUrgency
       ? [{ priority: 'desc' }, { receivedAt: 'desc' }, { id: 'desc' }]

@@ -4,6 +4,8 @@ import { actorLabel, type Actor } from '../shared/index.ts';
 import { appendAuditEntries, type AuditInput } from './audit-trail.ts';
 import { REGISTRY_TRANSACTION } from './transaction-options.ts';
 import { putBlobs, sha256Hex } from './blob-store.ts';
+import { foldForSearch } from './domain/search-text.ts';
+import { senderAgencyNames } from './sender-name.ts';
 import { readableLine, readableValue, storableText, storableValue } from '../text/index.ts';
 
 /**
@@ -51,6 +53,12 @@ function urgencyOf(metadata: Record<string, unknown> | undefined): number {
   return typeof priority === 'number' && Number.isInteger(priority) && priority >= 0 && priority <= 4
     ? priority
     : 0;
+}
+
+function fromName(metadata: Record<string, unknown> | undefined): string | undefined {
+  const from = metadata?.['from'];
+  const name = from && typeof from === 'object' ? (from as Record<string, unknown>)['organName'] : undefined;
+  return typeof name === 'string' && name.trim() !== '' ? name.trim().normalize('NFC') : undefined;
 }
 
 /** A key for "same sender, same bytes". */
@@ -163,6 +171,11 @@ async function storeBatch(
   const wanted = prepared.flatMap((p) =>
     p.agencyIds.map((agencyId) => ({ agencyId, dedupKey: p.input.dedupKey })),
   );
+  // The sender's name for the queue: the package says it; for mail, the directory knows it.
+  const names = await senderAgencyNames(
+    tx,
+    prepared.filter((p) => !fromName(p.input.metadata)).map((p) => p.input.senderOrganId ?? null),
+  );
   const known = new Map<string, string>();
   if (wanted.length > 0)
     for (const row of await tx.intakeItem.findMany({
@@ -183,6 +196,9 @@ async function storeBatch(
       if (existing) return { agencyId, itemId: existing, outcome: 'duplicate' };
       const id = randomUUID();
       known.set(key, id);
+      const subject = input.subject == null ? null : readableLine(input.subject.normalize('NFC'));
+      const senderName =
+        fromName(input.metadata) ?? names.get(input.senderOrganId?.trim().toUpperCase() ?? '') ?? null;
       items.push({
         id,
         agencyId,
@@ -197,7 +213,12 @@ async function storeBatch(
         documentKey: text(input.documentKey),
         businessType: input.businessType ?? 0,
         priority: urgencyOf(input.metadata),
-        subject: input.subject == null ? null : readableLine(input.subject.normalize('NFC')),
+        subject,
+        senderName: senderName && readableLine(senderName).slice(0, 500),
+        subjectSearch: foldForSearch(subject ?? ''),
+        senderSearch: foldForSearch(
+          [senderName, input.senderOrganId, input.senderAddress].filter(Boolean).join(' '),
+        ).slice(0, 900),
         metadata: readableValue(input.metadata ?? {}) as Prisma.InputJsonValue,
         verdicts: storableValue(input.verdicts ?? []) as Prisma.InputJsonValue,
         ...(input.receivedAt ? { receivedAt: input.receivedAt } : {}),

@@ -171,7 +171,9 @@ describe('sending a document from the console', () => {
     await page.goto(`${baseUrl}/#/intake`);
     const item = page.locator('main tr', { hasText: SUBJECT });
     await item.waitFor();
-    expect(await item.innerText()).toContain(A);
+    // The sender by name, its code on hover.
+    const sender = item.locator('td:nth-child(4)');
+    expect([await sender.innerText(), await sender.getAttribute('title')]).toEqual(['Sở Nội vụ', A]);
     await item.getByRole('link').click();
     await page.waitForURL(/#\/intake\/[0-9a-f-]{36}$/);
     await page.locator('main', { hasText: SUBJECT }).waitFor();

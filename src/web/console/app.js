@@ -16,6 +16,8 @@ import { composeView } from './outgoing-views.js';
 import { liveIndicator, startLive, stopLive } from './live.js';
 
 let user = null;
+// Counts renders, so only the latest one takes the focus.
+let renders = 0;
 
 const ROUTES = [
   [/^#\/intake\/([0-9a-zA-Z-]+)$/, intakeItemView],
@@ -184,9 +186,15 @@ async function render() {
   for (const [pattern, view] of ROUTES) {
     const match = pattern.exec(path);
     if (match) {
-      replace(main, h('p', { 'aria-busy': 'true' }, '…'));
-      await view(main, { id: match[1], params: new URLSearchParams(search ?? ''), user });
-      main.focus({ preventScroll: true });
+      // Each address draws into a page of its own: when a clerk clicks on before a slow page has
+      // answered, that page's late content lands in a page no longer shown, never under the new
+      // address.
+      const generation = ++renders;
+      const page = h('div', { class: 'page', 'data-route': path });
+      replace(main, page);
+      replace(page, h('p', { 'aria-busy': 'true' }, '…'));
+      await view(page, { id: match[1], params: new URLSearchParams(search ?? ''), user });
+      if (generation === renders) main.focus({ preventScroll: true });
       return;
     }
   }

@@ -19,8 +19,10 @@ function select(name, values, current, label) {
 }
 
 export async function intakeListView(main, { params }) {
+  // "all" is a state of the filter, not an absent one: an absent state means the clerk's default, new.
+  const state = params.get('state') ?? 'new';
   const filter = {
-    state: params.get('state') ?? 'new',
+    state,
     source: params.get('source') ?? '',
     sender: params.get('sender') ?? '',
     q: params.get('q') ?? '',
@@ -37,7 +39,12 @@ export async function intakeListView(main, { params }) {
       },
     },
     h('label', { for: 'state' }, t('state')),
-    select('state', STATES, filter.state, stateLabel),
+    h(
+      'select',
+      { id: 'state', name: 'state' },
+      h('option', { value: 'all', selected: state === 'all' }, t('any')),
+      STATES.map((value) => h('option', { value, selected: value === state }, stateLabel(value))),
+    ),
     h('label', { for: 'source' }, t('source')),
     select('source', SOURCES, filter.source, (s) => s),
     h('label', { for: 'sender' }, t('sender')),
@@ -57,12 +64,13 @@ export async function intakeListView(main, { params }) {
   const list = pagedTable({
     id: 'intake-list',
     columns: [t('received'), t('priority'), t('source'), t('sender'), t('subject'), t('state')],
-    url: (cursor) => `/api/v1/intake${query({ ...filter, cursor, limit: '50' })}`,
+    url: (cursor) =>
+      `/api/v1/intake${query({ ...filter, state: state === 'all' ? '' : state, cursor, limit: '50' })}`,
     rowsOf: (data) => data.items,
     row,
     // An empty queue says where mail just accepted is: it is read after the 250, a few seconds on.
     emptyText: () =>
-      ['new', ''].includes(filter.state) && !filter.sender && !filter.q ? t('intakeEmpty') : t('empty'),
+      ['new', 'all'].includes(state) && !filter.sender && !filter.q ? t('intakeEmpty') : t('empty'),
   });
   replace(main, h('h1', {}, t('intakeTitle')), form, ...list.elements);
   await list.load();
@@ -77,7 +85,11 @@ function row(item) {
     h('td', {}, localTime(item.receivedAt)),
     h('td', {}, urgencyMark(item.priority)),
     h('td', {}, item.source),
-    h('td', {}, item.senderOrganId ?? item.senderAddress ?? ''),
+    h(
+      'td',
+      { title: [item.senderOrganId, item.senderAddress].filter(Boolean).join(' · ') || undefined },
+      item.senderName ?? item.senderAddress ?? item.senderOrganId ?? '',
+    ),
     h('td', {}, h('a', { href: `#/intake/${item.id}` }, item.subject || '(…)')),
     h('td', {}, h('span', { class: `badge ${item.state}` }, stateLabel(item.state))),
   );

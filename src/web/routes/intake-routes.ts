@@ -54,6 +54,10 @@ const IntakeSummarySchema = z.object({
   subject: z.string().nullable(),
   senderOrganId: z.string().nullable(),
   senderAddress: z.string().nullable(),
+  senderName: z
+    .string()
+    .nullable()
+    .describe("the sender's name: the package's OrganName, else the directory's"),
   receivedAt: z.iso.datetime(),
   reason: z.string().nullable(),
   priority: z
@@ -76,10 +80,20 @@ export function intakeRoutes(deps: IntakeRouteDeps) {
         query: z.strictObject({
           state: z.enum(INTAKE_STATES).optional(),
           source: z.enum(INTAKE_SOURCES).optional(),
-          sender: z.string().min(1).max(320).optional().describe('OrganId or part of a mail address'),
+          sender: z
+            .string()
+            .min(1)
+            .max(320)
+            .optional()
+            .describe("an OrganId, or part of the sender's name or mail address, tone marks optional"),
           receivedFrom: z.iso.datetime({ offset: true }).optional(),
           receivedTo: z.iso.datetime({ offset: true }).optional(),
-          q: z.string().min(1).max(200).optional().describe('part of the subject'),
+          q: z
+            .string()
+            .min(1)
+            .max(200)
+            .optional()
+            .describe('words of the subject, tone marks optional ("quyet dinh" finds "Quyết định")'),
           sort: z
             .enum(['received', 'urgency'])
             .optional()
