@@ -85,3 +85,33 @@ const BY_ABBREVIATION_FOLDED = new Map(
 export function documentTypeByAbbreviation(abbreviation: string): DocumentTypeEntry | undefined {
   return BY_ABBREVIATION.get(abbreviation) ?? BY_ABBREVIATION_FOLDED.get(abbreviation.toUpperCase());
 }
+
+/** Folds a type name for lookup: NFC, no diacritics (đ → d), no "(cá biệt)", lower case, single spaces. */
+function foldTypeName(name: string): string {
+  return name
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .replace(/[đĐ]/gu, 'd')
+    .toLowerCase()
+    .replace(/\(\s*ca biet\s*\)/gu, '')
+    .replace(/\s+/gu, ' ')
+    .trim();
+}
+
+const BY_FOLDED_NAME = new Map(ND30_DOCUMENT_TYPES.map((type) => [foldTypeName(type.name), type] as const));
+const LEGAL_BY_FOLDED_NAME = new Map(
+  [...LEGAL_NORMATIVE_ABBREVIATIONS.values()].map((name) => [foldTypeName(name), name] as const),
+);
+
+/**
+ * Looks a type name up as producers write it: "Công văn", "công văn", "Cong van", "Quyết định",
+ * "Bản thoả thuận" (tone marks placed either way) all find their NĐ 30 row.
+ */
+export function documentTypeByName(name: string): DocumentTypeEntry | undefined {
+  return BY_FOLDED_NAME.get(foldTypeName(name));
+}
+
+/** The name of a legal normative type outside NĐ 30 ("Thông tư", "Nghị định"), as spelled in our list. */
+export function legalNormativeTypeByName(name: string): string | undefined {
+  return LEGAL_BY_FOLDED_NAME.get(foldTypeName(name));
+}

@@ -4,7 +4,18 @@
 // bad input text (only HubError TEXT_* for caller mistakes such as an unknown encoding name).
 export { detectEncoding, type EncodingDetection, type EncodingGuess } from './detect-encoding.ts';
 export { parseDocumentNotation, type DocumentNotation, type NotationResult } from './document-notation.ts';
-export { ND30_DOCUMENT_TYPES, documentTypeByAbbreviation, type DocumentTypeEntry } from './document-types.ts';
+export {
+  documentTypeOf,
+  type DerivedDocumentType,
+  type DocumentTypeClues,
+  type DocumentTypeSource,
+} from './document-type-of.ts';
+export {
+  ND30_DOCUMENT_TYPES,
+  documentTypeByAbbreviation,
+  documentTypeByName,
+  type DocumentTypeEntry,
+} from './document-types.ts';
 export { decodeFrom } from './legacy-decoders.ts';
 export { encodeTo } from './legacy-encoders.ts';
 export { normalizeText, type NormalizedText } from './normalize-text.ts';
