@@ -60,6 +60,7 @@ export function readAttachments(
     const pick = (local: string): string | undefined =>
       context.text(element, path, local) ?? textOf(firstChild(reference, local));
     const bytes = decodeBase64(context, element, path);
+    noteDeclaredType(context, bytes, path, pick('ContentType'), pick('AttachmentName'));
     attachments.push(
       compact({
         contentId: id,
@@ -146,6 +147,62 @@ function decodeBase64(context: ReadContext, element: XElement, path: string): Bu
     'invalid base64; the attachment is probably corrupt',
   );
   return Buffer.from(raw, 'base64');
+}
+
+/** What the first bytes say a file is; only the kinds real traffic sends and a declared type can contradict. */
+const SIGNATURES: readonly { kind: string; words: string; magic: readonly number[] }[] = [
+  { kind: 'zip', words: 'ZIP (or DOCX/XLSX)', magic: [0x50, 0x4b, 0x03, 0x04] },
+  { kind: 'pdf', words: 'PDF', magic: [0x25, 0x50, 0x44, 0x46, 0x2d] },
+  {
+    kind: 'ole2',
+    words: 'Word/Excel 97–2003 (OLE2)',
+    magic: [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1],
+  },
+  { kind: 'png', words: 'PNG', magic: [0x89, 0x50, 0x4e, 0x47] },
+  { kind: 'jpeg', words: 'JPEG', magic: [0xff, 0xd8, 0xff] },
+  { kind: 'tiff', words: 'TIFF', magic: [0x49, 0x49, 0x2a, 0x00] },
+];
+
+function declaredKind(contentType: string): string | undefined {
+  const type = contentType.split(';')[0]?.trim().toLowerCase() ?? '';
+  if (type === 'application/zip' || type === 'application/x-zip-compressed') return 'zip';
+  if (type.startsWith('application/vnd.openxmlformats-officedocument.')) return 'zip';
+  if (type === 'application/pdf') return 'pdf';
+  if (
+    type === 'application/msword' ||
+    type === 'application/vnd.ms-excel' ||
+    type === 'application/vnd.ms-powerpoint'
+  )
+    return 'ole2';
+  if (type === 'image/png') return 'png';
+  if (type === 'image/jpeg') return 'jpeg';
+  if (type === 'image/tiff') return 'tiff';
+  return undefined;
+}
+
+/**
+ * A declared ContentType the bytes contradict (a `.doc` declared `application/zip`): a warning, the
+ * hub goes by the bytes (ZIPs are listed because they look like ZIPs, not because of their label).
+ */
+function noteDeclaredType(
+  context: ReadContext,
+  bytes: Buffer,
+  path: string,
+  contentType: string | undefined,
+  name: string | undefined,
+): void {
+  if (contentType === undefined || bytes.length === 0) return;
+  const declared = declaredKind(contentType);
+  if (declared === undefined) return;
+  const actual = SIGNATURES.find(({ magic }) => magic.every((byte, i) => bytes[i] === byte));
+  if (actual?.kind === declared) return;
+  const file = name === undefined ? '' : ` ("${name}")`;
+  context.warn(
+    childPath(path, 'ContentType'),
+    'EDXML_CONTENT_TYPE_MISMATCH',
+    `ContentType "${contentType}" nhưng nội dung tệp${file} là ${actual?.words ?? 'loại khác'}; hub dựa vào nội dung, hãy khai đúng loại`,
+    `ContentType says "${contentType}" but the bytes${file} are ${actual?.words ?? 'not of that type'}; the hub goes by the bytes, declare the real type`,
+  );
 }
 
 /**

@@ -113,7 +113,3 @@ export function bareContentId(raw: string): { id: string; hadPrefix: boolean } {
   const hadPrefix = /^cid:/i.test(unbracketed);
   return { id: hadPrefix ? unbracketed.slice(4) : unbracketed, hadPrefix };
 }
-
-/** OrganId forms: the 4-group QCVN 102 / QĐ 20/2020 form, and the older 3-group form. */
-export const ORGAN_ID = /^\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}$/;
-export const LEGACY_ORGAN_ID = /^[0-9A-Z]+(?:\.[0-9A-Z]+){2,3}$/;

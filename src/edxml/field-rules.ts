@@ -1,20 +1,72 @@
-import { isCalendarDate, LEGACY_ORGAN_ID, ORGAN_ID } from './field-formats.ts';
+import { isCalendarDate } from './field-formats.ts';
 
 /**
  * QCVN 102 field rules that do not depend on where a field sits: code lists, lengths (NOTES.md
  * §1.4, the values Bkav's validator and the NĐ 30 Phụ lục VI transcription agree on), identifier
  * forms. Each check returns a problem without a path; the validator adds the path.
  */
-export type Severity = 'error' | 'warning';
-export type FieldProblem = { readonly code: string; readonly severity: Severity; readonly message: string };
+/** `error`: the hub cannot route, register or verify; `warning`: a deviation it tolerates; `note`: worth knowing. */
+export type Severity = 'error' | 'warning' | 'note';
+/** `rule` is the citation the problem breaks; without one the validator cites the element in QCVN 102. */
+export type FieldProblem = {
+  readonly code: string;
+  readonly severity: Severity;
+  readonly message: string;
+  readonly rule?: string;
+};
 
-const problem = (code: string, severity: Severity, vi: string, en: string): FieldProblem => ({
+const problem = (code: string, severity: Severity, vi: string, en: string, rule?: string): FieldProblem => ({
   code,
   severity,
   message: `${vi} / ${en}`,
+  ...(rule === undefined ? {} : { rule }),
 });
 
-/** Maximum lengths in characters. Website's 20 is kept as a warning: real sites are longer. */
+export const RULE_ND30_NUMBER = 'NĐ 30/2020/NĐ-CP Điều 15';
+export const RULE_ND30_TYPES = 'NĐ 30/2020/NĐ-CP Điều 7, Phụ lục III';
+
+/**
+ * Item numbers of the QCVN 102 document table as integrators number them (1.1 From … 1.14
+ * DocumentId, 2 TraceHeaderList; NOTES.md §1.3 — believed to mirror the standard's table, whose text
+ * was not available). Status packages have a table of their own, so their elements get no number.
+ */
+const QCVN_ITEMS: Readonly<Record<string, string>> = {
+  From: '1.1',
+  To: '1.2',
+  Code: '1.3',
+  PromulgationInfo: '1.4',
+  DocumentType: '1.5',
+  Subject: '1.6',
+  Content: '1.7',
+  SignerInfo: '1.8',
+  DueDate: '1.9',
+  ToPlaces: '1.10',
+  OtherInfo: '1.11',
+  ResponseFor: '1.12',
+  SteeringType: '1.13',
+  DocumentId: '1.14',
+  TraceHeaderList: '2',
+  TraceHeader: '2.1',
+  Bussiness: '2.2',
+};
+const FRAME = new Set(['edXML', 'EdXML', 'edXMLEnvelope', 'edXMLHeader', 'MessageHeader', 'edXMLBody']);
+
+/** `…/MessageHeader/To[2]/OrganId` → `QCVN 102:2016 §1.2 To/OrganId`. */
+export function qcvnRule(path: string, kind: 'edoc' | 'status'): string {
+  const names = path
+    .split('/')
+    .filter((name) => name !== '')
+    .map((name) => name.replace(/\[\d+\]$/, ''))
+    .filter((name) => !FRAME.has(name));
+  if (names.length === 0) return 'QCVN 102:2016';
+  if (kind === 'status') return `QCVN 102:2016 (gói tin trạng thái) ${names.join('/')}`;
+  let at = names.findIndex((name) => QCVN_ITEMS[name] !== undefined);
+  if (at === -1) return `QCVN 102:2016 ${names.join('/')}`;
+  if (names[at] === 'TraceHeaderList' && QCVN_ITEMS[names[at + 1] ?? ''] !== undefined) at += 1;
+  return `QCVN 102:2016 §${QCVN_ITEMS[names[at] ?? ''] ?? ''} ${names.slice(at).join('/')}`;
+}
+
+/** Maximum lengths in characters: what receivers built on these limits store or refuse (warnings here). */
 export const FIELD_LIMITS = {
   OrganName: 200,
   OrganizationInCharge: 500,
@@ -39,19 +91,17 @@ export const FIELD_LIMITS = {
 
 export type LimitedField = keyof typeof FIELD_LIMITS;
 
-// Limits only one source states and real traffic exceeds: reported, but not a reason to refuse.
-const SOFT_LIMITS: ReadonlySet<LimitedField> = new Set(['Website']);
-
 export function checkLength(field: LimitedField, value: string | undefined): FieldProblem | undefined {
   if (value === undefined) return undefined;
   const limit = FIELD_LIMITS[field];
   const length = codePointLength(value);
   if (length <= limit) return undefined;
+  // The hub stores longer values; receivers with columns of this size (Bkav's validator) refuse them.
   return problem(
     'EDXML_TOO_LONG',
-    SOFT_LIMITS.has(field) ? 'warning' : 'error',
-    `${field} dài ${length} ký tự, tối đa ${limit}; hãy rút gọn`,
-    `${field} is ${length} characters long, the maximum is ${limit}; shorten it`,
+    'warning',
+    `${field} dài ${length} ký tự, tối đa ${limit}; nơi nhận dùng giới hạn này sẽ từ chối, hãy rút gọn`,
+    `${field} is ${length} characters long, the maximum is ${limit}; receivers holding to it refuse the package, shorten it`,
   );
 }
 
@@ -63,24 +113,6 @@ function codePointLength(value: string): number {
     if (code < 0xdc00 || code > 0xdfff) length += 1;
   }
   return length;
-}
-
-export function checkOrganId(value: string): FieldProblem | undefined {
-  if (ORGAN_ID.test(value)) return undefined;
-  if (LEGACY_ORGAN_ID.test(value)) {
-    return problem(
-      'EDXML_ORGAN_ID_LEGACY',
-      'warning',
-      `Mã định danh "${value}" theo dạng cũ; dạng hiện hành là NNN.NN.NN.XNN (QĐ 20/2020/QĐ-TTg)`,
-      `OrganId "${value}" uses the old form; the current form is NNN.NN.NN.XNN (QĐ 20/2020/QĐ-TTg)`,
-    );
-  }
-  return problem(
-    'EDXML_ORGAN_ID_FORMAT',
-    'error',
-    `Mã định danh "${value}" không đúng dạng NNN.NN.NN.XNN, ví dụ 000.00.00.H53`,
-    `OrganId "${value}" is not of the form NNN.NN.NN.XNN, e.g. 000.00.00.H53`,
-  );
 }
 
 export type CodeList = 'Priority' | 'SteeringType' | 'BussinessDocType' | 'StatusCode';
@@ -104,6 +136,14 @@ const CODE_LISTS: Readonly<Record<CodeList, { values: readonly string[]; meaning
   },
 };
 
+/** BussinessDocType and StatusCode decide what the hub does with a package: errors. Priority and SteeringType only inform. */
+const CODE_LIST_SEVERITY: Readonly<Record<CodeList, Severity>> = {
+  Priority: 'warning',
+  SteeringType: 'warning',
+  BussinessDocType: 'error',
+  StatusCode: 'error',
+};
+
 export function checkCode(list: CodeList, value: string | number | undefined): FieldProblem | undefined {
   if (value === undefined) return undefined;
   const { values, meaning } = CODE_LISTS[list];
@@ -113,7 +153,7 @@ export function checkCode(list: CodeList, value: string | number | undefined): F
     list === 'StatusCode' && /^\d$/.test(text) ? ` (hai chữ số: "0${text}" / two digits: "0${text}")` : '';
   return problem(
     'EDXML_CODE_NOT_IN_LIST',
-    'error',
+    CODE_LIST_SEVERITY[list],
     `${list} "${text}" không thuộc danh mục (${meaning})${hint}`,
     `${list} "${text}" is not in the code list (${meaning})${hint}`,
   );
@@ -127,7 +167,10 @@ export type DocumentIdParts = { organId: string; date: string; number: string; n
  * DocumentId `<OrganId>,<yyyy/MM/dd>,<number>/<notation>`. Senders also use UUIDs; the hub treats
  * the value as an opaque key, so a different form is a warning, not a refusal.
  */
-export function checkDocumentId(value: string): { parts?: DocumentIdParts; problem?: FieldProblem } {
+export function checkDocumentId(
+  value: string,
+  isCode: (organId: string) => boolean,
+): { parts?: DocumentIdParts; problem?: FieldProblem } {
   const match = DOCUMENT_ID.exec(value);
   if (match === null) {
     return {
@@ -152,8 +195,17 @@ export function checkDocumentId(value: string): { parts?: DocumentIdParts; probl
       ),
     };
   }
-  const organProblem = checkOrganId(organId);
-  if (organProblem !== undefined) return { parts, problem: { ...organProblem, severity: 'warning' } };
+  if (!isCode(organId)) {
+    return {
+      parts,
+      problem: problem(
+        'EDXML_DOCUMENT_ID_ORGAN',
+        'warning',
+        `DocumentId "${value}" bắt đầu bằng "${organId}", không phải mã định danh`,
+        `DocumentId "${value}" starts with "${organId}", which is not an agency code`,
+      ),
+    };
+  }
   return { parts };
 }
 
@@ -173,9 +225,9 @@ export function checkUnsignedShort(field: string, value: number | undefined): Fi
   if (value === undefined || value <= 65_535) return undefined;
   return problem(
     'EDXML_OUT_OF_RANGE',
-    'error',
-    `${field} ${value} vượt 65535`,
-    `${field} ${value} exceeds 65535`,
+    'warning',
+    `${field} ${value} vượt 65535 (unsigned short); nơi nhận có thể từ chối`,
+    `${field} ${value} exceeds 65535 (unsigned short); receivers may refuse it`,
   );
 }
 

@@ -10,7 +10,17 @@ export {
   type WellFormedResult,
 } from './safe-xml.ts';
 export { parseEdxml, type ReadOptions } from './reader.ts';
-export { inspectEdxml, validateEdxml, type ValidationProblem, type ValidationResult } from './validator.ts';
+export {
+  inspectEdxml,
+  refusalRule,
+  validateEdxml,
+  type ValidateOptions,
+  type ValidationProblem,
+  type ValidationResult,
+} from './validator.ts';
+export type { OrganCodeRules, OrganIdForm } from './organ-codes.ts';
+export type { Severity } from './field-rules.ts';
+export { documentTypeOfPackage } from './document-type.ts';
 export { buildEdxml, buildEdxmlText } from './builder.ts';
 export { DEFAULT_ZIP_LIMITS, listZip, looksLikeZip, type ZipLimits } from './zip-listing.ts';
 export {

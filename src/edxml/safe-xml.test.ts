@@ -4,6 +4,7 @@ import { isHubError } from '../shared/index.ts';
 import { parseEdxml } from './reader.ts';
 import { assertSafeXml, assertWellFormedXml, checkWellFormed } from './safe-xml.ts';
 import { validateEdxml } from './validator.ts';
+import { DIRECTORY_CODES } from './test-support/directory-codes.ts';
 
 const fixture = (name: string): Buffer =>
   readFileSync(new URL(`../../test/fixtures/edxml/${name}`, import.meta.url));
@@ -167,7 +168,7 @@ describe('the attacks through the package entry points', () => {
   });
 
   it('validateEdxml reports the refusal as an error problem', () => {
-    const result = validateEdxml(fixture('attacks/xxe.edxml'));
+    const result = validateEdxml(fixture('attacks/xxe.edxml'), { codes: DIRECTORY_CODES });
     expect(result).toEqual({
       valid: false,
       problems: [
@@ -176,6 +177,7 @@ describe('the attacks through the package entry points', () => {
           code: 'EDXML_DOCTYPE_FORBIDDEN',
           severity: 'error',
           message: expect.stringContaining('XXE') as string,
+          rule: 'Lienthong docs/edxml.md §Safety',
         },
       ],
     });

@@ -33,8 +33,8 @@ export function noteSignature(context: ReadContext, parts: EnvelopeParts): void 
     context.warn(
       path,
       'EDXML_SIGNATURE_PLACEHOLDER',
-      'Chữ ký là giá trị mẫu (placeholder) của SDK, không phải chữ ký thật',
-      'the signature is the SDK sample placeholder, not a real signature',
+      'Chữ ký là giá trị mẫu (placeholder) của SDK (chứng thư bị cắt), không kiểm tra được; việc nhận hay không do chính sách chữ ký của cơ quan nhận quyết định',
+      "the signature is the SDK sample placeholder (truncated certificate), so it is unverifiable; whether that is accepted is the receiving agency's signature policy",
     );
   }
 }

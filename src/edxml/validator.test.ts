@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { validateEdxml, type ValidationProblem } from './validator.ts';
+import { DIRECTORY_CODES } from './test-support/directory-codes.ts';
 
 const FIXTURES = new URL('../../test/fixtures/edxml/', import.meta.url);
 const fixture = (name: string): string => readFileSync(new URL(name, FIXTURES), 'utf8');
@@ -24,7 +25,7 @@ function craft(xml: string, search: string | RegExp, replacement: string): strin
 
 describe('validateEdxml on the samples', () => {
   it('finds the placeholder signature and the impossible Bussiness date in the SDK sample, and nothing fatal', () => {
-    const result = validateEdxml(SMALL);
+    const result = validateEdxml(SMALL, { codes: DIRECTORY_CODES });
     expect(result.valid).toBe(true);
     expect(summary(result.problems)).toEqual([
       'warning EDXML_SIGNATURE_NOT_XMLDSIG /edXML/edXMLEnvelope/edXMLHeader/Signature',
@@ -35,7 +36,7 @@ describe('validateEdxml on the samples', () => {
   });
 
   it('reports the Tây Ninh sample: dd/MM/yyyy date and empty SignerInfo as warnings', () => {
-    const result = validateEdxml(fixture('edoc-integrator/edoc_new.edxml'));
+    const result = validateEdxml(fixture('edoc-integrator/edoc_new.edxml'), { codes: DIRECTORY_CODES });
     expect(result.valid).toBe(true);
     expect(summary(result.problems)).toContain(
       `warning EDXML_DATE_FORMAT ${MH}/PromulgationInfo/PromulgationDate`,
@@ -44,7 +45,7 @@ describe('validateEdxml on the samples', () => {
   });
 
   it('reports the legacy 3-group OrganId and the non-numeric CodeNumber of edoc_new', () => {
-    const result = validateEdxml(fixture('truclienthong-example/edoc_new.edxml'));
+    const result = validateEdxml(fixture('truclienthong-example/edoc_new.edxml'), { codes: DIRECTORY_CODES });
     expect(summary(result.problems)).toEqual(
       expect.arrayContaining([
         `warning EDXML_ORGAN_ID_LEGACY ${MH}/To[1]/OrganId`,
@@ -54,7 +55,9 @@ describe('validateEdxml on the samples', () => {
   });
 
   it('asks for the old DocumentId of a revocation', () => {
-    const result = validateEdxml(fixture('truclienthong-example/edoc_revocation.edxml'));
+    const result = validateEdxml(fixture('truclienthong-example/edoc_revocation.edxml'), {
+      codes: DIRECTORY_CODES,
+    });
     expect(summary(result.problems)).toContain(
       `warning EDXML_REQUIRED_MISSING ${TRACE}/Bussiness/DocumentId`,
     );
@@ -72,11 +75,14 @@ describe('validateEdxml on the samples', () => {
     'status_change-acceptance_15.edxml',
     'status_change-rejection_16.edxml',
   ])('finds no problem in %s', (name) => {
-    expect(validateEdxml(fixture(`truclienthong-example/${name}`))).toEqual({ valid: true, problems: [] });
+    expect(validateEdxml(fixture(`truclienthong-example/${name}`), { codes: DIRECTORY_CODES })).toEqual({
+      valid: true,
+      problems: [],
+    });
   });
 
   it('turns the not-well-formed edoc.edxml into one error with line and column', () => {
-    const result = validateEdxml(fixture('truclienthong-example/edoc.edxml'));
+    const result = validateEdxml(fixture('truclienthong-example/edoc.edxml'), { codes: DIRECTORY_CODES });
     expect(result.valid).toBe(false);
     expect(result.problems).toEqual([
       {
@@ -84,6 +90,7 @@ describe('validateEdxml on the samples', () => {
         code: 'EDXML_NOT_WELL_FORMED',
         severity: 'error',
         message: expect.stringContaining('line 74, column 7') as string,
+        rule: 'XML 1.0 (W3C) §2.1',
       },
     ]);
   });
@@ -98,6 +105,7 @@ describe('validateEdxml on crafted document packages', () => {
       'error',
       'EDXML_REQUIRED_MISSING',
       `${MH}/Subject`,
+      'QCVN 102:2016 §1.6 Subject',
     ],
     [
       'empty Subject',
@@ -106,6 +114,7 @@ describe('validateEdxml on crafted document packages', () => {
       'error',
       'EDXML_REQUIRED_MISSING',
       `${MH}/Subject`,
+      'QCVN 102:2016 §1.6 Subject',
     ],
     [
       'missing CodeNumber',
@@ -114,6 +123,7 @@ describe('validateEdxml on crafted document packages', () => {
       'error',
       'EDXML_REQUIRED_MISSING',
       `${MH}/Code/CodeNumber`,
+      'QCVN 102:2016 §1.3 Code/CodeNumber',
     ],
     [
       'missing From OrganId',
@@ -122,6 +132,7 @@ describe('validateEdxml on crafted document packages', () => {
       'error',
       'EDXML_REQUIRED_MISSING',
       `${MH}/From/OrganId`,
+      'QCVN 102:2016 §1.1 From/OrganId',
     ],
     [
       'missing PromulgationDate',
@@ -130,6 +141,7 @@ describe('validateEdxml on crafted document packages', () => {
       'error',
       'EDXML_REQUIRED_MISSING',
       `${MH}/PromulgationInfo/PromulgationDate`,
+      'QCVN 102:2016 §1.4 PromulgationInfo/PromulgationDate',
     ],
     [
       'unreadable PromulgationDate',
@@ -138,47 +150,61 @@ describe('validateEdxml on crafted document packages', () => {
       'error',
       'EDXML_DATE_INVALID',
       `${MH}/PromulgationInfo/PromulgationDate`,
+      'QCVN 102:2016 §1.4 PromulgationInfo/PromulgationDate',
     ],
     [
       'missing TypeName',
       '<edXML:TypeName>Công văn</edXML:TypeName>',
       '',
-      'error',
+      'warning',
       'EDXML_REQUIRED_MISSING',
       `${MH}/DocumentType/TypeName`,
+      'QCVN 102:2016 §1.5 DocumentType/TypeName',
     ],
-    ['no To at all', /<edXML:To>[\s\S]*<\/edXML:To>/, '', 'error', 'EDXML_REQUIRED_MISSING', `${MH}/To`],
     [
-      'bad To OrganId',
+      'no To at all',
+      /<edXML:To>[\s\S]*<\/edXML:To>/,
+      '',
+      'error',
+      'EDXML_REQUIRED_MISSING',
+      `${MH}/To`,
+      'QCVN 102:2016 §1.2 To',
+    ],
+    [
+      'free-text To OrganId',
       '<edXML:OrganId>000.00.00.H14</edXML:OrganId>',
       '<edXML:OrganId>H14-CAOBANG</edXML:OrganId>',
       'error',
       'EDXML_ORGAN_ID_FORMAT',
       `${MH}/To[2]/OrganId`,
+      'QĐ 20/2020/QĐ-TTg Điều 4–6',
     ],
     [
       'Priority 7',
       '<edXML:Priority>0</edXML:Priority>',
       '<edXML:Priority>7</edXML:Priority>',
-      'error',
+      'warning',
       'EDXML_CODE_NOT_IN_LIST',
       `${MH}/OtherInfo/Priority`,
+      'QCVN 102:2016 §1.11 OtherInfo/Priority',
     ],
     [
       'Priority "cao"',
       '<edXML:Priority>0</edXML:Priority>',
       '<edXML:Priority>cao</edXML:Priority>',
-      'error',
+      'warning',
       'EDXML_NOT_AN_INTEGER',
       `${MH}/OtherInfo/Priority`,
+      'QCVN 102:2016 §1.11 OtherInfo/Priority',
     ],
     [
       'SteeringType 3',
       '<edXML:SteeringType>1</edXML:SteeringType>',
       '<edXML:SteeringType>3</edXML:SteeringType>',
-      'error',
+      'warning',
       'EDXML_CODE_NOT_IN_LIST',
       `${MH}/SteeringType`,
+      'QCVN 102:2016 §1.13 SteeringType',
     ],
     [
       'BussinessDocType 4',
@@ -187,30 +213,43 @@ describe('validateEdxml on crafted document packages', () => {
       'error',
       'EDXML_CODE_NOT_IN_LIST',
       `${TRACE}/Bussiness/BussinessDocType`,
+      'QCVN 102:2016 §2.2 Bussiness/BussinessDocType',
+    ],
+    [
+      'BussinessDocType "mới"',
+      '<edXML:BussinessDocType>0</edXML:BussinessDocType>',
+      '<edXML:BussinessDocType>mới</edXML:BussinessDocType>',
+      'error',
+      'EDXML_NOT_AN_INTEGER',
+      `${TRACE}/Bussiness/BussinessDocType`,
+      'QCVN 102:2016 §2.2 Bussiness/BussinessDocType',
     ],
     [
       'Subject of 501 characters',
       /<edXML:Subject>.*?<\/edXML:Subject>/,
       `<edXML:Subject>${'ắ'.repeat(501)}</edXML:Subject>`,
-      'error',
+      'warning',
       'EDXML_TOO_LONG',
       `${MH}/Subject`,
+      'QCVN 102:2016 §1.6 Subject',
     ],
     [
       'CodeNotation of 31 characters',
       '<edXML:CodeNotation>VPCP-TTĐT</edXML:CodeNotation>',
       `<edXML:CodeNotation>${'Đ'.repeat(31)}</edXML:CodeNotation>`,
-      'error',
+      'warning',
       'EDXML_TOO_LONG',
       `${MH}/Code/CodeNotation`,
+      'QCVN 102:2016 §1.3 Code/CodeNotation',
     ],
     [
       'To OrganName of 201 characters',
       '<edXML:OrganName>UBND Tỉnh Cao Bằng</edXML:OrganName>',
       `<edXML:OrganName>${'x'.repeat(201)}</edXML:OrganName>`,
-      'error',
+      'warning',
       'EDXML_TOO_LONG',
       `${MH}/To[2]/OrganName`,
+      'QCVN 102:2016 §1.2 To/OrganName',
     ],
     [
       'Website of 27 characters',
@@ -219,14 +258,16 @@ describe('validateEdxml on crafted document packages', () => {
       'warning',
       'EDXML_TOO_LONG',
       `${MH}/From/Website`,
+      'QCVN 102:2016 §1.1 From/Website',
     ],
     [
       'PageAmount 70000',
       '<edXML:PageAmount>22</edXML:PageAmount>',
       '<edXML:PageAmount>70000</edXML:PageAmount>',
-      'error',
+      'warning',
       'EDXML_OUT_OF_RANGE',
       `${MH}/OtherInfo/PageAmount`,
+      'QCVN 102:2016 §1.11 OtherInfo/PageAmount',
     ],
     [
       'UUID DocumentId',
@@ -235,6 +276,7 @@ describe('validateEdxml on crafted document packages', () => {
       'warning',
       'EDXML_DOCUMENT_ID_FORM',
       `${MH}/DocumentId`,
+      'QCVN 102:2016 §1.14 DocumentId',
     ],
     [
       'invalid base64',
@@ -243,27 +285,34 @@ describe('validateEdxml on crafted document packages', () => {
       'error',
       'EDXML_BASE64_INVALID',
       '/edXML/AttachmentEncoded/Attachment[1]/ContentTransferEncoded',
+      'RFC 4648 §4 base64',
     ],
-  ])('%s → %s %s at the element', (_name, search, replacement, severity, code, path) => {
-    const result = validateEdxml(craft(SMALL, search, replacement));
-    expect(result.problems).toContainEqual({
-      path,
-      code,
-      severity,
-      message: expect.stringMatching(/.+ \/ .+/) as string,
-    });
-    expect(result.valid).toBe(severity !== 'error');
-  });
+  ])(
+    '%s → %s %s at the element, citing its rule',
+    (_name, search, replacement, severity, code, path, rule) => {
+      const result = validateEdxml(craft(SMALL, search, replacement), { codes: DIRECTORY_CODES });
+      expect(result.problems).toContainEqual({
+        path,
+        code,
+        severity,
+        message: expect.stringMatching(/.+ \/ .+/) as string,
+        rule,
+      });
+      expect(result.valid).toBe(severity !== 'error');
+    },
+  );
 
   it('points at the right ResponseFor even after an empty one', () => {
     const answered =
       '<edXML:ResponseFor><edXML:OrganId/><edXML:Code/></edXML:ResponseFor>' +
-      '<edXML:ResponseFor><edXML:OrganId>G22</edXML:OrganId><edXML:Code>7806/VPCP-TTĐT</edXML:Code>' +
+      '<edXML:ResponseFor><edXML:OrganId>VPCP</edXML:OrganId><edXML:Code>7806/VPCP-TTĐT</edXML:Code>' +
       '<edXML:DocumentId>000.00.00.G22,2014/02/30,7806/VPCP-TTĐT</edXML:DocumentId></edXML:ResponseFor>';
-    const result = validateEdxml(craft(SMALL, '<edXML:SteeringType>', `${answered}<edXML:SteeringType>`));
+    const result = validateEdxml(craft(SMALL, '<edXML:SteeringType>', `${answered}<edXML:SteeringType>`), {
+      codes: DIRECTORY_CODES,
+    });
     expect(summary(result.problems)).toEqual(
       expect.arrayContaining([
-        `error EDXML_ORGAN_ID_FORMAT ${MH}/ResponseFor[2]/OrganId`,
+        `warning EDXML_ORGAN_ID_FORMAT ${MH}/ResponseFor[2]/OrganId`,
         `warning EDXML_DOCUMENT_ID_DATE ${MH}/ResponseFor[2]/DocumentId`,
       ]),
     );
@@ -273,17 +322,18 @@ describe('validateEdxml on crafted document packages', () => {
     let xml = craft(SMALL, /<edXML:Subject>.*?<\/edXML:Subject>/, '');
     xml = craft(xml, '<edXML:Priority>0</edXML:Priority>', '<edXML:Priority>9</edXML:Priority>');
     xml = craft(xml, '<edXML:CodeNotation>VPCP-TTĐT</edXML:CodeNotation>', '');
-    const errors = validateEdxml(xml).problems.filter((p) => p.severity === 'error');
-    expect(errors.map((p) => p.path)).toEqual([
+    const { problems } = validateEdxml(xml, { codes: DIRECTORY_CODES });
+    expect(problems.filter((p) => p.severity === 'error').map((p) => p.path)).toEqual([
       `${MH}/Code/CodeNotation`,
       `${MH}/Subject`,
-      `${MH}/OtherInfo/Priority`,
     ]);
+    expect(summary(problems)).toContain(`warning EDXML_CODE_NOT_IN_LIST ${MH}/OtherInfo/Priority`);
   });
 
   it('writes messages a partner developer can act on, in Vietnamese and English', () => {
     const result = validateEdxml(
       craft(SMALL, '<edXML:Priority>0</edXML:Priority>', '<edXML:Priority>7</edXML:Priority>'),
+      { codes: DIRECTORY_CODES },
     );
     const problem = result.problems.find((p) => p.code === 'EDXML_CODE_NOT_IN_LIST');
     expect(problem?.message).toContain('Priority "7" không thuộc danh mục');
@@ -328,7 +378,7 @@ describe('validateEdxml on crafted status packages', () => {
     [
       'bad ResponseFor OrganId',
       '<edXML:OrganId>000.00.00.G22</edXML:OrganId>',
-      '<edXML:OrganId>G22</edXML:OrganId>',
+      '<edXML:OrganId>VPCP</edXML:OrganId>',
       'error',
       'EDXML_ORGAN_ID_FORMAT',
       `${MH}/ResponseFor/OrganId`,
@@ -337,17 +387,18 @@ describe('validateEdxml on crafted status packages', () => {
       'unreadable Timestamp',
       '<edXML:Timestamp>2018/09/28 17:25:11</edXML:Timestamp>',
       '<edXML:Timestamp>hôm qua</edXML:Timestamp>',
-      'error',
+      'warning',
       'EDXML_TIMESTAMP_INVALID',
       `${MH}/Timestamp`,
     ],
   ])('%s → %s %s', (_name, search, replacement, severity, code, path) => {
     const xml = craft(STATUS, search, replacement);
-    expect(validateEdxml(xml).problems).toContainEqual({
+    expect(validateEdxml(xml, { codes: DIRECTORY_CODES }).problems).toContainEqual({
       path,
       code,
       severity,
       message: expect.any(String) as string,
+      rule: expect.stringMatching(/^(QCVN 102:2016 \(gói tin trạng thái\) |QĐ 20\/2020)/) as string,
     });
   });
 
@@ -357,6 +408,6 @@ describe('validateEdxml on crafted status packages', () => {
       '<edXML:StatusCode>01</edXML:StatusCode>',
       '<edXML:StatusCode>1</edXML:StatusCode>',
     );
-    expect(validateEdxml(xml).problems[0]?.message).toContain('two digits: "01"');
+    expect(validateEdxml(xml, { codes: DIRECTORY_CODES }).problems[0]?.message).toContain('two digits: "01"');
   });
 });

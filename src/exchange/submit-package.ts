@@ -1,5 +1,5 @@
 import { Prisma, type PrismaClient, type Transaction } from '../db/index.ts';
-import { findAgency, type Agency } from '../directory/index.ts';
+import { equivalentCode, findAgency, isAbsentCode, organIdForm, type Agency } from '../directory/index.ts';
 import { inspectEdxml, type EdocPackage, type EdxmlPackage, type StatusPackage } from '../edxml/index.ts';
 import { appendAudit, putBlob, REGISTRY_TRANSACTION, sha256Hex } from '../registry/index.ts';
 import { isHubError } from '../shared/index.ts';
@@ -146,7 +146,10 @@ async function checkSubmission(
       `Gói tin quá lớn / package too large: ${bytes.length} bytes, the limit is ${deps.maxMessageBytes}`,
     ]);
   }
-  const inspected = inspectEdxml(bytes, { limits: { maxBytes: deps.maxMessageBytes } });
+  const inspected = inspectEdxml(bytes, {
+    codes: { organIdForm, isAbsentCode, equivalentCode },
+    limits: { maxBytes: deps.maxMessageBytes },
+  });
   const pkg = inspected.package;
   const errors = inspected.validation.problems.filter((p) => p.severity === 'error');
   if (!pkg || errors.length > 0) {

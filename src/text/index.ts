@@ -14,6 +14,7 @@ export {
   ND30_DOCUMENT_TYPES,
   documentTypeByAbbreviation,
   documentTypeByName,
+  legalNormativeTypeByName,
   type DocumentTypeEntry,
 } from './document-types.ts';
 export { decodeFrom } from './legacy-decoders.ts';

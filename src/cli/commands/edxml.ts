@@ -1,7 +1,15 @@
 import { stat } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../config/index.ts';
-import { buildEdxml, parseEdxml, validateEdxml } from '../../edxml/index.ts';
+import { equivalentCode, isAbsentCode, organIdForm } from '../../directory/index.ts';
+import {
+  buildEdxml,
+  parseEdxml,
+  refusalRule,
+  validateEdxml,
+  type Severity,
+  type ValidationResult,
+} from '../../edxml/index.ts';
 import { HubError, isHubError } from '../../shared/index.ts';
 import { readInput, writeJson, type CliCommand, type CliContext } from '../cli-command.ts';
 
@@ -71,6 +79,22 @@ function errorJson(error: HubError): { error: { code: string; message: string; d
   };
 }
 
+const SEVERITY_WORDS: Readonly<Record<Severity, string>> = {
+  error: 'lỗi (error)',
+  warning: 'cảnh báo (warning)',
+  note: 'ghi chú (note)',
+};
+
+/** The validation for a person: per problem its severity in words, path, message and rule, then a total. */
+export function describeValidation(result: ValidationResult): string {
+  const blocks = result.problems.map(
+    (p) => `${SEVERITY_WORDS[p.severity]}  ${p.path}\n  ${p.message}\n  quy tắc / rule: ${p.rule}\n`,
+  );
+  const count = (severity: Severity): number => result.problems.filter((p) => p.severity === severity).length;
+  const verdict = result.valid ? 'hợp lệ / valid' : 'không hợp lệ / not valid';
+  return `${blocks.join('')}${count('error')} lỗi, ${count('warning')} cảnh báo, ${count('note')} ghi chú: ${verdict}\n`;
+}
+
 export const commands: readonly CliCommand[] = [
   {
     words: ['edxml', 'parse'],
@@ -91,21 +115,34 @@ export const commands: readonly CliCommand[] = [
   },
   {
     words: ['edxml', 'validate'],
-    usage: 'edxml validate FILE|-               QCVN 102 problems as JSON (exit 1 on errors)',
+    usage:
+      'edxml validate FILE|-               QCVN 102 problems: JSON on stdout, one block each on stderr (exit 1 on errors)',
     async run(context) {
       const { file } = fileArgument(context);
       const maxBytes = loadConfig(context.env).maxMessageBytes;
-      let result;
+      let result: ValidationResult;
       try {
-        result = validateEdxml(await readPackageInput(context, file, maxBytes), { limits: { maxBytes } });
+        result = validateEdxml(await readPackageInput(context, file, maxBytes), {
+          codes: { organIdForm, isAbsentCode, equivalentCode },
+          limits: { maxBytes },
+        });
       } catch (error) {
         if (!isHubError(error)) throw error;
         result = {
           valid: false,
-          problems: [{ path: '/', code: error.code, severity: 'error', message: error.message }],
+          problems: [
+            {
+              path: '/',
+              code: error.code,
+              severity: 'error',
+              message: error.message,
+              rule: refusalRule(error.code),
+            },
+          ],
         };
       }
       writeJson(context.stdout, result);
+      context.stderr.write(describeValidation(result));
       return result.valid ? 0 : 1;
     },
   },
