@@ -94,6 +94,10 @@ describe('validateEdxml on real axis traffic: no errors, the warnings a partner 
     const pkg = edoc(fixture('dual-coded-ministry.edxml'));
     expect(pkg.to.map((to) => to.organId)).toEqual(['G12', '000.00.00.G12', '020100107370']);
     expect(edoc(fixture('enterprise-sender.edxml')).from.organId).toBe('020100107370');
+    const codeProblems = validate(fixture('dual-coded-ministry.edxml')).problems.filter((p) =>
+      /\/(From|To\[\d\])\/OrganId$/.test(p.path),
+    );
+    expect(codeProblems.map((p) => p.code)).toEqual(['EDXML_RECIPIENT_SAME_AGENCY']);
   });
 
   it('says in both languages which entries name one agency, and that it receives the package once', () => {

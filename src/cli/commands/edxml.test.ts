@@ -1,14 +1,16 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PassThrough, Readable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
+import { hubEnv, runCli } from '../../../test/support/hub-process.ts';
 import type { CliContext } from '../cli-command.ts';
 import { commands } from './edxml.ts';
 
 const FIXTURES = fileURLToPath(new URL('../../../test/fixtures/edxml/', import.meta.url));
 const SMALL = join(FIXTURES, 'truclienthong-example/dc0bdef0-c7a3-4aaf-b717-777303442973.edxml');
+const REAL_TRAFFIC = join(FIXTURES, 'real-traffic');
 const scratch = mkdtempSync(join(tmpdir(), 'lienthong-edxml-cli-'));
 afterAll(() => {
   rmSync(scratch, { recursive: true, force: true });
@@ -75,7 +77,6 @@ describe('lienthong edxml', () => {
   });
 
   it('validate reads stdin, exits 0 with warnings only', async () => {
-    const { readFileSync } = await import('node:fs');
     const result = await run('edxml validate', ['-'], readFileSync(SMALL, 'utf8'));
     expect(result.code).toBe(0);
     const validation = JSON.parse(result.stdout) as { valid: boolean; problems: { severity: string }[] };
@@ -92,7 +93,9 @@ describe('lienthong edxml', () => {
     expect(result.code).toBe(1);
     expect(JSON.parse(result.stdout)).toMatchObject({
       valid: false,
-      problems: [{ code: 'EDXML_NOT_EDXML', severity: 'error' }],
+      problems: [
+        { code: 'EDXML_NOT_EDXML', severity: 'error', rule: 'QCVN 102:2016 edXML/edXMLEnvelope/edXMLHeader' },
+      ],
     });
   });
 
@@ -113,5 +116,46 @@ describe('lienthong edxml', () => {
 
   it('build refuses input that is not JSON', async () => {
     await expect(run('edxml build', ['-'], '<xml/>')).rejects.toThrow(/not JSON/);
+  });
+
+  it('validate, run as an operator runs it, shows each problem in words with its path, message and rule (exit 0 on warnings)', async () => {
+    const result = await runCli(
+      ['edxml', 'validate', join(REAL_TRAFFIC, 'dual-coded-ministry.edxml')],
+      hubEnv({ LIENTHONG_DATA_DIR: scratch }),
+    );
+    expect(result.code).toBe(0);
+    const json = JSON.parse(result.stdout) as {
+      valid: boolean;
+      problems: { severity: string; rule: string }[];
+    };
+    expect(json.valid).toBe(true);
+    expect(json.problems.map((p) => `${p.severity} ${p.rule}`)).toEqual([
+      'warning W3C XMLDSig (xmldsig-core)',
+      'warning W3C XMLDSig (xmldsig-core)',
+      'note QĐ 09/2025/QĐ-TTg',
+    ]);
+    expect(result.stderr).toContain(
+      'ghi chú (note)  /edXML/edXMLEnvelope/edXMLHeader/MessageHeader/To[2]/OrganId\n' +
+        '  To[2] 000.00.00.G12 và To[1] G12 là một cơ quan',
+    );
+    expect(result.stderr).toContain(
+      'one agency receives the package once\n  quy tắc / rule: QĐ 09/2025/QĐ-TTg\n',
+    );
+    expect(result.stderr).toContain('cảnh báo (warning)  /edXML/edXMLEnvelope/edXMLHeader/Signature\n');
+    expect(result.stderr).toMatch(/0 lỗi, 2 cảnh báo, 1 ghi chú: hợp lệ \/ valid\n$/);
+  }, 60_000);
+
+  it('validate prints an error in words with its rule and exits 1', async () => {
+    const xml = readFileSync(join(REAL_TRAFFIC, 'enterprise-sender.edxml'), 'utf8').replace(
+      '<edXML:OrganId>020100107370</edXML:OrganId>\n          <edXML:OrganizationInCharge>',
+      '<edXML:OrganId>Tổng công ty</edXML:OrganId>\n          <edXML:OrganizationInCharge>',
+    );
+    const result = await run('edxml validate', ['-'], xml);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(
+      'lỗi (error)  /edXML/edXMLEnvelope/edXMLHeader/MessageHeader/From/OrganId\n',
+    );
+    expect(result.stderr).toContain('quy tắc / rule: QĐ 20/2020/QĐ-TTg Điều 4–6\n');
+    expect(result.stderr).toMatch(/1 lỗi, \d+ cảnh báo, 0 ghi chú: không hợp lệ \/ not valid\n$/);
   });
 });
