@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { documentTypeOf } from '../text/index.ts';
 
 /** What a clerk confirms when registering: prefilled from the package or mail, editable. */
 export const RegistrationFormSchema = z.strictObject({
@@ -36,6 +37,24 @@ export function documentNotation(code: unknown, whole?: unknown): string | undef
 }
 
 /**
+ * The NĐ 30 type of a received document: its TypeName, else its notation (12/GM-UBND is a Giấy
+ * mời, for a package or a mail subject alike), never the producer-specific DocumentType/Type number
+ * alone (text/document-type-of.ts).
+ */
+function prefilledDocumentType(m: unknown): string | undefined {
+  const type = field(m, 'documentType');
+  const code = field(m, 'code');
+  const notation = text(field(code, 'notation'));
+  const number = text(field(code, 'number'));
+  const typeNumber = field(type, 'type');
+  return documentTypeOf({
+    typeName: text(field(type, 'name')) ?? text(type),
+    notation: notation === undefined ? undefined : `${number ?? '1'}/${notation.replace(/^\d+\//, '')}`,
+    type: typeof typeNumber === 'number' ? typeNumber : undefined,
+  }).name;
+}
+
+/**
  * The form prefilled from an intake item's parsed metadata (the normalized edXML JSON of
  * docs/contract.md, or what the mail parser found), with the clerk's edits on top. The sender's
  * name comes from the package, else from the directory (`senderAgencyName`): a clerk registers
@@ -55,7 +74,7 @@ export function prefillRegistrationForm(
   const prefilled: Record<keyof RegistrationForm, unknown> = {
     subject: text(field(m, 'subject')) ?? item.subject ?? undefined,
     notation: documentNotation(field(m, 'code'), field(m, 'notation')),
-    documentType: text(field(field(m, 'documentType'), 'name')) ?? text(field(m, 'documentType')),
+    documentType: prefilledDocumentType(m) ?? text(field(m, 'documentType')),
     senderName: text(field(field(m, 'from'), 'organName')) ?? item.senderAgencyName ?? undefined,
     senderOrganId: text(field(field(m, 'from'), 'organId')) ?? item.senderOrganId ?? undefined,
     promulgatedOn: text(field(field(m, 'promulgation'), 'date')),

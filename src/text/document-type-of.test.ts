@@ -73,3 +73,15 @@ describe('documentTypeByName', () => {
     expect(documentTypeByName('Lịch làm việc')).toBeUndefined();
   });
 });
+
+describe('documentTypeOf names', () => {
+  it('says "(cá biệt)" only when the producer did', () => {
+    expect(documentTypeOf({ typeName: 'Quyết định' }).name).toBe('Quyết định');
+    expect(documentTypeOf({ typeName: 'Quyết định (cá biệt)' }).name).toBe('Quyết định (cá biệt)');
+    expect(documentTypeOf({ notation: '05/QĐ-UBND' })).toMatchObject({
+      entry: { no: 2 },
+      name: 'Quyết định',
+    });
+    expect(documentTypeOf({ notation: '59/2014/QĐ-UBND' }).name).toBe('Quyết định');
+  });
+});

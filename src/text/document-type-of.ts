@@ -25,7 +25,7 @@ export type DocumentTypeSource = 'type-name' | 'notation' | 'type-code' | 'none'
 export type DerivedDocumentType = {
   /** The NĐ 30 row, when the clues name one. */
   readonly entry: DocumentTypeEntry | undefined;
-  /** What to register: the NĐ 30 name, a legal normative type's name, or the TypeName as sent. */
+  /** What to register: the NĐ 30 name ("(cá biệt)" only if the producer wrote it), a legal normative type's name, or the TypeName as sent. */
   readonly name: string | undefined;
   readonly source: DocumentTypeSource;
   /** The NĐ 30 type the notation names when it is not the one the type name names. */
@@ -51,6 +51,11 @@ function readNotation(notation: string | undefined): NotationReading | undefined
   return { entry: documentType ?? undefined, legalName, typed: typeAbbreviation !== null };
 }
 
+/** "Quyết định (cá biệt)" is named "Quyết định" unless the producer said "cá biệt": a notation or a bare name does not tell. */
+function plainName(entry: DocumentTypeEntry, typeName: string | undefined): string {
+  return typeName?.includes('cá biệt') ? entry.name : entry.name.replace(/\s*\(cá biệt\)$/u, '');
+}
+
 export function documentTypeOf(clues: DocumentTypeClues): DerivedDocumentType {
   const typeName = clues.typeName?.trim() === '' ? undefined : clues.typeName?.trim().normalize('NFC');
   const notation = readNotation(clues.notation);
@@ -59,7 +64,7 @@ export function documentTypeOf(clues: DocumentTypeClues): DerivedDocumentType {
     const disagrees = notation?.typed && notation.entry !== undefined && notation.entry.no !== byName.no;
     return {
       entry: byName,
-      name: byName.name,
+      name: plainName(byName, typeName),
       source: 'type-name',
       notationDisagrees: disagrees ? notation.entry : undefined,
     };
@@ -70,7 +75,9 @@ export function documentTypeOf(clues: DocumentTypeClues): DerivedDocumentType {
   if (notation?.typed) {
     return {
       entry: notation.entry,
-      name: notation.entry?.name ?? notation.legalName ?? typeName,
+      name:
+        notation.legalName ??
+        (notation.entry === undefined ? typeName : plainName(notation.entry, undefined)),
       source: 'notation',
       notationDisagrees: undefined,
     };
