@@ -91,12 +91,36 @@ export const FIELD_LIMITS = {
 
 export type LimitedField = keyof typeof FIELD_LIMITS;
 
+/**
+ * What the hub itself stores (the register's columns and the registration form, docs/database.md):
+ * beyond it a package cannot be registered, so that is an error. CodeNotation leaves room for the
+ * number and "/" in the register's 100-character số, ký hiệu. Fields without a column of their own
+ * are capped at 4000 characters: longer is not a name, an address or a file name.
+ */
+const HUB_LIMITS: Partial<Record<LimitedField, number>> = {
+  Subject: 2000,
+  CodeNotation: 88,
+  TypeName: 100,
+  OrganName: 500,
+  FullName: 200,
+};
+const HUB_DEFAULT_LIMIT = 4000;
+
 export function checkLength(field: LimitedField, value: string | undefined): FieldProblem | undefined {
   if (value === undefined) return undefined;
   const limit = FIELD_LIMITS[field];
   const length = codePointLength(value);
   if (length <= limit) return undefined;
-  // The hub stores longer values; receivers with columns of this size (Bkav's validator) refuse them.
+  const stored = HUB_LIMITS[field] ?? HUB_DEFAULT_LIMIT;
+  if (length > stored) {
+    return problem(
+      'EDXML_TOO_LONG',
+      'error',
+      `${field} dài ${length} ký tự; hub lưu tối đa ${stored} (chuẩn: ${limit}); hãy rút gọn`,
+      `${field} is ${length} characters long; the hub stores at most ${stored} (the standard's limit is ${limit}); shorten it`,
+    );
+  }
+  // The hub stores it; receivers with columns of this size (Bkav's validator) refuse it.
   return problem(
     'EDXML_TOO_LONG',
     'warning',
