@@ -4,10 +4,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { XMLParser } from 'fast-xml-parser';
-import { equivalentCode, isAbsentCode, organIdForm } from '../src/directory/index.ts';
 import { buildEdxml, inspectEdxml, parseEdxml, zipFiles, type EdocPackage } from '../src/edxml/index.ts';
-
-const codes = { organIdForm, isAbsentCode, equivalentCode };
 
 const SAMPLE = new URL(
   '../test/fixtures/edxml/truclienthong-example/dc0bdef0-c7a3-4aaf-b717-777303442973.edxml',
@@ -98,12 +95,12 @@ for (const [label, target] of [
   ['400 KB', 400 * 1024],
 ] as const) {
   const bytes = packageOfSize(target);
-  const check = inspectEdxml(bytes, { codes });
+  const check = inspectEdxml(bytes);
   if (check.package === undefined || !check.validation.valid)
     throw new TypeError(`bench package ${label} does not validate`);
   const result = compare(
     () => rawParser.parse(bytes),
-    () => inspectEdxml(bytes, { codes }),
+    () => inspectEdxml(bytes),
   );
   const mb = bytes.length / 1024 / 1024;
   rows.push([

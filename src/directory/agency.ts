@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isAliasOrganId, isOrganId, ORGAN_ID_FORMAT_HINT } from './organ-id.ts';
+import { isAliasOrganId, isOrganId, ORGAN_ID_FORMAT_HINT } from '../shared/index.ts';
 
 export const AGENCY_CHANNELS = ['hosted', 'partner', 'email', 'national'] as const;
 export const SIGNATURE_POLICIES = ['record_only', 'require_trusted'] as const;

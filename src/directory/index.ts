@@ -13,6 +13,7 @@ export { createPrismaAgencyDirectory, findAgency } from './prisma-agency-directo
 export { agencyByAddress, agencyIdOf, resolveAgency, type AgencyRef } from './agency-reference.ts';
 export { ensureOwnAgency, ownAgencyName } from './ensure-own-agency.ts';
 export { parseAgencyCsv, AGENCY_CSV_COLUMNS, type CsvProblem } from './parse-agency-csv.ts';
+// The code forms are pure rules every module reads (the edXML validator too): they live in shared.
 export {
   codeKey,
   equivalentCode,
@@ -22,5 +23,5 @@ export {
   MAX_CODE_LENGTH,
   organIdForm,
   type OrganIdForm,
-} from './organ-id.ts';
+} from '../shared/index.ts';
 export { importAgencies, saveAgency, type AgencyChangeVia } from './save-agencies.ts';

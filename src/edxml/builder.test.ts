@@ -5,7 +5,6 @@ import { buildEdxml } from './builder.ts';
 import type { EdocPackage, EdxmlPackage } from './package-model.ts';
 import { parseEdxml } from './reader.ts';
 import { validateEdxml } from './validator.ts';
-import { DIRECTORY_CODES } from './test-support/directory-codes.ts';
 
 const FIXTURES = new URL('../../test/fixtures/edxml/', import.meta.url);
 const SAMPLES = ['truclienthong-example', 'edoc-integrator'].flatMap((folder) =>
@@ -123,7 +122,7 @@ describe('buildEdxml from hand-written JSON', () => {
     const text = built.toString('utf8');
     expect(text).toContain('<edXML:Timestamp>2026/11/25 09:15:00</edXML:Timestamp>');
     expect(text).not.toContain('edXMLBody');
-    expect(validateEdxml(built, { codes: DIRECTORY_CODES })).toEqual({ valid: true, problems: [] });
+    expect(validateEdxml(built)).toEqual({ valid: true, problems: [] });
   });
 
   it('builds a document package whose missing arrays default to empty', () => {

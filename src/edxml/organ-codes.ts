@@ -1,13 +1,11 @@
+import { equivalentCode, isAbsentCode, organIdForm, type OrganIdForm } from '../shared/index.ts';
 import type { FieldProblem, Severity } from './field-rules.ts';
 
 /**
- * What the validator must know about agency codes (mã định danh, QĐ 20/2020/QĐ-TTg). The directory
- * owns that knowledge (src/directory/organ-id.ts); this library depends on no other module, so the
- * caller hands the directory's functions in: `{ organIdForm, isAbsentCode, equivalentCode }`.
- * The form union mirrors the directory's: a form added there fails to compile at that call until
- * the validator says what it makes of it.
+ * What the validator must know about agency codes (mã định danh, QĐ 20/2020/QĐ-TTg): the hub's one
+ * set of code rules (src/shared/organ-id.ts), which the directory resolves codes by too.
  */
-export type OrganIdForm = 'current' | 'level-one' | 'enterprise' | 'legacy' | 'system-id';
+export type { OrganIdForm };
 
 export type OrganCodeRules = {
   /** Which legitimate form a code has; undefined for free text, `null`, empty. */
@@ -17,6 +15,8 @@ export type OrganCodeRules = {
   /** The other code naming the same agency by rule alone (`G12` ↔ `000.00.00.G12`). */
   readonly equivalentCode: (raw: string) => string | undefined;
 };
+
+export const AGENCY_CODE_RULES: OrganCodeRules = { organIdForm, isAbsentCode, equivalentCode };
 
 /** Where a code sits decides what a bad one costs: a sender or recipient is routing, a trace hop is history. */
 export type CodeRole = 'sender' | 'recipient' | 'status-target' | 'trace' | 'answered';

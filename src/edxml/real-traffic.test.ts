@@ -13,7 +13,6 @@ import {
 import { documentTypeOfPackage } from './document-type.ts';
 import type { EdocPackage } from './package-model.ts';
 import { parseEdxml } from './reader.ts';
-import { DIRECTORY_CODES } from './test-support/directory-codes.ts';
 import { inspectEdxml, validateEdxml, type ValidationProblem } from './validator.ts';
 
 /** Packages shaped like the national axis traffic of October 2025 (test/fixtures/edxml/real-traffic). */
@@ -26,7 +25,7 @@ const SDK_SIGNATURE_NOTES = [
 ];
 
 const fixture = (name: string): string => readFileSync(path.join(FIXTURE_DIR, name), 'utf8');
-const validate = (xml: string) => validateEdxml(xml, { codes: DIRECTORY_CODES });
+const validate = (xml: string) => validateEdxml(xml);
 const summary = (problems: readonly ValidationProblem[]): string[] =>
   problems.map((p) => `${p.severity} ${p.code} ${p.path} [${p.rule}]`);
 
@@ -173,7 +172,7 @@ describe('a 1.5 MB image-only scanned PDF attachment', () => {
     writeFileSync(file, scannedPdfPackage());
     const bytes = readFileSync(file);
     expect(bytes.length).toBeGreaterThan(2_000_000);
-    const { package: pkg, validation } = inspectEdxml(bytes, { codes: DIRECTORY_CODES });
+    const { package: pkg, validation } = inspectEdxml(bytes);
     expect(summary(validation.problems)).toEqual(SDK_SIGNATURE_NOTES);
     expect(pkg?.kind === 'edoc' ? pkg.attachments : []).toEqual([
       expect.objectContaining({

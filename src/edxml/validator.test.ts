@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { validateEdxml, type ValidationProblem } from './validator.ts';
-import { DIRECTORY_CODES } from './test-support/directory-codes.ts';
 
 const FIXTURES = new URL('../../test/fixtures/edxml/', import.meta.url);
 const fixture = (name: string): string => readFileSync(new URL(name, FIXTURES), 'utf8');
@@ -25,7 +24,7 @@ function craft(xml: string, search: string | RegExp, replacement: string): strin
 
 describe('validateEdxml on the samples', () => {
   it('finds the placeholder signature and the impossible Bussiness date in the SDK sample, and nothing fatal', () => {
-    const result = validateEdxml(SMALL, { codes: DIRECTORY_CODES });
+    const result = validateEdxml(SMALL);
     expect(result.valid).toBe(true);
     expect(summary(result.problems)).toEqual([
       'warning EDXML_SIGNATURE_NOT_XMLDSIG /edXML/edXMLEnvelope/edXMLHeader/Signature',
@@ -36,7 +35,7 @@ describe('validateEdxml on the samples', () => {
   });
 
   it('reports the Tây Ninh sample: dd/MM/yyyy date and empty SignerInfo as warnings', () => {
-    const result = validateEdxml(fixture('edoc-integrator/edoc_new.edxml'), { codes: DIRECTORY_CODES });
+    const result = validateEdxml(fixture('edoc-integrator/edoc_new.edxml'));
     expect(result.valid).toBe(true);
     expect(summary(result.problems)).toContain(
       `warning EDXML_DATE_FORMAT ${MH}/PromulgationInfo/PromulgationDate`,
@@ -45,7 +44,7 @@ describe('validateEdxml on the samples', () => {
   });
 
   it('reports the legacy 3-group OrganId and the non-numeric CodeNumber of edoc_new', () => {
-    const result = validateEdxml(fixture('truclienthong-example/edoc_new.edxml'), { codes: DIRECTORY_CODES });
+    const result = validateEdxml(fixture('truclienthong-example/edoc_new.edxml'));
     expect(summary(result.problems)).toEqual(
       expect.arrayContaining([
         `warning EDXML_ORGAN_ID_LEGACY ${MH}/To[1]/OrganId`,
@@ -55,9 +54,7 @@ describe('validateEdxml on the samples', () => {
   });
 
   it('asks for the old DocumentId of a revocation', () => {
-    const result = validateEdxml(fixture('truclienthong-example/edoc_revocation.edxml'), {
-      codes: DIRECTORY_CODES,
-    });
+    const result = validateEdxml(fixture('truclienthong-example/edoc_revocation.edxml'), {});
     expect(summary(result.problems)).toContain(
       `warning EDXML_REQUIRED_MISSING ${TRACE}/Bussiness/DocumentId`,
     );
@@ -75,14 +72,14 @@ describe('validateEdxml on the samples', () => {
     'status_change-acceptance_15.edxml',
     'status_change-rejection_16.edxml',
   ])('finds no problem in %s', (name) => {
-    expect(validateEdxml(fixture(`truclienthong-example/${name}`), { codes: DIRECTORY_CODES })).toEqual({
+    expect(validateEdxml(fixture(`truclienthong-example/${name}`))).toEqual({
       valid: true,
       problems: [],
     });
   });
 
   it('turns the not-well-formed edoc.edxml into one error with line and column', () => {
-    const result = validateEdxml(fixture('truclienthong-example/edoc.edxml'), { codes: DIRECTORY_CODES });
+    const result = validateEdxml(fixture('truclienthong-example/edoc.edxml'));
     expect(result.valid).toBe(false);
     expect(result.problems).toEqual([
       {
@@ -308,7 +305,7 @@ describe('validateEdxml on crafted document packages', () => {
   ])(
     '%s → %s %s at the element, citing its rule',
     (_name, search, replacement, severity, code, path, rule) => {
-      const result = validateEdxml(craft(SMALL, search, replacement), { codes: DIRECTORY_CODES });
+      const result = validateEdxml(craft(SMALL, search, replacement));
       expect(result.problems).toContainEqual({
         path,
         code,
@@ -325,9 +322,7 @@ describe('validateEdxml on crafted document packages', () => {
       '<edXML:ResponseFor><edXML:OrganId/><edXML:Code/></edXML:ResponseFor>' +
       '<edXML:ResponseFor><edXML:OrganId>VPCP</edXML:OrganId><edXML:Code>7806/VPCP-TTĐT</edXML:Code>' +
       '<edXML:DocumentId>000.00.00.G22,2014/02/30,7806/VPCP-TTĐT</edXML:DocumentId></edXML:ResponseFor>';
-    const result = validateEdxml(craft(SMALL, '<edXML:SteeringType>', `${answered}<edXML:SteeringType>`), {
-      codes: DIRECTORY_CODES,
-    });
+    const result = validateEdxml(craft(SMALL, '<edXML:SteeringType>', `${answered}<edXML:SteeringType>`), {});
     expect(summary(result.problems)).toEqual(
       expect.arrayContaining([
         `warning EDXML_ORGAN_ID_FORMAT ${MH}/ResponseFor[2]/OrganId`,
@@ -340,7 +335,7 @@ describe('validateEdxml on crafted document packages', () => {
     let xml = craft(SMALL, /<edXML:Subject>.*?<\/edXML:Subject>/, '');
     xml = craft(xml, '<edXML:Priority>0</edXML:Priority>', '<edXML:Priority>9</edXML:Priority>');
     xml = craft(xml, '<edXML:CodeNotation>VPCP-TTĐT</edXML:CodeNotation>', '');
-    const { problems } = validateEdxml(xml, { codes: DIRECTORY_CODES });
+    const { problems } = validateEdxml(xml);
     expect(problems.filter((p) => p.severity === 'error').map((p) => p.path)).toEqual([
       `${MH}/Code/CodeNotation`,
       `${MH}/Subject`,
@@ -351,7 +346,6 @@ describe('validateEdxml on crafted document packages', () => {
   it('writes messages a partner developer can act on, in Vietnamese and English', () => {
     const result = validateEdxml(
       craft(SMALL, '<edXML:Priority>0</edXML:Priority>', '<edXML:Priority>7</edXML:Priority>'),
-      { codes: DIRECTORY_CODES },
     );
     const problem = result.problems.find((p) => p.code === 'EDXML_CODE_NOT_IN_LIST');
     expect(problem?.message).toContain('Priority "7" không thuộc danh mục');
@@ -411,7 +405,7 @@ describe('validateEdxml on crafted status packages', () => {
     ],
   ])('%s → %s %s', (_name, search, replacement, severity, code, path) => {
     const xml = craft(STATUS, search, replacement);
-    expect(validateEdxml(xml, { codes: DIRECTORY_CODES }).problems).toContainEqual({
+    expect(validateEdxml(xml).problems).toContainEqual({
       path,
       code,
       severity,
@@ -426,6 +420,6 @@ describe('validateEdxml on crafted status packages', () => {
       '<edXML:StatusCode>01</edXML:StatusCode>',
       '<edXML:StatusCode>1</edXML:StatusCode>',
     );
-    expect(validateEdxml(xml, { codes: DIRECTORY_CODES }).problems[0]?.message).toContain('two digits: "01"');
+    expect(validateEdxml(xml).problems[0]?.message).toContain('two digits: "01"');
   });
 });

@@ -21,7 +21,13 @@ import {
   type LimitedField,
   type Severity,
 } from './field-rules.ts';
-import { absentOrganCode, checkOrganCode, type CodeRole, type OrganCodeRules } from './organ-codes.ts';
+import {
+  absentOrganCode,
+  AGENCY_CODE_RULES,
+  checkOrganCode,
+  type CodeRole,
+  type OrganCodeRules,
+} from './organ-codes.ts';
 import type {
   EdocPackage,
   EdxmlPackage,
@@ -48,10 +54,7 @@ export type ValidationProblem = {
 };
 export type ValidationResult = { valid: boolean; problems: ValidationProblem[] };
 
-export type ValidateOptions = ReadOptions & {
-  /** The directory's code rules (src/directory/organ-id.ts), passed in by the caller. */
-  readonly codes: OrganCodeRules;
-};
+export type ValidateOptions = ReadOptions;
 
 // Reader notes that mean an attachment cannot be delivered: errors for the validator.
 const READER_ERRORS = new Set([
@@ -90,7 +93,7 @@ export function refusalRule(code: string): string {
 
 export function validateEdxml(
   input: Uint8Array | string,
-  options: Omit<ValidateOptions, 'withContent'>,
+  options: Omit<ValidateOptions, 'withContent'> = {},
 ): ValidationResult {
   return inspectEdxml(input, options).validation;
 }
@@ -101,14 +104,14 @@ export function validateEdxml(
  */
 export function inspectEdxml(
   input: Uint8Array | string,
-  options: ValidateOptions,
+  options: ValidateOptions = {},
 ): { package: EdxmlPackage | undefined; validation: ValidationResult } {
-  let problems = new ProblemList('edoc', options.codes);
+  let problems = new ProblemList('edoc');
   let pkg: EdxmlPackage | undefined;
   try {
     const root = parseXmlTree(input, options.limits ?? {});
     const parts = locateEnvelope(root, new ReadContext());
-    problems = new ProblemList(parts.kind, options.codes);
+    problems = new ProblemList(parts.kind);
     pkg = readPackage(root, options);
     for (const warning of pkg.warnings) problems.add(warning.path, readerProblem(warning, parts));
     if (pkg.kind === 'edoc') checkDocument(problems, parts, pkg);
@@ -153,7 +156,7 @@ class ProblemList {
 
   constructor(
     private readonly kind: 'edoc' | 'status',
-    readonly codes: OrganCodeRules,
+    readonly codes: OrganCodeRules = AGENCY_CODE_RULES,
   ) {}
 
   add(path: string, problem: FieldProblem | undefined): void {

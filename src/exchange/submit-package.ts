@@ -1,5 +1,5 @@
 import { Prisma, type PrismaClient, type Transaction } from '../db/index.ts';
-import { equivalentCode, findAgency, isAbsentCode, organIdForm, type Agency } from '../directory/index.ts';
+import { findAgency, type Agency } from '../directory/index.ts';
 import { inspectEdxml, type EdocPackage, type EdxmlPackage, type StatusPackage } from '../edxml/index.ts';
 import { appendAudit, putBlob, REGISTRY_TRANSACTION, sha256Hex } from '../registry/index.ts';
 import { isHubError } from '../shared/index.ts';
@@ -147,7 +147,6 @@ async function checkSubmission(
     ]);
   }
   const inspected = inspectEdxml(bytes, {
-    codes: { organIdForm, isAbsentCode, equivalentCode },
     limits: { maxBytes: deps.maxMessageBytes },
   });
   const pkg = inspected.package;

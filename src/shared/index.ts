@@ -12,3 +12,14 @@ export {
 export { HubError, isHubError, type HubErrorCode } from './hub-error.ts';
 export { isUuid } from './uuid.ts';
 export { createRootLogger, createSilentLogger, type Logger, type LoggerOptions } from './logger.ts';
+export {
+  codeKey,
+  equivalentCode,
+  isAbsentCode,
+  isAliasOrganId,
+  isOrganId,
+  MAX_CODE_LENGTH,
+  ORGAN_ID_FORMAT_HINT,
+  organIdForm,
+  type OrganIdForm,
+} from './organ-id.ts';

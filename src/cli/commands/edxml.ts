@@ -1,7 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../config/index.ts';
-import { equivalentCode, isAbsentCode, organIdForm } from '../../directory/index.ts';
 import {
   buildEdxml,
   parseEdxml,
@@ -123,7 +122,6 @@ export const commands: readonly CliCommand[] = [
       let result: ValidationResult;
       try {
         result = validateEdxml(await readPackageInput(context, file, maxBytes), {
-          codes: { organIdForm, isAbsentCode, equivalentCode },
           limits: { maxBytes },
         });
       } catch (error) {
