@@ -221,8 +221,10 @@ describe('subject line', () => {
       'Fw: Công văn 05/2026/QĐ-UBND về việc ban hành quy chế',
       '05',
       '2026/QĐ-UBND',
-      'về việc ban hành quy chế',
+      'Về việc ban hành quy chế',
     ],
+    ['Công văn số 12/UBND-VP về tình hình triển khai', '12', 'UBND-VP', 'Về tình hình triển khai'],
+    ['Số 7/SYT-NVY: v/v tiêm chủng', '7', 'SYT-NVY', 'v/v tiêm chủng'],
     ['Thông báo lịch họp', null, null, 'Thông báo lịch họp'],
   ])('%s', (subject, number, notation, summary) => {
     const facts = readSubjectLine(subject);

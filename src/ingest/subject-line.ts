@@ -21,6 +21,17 @@ export function readSubjectLine(subject: string | null): SubjectFacts {
     .slice(0, match.index)
     .replace(/(công văn|văn bản|quyết định|thông báo|số)\s*:?\s*$/iu, '')
     .trim();
-  const summary = (after || before).trim();
+  const summary = sentenceCase((after || before).trim());
   return { notation: parsed.notation, summary: summary || null };
+}
+
+/**
+ * A trích yếu begins with a capital ("Về việc ban hành …"): what follows a notation in a subject is
+ * a sentence's middle ("… 05/2026/QĐ-UBND về việc …"). "V/v" is already written as the rule wants.
+ */
+function sentenceCase(summary: string): string {
+  const first = summary.codePointAt(0);
+  if (first === undefined || /^v\/v\b/iu.test(summary)) return summary;
+  const letter = String.fromCodePoint(first);
+  return letter.toLocaleUpperCase('vi') + summary.slice(letter.length);
 }
