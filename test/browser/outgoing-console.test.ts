@@ -87,6 +87,40 @@ afterAll(async () => {
 });
 
 describe('sending a document from the console', () => {
+  it("shows the trích yếu's limit as the clerk types, refuses past it beside the field, and asks before a reload loses the form", async () => {
+    browser = await openBrowser();
+    const { page } = browser;
+    await signInThroughConsole(page, baseUrl, 'vanthu.noivu', TEST_PASSWORD);
+    await page.goto(`${baseUrl}/#/outgoing/new`);
+    await page.locator('#compose').waitFor();
+    const long = `${'Về việc tổng kết công tác '.repeat(24)}năm 2026`;
+    await page.locator('#subject').fill(long);
+    // Nothing is cut: the whole text stays, the count says how far past the limit it is.
+    expect(await page.locator('#subject').inputValue()).toBe(long);
+    const length = Array.from(long).length;
+    expect(await page.locator('#subject-count').textContent()).toBe(`${length}/500 ký tự`);
+    await page.locator('#pdf').setInputFiles({ name: 'dai.pdf', mimeType: 'application/pdf', buffer: PDF });
+    await page.locator('#notation').fill('CV-SNV');
+    await page.locator('#signer-name').fill('Trần Thị Bình');
+    await page.locator('#recipient-search').fill('y te');
+    await page.locator(`[id="recipient-${B}"]`).check();
+    await page.locator('#send').click();
+    await page.locator('#subject-count', { hasText: `Trích yếu dài ${length} ký tự, tối đa 500` }).waitFor();
+    expect(await page.evaluate('document.activeElement.id')).toBe('subject');
+    expect(
+      await web.prisma.document.count({ where: { direction: 'outgoing', notation: { contains: 'CV-SNV' } } }),
+    ).toBe(0);
+    // A reload would lose all of it: the browser asks first.
+    let asked = '';
+    page.once('dialog', (dialog) => {
+      asked = dialog.type();
+      void dialog.dismiss();
+    });
+    await page.reload({ timeout: 3_000 }).catch(() => undefined);
+    expect(asked).toBe('beforeunload');
+    expect(await page.locator('#subject').inputValue()).toBe(long);
+  });
+
   let documentUrl: string;
 
   it('lets A’s clerk compose, sign and send it, and follows B’s delivery to received', async () => {

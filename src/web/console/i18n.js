@@ -632,6 +632,8 @@ Object.assign(TEXT.vi, {
   sending: 'Đang ký số và gửi…',
   choosePdf: 'Hãy chọn tệp PDF.',
   chooseRecipient: 'Hãy chọn ít nhất một nơi nhận.',
+  charCount: (n, limit) => `${n}/${limit} ký tự`,
+  subjectTooLong: (n, limit) => `Trích yếu dài ${n} ký tự, tối đa ${limit}: hãy rút gọn rồi gửi lại.`,
   deliveriesTitle: 'Tình trạng gửi đến từng nơi nhận',
   sentFiles: 'Tệp văn bản đã gửi',
   outgoingNumber: 'Số đi',
@@ -672,6 +674,9 @@ Object.assign(TEXT.en, {
   sending: 'Signing and sending…',
   choosePdf: 'Choose a PDF file.',
   chooseRecipient: 'Choose at least one recipient.',
+  charCount: (n, limit) => `${n}/${limit} characters`,
+  subjectTooLong: (n, limit) =>
+    `The subject is ${n} characters long, at most ${limit}: shorten it and send again.`,
   deliveriesTitle: 'Delivery to each recipient',
   sentFiles: 'Files sent',
   outgoingNumber: 'Outgoing number',

@@ -29,6 +29,9 @@ async function base64Of(file) {
   return window.btoa(binary);
 }
 
+// QCVN 102 Subject: 500 characters (edxml/field-rules.ts FIELD_LIMITS).
+const SUBJECT_LIMIT = 500;
+
 function field(id, label, input) {
   return [h('label', { for: id }, label), input];
 }
@@ -102,7 +105,24 @@ export async function composeView(main, { user }) {
   );
   const input = (id, attrs = {}) => h('input', { id, ...attrs });
   const notation = input('notation', { required: true, maxlength: 30, size: 16, placeholder: 'UBND-VP' });
-  const subject = h('textarea', { id: 'subject', required: true, maxlength: 500, rows: 3, cols: 60 });
+  // No maxlength: a browser would cut a pasted trích yếu at 500 mid-word without a word. The count
+  // shows the limit as the clerk types; past it the form says so beside the field and sends nothing.
+  const subject = h('textarea', {
+    id: 'subject',
+    required: true,
+    rows: 3,
+    cols: 60,
+    'aria-describedby': 'subject-count',
+  });
+  const subjectCount = h('p', { id: 'subject-count', class: 'hint', 'aria-live': 'polite' });
+  const countSubject = () => {
+    const length = [...subject.value.trim()].length;
+    subjectCount.textContent = t('charCount', length, SUBJECT_LIMIT);
+    subjectCount.classList.toggle('error', length > SUBJECT_LIMIT);
+    subject.setAttribute('aria-invalid', String(length > SUBJECT_LIMIT));
+  };
+  subject.addEventListener('input', countSubject);
+  countSubject();
   const promulgatedOn = input('promulgated-on', { type: 'date', required: true, value: todayInVietnam() });
   const place = input('place', { maxlength: 50, size: 20 });
   const signerName = input('signer-name', { required: true, maxlength: 50, size: 30 });
@@ -122,6 +142,12 @@ export async function composeView(main, { user }) {
     if (!file) return void (outcome.textContent = t('choosePdf'));
     const recipients = picker.chosen();
     if (recipients.length === 0) return void (outcome.textContent = t('chooseRecipient'));
+    const subjectLength = [...subject.value.trim()].length;
+    if (subjectLength > SUBJECT_LIMIT) {
+      subjectCount.textContent = t('subjectTooLong', subjectLength, SUBJECT_LIMIT);
+      subject.focus();
+      return;
+    }
     const optional = (value) => (value.trim() ? value.trim() : undefined);
     send.disabled = true;
     outcome.textContent = t('sending');
@@ -143,6 +169,7 @@ export async function composeView(main, { user }) {
     });
     send.disabled = false;
     if (!result.ok) return void (outcome.textContent = errorText(result));
+    dirty = false;
     location.hash = `#/documents/${result.data.documentId}`;
   };
 
@@ -159,7 +186,7 @@ export async function composeView(main, { user }) {
         field('pdf', t('pdfFile'), pdf),
         field('document-type', t('documentType'), documentType),
         field('notation', t('notationHint'), notation),
-        field('subject', t('subject'), subject),
+        field('subject', t('subject'), h('div', { class: 'limited' }, subject, subjectCount)),
         field('promulgated-on', t('promulgatedOn'), promulgatedOn),
         field('place', t('place'), place),
         field('signer-name', t('signerName'), signerName),
@@ -173,6 +200,25 @@ export async function composeView(main, { user }) {
       outcome,
     ),
   );
+  // A reload or a closed tab would lose what the clerk typed: the browser asks first while the form
+  // holds anything, and stops asking once the page is left for another of the console's.
+  let dirty = false;
+  const form = document.getElementById('compose');
+  form?.addEventListener('input', () => {
+    dirty = true;
+  });
+  const warn = (event) => {
+    if (!dirty || !form?.isConnected) return;
+    event.preventDefault();
+    event.returnValue = '';
+  };
+  window.addEventListener('beforeunload', warn);
+  const forget = () => {
+    if (form?.isConnected) return;
+    window.removeEventListener('beforeunload', warn);
+    window.removeEventListener('hashchange', forget);
+  };
+  window.addEventListener('hashchange', forget);
   pdf.focus();
 }
 
