@@ -1,0 +1,347 @@
+import http from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { authenticate } from './axis-simulator-auth.ts';
+import {
+  AXIS_ERROR,
+  countReceiveEdoc,
+  countReceiveStatus,
+  downloadEdoc,
+  fail,
+  getEdoc,
+  getReceivedEdocList,
+  getSentEdocList,
+  sendEdoc,
+  updateStatus,
+  type Answer,
+  type CallContext,
+} from './axis-simulator-calls.ts';
+import { FaultPlan } from './axis-simulator-faults.ts';
+import { AxisStore } from './axis-simulator-store.ts';
+
+/**
+ * A simulator of the national document axis (Trục liên thông văn bản quốc gia, VDXP) on loopback
+ * HTTP, speaking the SDK's wire format (docs/axis-simulator.md): calls under `<endpoint>/<call>`,
+ * parameters as signed headers, JSON answers. It verifies every request's HMAC header signature
+ * and `hash-file` on its own, routes what one system sends to the systems the recipients' OrganIds
+ * are registered to, lists a received document until that system acknowledges it `done`, and
+ * injects faults on demand (500, no answer, slow answer, a row listed twice, a corrupt body).
+ */
+export type AxisSystem = { systemId: string; secret: string; organIds: string[] };
+
+export type AxisCall =
+  | 'sendEdoc'
+  | 'getReceivedEdocList'
+  | 'getEdoc'
+  | 'updateStatus'
+  | 'getSentEdocList'
+  | 'countReceiveEdoc'
+  | 'countReceiveStatus'
+  | 'downloadEdoc';
+
+export type AxisFault =
+  | { kind: 'http-500'; call?: AxisCall; times?: number; probability?: number }
+  /**
+   * Accepts the request and never answers (the socket stays open until the client gives up or the
+   * simulator closes). With `afterAccept`, the call's effect happens first (sendEdoc: the document
+   * is accepted and routed; updateStatus: the acknowledgement counts): the ambiguous case a client
+   * must survive without sending twice.
+   */
+  | { kind: 'timeout'; call?: AxisCall; times?: number; probability?: number; afterAccept?: boolean }
+  /** Waits `delayMs`, then handles the request (whether or not the client is still there). */
+  | { kind: 'slow'; call?: AxisCall; delayMs: number; times?: number; probability?: number }
+  /** A row appears twice in one getReceivedEdocList answer. */
+  | { kind: 'list-twice'; times?: number }
+  /** getEdoc's `data` is truncated base64 with a character outside the alphabet. */
+  | { kind: 'corrupt-body'; call?: 'getEdoc'; times?: number };
+
+/** One handled request, for a live log (the runnable script prints these). */
+export type AxisEvent = {
+  call: AxisCall | 'unknown';
+  systemId: string | undefined;
+  status: 'OK' | 'FAIL' | 'http-500' | 'timeout';
+  message?: string;
+  docId?: string;
+};
+
+export interface AxisSimulator {
+  /** base URL, e.g. http://127.0.0.1:PORT/vdxp */
+  readonly endpoint: string;
+  addSystem(system: AxisSystem): void;
+  /** A document waiting for `to` (an OrganId registered to some system), as if another node sent it. */
+  enqueue(input: { from: string; to: string[]; edxml: Buffer; messageType?: 'edoc' | 'status' }): string;
+  inject(fault: AxisFault): void;
+  clearFaults(): void;
+  /**
+   * What the axis accepted through sendEdoc, one entry per accepted call in order; `acceptedCount`
+   * is how many times a body with the same SHA-256 was accepted in all (1 when nothing was sent twice).
+   */
+  accepted(): {
+    docId: string;
+    systemId: string;
+    from: string;
+    to: string[];
+    messageType: string;
+    body: Buffer;
+    acceptedCount: number;
+  }[];
+  /** Per received docId: listed count, fetched count, acknowledged done/fail counts. */
+  receipts(): Map<string, { listed: number; fetched: number; done: number; fail: number }>;
+  counts(): { requests: number; refusedSignatures: number; byCall: Record<string, number> };
+  close(): Promise<void>;
+}
+
+export type AxisSimulatorOptions = {
+  /** 0 (default): a free port */
+  port?: number;
+  /** 127.0.0.1 unless given */
+  host?: string;
+  /** rows per getReceivedEdocList/getSentEdocList page when the client sends no pageSize (default 50) */
+  pageSize?: number;
+  systems?: AxisSystem[];
+  onEvent?: (event: AxisEvent) => void;
+};
+
+const CALLS: Record<AxisCall, { method: 'GET' | 'POST'; handle: (context: CallContext) => Answer }> = {
+  sendEdoc: { method: 'POST', handle: sendEdoc },
+  getReceivedEdocList: { method: 'POST', handle: getReceivedEdocList },
+  getEdoc: { method: 'POST', handle: getEdoc },
+  updateStatus: { method: 'POST', handle: updateStatus },
+  getSentEdocList: { method: 'POST', handle: getSentEdocList },
+  countReceiveEdoc: { method: 'GET', handle: countReceiveEdoc },
+  countReceiveStatus: { method: 'GET', handle: countReceiveStatus },
+  downloadEdoc: { method: 'GET', handle: downloadEdoc },
+};
+
+const isCall = (name: string): name is AxisCall => Object.hasOwn(CALLS, name);
+
+const BASE_PATH = '/vdxp';
+const MAX_BODY_BYTES = 64 * 1024 * 1024;
+
+export async function startAxisSimulator(options: AxisSimulatorOptions = {}): Promise<AxisSimulator> {
+  const store = new AxisStore();
+  const faults = new FaultPlan();
+  const counts = { requests: 0, refusedSignatures: 0, byCall: {} as Record<string, number> };
+  const hanging = new Set<http.ServerResponse>();
+  const sockets = new Set<Socket>();
+  const timers = new Set<NodeJS.Timeout>();
+  const defaultPageSize = options.pageSize ?? 50;
+  for (const system of options.systems ?? [])
+    store.addSystem(system.systemId, system.secret, system.organIds);
+
+  const emit = (event: AxisEvent) => options.onEvent?.(event);
+
+  const send = (response: http.ServerResponse, answer: Answer) => {
+    if (answer.kind === 'file') {
+      response.writeHead(200, {
+        'Content-Type': 'application/octet-stream',
+        'Content-Disposition': `attachment; filename="${answer.docId}.edxml"`,
+        'Content-Length': answer.body.length,
+      });
+      response.end(answer.body);
+      return;
+    }
+    const text = JSON.stringify(answer.body);
+    response.writeHead(200, {
+      'Content-Type': 'application/json;charset=UTF-8',
+      'Content-Length': Buffer.byteLength(text),
+    });
+    response.end(text);
+  };
+
+  const hang = (response: http.ServerResponse) => {
+    hanging.add(response);
+    response.once('close', () => hanging.delete(response));
+  };
+
+  const handle = async (call: AxisCall, request: http.IncomingMessage, response: http.ServerResponse) => {
+    const body = await readBody(request);
+    const slow = faults.take(call, ['slow']);
+    if (slow) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(() => {
+          timers.delete(timer);
+          resolve();
+        }, slow.delayMs);
+        timers.add(timer);
+      });
+    }
+    const fault = faults.take(call, ['http-500', 'timeout']);
+    if (fault?.kind === 'http-500') {
+      emit({ call, systemId: undefined, status: 'http-500' });
+      response.writeHead(500, { 'Content-Type': 'text/html;charset=UTF-8' });
+      response.end('<html><body><h1>500 Internal Server Error</h1></body></html>');
+      return;
+    }
+    if (fault?.kind === 'timeout' && fault.afterAccept !== true) {
+      emit({ call, systemId: undefined, status: 'timeout' });
+      hang(response);
+      return;
+    }
+
+    const answer = answerCall(call, request, body);
+    const systemId = answer.systemId;
+    if (fault?.kind === 'timeout') {
+      emit({
+        call,
+        systemId,
+        status: 'timeout',
+        ...(answer.answer.docId ? { docId: answer.answer.docId } : {}),
+      });
+      hang(response);
+      return;
+    }
+    const outcome = answer.answer.kind === 'file' ? 'OK' : answer.answer.body.status === 'OK' ? 'OK' : 'FAIL';
+    emit({
+      call,
+      systemId,
+      status: outcome,
+      ...(answer.answer.kind === 'json' && outcome === 'FAIL'
+        ? { message: String(answer.answer.body.ErrorDesc) }
+        : {}),
+      ...(answer.answer.docId ? { docId: answer.answer.docId } : {}),
+    });
+    send(response, answer.answer);
+  };
+
+  const answerCall = (
+    call: AxisCall,
+    request: http.IncomingMessage,
+    body: Buffer,
+  ): { answer: Answer; systemId: string | undefined } => {
+    const auth = authenticate(request.headers, (systemId) => store.systems.get(systemId)?.secret);
+    if (!auth.ok) {
+      counts.refusedSignatures += 1;
+      return {
+        answer: fail(AXIS_ERROR.SIGNATURE, auth.message, call === 'sendEdoc' ? { DocId: '' } : {}),
+        systemId: undefined,
+      };
+    }
+    const system = store.systems.get(auth.systemId);
+    if (!system) throw new Error('authenticated an unknown system');
+    const context: CallContext = {
+      store,
+      faults,
+      system,
+      parameters: auth.parameters,
+      body,
+      defaultPageSize,
+    };
+    return { answer: CALLS[call].handle(context), systemId: system.systemId };
+  };
+
+  const server = http.createServer((request, response) => {
+    const url = new URL(request.url ?? '/', 'http://axis');
+    counts.requests += 1;
+    const name = url.pathname.startsWith(`${BASE_PATH}/`) ? url.pathname.slice(BASE_PATH.length + 1) : '';
+    if (!isCall(name)) {
+      emit({ call: 'unknown', systemId: undefined, status: 'FAIL', message: url.pathname });
+      send(response, fail(AXIS_ERROR.PARAMETER, `Khong ho tro dich vu ${url.pathname}`));
+      return;
+    }
+    counts.byCall[name] = (counts.byCall[name] ?? 0) + 1;
+    if (request.method !== CALLS[name].method) {
+      send(response, fail(AXIS_ERROR.PARAMETER, `${name} chi nhan ${CALLS[name].method}`));
+      return;
+    }
+    handle(name, request, response).catch((error: unknown) => {
+      if (response.headersSent) {
+        response.destroy();
+        return;
+      }
+      response.writeHead(500, { 'Content-Type': 'text/plain;charset=UTF-8' });
+      response.end(error instanceof Error ? error.message : String(error));
+    });
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+
+  return {
+    endpoint: `http://${host}:${address.port}${BASE_PATH}`,
+    addSystem(system) {
+      store.addSystem(system.systemId, system.secret, system.organIds);
+    },
+    enqueue({ from, to, edxml, messageType = 'edoc' }) {
+      const document = store.add({
+        senderSystemId: undefined,
+        from,
+        to: [...new Set(to)],
+        messageType,
+        body: Buffer.from(edxml),
+        title: undefined,
+        notation: undefined,
+      });
+      return document.docId;
+    },
+    inject(fault) {
+      faults.inject(fault);
+    },
+    clearFaults() {
+      faults.clear();
+    },
+    accepted() {
+      return store.documents.flatMap((document) =>
+        document.senderSystemId === undefined
+          ? []
+          : [
+              {
+                docId: document.docId,
+                systemId: document.senderSystemId,
+                from: document.from,
+                to: [...document.to],
+                messageType: document.messageType,
+                body: document.body,
+                acceptedCount: store.acceptedBodies.get(document.sha256) ?? 1,
+              },
+            ],
+      );
+    },
+    receipts() {
+      return new Map([...store.receipts].map(([docId, receipt]) => [docId, { ...receipt }]));
+    },
+    counts() {
+      return {
+        requests: counts.requests,
+        refusedSignatures: counts.refusedSignatures,
+        byCall: { ...counts.byCall },
+      };
+    },
+    async close() {
+      for (const timer of timers) clearTimeout(timer);
+      timers.clear();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const response of hanging) response.destroy();
+      for (const socket of sockets) socket.destroy();
+      await closed;
+    },
+  };
+}
+
+function readBody(request: http.IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        request.destroy();
+        reject(new Error(`request body over ${MAX_BODY_BYTES} bytes`));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    request.once('end', () => resolve(Buffer.concat(chunks)));
+    request.once('error', reject);
+  });
+}
