@@ -358,3 +358,35 @@ function countPending(context: CallContext, messageType: 'edoc' | 'status'): Ans
 
 export const countReceiveEdoc = (context: CallContext): Answer => countPending(context, 'edoc');
 export const countReceiveStatus = (context: CallContext): Answer => countPending(context, 'status');
+
+/**
+ * sendEdoc's package: the raw body (application/octet-stream), or the `file_doc` part of a
+ * multipart/form-data body, which is how the Java SDK's upload helper sends it.
+ */
+export function fileOfBody(contentType: string | undefined, body: Buffer): Buffer {
+  const boundary = /^multipart\/form-data;.*\bboundary="?([^";]+)"?/i.exec(contentType ?? '')?.[1];
+  if (boundary === undefined) return body;
+  const delimiter = Buffer.from(`--${boundary}`);
+  const parts: { headers: string; content: Buffer }[] = [];
+  let at = body.indexOf(delimiter);
+  while (at !== -1) {
+    const next = body.indexOf(delimiter, at + delimiter.length);
+    if (next === -1) break;
+    const part = body.subarray(at + delimiter.length, next);
+    const headerEnd = part.indexOf('\r\n\r\n');
+    if (headerEnd !== -1) {
+      const content = part.subarray(headerEnd + 4);
+      parts.push({
+        headers: part.subarray(0, headerEnd).toString('latin1'),
+        // the CRLF before the next delimiter belongs to the delimiter
+        content: content.subarray(0, content.length >= 2 ? content.length - 2 : content.length),
+      });
+    }
+    at = next;
+  }
+  const chosen =
+    parts.find((part) => /\bname="file_doc"/i.test(part.headers)) ??
+    parts.find((part) => /\bfilename=/i.test(part.headers)) ??
+    parts[0];
+  return chosen ? chosen.content : body;
+}

@@ -508,3 +508,144 @@ describe('the axis simulator: faults', () => {
     expect(reply.status).toBe(200);
   });
 });
+
+describe('the axis simulator: the other calls', () => {
+  it('accepts the parameters also as plain headers when they say what was signed', async () => {
+    const body = documentPackage({ from: '000.00.00.H53', to: ['000.00.00.G22'] });
+    const reply = await sendEdoc(simulator, body, {}, (signed) => {
+      for (const key of signed.order) signed.headers[key] = signed.headers[`XroadVnpt-${key}`]!;
+    });
+    expect(reply.json).toMatchObject({ status: 'OK' });
+  });
+
+  it('takes the package from the file_doc part of a multipart body, as the Java SDK uploads it', async () => {
+    const body = documentPackage({ from: '000.00.00.H53', to: ['000.00.00.G22'] });
+    const boundary = '===1764780000000===';
+    const multipart = Buffer.concat([
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="file_doc"; filename="file_doc"\r\n` +
+          'Content-Type: application/octet-stream\r\nContent-Transfer-Encoding: binary\r\n\r\n',
+      ),
+      body,
+      Buffer.from(`\r\n--${boundary}--\r\n`),
+    ]);
+    const reply = await call(simulator, 'sendEdoc', {
+      body: multipart,
+      parameters: [
+        ['from', '000.00.00.H53'],
+        ['servicetype', 'eDoc'],
+        ['messagetype', 'edoc'],
+        ['hash-file', hashFile(body)],
+      ],
+      tamper: (signed) => {
+        signed.headers['Content-Type'] = `multipart/form-data; boundary=${boundary}`;
+      },
+    });
+    expect(reply.json).toMatchObject({ status: 'OK' });
+    expect(
+      simulator
+        .accepted()
+        .find((entry) => entry.docId === reply.json.DocId)
+        ?.body.equals(body),
+    ).toBe(true);
+  });
+
+  it('lists what a system sent, with each recipient’s receive status', async () => {
+    const local = await startAxisSimulator({ systems: [HUB, PARTNER] });
+    try {
+      const body = documentPackage({ from: '000.00.00.H53', to: ['000.00.00.G22', '000.00.00.H41'] });
+      const docId = (await sendEdoc(local, body)).json.DocId as string;
+      expect((await ack(local, docId, 'done', PARTNER)).json).toMatchObject({ status: 'OK' });
+      const reply = await call(local, 'getSentEdocList', { parameters: [['servicetype', 'eDoc']] });
+      expect(reply.json).toMatchObject({ status: 'OK', ErrorCode: '0' });
+      expect(reply.json.data).toEqual([
+        expect.objectContaining({
+          senderDocId: docId,
+          fromCode: '000.00.00.H53',
+          toCode: '000.00.00.G22',
+          notation: '123/UBND-VP',
+          receiveStatus: 'done',
+        }),
+        expect.objectContaining({ senderDocId: docId, toCode: '000.00.00.H41', receiveStatus: 'initial' }),
+      ]);
+    } finally {
+      await local.close();
+    }
+  });
+
+  it('counts what waits, and downloadEdoc answers the package itself', async () => {
+    const local = await startAxisSimulator({ systems: [HUB] });
+    try {
+      const edxml = documentPackage({ from: '000.00.00.G22', to: ['000.00.00.H53'] });
+      const docId = local.enqueue({ from: '000.00.00.G22', to: ['000.00.00.H53'], edxml });
+      local.enqueue({ from: '000.00.00.G22', to: ['000.00.00.H53'], edxml, messageType: 'status' });
+      const count = async (name: string) => (await call(local, name, { method: 'GET' })).json.count;
+      expect([await count('countReceiveEdoc'), await count('countReceiveStatus')]).toEqual([1, 1]);
+      // the SDK sends count* through its POST helper
+      expect((await call(local, 'countReceiveEdoc')).json.count).toBe(1);
+      const file = await call(local, 'downloadEdoc', { method: 'GET', parameters: [['docId', docId]] });
+      expect(file.raw.equals(edxml)).toBe(true);
+      await ack(local, docId, 'done');
+      expect(await count('countReceiveEdoc')).toBe(0);
+      expect(local.counts()).toMatchObject({
+        refusedSignatures: 0,
+        byCall: { countReceiveEdoc: 3, downloadEdoc: 1 },
+      });
+    } finally {
+      await local.close();
+    }
+  });
+
+  it('a fault without a call applies to every call; timeout afterAccept on updateStatus still acknowledges', async () => {
+    const docId = simulator.enqueue({
+      from: '000.00.00.G22',
+      to: ['000.00.00.H53'],
+      edxml: Buffer.from('<a/>'),
+    });
+    simulator.inject({ kind: 'timeout', afterAccept: true, times: 1 });
+    await expect(
+      call(simulator, 'updateStatus', {
+        parameters: [
+          ['docid', docId],
+          ['status', 'done'],
+        ],
+        signal: AbortSignal.timeout(300),
+      }),
+    ).rejects.toThrow();
+    expect(simulator.receipts().get(docId)?.done).toBe(1);
+    expect((await list(simulator, { pageSize: 1000 })).map((row) => row.docId)).not.toContain(docId);
+  });
+});
+
+describe('the axis simulator: control API', () => {
+  const control = (path: string, init?: RequestInit) =>
+    fetch(`${simulator.endpoint.replace(/\/vdxp$/, '')}/_simulator/${path}`, init);
+
+  it('enqueues, injects, and reports what was accepted and received', async () => {
+    const edxml = documentPackage({ from: '000.00.00.G22', to: ['000.00.00.H53'] });
+    const enqueued = await control('enqueue?from=000.00.00.G22&to=000.00.00.H53', {
+      method: 'POST',
+      body: edxml,
+    });
+    const { docId } = (await enqueued.json()) as { docId: string };
+    expect((await list(simulator, { pageSize: 1000 })).map((row) => row.docId)).toContain(docId);
+    const receipts = (await (await control('receipts')).json()) as Record<string, { listed: number }>;
+    expect(receipts[docId]?.listed).toBe(1);
+
+    const injected = await control('faults', {
+      method: 'POST',
+      body: JSON.stringify({ kind: 'http-500', call: 'countReceiveEdoc', times: 1 }),
+    });
+    expect(injected.status).toBe(200);
+    expect((await call(simulator, 'countReceiveEdoc', { method: 'GET' })).status).toBe(500);
+    const refused = await control('faults', { method: 'POST', body: JSON.stringify({ kind: 'http-501' }) });
+    expect(refused.status).toBe(400);
+
+    const body = documentPackage({ from: '000.00.00.H53', to: ['000.00.00.G22'] });
+    const sent = (await sendEdoc(simulator, body)).json.DocId as string;
+    const accepted = (await (await control('accepted')).json()) as { docId: string; acceptedCount: number }[];
+    expect(accepted.find((entry) => entry.docId === sent)).toMatchObject({ acceptedCount: 1 });
+    const raw = Buffer.from(await (await control(`accepted/${sent}`)).arrayBuffer());
+    expect(raw.equals(body)).toBe(true);
+  });
+});

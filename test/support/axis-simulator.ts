@@ -1,9 +1,11 @@
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { authenticate } from './axis-simulator-auth.ts';
+import { CONTROL_PREFIX, handleControl } from './axis-simulator-control.ts';
 import {
   AXIS_ERROR,
   countReceiveEdoc,
+  fileOfBody,
   countReceiveStatus,
   downloadEdoc,
   fail,
@@ -61,6 +63,9 @@ export type AxisEvent = {
   status: 'OK' | 'FAIL' | 'http-500' | 'timeout';
   message?: string;
   docId?: string;
+  /** the document's sender and recipients, when the call names one */
+  from?: string;
+  to?: string[];
 };
 
 export interface AxisSimulator {
@@ -101,15 +106,17 @@ export type AxisSimulatorOptions = {
   onEvent?: (event: AxisEvent) => void;
 };
 
-const CALLS: Record<AxisCall, { method: 'GET' | 'POST'; handle: (context: CallContext) => Answer }> = {
-  sendEdoc: { method: 'POST', handle: sendEdoc },
-  getReceivedEdocList: { method: 'POST', handle: getReceivedEdocList },
-  getEdoc: { method: 'POST', handle: getEdoc },
-  updateStatus: { method: 'POST', handle: updateStatus },
-  getSentEdocList: { method: 'POST', handle: getSentEdocList },
-  countReceiveEdoc: { method: 'GET', handle: countReceiveEdoc },
-  countReceiveStatus: { method: 'GET', handle: countReceiveStatus },
-  downloadEdoc: { method: 'GET', handle: downloadEdoc },
+/** The SDK sends most calls as POST (even count*, through its multipart helper) and downloadEdoc as
+ * GET; the simulator takes either method for every call. */
+const CALLS: Record<AxisCall, (context: CallContext) => Answer> = {
+  sendEdoc,
+  getReceivedEdocList,
+  getEdoc,
+  updateStatus,
+  getSentEdocList,
+  countReceiveEdoc,
+  countReceiveStatus,
+  downloadEdoc,
 };
 
 const isCall = (name: string): name is AxisCall => Object.hasOwn(CALLS, name);
@@ -128,7 +135,11 @@ export async function startAxisSimulator(options: AxisSimulatorOptions = {}): Pr
   for (const system of options.systems ?? [])
     store.addSystem(system.systemId, system.secret, system.organIds);
 
-  const emit = (event: AxisEvent) => options.onEvent?.(event);
+  const emit = (event: AxisEvent) => {
+    if (!options.onEvent) return;
+    const document = event.docId === undefined ? undefined : store.find(event.docId);
+    options.onEvent(document ? { ...event, from: document.from, to: [...document.to] } : event);
+  };
 
   const send = (response: http.ServerResponse, answer: Answer) => {
     if (answer.kind === 'file') {
@@ -223,52 +234,17 @@ export async function startAxisSimulator(options: AxisSimulatorOptions = {}): Pr
       faults,
       system,
       parameters: auth.parameters,
-      body,
+      body: fileOfBody(request.headers['content-type'], body),
       defaultPageSize,
     };
-    return { answer: CALLS[call].handle(context), systemId: system.systemId };
+    return { answer: CALLS[call](context), systemId: system.systemId };
   };
 
-  const server = http.createServer((request, response) => {
-    const url = new URL(request.url ?? '/', 'http://axis');
-    counts.requests += 1;
-    const name = url.pathname.startsWith(`${BASE_PATH}/`) ? url.pathname.slice(BASE_PATH.length + 1) : '';
-    if (!isCall(name)) {
-      emit({ call: 'unknown', systemId: undefined, status: 'FAIL', message: url.pathname });
-      send(response, fail(AXIS_ERROR.PARAMETER, `Khong ho tro dich vu ${url.pathname}`));
-      return;
-    }
-    counts.byCall[name] = (counts.byCall[name] ?? 0) + 1;
-    if (request.method !== CALLS[name].method) {
-      send(response, fail(AXIS_ERROR.PARAMETER, `${name} chi nhan ${CALLS[name].method}`));
-      return;
-    }
-    handle(name, request, response).catch((error: unknown) => {
-      if (response.headersSent) {
-        response.destroy();
-        return;
-      }
-      response.writeHead(500, { 'Content-Type': 'text/plain;charset=UTF-8' });
-      response.end(error instanceof Error ? error.message : String(error));
-    });
-  });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
-  });
-
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const address = server.address() as AddressInfo;
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-
-  return {
-    endpoint: `http://${host}:${address.port}${BASE_PATH}`,
+  let endpoint = '';
+  const simulator: AxisSimulator = {
+    get endpoint() {
+      return endpoint;
+    },
     addSystem(system) {
       store.addSystem(system.systemId, system.secret, system.organIds);
     },
@@ -326,6 +302,56 @@ export async function startAxisSimulator(options: AxisSimulatorOptions = {}): Pr
       await closed;
     },
   };
+
+  const server = http.createServer((request, response) => {
+    const url = new URL(request.url ?? '/', 'http://axis');
+    if (url.pathname.startsWith(CONTROL_PREFIX)) {
+      readBody(request)
+        .then((body) => {
+          const answer = handleControl(simulator, request.method ?? 'GET', url, body);
+          const payload = answer.file ?? Buffer.from(JSON.stringify(answer.json));
+          response.writeHead(answer.status, {
+            'Content-Type': answer.file ? 'application/octet-stream' : 'application/json;charset=UTF-8',
+            'Content-Length': payload.length,
+          });
+          response.end(payload);
+        })
+        .catch(() => response.destroy());
+      return;
+    }
+    counts.requests += 1;
+    const name = url.pathname.startsWith(`${BASE_PATH}/`) ? url.pathname.slice(BASE_PATH.length + 1) : '';
+    if (!isCall(name)) {
+      emit({ call: 'unknown', systemId: undefined, status: 'FAIL', message: url.pathname });
+      send(response, fail(AXIS_ERROR.PARAMETER, `Khong ho tro dich vu ${url.pathname}`));
+      return;
+    }
+    counts.byCall[name] = (counts.byCall[name] ?? 0) + 1;
+    handle(name, request, response).catch((error: unknown) => {
+      if (response.headersSent) {
+        response.destroy();
+        return;
+      }
+      response.writeHead(500, { 'Content-Type': 'text/plain;charset=UTF-8' });
+      response.end(error instanceof Error ? error.message : String(error));
+    });
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  endpoint = `http://${host}:${address.port}${BASE_PATH}`;
+  return simulator;
 }
 
 function readBody(request: http.IncomingMessage): Promise<Buffer> {
