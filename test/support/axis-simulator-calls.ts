@@ -240,7 +240,8 @@ export function getReceivedEdocList(context: CallContext): Answer {
   const paging = page(parameters, context.defaultPageSize);
   if (isAnswer(paging)) return paging;
   const rows: { document: StoredDocument; to: string; status: AckStatus; updated: Date }[] = [];
-  for (const document of store.documents) {
+  const start = filter.status === undefined ? store.pendingStart(system) : 0;
+  for (const document of store.documents.slice(start)) {
     const { status, updated } = store.ackOf(document, system);
     if (!matches(document, filter, status)) continue;
     for (const to of document.to) if (system.organIds.has(to)) rows.push({ document, to, status, updated });
@@ -347,12 +348,14 @@ export function getSentEdocList(context: CallContext): Answer {
 
 function countPending(context: CallContext, messageType: 'edoc' | 'status'): Answer {
   const { store, system } = context;
-  const count = store.documents.filter(
-    (document) =>
-      document.messageType === messageType &&
-      store.receives(document, system) &&
-      store.ackOf(document, system).status !== 'done',
-  ).length;
+  const count = store.documents
+    .slice(store.pendingStart(system))
+    .filter(
+      (document) =>
+        document.messageType === messageType &&
+        store.receives(document, system) &&
+        store.ackOf(document, system).status !== 'done',
+    ).length;
   return ok({ count });
 }
 

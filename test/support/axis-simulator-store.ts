@@ -38,8 +38,11 @@ export class AxisStore {
   /** accepted sendEdoc bodies by SHA-256 */
   readonly acceptedBodies = new Map<string, number>();
   #counter = randomBytes(3).readUIntBE(0, 3);
+  /** per system id: every document before this index is acknowledged done by it, or not addressed to it */
+  readonly #settled = new Map<string, number>();
 
   addSystem(systemId: string, secret: string, organIds: readonly string[]): void {
+    this.#settled.clear(); // a new OrganId can make an earlier document someone's
     const existing = this.systems.get(systemId);
     if (existing) {
       existing.secret = secret;
@@ -84,6 +87,18 @@ export class AxisStore {
   /** Whether `system` is among the document's recipients (through one of its OrganIds). */
   receives(document: StoredDocument, system: StoredSystem): boolean {
     return document.to.some((organId) => system.organIds.has(organId));
+  }
+
+  /** Where a scan for what `system` has not acknowledged may start (lists stay cheap while a hub drains). */
+  pendingStart(system: StoredSystem): number {
+    let at = this.#settled.get(system.systemId) ?? 0;
+    for (; at < this.documents.length; at += 1) {
+      const document = this.documents[at];
+      if (document && this.receives(document, system) && this.ackOf(document, system).status !== 'done')
+        break;
+    }
+    this.#settled.set(system.systemId, at);
+    return at;
   }
 
   ackOf(document: StoredDocument, system: StoredSystem): { status: AckStatus; updated: Date } {

@@ -649,3 +649,21 @@ describe('the axis simulator: control API', () => {
     expect(raw.equals(body)).toBe(true);
   });
 });
+
+describe('the axis simulator: registration', () => {
+  it('delivers a document for an OrganId nobody had to the system that registers it later', async () => {
+    const local = await startAxisSimulator({ systems: [HUB] });
+    try {
+      const docId = local.enqueue({
+        from: '000.00.00.G22',
+        to: ['000.00.12.H53'],
+        edxml: Buffer.from('<a/>'),
+      });
+      expect(await list(local)).toEqual([]);
+      local.addSystem({ ...HUB, organIds: ['000.00.12.H53'] });
+      expect((await list(local)).map((row) => [row.docId, row.to])).toEqual([[docId, '000.00.12.H53']]);
+    } finally {
+      await local.close();
+    }
+  });
+});
