@@ -1,5 +1,4 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import type { IncomingHttpHeaders } from 'node:http';
 
 /**
  * How the national axis authenticates a request, checked as its gateway would, written from the
@@ -34,17 +33,18 @@ export type AuthOutcome =
   | { ok: true; systemId: string; parameters: Map<string, string> }
   | { ok: false; reason: 'unsigned' | 'signature' | 'unknown-system'; message: string };
 
-/** A header's value as the bytes sent (Node hands them over as latin1), read as UTF-8. */
-function headerText(headers: IncomingHttpHeaders, name: string): string | undefined {
-  const value = headers[name.toLowerCase()];
-  const raw = Array.isArray(value) ? value.join(', ') : value;
-  return raw === undefined ? undefined : Buffer.from(raw, 'latin1').toString('utf8');
+/** Each header line as received (Node's `request.headersDistinct`: lower-case names, one entry per line). */
+export type DistinctHeaders = NodeJS.Dict<string[]>;
+
+/** A header's values as the bytes sent (Node hands them over as latin1), read as UTF-8. */
+function headerValues(headers: DistinctHeaders, name: string): string[] | undefined {
+  return headers[name.toLowerCase()]?.map((raw) => Buffer.from(raw, 'latin1').toString('utf8'));
 }
 
-function headerBytes(headers: IncomingHttpHeaders, name: string): Buffer | undefined {
-  const value = headers[name.toLowerCase()];
-  const raw = Array.isArray(value) ? value.join(', ') : value;
-  return raw === undefined ? undefined : Buffer.from(raw, 'latin1');
+/** The value of a header that must be sent once (or several times, always the same). */
+function headerText(headers: DistinctHeaders, name: string): string | undefined {
+  const values = headerValues(headers, name);
+  return values && new Set(values).size === 1 ? values[0] : values?.join(', ');
 }
 
 const refuse = (reason: 'unsigned' | 'signature' | 'unknown-system', message: string): AuthOutcome => ({
@@ -58,11 +58,13 @@ const refuse = (reason: 'unsigned' | 'signature' | 'unknown-system', message: st
  * answers undefined for a system id the axis does not know.
  */
 export function authenticate(
-  headers: IncomingHttpHeaders,
+  headers: DistinctHeaders,
   secretOf: (systemId: string) => string | undefined,
 ): AuthOutcome {
   const keyList = headerText(headers, 'XroadVnpt-sign-header-key');
-  const signedBytes = headerBytes(headers, 'XroadVnpt-sign-header');
+  // the bytes as transmitted: the HMAC is over them, not over any decoding of them
+  const signedLines = headers['xroadvnpt-sign-header'];
+  const signedBytes = signedLines?.length === 1 ? Buffer.from(signedLines[0] ?? '', 'latin1') : undefined;
   const hash = headerText(headers, 'XroadVnpt-hash-header');
   if (keyList === undefined || signedBytes === undefined || hash === undefined) {
     return refuse(
@@ -80,20 +82,26 @@ export function authenticate(
   if (typeof signed !== 'object' || signed === null || Array.isArray(signed)) {
     return refuse('signature', 'XroadVnpt-sign-header khong phai doi tuong JSON');
   }
+  // Header names are case-insensitive, Java's HashMap keys are not: an SDK service object that is
+  // reused keeps the keys of earlier calls (getEdoc's `docId` beside updateStatus's `docid`). Such
+  // twins are one parameter when they agree, and refused when they do not.
   const signedValues = new Map<string, string>();
   for (const [key, value] of Object.entries(signed)) {
     if (!key.toLowerCase().startsWith('xroadvnpt-') || typeof value !== 'string') {
       return refuse('signature', `Truong ky khong hop le: ${key}`);
     }
-    signedValues.set(key.slice('xroadvnpt-'.length).toLowerCase(), value);
+    const name = key.slice('xroadvnpt-'.length).toLowerCase();
+    const twin = signedValues.get(name);
+    if (twin !== undefined && twin !== value) {
+      return refuse('signature', `Tham so ${name} duoc ky hai lan voi hai gia tri khac nhau`);
+    }
+    signedValues.set(name, value);
   }
 
   const names = keyList.split(';').map((name) => name.trim().toLowerCase());
-  if (names.some((name) => name === '') || new Set(names).size !== names.length) {
-    return refuse('signature', 'XroadVnpt-sign-header-key khong hop le');
-  }
+  if (names.some((name) => name === '')) return refuse('signature', 'XroadVnpt-sign-header-key khong hop le');
   const listed = new Set(names);
-  if (names.length !== signedValues.size || [...signedValues.keys()].some((name) => !listed.has(name))) {
+  if (listed.size !== signedValues.size || [...signedValues.keys()].some((name) => !listed.has(name))) {
     return refuse('signature', 'XroadVnpt-sign-header-key khong khop voi XroadVnpt-sign-header');
   }
 
@@ -116,10 +124,12 @@ export function authenticate(
 
   // The signature covers the JSON; each header sent beside it must say the same.
   for (const [name, value] of signedValues) {
-    const copy = headerText(headers, `XroadVnpt-${name}`);
-    if (copy !== value) return refuse('signature', `Header XroadVnpt-${name} khac gia tri da ky`);
-    const plain = headerText(headers, name);
-    if (name !== 'content-type' && plain !== undefined && plain !== value) {
+    const copies = headerValues(headers, `XroadVnpt-${name}`);
+    if (!copies?.every((copy) => copy === value)) {
+      return refuse('signature', `Header XroadVnpt-${name} khac gia tri da ky`);
+    }
+    const plain = headerValues(headers, name);
+    if (name !== 'content-type' && plain && !plain.every((copy) => copy === value)) {
       return refuse('signature', `Header ${name} khac gia tri da ky`);
     }
   }

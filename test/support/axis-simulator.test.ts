@@ -1,4 +1,5 @@
 import { createHash, createHmac } from 'node:crypto';
+import http from 'node:http';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startAxisSimulator, type AxisSimulator } from './axis-simulator.ts';
 import { documentPackage, statusPackage } from './relay-fixtures.ts';
@@ -293,6 +294,19 @@ describe('the axis simulator: signatures', () => {
       desc: /sign-header-key khong khop/,
     },
     {
+      name: 'a timestamp not in the SDK format (signed correctly)',
+      tamper: (signed) => {
+        const iso = new Date().toISOString();
+        signed.json = signed.json.replace(/"XroadVnpt-timestamp":"[^"]*"/, `"XroadVnpt-timestamp":"${iso}"`);
+        signed.headers['XroadVnpt-timestamp'] = iso;
+        signed.headers['XroadVnpt-sign-header'] = signed.json;
+        signed.headers['XroadVnpt-hash-header'] = createHmac('sha256', PARTNER.secret)
+          .update(signed.json)
+          .digest('hex');
+      },
+      desc: /timestamp khong dung dinh dang/,
+    },
+    {
       name: 'no signature headers at all',
       tamper: (signed) => {
         delete signed.headers['XroadVnpt-hash-header'];
@@ -502,6 +516,16 @@ describe('the axis simulator: faults', () => {
     expect(simulator.receipts().get(docId)?.fetched).toBe(2);
   });
 
+  it('a fault with probability 0.5 fires on about half the requests', async () => {
+    simulator.inject({ kind: 'http-500', call: 'countReceiveEdoc', probability: 0.5 });
+    const statuses = [];
+    for (let i = 0; i < 200; i += 1)
+      statuses.push((await call(simulator, 'countReceiveEdoc', { method: 'GET' })).status);
+    const failures = statuses.filter((status) => status === 500).length;
+    expect(failures).toBeGreaterThan(60); // 7 standard deviations either side of 100
+    expect(failures).toBeLessThan(140);
+  });
+
   it('a fault with probability 0 never fires', async () => {
     simulator.inject({ kind: 'http-500', probability: 0 });
     const reply = await call(simulator, 'countReceiveEdoc', { method: 'GET' });
@@ -665,5 +689,72 @@ describe('the axis simulator: registration', () => {
     } finally {
       await local.close();
     }
+  });
+});
+
+describe('the axis simulator: a reused SDK service object', () => {
+  /** Sends header names that differ only in case as separate lines, as Apache HttpClient does. */
+  function sendLines(
+    simulator: AxisSimulator,
+    name: string,
+    signed: Signed,
+  ): Promise<Record<string, unknown>> {
+    const lines: Record<string, string[]> = {};
+    for (const [key, value] of Object.entries(signed.headers)) (lines[key.toLowerCase()] ??= []).push(value);
+    const url = new URL(`${simulator.endpoint}/${name}`);
+    return new Promise((resolve, reject) => {
+      const request = http.request(
+        { host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers: lines },
+        (response) => {
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.once('end', () => {
+            resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>);
+          });
+        },
+      );
+      request.once('error', reject);
+      request.end();
+    });
+  }
+
+  // The SDK's KnobstickServiceImp keeps one header map for its lifetime: updateStatus after getEdoc
+  // still carries getEdoc's filePath and docId (Java keys are case-sensitive) and the list's servicetype.
+  const staleParameters = (docId: string, docid: string): [string, string][] => [
+    ['servicetype', 'eDoc'],
+    ['messagetype', 'edoc'],
+    ['filePath', '/var/lib/edoc'],
+    ['docId', docId],
+    ['docid', docid],
+    ['status', 'done'],
+  ];
+
+  it('accepts the earlier calls’ keys still in the map when case twins agree', async () => {
+    const docId = simulator.enqueue({
+      from: '000.00.00.G22',
+      to: ['000.00.00.H53'],
+      edxml: Buffer.from('<a/>'),
+    });
+    const signed = sign(HUB, 'application/json', staleParameters(docId, docId));
+    expect(await sendLines(simulator, 'updateStatus', signed)).toMatchObject({ status: 'OK' });
+    expect(simulator.receipts().get(docId)?.done).toBe(1);
+  });
+
+  it('refuses case twins that disagree', async () => {
+    const first = simulator.enqueue({
+      from: '000.00.00.G22',
+      to: ['000.00.00.H53'],
+      edxml: Buffer.from('<a/>'),
+    });
+    const second = simulator.enqueue({
+      from: '000.00.00.G22',
+      to: ['000.00.00.H53'],
+      edxml: Buffer.from('<b/>'),
+    });
+    const signed = sign(HUB, 'application/json', staleParameters(first, second));
+    const reply = await sendLines(simulator, 'updateStatus', signed);
+    expect(reply).toMatchObject({ status: 'FAIL', ErrorCode: '2' });
+    expect(reply.ErrorDesc).toMatch(/docid duoc ky hai lan/);
+    expect(simulator.receipts().get(second)?.done).toBe(0);
   });
 });

@@ -219,7 +219,7 @@ export async function startAxisSimulator(options: AxisSimulatorOptions = {}): Pr
     request: http.IncomingMessage,
     body: Buffer,
   ): { answer: Answer; systemId: string | undefined } => {
-    const auth = authenticate(request.headers, (systemId) => store.systems.get(systemId)?.secret);
+    const auth = authenticate(request.headersDistinct, (systemId) => store.systems.get(systemId)?.secret);
     if (!auth.ok) {
       counts.refusedSignatures += 1;
       return {
