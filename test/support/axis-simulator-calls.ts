@@ -284,9 +284,10 @@ export function getEdoc(context: CallContext): Answer {
   context.store.receipt(document.docId).fetched += 1;
   let data = document.body.toString('base64');
   if (context.faults.take('getEdoc', ['corrupt-body'])) {
-    // cut mid-quantum and add a character outside the alphabet: lenient decoders (commons-codec,
-    // Node's Buffer) skip it and hand over a truncated package; strict ones refuse it
-    data = `${data.slice(0, Math.max(1, Math.floor(data.length / 2)) | 1)}*`;
+    // half of it, cut at an odd length (mid-quantum), and a character outside the alphabet: lenient
+    // decoders (commons-codec, Node's Buffer) skip it and hand over a truncated package; strict ones refuse it
+    const oddHalf = Math.floor(data.length / 2) | 1;
+    data = `${data.slice(0, oddHalf)}*`;
   }
   return { ...ok({ data }), docId: document.docId };
 }

@@ -189,29 +189,19 @@ export async function startAxisSimulator(options: AxisSimulatorOptions = {}): Pr
       return;
     }
 
-    const answer = answerCall(call, request, body);
-    const systemId = answer.systemId;
+    const { answer, systemId } = answerCall(call, request, body);
+    const docId = answer.docId === undefined ? {} : { docId: answer.docId };
     if (fault?.kind === 'timeout') {
-      emit({
-        call,
-        systemId,
-        status: 'timeout',
-        ...(answer.answer.docId ? { docId: answer.answer.docId } : {}),
-      });
+      emit({ call, systemId, status: 'timeout', ...docId });
       hang(response);
       return;
     }
-    const outcome = answer.answer.kind === 'file' ? 'OK' : answer.answer.body.status === 'OK' ? 'OK' : 'FAIL';
-    emit({
-      call,
-      systemId,
-      status: outcome,
-      ...(answer.answer.kind === 'json' && outcome === 'FAIL'
-        ? { message: String(answer.answer.body.ErrorDesc) }
-        : {}),
-      ...(answer.answer.docId ? { docId: answer.answer.docId } : {}),
-    });
-    send(response, answer.answer);
+    if (answer.kind === 'json' && answer.body.status !== 'OK') {
+      emit({ call, systemId, status: 'FAIL', message: String(answer.body.ErrorDesc), ...docId });
+    } else {
+      emit({ call, systemId, status: 'OK', ...docId });
+    }
+    send(response, answer);
   };
 
   const answerCall = (
