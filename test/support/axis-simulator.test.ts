@@ -1,5 +1,9 @@
 import { createHash, createHmac } from 'node:crypto';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startAxisSimulator, type AxisSimulator } from './axis-simulator.ts';
 import { documentPackage, statusPackage } from './relay-fixtures.ts';
@@ -99,7 +103,7 @@ function sign(
 type Reply = { status: number; json: Record<string, unknown>; raw: Buffer };
 
 async function call(
-  simulator: AxisSimulator,
+  simulator: Pick<AxisSimulator, 'endpoint'>,
   name: string,
   options: {
     as?: { systemId: string; secret: string };
@@ -756,5 +760,54 @@ describe('the axis simulator: a reused SDK service object', () => {
     expect(reply).toMatchObject({ status: 'FAIL', ErrorCode: '2' });
     expect(reply.ErrorDesc).toMatch(/docid duoc ky hai lan/);
     expect(simulator.receipts().get(second)?.done).toBe(0);
+  });
+});
+
+describe('npm run axis:simulate', () => {
+  it('serves the systems it is given and prints one line per request', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'axis-simulate-'));
+    const secretFile = path.join(dir, 'secret');
+    fs.writeFileSync(secretFile, `${HUB.secret}\n`);
+    const script = path.resolve(import.meta.dirname, '../../scripts/axis-simulate.ts');
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        script,
+        '--port',
+        '0',
+        '--system',
+        HUB.systemId,
+        '--secret-file',
+        secretFile,
+        '--organ',
+        HUB.organIds[0]!,
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const waitFor = async (pattern: RegExp) => {
+      const deadline = Date.now() + 30_000;
+      while (!pattern.test(output)) {
+        if (Date.now() > deadline || child.exitCode !== null) throw new Error(`no ${pattern} in: ${output}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      return pattern.exec(output)!;
+    };
+    try {
+      const endpoint = (await waitFor(/axis simulator: (http:\/\/\S+\/vdxp)/))[1]!;
+      const reply = await call({ endpoint }, 'countReceiveEdoc', { method: 'GET' });
+      expect(reply.json).toMatchObject({ status: 'OK', count: 0 });
+      await waitFor(/countReceiveEdoc vxp\.saas\.03 OK/);
+    } finally {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+    expect(child.exitCode).toBe(0);
   });
 });
