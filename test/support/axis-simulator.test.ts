@@ -343,6 +343,15 @@ describe('the axis simulator: signatures', () => {
     expect(unpadded.json).toMatchObject({ status: 'OK' });
   });
 
+  it('answers 404 for a path that is not one of the calls (an endpoint without /vdxp, a typo)', async () => {
+    const reply = await call({ endpoint: simulator.endpoint.replace(/\/vdxp$/, '') }, 'getReceivedEdocList');
+    expect(reply.status).toBe(404);
+    expect(reply.json).toMatchObject({
+      status: 'FAIL',
+      ErrorDesc: 'Khong ho tro dich vu /getReceivedEdocList',
+    });
+  });
+
   it('refuses an unknown system id', async () => {
     const reply = await call(simulator, 'countReceiveEdoc', {
       method: 'GET',

@@ -141,7 +141,7 @@ export async function startAxisSimulator(options: AxisSimulatorOptions = {}): Pr
     options.onEvent(document ? { ...event, from: document.from, to: [...document.to] } : event);
   };
 
-  const send = (response: http.ServerResponse, answer: Answer) => {
+  const send = (response: http.ServerResponse, answer: Answer, statusCode = 200) => {
     if (answer.kind === 'file') {
       response.writeHead(200, {
         'Content-Type': 'application/octet-stream',
@@ -152,7 +152,7 @@ export async function startAxisSimulator(options: AxisSimulatorOptions = {}): Pr
       return;
     }
     const text = JSON.stringify(answer.body);
-    response.writeHead(200, {
+    response.writeHead(statusCode, {
       'Content-Type': 'application/json;charset=UTF-8',
       'Content-Length': Buffer.byteLength(text),
     });
@@ -313,7 +313,7 @@ export async function startAxisSimulator(options: AxisSimulatorOptions = {}): Pr
     const name = url.pathname.startsWith(`${BASE_PATH}/`) ? url.pathname.slice(BASE_PATH.length + 1) : '';
     if (!isCall(name)) {
       emit({ call: 'unknown', systemId: undefined, status: 'FAIL', message: url.pathname });
-      send(response, fail(AXIS_ERROR.PARAMETER, `Khong ho tro dich vu ${url.pathname}`));
+      send(response, fail(AXIS_ERROR.PARAMETER, `Khong ho tro dich vu ${url.pathname}`), 404);
       return;
     }
     counts.byCall[name] = (counts.byCall[name] ?? 0) + 1;
