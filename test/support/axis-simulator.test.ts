@@ -442,6 +442,31 @@ describe('the axis simulator: receiving', () => {
     }
   });
 
+  it('filters by fromDate and toDate, read as dd/MM/yyyy or yyyy-MM-dd in Vietnam time', async () => {
+    const local = await startAxisSimulator({ systems: [HUB] });
+    try {
+      const docId = local.enqueue({
+        from: '000.00.00.G22',
+        to: ['000.00.00.H53'],
+        edxml: Buffer.from('<a/>'),
+      });
+      const vietnam = (offsetDays: number) => new Date(Date.now() + 7 * 3600_000 + offsetDays * 86_400_000);
+      const dmy = (date: Date) => date.toISOString().slice(0, 10).split('-').reverse().join('/');
+      const ymd = (date: Date) => date.toISOString().slice(0, 10);
+      const listed = async (parameters: [string, string][]) => {
+        const reply = await call(local, 'getReceivedEdocList', { parameters });
+        return reply.json.status === 'OK' ? (reply.json.data as Row[]).map((row) => row.docId) : reply.json;
+      };
+      expect(await listed([['toDate', dmy(vietnam(0))]])).toEqual([docId]);
+      expect(await listed([['fromDate', ymd(vietnam(0))]])).toEqual([docId]);
+      expect(await listed([['fromDate', dmy(vietnam(1))]])).toEqual([]);
+      expect(await listed([['toDate', ymd(vietnam(-1))]])).toEqual([]);
+      expect(await listed([['fromDate', '2026.12.03']])).toMatchObject({ status: 'FAIL', ErrorCode: '1' });
+    } finally {
+      await local.close();
+    }
+  });
+
   it('routes a status package to the OrganId it answers, listed under messagetype status', async () => {
     const body = statusPackage({
       from: '000.00.00.H53',
