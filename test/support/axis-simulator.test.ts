@@ -445,12 +445,13 @@ describe('the axis simulator: receiving', () => {
   it('filters by fromDate and toDate, read as dd/MM/yyyy or yyyy-MM-dd in Vietnam time', async () => {
     const local = await startAxisSimulator({ systems: [HUB] });
     try {
+      const enqueued = Date.now(); // the dates below are this moment's day in Vietnam
       const docId = local.enqueue({
         from: '000.00.00.G22',
         to: ['000.00.00.H53'],
         edxml: Buffer.from('<a/>'),
       });
-      const vietnam = (offsetDays: number) => new Date(Date.now() + 7 * 3600_000 + offsetDays * 86_400_000);
+      const vietnam = (offsetDays: number) => new Date(enqueued + 7 * 3600_000 + offsetDays * 86_400_000);
       const dmy = (date: Date) => date.toISOString().slice(0, 10).split('-').reverse().join('/');
       const ymd = (date: Date) => date.toISOString().slice(0, 10);
       const listed = async (parameters: [string, string][]) => {
