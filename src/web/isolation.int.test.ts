@@ -41,6 +41,8 @@ type AgencyData = {
   sent: string;
   package: string;
   department: string;
+  /** a mail with an HTML part */
+  mail: string;
 };
 type Fixture = { a: AgencyData; b: AgencyData; missing: AgencyData };
 type Who = 'A' | 'B' | 'missing';
@@ -177,6 +179,10 @@ const CASES: Record<string, Case> = {
       method: 'GET',
       url: `/api/v1/intake/${pick(f, who).item}/attachments/${pick(f, who).attachment}`,
     }),
+  },
+  'GET /api/v1/intake/:id/mail-body': {
+    kind: 'agency-scoped',
+    request: (f, who) => ({ method: 'GET', url: `/api/v1/intake/${pick(f, who).mail}/mail-body` }),
   },
   'GET /api/v1/intake/:id/headers': {
     kind: 'agency-scoped',
@@ -412,8 +418,20 @@ async function seedAgency(organId: string, subject: string): Promise<AgencyData>
       packageId: 'isolation-test',
     });
   });
+  const mailRaw = Buffer.from(
+    `Message-ID: <${organId}@isolation.test>\r\nSubject: mail\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<p>${subject}</p>\r\n`,
+  );
+  const [mail] = await receiveIntakeItems(web.prisma, SYSTEM, {
+    source: 'smtp',
+    raw: mailRaw,
+    agencyIds: [agencyId],
+    dedupKey: `test:${organId}:mail`,
+    subject: 'mail',
+  });
+  if (!mail) throw new Error('no mail received');
   return {
     item,
+    mail: mail.itemId,
     sent: sent.documentId,
     open: await receive('open'),
     other: await receive('other'),
@@ -445,6 +463,7 @@ beforeAll(async () => {
       sent: randomUUID(),
       package: randomUUID(),
       department: randomUUID(),
+      mail: randomUUID(),
     },
   };
   await addPerson(web.prisma, { username: 'vanthu.a', role: 'clerk', agency: A });
@@ -533,7 +552,7 @@ describe('lists and exports', () => {
   it('counts only A’s items for A', async () => {
     const response = await send({ method: 'GET', url: '/api/v1/intake?limit=200' }, callers[0]!.headers);
     const items = response.json<{ items: { agencyId: string }[] }>().items;
-    expect(items).toHaveLength(3);
+    expect(items).toHaveLength(4);
     expect(new Set(items.map((i) => i.agencyId)).size).toBe(1);
   });
 });
@@ -558,7 +577,7 @@ describe('after all those attempts', () => {
   it('B’s data is untouched', async () => {
     const bAgency = await web.prisma.agency.findUniqueOrThrow({ where: { organId: B } });
     const items = await web.prisma.intakeItem.findMany({ where: { agencyId: bAgency.id } });
-    expect(items.map((i) => i.state).sort()).toEqual(['new', 'new', 'registered']);
+    expect(items.map((i) => i.state).sort()).toEqual(['new', 'new', 'new', 'registered']);
     const document = await web.prisma.document.findUniqueOrThrow({ where: { id: fixture.b.document } });
     expect(document.statusCode).toBeNull();
     expect([document.departmentId, document.assigneeId, document.dueOn]).toEqual([
