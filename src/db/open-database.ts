@@ -34,7 +34,12 @@ export type Database = {
   close(): Promise<void>;
 };
 
-export type ListenHandlers = { onNotify(payload: string): void; onResumed?(): void };
+export type ListenHandlers = {
+  onNotify(payload: string): void;
+  onResumed?(): void;
+  /** The connection dropped: notifications may be missed until `onResumed`. */
+  onLost?(): void;
+};
 export type Listener = { close(): Promise<void> };
 
 export type OpenDatabaseOptions = {
@@ -82,6 +87,7 @@ function listenPostgres(
       if (failed || closed) return;
       failed = true;
       log.warn({ err: error, channel, retryInMs: delayMs }, 'database listener lost; reconnecting');
+      handlers.onLost?.();
       next.removeAllListeners('notification');
       void next.end().catch(() => undefined);
       retry = setTimeout(() => {

@@ -1,5 +1,6 @@
 import type { Transaction } from '../db/index.ts';
 import type { Agency } from './agency.ts';
+import type { ResolvedAgency } from './agency-reference.ts';
 
 /** Work to commit with a directory change (the audit entry recording it). */
 export type UpsertOptions = {
@@ -9,8 +10,8 @@ export type UpsertOptions = {
 /** Storage the directory's use cases need. Writes are all-or-nothing. */
 export interface AgencyDirectory {
   list(): Promise<Agency[]>;
-  /** By current OrganId or by a former one (alias). */
-  find(organId: string): Promise<Agency | undefined>;
+  /** By any code that names the agency now: current, rule-equivalent or former (agency-reference.ts). */
+  find(organId: string): Promise<ResolvedAgency | undefined>;
   /**
    * Inserts or replaces each agency (keyed by OrganId) in one transaction. Returns conflicts
    * (an address or alias owned by another agency) instead of writing anything when there are any.

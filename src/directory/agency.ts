@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isAliasOrganId, isOrganId, ORGAN_ID_FORMAT_HINT } from '../shared/index.ts';
+import { codeKey, isAliasOrganId, ORGAN_ID_FORMAT_HINT } from '../shared/index.ts';
 
 export const AGENCY_CHANNELS = ['hosted', 'partner', 'email', 'national'] as const;
 export const SIGNATURE_POLICIES = ['record_only', 'require_trusted'] as const;
@@ -25,12 +25,16 @@ const email = z
 /** What a caller must give to add or replace an agency; one schema for the CLI, CSV import and the API. */
 export const AgencyInputSchema = z
   .strictObject({
+    // Any legitimate form: a ministry's bare level-1 code (G12) or a state enterprise (02 + tax
+    // code) is an agency as much as 000.00.11.H53 is (organ-id.ts).
     organId: z
       .string()
       .trim()
-      .refine(isOrganId, {
-        error: (issue) => `OrganId "${String(issue.input)}" must have the form ${ORGAN_ID_FORMAT_HINT}`,
-      }),
+      .refine(isAliasOrganId, {
+        error: (issue) =>
+          `Mã định danh của cơ quan "${String(issue.input)}" không đúng dạng nào (${ORGAN_ID_FORMAT_HINT}) / the agency code (OrganId) "${String(issue.input)}" has none of the accepted forms`,
+      })
+      .transform(codeKey),
     name: z
       .string()
       .trim()
@@ -49,7 +53,11 @@ export const AgencyInputSchema = z
         z
           .string()
           .trim()
-          .refine(isAliasOrganId, { error: (issue) => `alias "${String(issue.input)}" is not an OrganId` }),
+          .refine(isAliasOrganId, {
+            error: (issue) =>
+              `Mã cũ "${String(issue.input)}" không phải mã định danh / the former code (alias) "${String(issue.input)}" is not an agency code`,
+          })
+          .transform(codeKey),
       )
       .default([]),
   })
@@ -58,7 +66,8 @@ export const AgencyInputSchema = z
       context.addIssue({
         code: 'custom',
         path: ['aliases'],
-        message: 'an alias cannot equal the OrganId itself',
+        message:
+          'Mã cũ không được trùng mã hiện tại / a former code (alias) cannot equal the agency code itself',
       });
     }
     if (agency.channel === 'email' && agency.emails.length === 0) {

@@ -9,8 +9,18 @@ export {
   type AgencyInput,
 } from './agency.ts';
 export type { AgencyDirectory, DirectoryConflict, UpsertOptions, UpsertResult } from './agency-directory.ts';
-export { createPrismaAgencyDirectory, findAgency } from './prisma-agency-directory.ts';
-export { agencyByAddress, agencyIdOf, resolveAgency, type AgencyRef } from './agency-reference.ts';
+export { createPrismaAgencyDirectory } from './prisma-agency-directory.ts';
+export {
+  agencyByAddress,
+  agencyIdOf,
+  closedCodeNote,
+  findAgency,
+  resolveAgency,
+  type AgencyRef,
+  type CodeMatch,
+  type ResolvedAgency,
+} from './agency-reference.ts';
+export { attachDirectoryCache, DIRECTORY_CHANNEL, type AttachedDirectoryCache } from './directory-cache.ts';
 export { ensureOwnAgency, ownAgencyName } from './ensure-own-agency.ts';
 export { parseAgencyCsv, AGENCY_CSV_COLUMNS, type CsvProblem } from './parse-agency-csv.ts';
 // The code forms are pure rules every module reads (the edXML validator too): they live in shared.
@@ -25,3 +35,18 @@ export {
   type OrganIdForm,
 } from '../shared/index.ts';
 export { importAgencies, saveAgency, type AgencyChangeVia } from './save-agencies.ts';
+export {
+  levelOneOf,
+  mergeProvinces,
+  planProvinceMerger,
+  type MergerOutcome,
+  type MergerPlan,
+  type MergerStep,
+  type ProvinceMergerInput,
+} from './merge-provinces.ts';
+export {
+  MERGER_MAPPING_COLUMNS,
+  parseMergerMapping,
+  type MappingProblem,
+  type MergerMappingRow,
+} from './parse-merger-mapping.ts';

@@ -32,7 +32,7 @@ describe('parseAgencyCsv', () => {
 
   it('reports every bad row with its line number', () => {
     const result = parseAgencyCsv(
-      `${HEADER}\n000.00.11.H53,Sở Tài chính,hosted,,,\n00.11.H53,Bad code,hosted,,,\n000.00.12.H53,,fax,,,\n000.00.13.H53,Sở Y tế,email,not-an-address,,\n`,
+      `${HEADER}\n000.00.11.H53,Sở Tài chính,hosted,,,\nSTC Tây Ninh,Bad code,hosted,,,\n000.00.12.H53,,fax,,,\n000.00.13.H53,Sở Y tế,email,not-an-address,,\n`,
     );
     expect(result.kind).toBe('invalid');
     if (result.kind !== 'invalid') return;

@@ -61,7 +61,7 @@ describe('prisma agency directory (PostgreSQL)', () => {
       updated: 1,
       outcomes: [{ organId: '000.00.11.H53', outcome: 'updated' }],
     });
-    expect(await directory.find('000.00.11.H53')).toEqual(
+    expect(await directory.find('000.00.11.H53')).toMatchObject(
       agency('000.00.11.H53', { channel: 'email', emails: ['tc@tayninh.gov.vn'], name: 'Sở Tài chính' }),
     );
     expect(await directory.find('000.00.11.H54')).toBeUndefined();

@@ -1,6 +1,9 @@
 import type { PrismaClient } from '../db/index.ts';
 import type { Agency } from './agency.ts';
 import type { AgencyDirectory, DirectoryConflict, UpsertResult } from './agency-directory.ts';
+import { findAgency } from './agency-reference.ts';
+import { announceDirectoryChange, dropDirectoryCache } from './directory-cache.ts';
+import { codeKey, equivalentCode } from './organ-id.ts';
 
 type AgencyRow = {
   organId: string;
@@ -41,45 +44,40 @@ function conflictsWithinBatch(agencies: readonly Agency[]): DirectoryConflict[] 
   };
   for (const agency of agencies) {
     claim(`id:${agency.organId}`, agency.organId, `OrganId ${agency.organId}`);
+    const sameByRule = equivalentCode(agency.organId);
+    if (sameByRule)
+      claim(`id:${sameByRule}`, agency.organId, `OrganId ${sameByRule} (the same agency by rule)`);
     for (const alias of agency.aliases) claim(`id:${alias}`, agency.organId, `alias ${alias}`);
     for (const address of agency.emails) claim(`mail:${address}`, agency.organId, `address ${address}`);
   }
   return conflicts;
 }
 
-/**
- * One agency by current OrganId or former one, read through any client: the hub's, or a
- * transaction's (the submit path checks inside a caller's transaction on the embedded database).
- */
-export async function findAgency(
-  db: Pick<PrismaClient, 'agency' | 'agencyAlias'>,
-  organId: string,
-): Promise<Agency | undefined> {
-  const row =
-    (await db.agency.findUnique({ where: { organId }, include: withLinks })) ??
-    (
-      await db.agencyAlias.findUnique({
-        where: { organId },
-        include: { agency: { include: withLinks } },
-      })
-    )?.agency;
-  return row ? toAgency(row) : undefined;
-}
-
 export function createPrismaAgencyDirectory(prisma: PrismaClient): AgencyDirectory {
   return {
+    // Live agencies only: one a merger retired is read through formerCodes() and its registers.
     async list() {
-      const rows = await prisma.agency.findMany({ include: withLinks, orderBy: { organId: 'asc' } });
+      const rows = await prisma.agency.findMany({
+        where: { retiredOn: null },
+        include: withLinks,
+        orderBy: { organId: 'asc' },
+      });
       return rows.map(toAgency);
     },
 
     find: (organId) => findAgency(prisma, organId),
 
-    async upsertAll(agencies, options = {}): Promise<UpsertResult> {
+    async upsertAll(given, options = {}): Promise<UpsertResult> {
+      // Codes are stored by their key (upper-case), whichever case they were typed in.
+      const agencies = given.map((a) => ({
+        ...a,
+        organId: codeKey(a.organId),
+        aliases: [...new Set(a.aliases.map(codeKey))],
+      }));
       const batchConflicts = conflictsWithinBatch(agencies);
       if (batchConflicts.length > 0) return { kind: 'conflict', conflicts: batchConflicts };
       const batchIds = agencies.map((a) => a.organId);
-      return prisma.$transaction(async (tx) => {
+      const outcome = await prisma.$transaction(async (tx): Promise<UpsertResult> => {
         const notInBatch = { agency: { organId: { notIn: batchIds } } };
         const [takenAddresses, takenAliases, clashingAgencies] = await Promise.all([
           tx.agencyEmail.findMany({
@@ -90,8 +88,19 @@ export function createPrismaAgencyDirectory(prisma: PrismaClient): AgencyDirecto
             where: { organId: { in: [...batchIds, ...agencies.flatMap((a) => a.aliases)] }, ...notInBatch },
             include: { agency: true },
           }),
-          tx.agency.findMany({ where: { organId: { in: agencies.flatMap((a) => a.aliases) } } }),
+          tx.agency.findMany({
+            where: { organId: { in: agencies.flatMap((a) => a.aliases) }, retiredOn: null },
+          }),
         ]);
+        const equivalents = await tx.agency.findMany({
+          where: {
+            organId: {
+              in: batchIds.map(equivalentCode).filter((c): c is string => c !== undefined),
+              notIn: batchIds,
+            },
+            retiredOn: null,
+          },
+        });
         const conflicts: DirectoryConflict[] = [];
         for (const agency of agencies) {
           for (const taken of takenAddresses.filter((t) => agency.emails.includes(t.address))) {
@@ -114,6 +123,12 @@ export function createPrismaAgencyDirectory(prisma: PrismaClient): AgencyDirecto
               message: `alias ${clash.organId} is the current code of ${clash.name}`,
             });
           }
+          for (const same of equivalents.filter((e) => e.organId === equivalentCode(agency.organId))) {
+            conflicts.push({
+              organId: agency.organId,
+              message: `${agency.organId} và ${same.organId} là một cơ quan theo quy tắc mã (QĐ 09/2025), đã có trong danh bạ là ${same.name} / ${agency.organId} and ${same.organId} name one agency by rule; it is already in the directory`,
+            });
+          }
         }
         if (conflicts.length > 0) return { kind: 'conflict', conflicts } as const;
 
@@ -133,18 +148,29 @@ export function createPrismaAgencyDirectory(prisma: PrismaClient): AgencyDirecto
             signaturePolicy: agency.signaturePolicy,
           };
           if (existing.has(agency.organId)) {
+            // Former codes kept in the list keep their history (closing day, reason, retired holder).
+            const kept = (
+              await tx.agencyAlias.findMany({
+                where: { agency: { organId: agency.organId }, organId: { in: agency.aliases } },
+                select: { organId: true },
+              })
+            ).map((a) => a.organId);
             await tx.agency.update({
               where: { organId: agency.organId },
               data: {
                 ...fields,
                 emails: { deleteMany: {}, ...links.emails },
-                aliases: { deleteMany: {}, ...links.aliases },
+                aliases: {
+                  deleteMany: { organId: { notIn: agency.aliases } },
+                  create: agency.aliases.filter((a) => !kept.includes(a)).map((organId) => ({ organId })),
+                },
               },
             });
           } else {
             await tx.agency.create({ data: { organId: agency.organId, ...fields, ...links } });
           }
         }
+        await announceDirectoryChange(tx);
         const saved = {
           kind: 'saved',
           created: agencies.length - existing.size,
@@ -157,6 +183,8 @@ export function createPrismaAgencyDirectory(prisma: PrismaClient): AgencyDirecto
         await options.inTransaction?.(tx, saved);
         return saved;
       });
+      if (outcome.kind === 'saved') dropDirectoryCache(prisma);
+      return outcome;
     },
   };
 }

@@ -71,4 +71,5 @@ export function isAbsentCode(raw: string | undefined): boolean {
   return value === '' || value.toLowerCase() === 'null';
 }
 
-export const ORGAN_ID_FORMAT_HINT = 'NNN.NN.NN.XNN, e.g. 000.00.11.H53 (mã định danh theo QĐ 20/2020)';
+export const ORGAN_ID_FORMAT_HINT =
+  'NNN.NN.NN.XNN như 000.00.11.H53, mã cấp 1 như G12, doanh nghiệp 02 + mã số thuế như 020100107370, mã cũ 2–3 dấu chấm, mã hệ thống trên trục như vxp.saas.03';

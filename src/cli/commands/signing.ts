@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../../config/index.ts';
 import { HubError } from '../../shared/index.ts';
 import { installAgencySigningKey } from '../../access/index.ts';
-import { createPrismaAgencyDirectory, isOrganId } from '../../directory/index.ts';
+import { createPrismaAgencyDirectory, isAliasOrganId } from '../../directory/index.ts';
 import {
   agencyKeyDir,
   fileKeyStore,
@@ -77,7 +77,11 @@ export const commands: readonly CliCommand[] = [
         allowPositionals: true,
       });
       const organId = onlyFile(positionals, 'agency signing-key ORGANID --key K.pem --cert C.pem');
-      if (!isOrganId(organId)) throw new HubError('CLI_USAGE', `not an OrganId (NNN.NN.NN.XNN): ${organId}`);
+      if (!isAliasOrganId(organId))
+        throw new HubError(
+          'CLI_USAGE',
+          `Mã định danh không đúng dạng / not an agency code (OrganId): ${organId}`,
+        );
       if (values.key === undefined || values.cert === undefined)
         throw new HubError('CLI_USAGE', 'agency signing-key needs --key K.pem and --cert C.pem');
       const [keyPem, certificatePem] = await Promise.all([
