@@ -13,8 +13,11 @@ export async function applyStatusToDelivery(
   log: Logger,
   status: {
     documentKey: string | null;
+    /** every code the original sender is known by (current and former: a merger may have closed the one it sent under) */
     originalSender: readonly string[];
     statusSender: string;
+    /** the status sender's former codes: the delivery may be recorded under one of them */
+    statusSenderFormerCodes?: readonly string[];
     code: string;
     /** the status's Description: a refusal's reason (02) is what the sender needs to read */
     description?: string;
@@ -23,11 +26,12 @@ export async function applyStatusToDelivery(
   const to = STATUS_TO_STATE[status.code];
   if (!to || !status.documentKey) return;
   // For a recall (13) the status sender is the original sender, and every recipient's delivery moves.
+  const senderCodes = [status.statusSender, ...(status.statusSenderFormerCodes ?? [])];
   const where =
     status.code === '13'
-      ? { package: { kind: 'edoc', documentKey: status.documentKey, fromOrganId: status.statusSender } }
+      ? { package: { kind: 'edoc', documentKey: status.documentKey, fromOrganId: { in: senderCodes } } }
       : {
-          toOrganId: status.statusSender,
+          toOrganId: { in: senderCodes },
           package: {
             kind: 'edoc',
             documentKey: status.documentKey,

@@ -1,4 +1,5 @@
 import type { ChannelModel, ConfirmChannel, ConsumeMessage } from 'amqplib';
+import { resolveAgency } from '../directory/index.ts';
 import { parseEdxml } from '../edxml/index.ts';
 import { HubError } from '../shared/index.ts';
 import {
@@ -34,7 +35,8 @@ export function createHostedInboxConsumer(deps: RelayDeps, broker: BrokerConnect
   let stopping = false;
 
   async function receiveDocument(organId: string, message: ConsumeMessage): Promise<void> {
-    const agency = await deps.prisma.agency.findUnique({ where: { organId } });
+    // The inbox's code may have closed since the message was queued (a merger): its successor takes it.
+    const agency = await resolveAgency(deps.prisma, organId);
     if (!agency)
       throw new HubError('EXCHANGE_AGENCY_MISSING', `hosted agency ${organId} is not in the directory`);
     const from = (message.properties.headers?.['x-lienthong-from'] as string | undefined) ?? 'unknown';
@@ -89,7 +91,7 @@ export function createHostedInboxConsumer(deps: RelayDeps, broker: BrokerConnect
         attachments,
       },
     );
-    if (from === organId || from === 'unknown') return;
+    if (from === organId || from === agency.organId || from === 'unknown') return;
     await deps.prisma.$transaction(async (tx) => {
       const owed = await tx.outboxMessage.findFirst({
         where: {
@@ -98,13 +100,13 @@ export function createHostedInboxConsumer(deps: RelayDeps, broker: BrokerConnect
           AND: [
             { headers: { path: ['statusCode'], equals: '01' } },
             { headers: { path: ['documentKey'], equals: documentKey ?? '' } },
-            { headers: { path: ['fromOrganId'], equals: organId } },
+            { headers: { path: ['fromOrganId'], equals: agency.organId } },
           ],
         },
       });
       if (!owed)
         await queueStatus(tx, {
-          fromOrganId: organId,
+          fromOrganId: agency.organId,
           toOrganId: from,
           code: '01',
           documentKey,

@@ -179,7 +179,14 @@ export function createRelayWorker(
   ): Promise<void> {
     let message;
     try {
-      message = await toOutboundMessage(deps.prisma, row, deps.ownOrganId, now);
+      // Queued before a merger closed the recipient's code: published to the code's successor.
+      const current = (await deps.directory.find(row.targetOrganId))?.organId ?? row.targetOrganId;
+      message = await toOutboundMessage(
+        deps.prisma,
+        { ...row, targetOrganId: current },
+        deps.ownOrganId,
+        now,
+      );
     } catch (error) {
       // A row that cannot become a message never will: fail it now, with the reason.
       await settle({ ...row, attempts: maxAttempts }, (error as Error).message);

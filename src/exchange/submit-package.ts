@@ -1,5 +1,5 @@
 import { Prisma, type PrismaClient, type Transaction } from '../db/index.ts';
-import { findAgency, type Agency } from '../directory/index.ts';
+import { closedCodeNote, findAgency, type ResolvedAgency } from '../directory/index.ts';
 import { inspectEdxml, type EdocPackage, type EdxmlPackage, type StatusPackage } from '../edxml/index.ts';
 import { appendAudit, putBlob, REGISTRY_TRANSACTION, sha256Hex } from '../registry/index.ts';
 import { isHubError } from '../shared/index.ts';
@@ -111,12 +111,12 @@ export async function submitPackageInTransaction(
 }
 
 /** What the checks read: the directory and, for recalls, the packages already relayed. */
-type Reader = {
-  find(organId: string): Promise<Agency | undefined>;
+export type Reader = {
+  find(organId: string): Promise<ResolvedAgency | undefined>;
   relayPackage: Pick<Transaction['relayPackage'], 'findMany'>;
 };
 
-function readerOf(db: PrismaClient | Transaction): Reader {
+export function readerOf(db: PrismaClient | Transaction): Reader {
   return { find: (organId) => findAgency(db, organId), relayPackage: db.relayPackage };
 }
 
@@ -124,10 +124,14 @@ type Checked = {
   kind: 'checked';
   pkg: EdxmlPackage;
   documentKey: string | null;
-  sender: Agency;
+  sender: ResolvedAgency;
   verdict: SignatureVerdict;
   receivedAt: Date;
   recipients: string[];
+  /** recipients named by a closed code, each with the words saying where it went */
+  redirects: Redirect[];
+  /** for a status: every code of the agency it answers (the delivery may be under a former one) */
+  originalSenderCodes: string[];
   marking: ReturnType<typeof confidentialityOf>;
   mailOnly: Map<string, string[]>;
   sha256: string;
@@ -210,6 +214,8 @@ async function checkSubmission(
     verdict,
     receivedAt,
     recipients: routing.recipients,
+    redirects: routing.redirects,
+    originalSenderCodes: routing.originalSenderCodes ?? [],
     marking: pkg.kind === 'edoc' ? confidentialityOf(pkg) : null,
     mailOnly,
     sha256: sha256Hex(bytes),
@@ -249,9 +255,26 @@ async function recordSubmission(
       receivedAt,
     },
   });
-  // Last statement of the transaction: the audit chain's lock is held only until the commit.
-  const audit = () =>
-    appendAudit(tx, {
+  // Last statements of the transaction: the audit chain's lock is held only until the commit.
+  const audit = async () => {
+    // A closed code is never a reason to refuse or drop: the package goes to the code's
+    // successor, and the trail says so in words, one entry per closed code used.
+    for (const redirect of checked.redirects) {
+      await appendAudit(tx, {
+        actor: submitter.label,
+        action: 'relay.closed-code',
+        subject: `package:${record.id}`,
+        data: {
+          note: redirect.note,
+          given: redirect.given,
+          closedOn: redirect.closedOn,
+          reason: redirect.reason,
+          to: redirect.to,
+          documentKey,
+        },
+      });
+    }
+    await appendAudit(tx, {
       actor: submitter.label,
       action: heldReason ? 'relay.held' : 'relay.submitted',
       subject: `package:${record.id}`,
@@ -263,8 +286,10 @@ async function recordSubmission(
         sha256,
         signature: verdict.status,
         chain: verdict.chain,
+        ...(checked.redirects.length > 0 ? { closedCodes: checked.redirects.map((r) => r.given) } : {}),
       },
     });
+  };
   if (heldReason) {
     await queueError(tx, sender.organId, {
       packageId: record.id,
@@ -279,7 +304,13 @@ async function recordSubmission(
       data: {
         packageId: record.id,
         toOrganId: to,
-        history: [{ state: 'queued', at: receivedAt.toISOString() }],
+        history: [
+          {
+            state: 'queued',
+            at: receivedAt.toISOString(),
+            ...notesFor(checked.redirects, to),
+          },
+        ],
       },
     });
     const mailTo = mailOnly.get(to);
@@ -306,8 +337,9 @@ async function recordSubmission(
   if (pkg.kind === 'status' && pkg.statusCode) {
     await applyStatusToDelivery(tx, checked.log, {
       documentKey,
-      originalSender: routing.recipients,
+      originalSender: [...routing.recipients, ...checked.originalSenderCodes],
       statusSender: sender.organId,
+      statusSenderFormerCodes: sender.aliases,
       code: pkg.statusCode,
       ...(pkg.description ? { description: pkg.description } : {}),
     });
@@ -316,10 +348,43 @@ async function recordSubmission(
   return { kind: 'accepted', packageId: record.id, recipients: routing.recipients, verdict };
 }
 
-type Routing = { kind: 'routed'; recipients: string[] } | { kind: 'refused'; reasons: string[] };
+/** A recipient named by a closed code: delivered to the code's successor. */
+export type Redirect = {
+  given: string;
+  to: string;
+  closedOn: string | null;
+  reason: 'merger' | 'code_change';
+  note: string;
+};
 
-async function routeDocument(reader: Reader, pkg: EdocPackage, from: string): Promise<Routing> {
+export type Routing =
+  | { kind: 'routed'; recipients: string[]; redirects: Redirect[]; originalSenderCodes?: string[] }
+  | { kind: 'refused'; reasons: string[] };
+
+function redirectOf(given: string, agency: ResolvedAgency): Redirect | null {
+  const note = closedCodeNote(given, agency);
+  if (!note || agency.matched.kind !== 'former') return null;
+  return {
+    given,
+    to: agency.organId,
+    closedOn: agency.matched.closedOn,
+    reason: agency.matched.reason,
+    note,
+  };
+}
+
+function notesFor(redirects: readonly Redirect[], to: string): { note?: string } {
+  const notes = redirects.filter((r) => r.to === to).map((r) => r.note);
+  return notes.length > 0 ? { note: notes.join('; ') } : {};
+}
+
+/**
+ * Each To names an agency by any of its codes; two codes of one agency (G12 and 000.00.00.G12, or
+ * a closed code and its successor's) are one recipient and one delivery.
+ */
+export async function routeDocument(reader: Reader, pkg: EdocPackage, from: string): Promise<Routing> {
   const recipients: string[] = [];
+  const redirects: Redirect[] = [];
   const reasons: string[] = [];
   for (const to of pkg.to) {
     const organId = to.organId;
@@ -328,15 +393,23 @@ async function routeDocument(reader: Reader, pkg: EdocPackage, from: string): Pr
     if (!agency)
       reasons.push(`Không có cơ quan nhận ${organId} trong danh bạ / unknown recipient ${organId}`);
     else if (agency.organId === from) reasons.push(`a package cannot be sent to its own sender ${from}`);
-    else if (!recipients.includes(agency.organId)) recipients.push(agency.organId);
+    else {
+      if (!recipients.includes(agency.organId)) recipients.push(agency.organId);
+      const redirect = redirectOf(organId, agency);
+      if (redirect) redirects.push(redirect);
+    }
   }
   if (recipients.length === 0 && reasons.length === 0)
     reasons.push('the package names no recipient (To/OrganId)');
-  return reasons.length > 0 ? { kind: 'refused', reasons } : { kind: 'routed', recipients };
+  return reasons.length > 0 ? { kind: 'refused', reasons } : { kind: 'routed', recipients, redirects };
 }
 
-/** 01–06, 15, 16 go back to the original sender; 13 (recall) to the recipients recorded for it. */
-async function routeStatus(reader: Reader, pkg: StatusPackage, from: string): Promise<Routing> {
+/**
+ * 01–06, 15, 16 go back to the original sender; 13 (recall) to the recipients recorded for it. A
+ * ResponseFor naming a closed code reaches the code's successor and finds the document it sent
+ * under any of its codes.
+ */
+export async function routeStatus(reader: Reader, pkg: StatusPackage, from: string): Promise<Routing> {
   const code = pkg.statusCode ?? '';
   if (!RELAYED_STATUS_CODES.has(code))
     return { kind: 'refused', reasons: [`status code ${code || '(none)'} is not one the hub relays`] };
@@ -348,20 +421,36 @@ async function routeStatus(reader: Reader, pkg: StatusPackage, from: string): Pr
         reasons: ['ResponseFor/OrganId is missing: the hub cannot tell whom the status answers'],
       };
     const agency = await reader.find(original);
-    return agency
-      ? { kind: 'routed', recipients: [agency.organId] }
-      : { kind: 'refused', reasons: [`unknown agency ${original} in ResponseFor`] };
+    if (!agency) return { kind: 'refused', reasons: [`unknown agency ${original} in ResponseFor`] };
+    const redirect = redirectOf(original, agency);
+    return {
+      kind: 'routed',
+      recipients: [agency.organId],
+      redirects: redirect ? [redirect] : [],
+      originalSenderCodes: [agency.organId, ...agency.aliases],
+    };
   }
   const documentKey = pkg.responseFor.documentId;
+  const sender = await reader.find(from);
+  const senderCodes = sender ? [sender.organId, ...sender.aliases] : [from];
   const sent = documentKey
     ? await reader.relayPackage.findMany({
-        where: { kind: 'edoc', fromOrganId: from, documentKey },
+        where: { kind: 'edoc', fromOrganId: { in: senderCodes }, documentKey },
         include: { deliveries: true },
       })
     : [];
-  const recipients = [...new Set(sent.flatMap((p) => p.deliveries.map((d) => d.toOrganId)))];
+  // A recipient recorded under a code closed since is recalled at its successor.
+  const recipients: string[] = [];
+  const redirects: Redirect[] = [];
+  for (const recorded of new Set(sent.flatMap((p) => p.deliveries.map((d) => d.toOrganId)))) {
+    const agency = await reader.find(recorded);
+    const target = agency?.organId ?? recorded;
+    if (!recipients.includes(target)) recipients.push(target);
+    const redirect = agency ? redirectOf(recorded, agency) : null;
+    if (redirect) redirects.push(redirect);
+  }
   return recipients.length > 0
-    ? { kind: 'routed', recipients }
+    ? { kind: 'routed', recipients, redirects }
     : {
         kind: 'refused',
         reasons: [
