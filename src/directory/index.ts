@@ -50,3 +50,10 @@ export {
   type MappingProblem,
   type MergerMappingRow,
 } from './parse-merger-mapping.ts';
+export {
+  parseAxisDirectory,
+  type AxisEntry,
+  type AxisProblem,
+  type ParsedAxisDirectory,
+} from './parse-axis-directory.ts';
+export { importAxisDirectory, type AxisImportOutcome } from './import-axis-directory.ts';
