@@ -4,7 +4,7 @@ import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import { ensureFirstAdmin } from './access/index.ts';
 import { type HubConfig, redactUrl } from './config/index.ts';
 import { openDatabase, type Database } from './db/index.ts';
-import { createPrismaAgencyDirectory, ensureOwnAgency } from './directory/index.ts';
+import { attachDirectoryCache, createPrismaAgencyDirectory, ensureOwnAgency } from './directory/index.ts';
 import {
   cachedTrust,
   createBrokerConnection,
@@ -147,6 +147,17 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
       { log: log.child({ module: 'db' }), purpose: 'lienthong start', migrate: true },
     );
     services.push({ name: 'database', stop: () => database.close() });
+    // Lookups by any code from memory, dropped on every directory change of any hub process; a
+    // change also has the relay give new or recoded agencies their inbox at once (not at its next
+    // half-minute refresh), so what a merger redirects is consumed without waiting.
+    let directoryChanged = (): void => undefined;
+    const directoryCache = await attachDirectoryCache(database, {
+      log: log.child({ module: 'directory' }),
+      onChange: () => {
+        directoryChanged();
+      },
+    });
+    services.push({ name: 'directory-cache', stop: () => directoryCache.stop() });
     const directory = createPrismaAgencyDirectory(database.prisma);
     await ensureOwnAgency(directory, config.organId, log);
     const firstAdmin = await ensureFirstAdmin(database.prisma);
@@ -186,6 +197,9 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
     });
     wakeRelay = () => {
       relay.wake();
+    };
+    directoryChanged = () => {
+      relay.refresh().catch((error: unknown) => log.warn({ err: error }, 'relay refresh failed'));
     };
     broker.start();
     services.push({ name: 'broker', stop: () => broker.stop() });

@@ -50,6 +50,8 @@ export type DirectoryCacheOptions = {
   /** entries kept at most; the oldest go first (a full directory is ~140,000 codes) */
   maxEntries?: number;
   log: Logger;
+  /** Called (at most every 200 ms) after a change of the directory committed, by any process. */
+  onChange?: () => void;
 };
 
 export type AttachedDirectoryCache = {
@@ -100,10 +102,20 @@ export async function attachDirectoryCache(
   const state = createCache(options.maxEntries ?? 200_000);
   caches.set(database.prisma, state.cache);
   let listener: Listener | undefined;
+  let pending: NodeJS.Timeout | undefined;
+  const changed = () => {
+    if (!options.onChange || pending) return;
+    pending = setTimeout(() => {
+      pending = undefined;
+      options.onChange?.();
+    }, 200);
+    pending.unref();
+  };
   try {
     listener = await database.listen(DIRECTORY_CHANNEL, {
       onNotify: () => {
         state.cache.invalidate();
+        changed();
       },
       onLost: () => {
         state.setEnabled(false);
@@ -123,6 +135,7 @@ export async function attachDirectoryCache(
     size: state.size,
     enabled: state.enabled,
     async stop() {
+      clearTimeout(pending);
       caches.delete(database.prisma);
       state.setEnabled(false);
       await held.close();
