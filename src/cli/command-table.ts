@@ -12,6 +12,7 @@ export const COMMAND_GROUPS: readonly CommandGroup[] = [
   { word: 'config', load: () => import('./commands/config.ts').then((m) => m.commands) },
   { word: 'db', load: () => import('./commands/db.ts').then((m) => m.commands) },
   { word: 'agency', load: () => import('./commands/agency.ts').then((m) => m.commands) },
+  { word: 'directory', load: () => import('./commands/directory.ts').then((m) => m.commands) },
   { word: 'user', load: () => import('./commands/user.ts').then((m) => m.commands) },
   { word: 'token', load: () => import('./commands/token.ts').then((m) => m.commands) },
   { word: 'agency', load: () => import('./commands/relay.ts').then((m) => m.commands) },

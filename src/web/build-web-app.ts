@@ -9,6 +9,7 @@ import { installErrorShape } from './error-shape.ts';
 import { installRequestLog } from './request-log.ts';
 import { collectRoutes, type RouteTable } from './route-table.ts';
 import { agencyRoutes, type AgencyRouteDeps } from './routes/agency-routes.ts';
+import { directoryRoutes } from './routes/directory-routes.ts';
 import { auditRoutes, type AuditRouteDeps } from './routes/audit-routes.ts';
 import { authRoutes } from './routes/auth-routes.ts';
 import { certificateRoutes, type CertificateRouteDeps } from './routes/certificate-routes.ts';
@@ -92,6 +93,7 @@ export async function buildWebApp(deps: WebAppDeps): Promise<FastifyInstance> {
   await app.register(userRoutes(deps));
   await app.register(tokenRoutes(deps));
   await app.register(agencyRoutes(deps));
+  await app.register(directoryRoutes(deps));
   await app.register(intakeRoutes(deps));
   await app.register(uploadRoutes({ prisma: deps.prisma, maxMessageBytes: deps.bodyLimitBytes }));
   await app.register(

@@ -123,6 +123,31 @@ const CASES: Record<string, Case> = {
       payload: { agencies: [{ organId: B, name: 'x', channel: 'hosted' }] },
     }),
   },
+  'GET /api/v1/directory/former-codes': {
+    kind: 'shared-directory',
+    why: 'closed codes and their successors, part of the directory every agency addresses with',
+  },
+  'POST /api/v1/directory/merge': {
+    kind: 'admin-only',
+    request: () => ({
+      method: 'POST',
+      url: '/api/v1/directory/merge',
+      payload: {
+        absorbed: 'H43',
+        absorbing: 'H53',
+        effectiveOn: '2025-07-01',
+        mapping: `oldCode,newCode,newName\n000.00.00.H43,${B},\n`,
+      },
+    }),
+  },
+  'POST /api/v1/directory/import-axis': {
+    kind: 'admin-only',
+    request: () => ({
+      method: 'POST',
+      url: '/api/v1/directory/import-axis',
+      payload: { json: JSON.stringify([{ code: B, name: 'x', mail: '' }]) },
+    }),
+  },
   'GET /api/v1/users': { kind: 'admin-only', request: () => ({ method: 'GET', url: '/api/v1/users' }) },
   'POST /api/v1/users': {
     kind: 'admin-only',
