@@ -438,7 +438,7 @@ describe('the agency directory from a CSV file', () => {
       error: { details: { problems: { line: number; message: string }[] } };
     }>().error.details.problems;
     expect(problems.map((p) => p.line)).toEqual([3, 4]);
-    expect(problems[0]!.message).toContain('OrganId "12345"');
+    expect(problems[0]!.message).toContain('(OrganId) "12345"');
     expect(problems[1]!.message).toContain('channel must be one of');
     expect(await web.prisma.agency.count()).toBe(before);
   });

@@ -275,7 +275,9 @@ describe('the admin pages in Chromium', () => {
       .setInputFiles({ name: 'sai.csv', mimeType: 'text/csv', buffer: Buffer.from(bad) });
     await page.getByRole('button', { name: 'Nhập', exact: true }).click();
     await page.locator('#import-problems').waitFor();
-    expect(await page.locator('#import-problems tbody').innerText()).toMatch(/^3\s+OrganId "12345"/);
+    expect(await page.locator('#import-problems tbody').innerText()).toMatch(
+      /^3\s+Mã định danh của cơ quan "12345"/,
+    );
     expect(await page.locator('#agencies').innerText()).not.toContain('000.00.83.H53');
 
     const good = [
@@ -316,6 +318,42 @@ describe('the admin pages in Chromium', () => {
     await channel.consume(inbox ?? '', () => undefined);
     await connection.close();
     await screenshot(page, 'admin-agencies-import');
+  });
+
+  it('previews a province merger, asks before it runs it, and lists the closed codes (issue #14)', async () => {
+    // H43 stands for Long An here (an illustrative level-1 number).
+    await addAgency(web.prisma, '000.00.21.H43', 'Sở Tư pháp Long An');
+    await addAgency(web.prisma, '000.00.21.H53', 'Sở Tư pháp Tây Ninh');
+    const page = await signedInAdmin();
+    await page.getByRole('link', { name: 'Cơ quan' }).click();
+    await page.locator('#agencies').waitFor();
+    await page.locator('#merge-absorbed').fill('H43');
+    await page.locator('#merge-absorbing').fill('H53');
+    await page.locator('#merge-effective').fill('2025-07-01');
+    await page.locator('#merge-mapping').setInputFiles({
+      name: 'long-an.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from('oldCode,newCode,newName\n000.00.21.H43,000.00.21.H53,\n'),
+    });
+    await page.getByRole('button', { name: 'Xem trước' }).click();
+    await page.locator('#merge-plan').waitFor();
+    expect(await page.locator('#merge-plan').innerText()).toContain(
+      '000.00.21.H43 Sở Tư pháp Long An → nhập vào 000.00.21.H53 Sở Tư pháp Tây Ninh',
+    );
+    // Asked first; keeping things as they are changes nothing.
+    await page.locator('#merge-run').click();
+    await page.locator('#confirm-dialog', { hasText: 'Sáp nhập H43 vào H53?' }).waitFor();
+    await page.locator('#confirm-no').click();
+    expect(await page.locator('#agencies').innerText()).toContain('000.00.21.H43');
+    await page.locator('#merge-run').click();
+    await page.locator('#confirm-yes').click();
+    await page.locator('#merge-outcome .done', { hasText: 'Đã sáp nhập: 1 cơ quan đã chuyển.' }).waitFor();
+    await page.locator('#former-codes', { hasText: '000.00.21.H43' }).waitFor();
+    expect(await page.locator('#former-codes').innerText()).toMatch(
+      /000\.00\.21\.H43\s+01\/07\/2025\s+sáp nhập\s+000\.00\.21\.H53 Sở Tư pháp Tây Ninh/,
+    );
+    expect(await page.locator('#agencies').innerText()).not.toContain('Sở Tư pháp Long An');
+    await screenshot(page, 'admin-agencies-merger');
   });
 
   it('shows certificates close to expiry, the expired one first, the mail sources and a send that failed', async () => {

@@ -90,6 +90,35 @@ export const ADMIN_TEXT = {
     brokerShownOnce:
       'Mật khẩu và tên hộp thư chỉ hiện một lần: gửi cả hai cho hệ thống của cơ quan. Mật khẩu cũ (nếu có) hết hiệu lực ngay, các kết nối cũ bị ngắt; văn bản đang chờ ở hộp thư cũ đã được chuyển sang hộp thư mới. Tài khoản chỉ đọc hộp thư này và chỉ gửi vào lienthong.submit.',
     brokerInbox: 'Hộp thư (hàng đợi) cần đọc',
+    formerCodesTitle: 'Mã đã đóng',
+    closedOn: 'Đóng ngày',
+    successor: 'Cơ quan nhận thay',
+    retiredAgency: 'Cơ quan đã ngừng hoạt động',
+    closeReasons: { merger: 'sáp nhập', code_change: 'đổi mã' },
+    mergeTitle: 'Sáp nhập tỉnh',
+    mergeHint:
+      'Bảng ánh xạ CSV theo danh mục chính thức: oldCode,newCode,newName. Cơ quan có mã mới riêng giữ nguyên sổ và số tiếp tục; cơ quan nhập vào một cơ quan đã có thì ngừng hoạt động, lịch sử vẫn đọc được, văn bản gửi tới mã cũ chuyển cho cơ quan nhận.',
+    absorbed: 'Tỉnh bị sáp nhập (mã cấp 1, ví dụ H43)',
+    absorbing: 'Tỉnh nhận (giữ mã, ví dụ H53)',
+    effectiveOn: 'Ngày hiệu lực',
+    mappingFile: 'Bảng ánh xạ (CSV)',
+    previewMerge: 'Xem trước',
+    runMerge: 'Sáp nhập…',
+    mergeStep: {
+      recode: (s) =>
+        `${s.agency.organId} ${s.agency.name} → mã mới ${s.newCode} ${s.newName} (giữ sổ, số tiếp tục)`,
+      fold: (s) =>
+        `${s.agency.organId} ${s.agency.name} → nhập vào ${s.into.organId} ${s.into.name} (ngừng hoạt động, giữ lịch sử)`,
+      done: (s) => `${s.oldCode} → ${s.newCode}: đã xong`,
+    },
+    unmapped: (a) => `${a.organId} ${a.name}: không có trong bảng, giữ nguyên`,
+    confirmMergeQ: (a, b) => `Sáp nhập ${a} vào ${b}?`,
+    confirmMergeDetail: (n) =>
+      `${n} cơ quan sẽ chuyển như bảng trên; mã cũ đóng từ ngày hiệu lực. Thư và gói tin vẫn đến trong lúc chạy. Không hoàn tác bằng một nút bấm.`,
+    confirmMerge: 'Sáp nhập',
+    mergePlanned: (n) => `Xem trước: chưa thay đổi gì, ${n} cơ quan sẽ chuyển.`,
+    mergeDone: (n) => `Đã sáp nhập: ${n} cơ quan đã chuyển.`,
+    mergeRefused: 'Không sáp nhập:',
     ingestTitle: 'Nguồn thư đến',
     smtpListener: 'Máy chủ SMTP',
     port: 'Cổng',
@@ -221,6 +250,35 @@ export const ADMIN_TEXT = {
     brokerShownOnce:
       'The password and the inbox name are shown only once: give both to the agency’s system. The old password (if any) stops working now and its connections are closed; what waited in the old inbox has been moved to the new one. The user may read only this inbox and publish only to lienthong.submit.',
     brokerInbox: 'Inbox (queue) to read',
+    formerCodesTitle: 'Closed codes',
+    closedOn: 'Closed on',
+    successor: 'Successor',
+    retiredAgency: 'Retired agency',
+    closeReasons: { merger: 'merger', code_change: 'code change' },
+    mergeTitle: 'Province merger',
+    mergeHint:
+      'The mapping as CSV from the official list: oldCode,newCode,newName. An agency given a code of its own keeps its registers and numbering; one folded into an existing agency is retired with its history readable, and what is sent to its codes goes to the agency that absorbs it.',
+    absorbed: 'Absorbed province (level-1 code, e.g. H43)',
+    absorbing: 'Absorbing province (keeps its code, e.g. H53)',
+    effectiveOn: 'Effective date',
+    mappingFile: 'Mapping (CSV)',
+    previewMerge: 'Preview',
+    runMerge: 'Merge…',
+    mergeStep: {
+      recode: (s) =>
+        `${s.agency.organId} ${s.agency.name} → new code ${s.newCode} ${s.newName} (keeps its registers)`,
+      fold: (s) =>
+        `${s.agency.organId} ${s.agency.name} → into ${s.into.organId} ${s.into.name} (retired, history kept)`,
+      done: (s) => `${s.oldCode} → ${s.newCode}: already done`,
+    },
+    unmapped: (a) => `${a.organId} ${a.name}: not in the mapping, left as it is`,
+    confirmMergeQ: (a, b) => `Merge ${a} into ${b}?`,
+    confirmMergeDetail: (n) =>
+      `${n} agencies move as shown above; the old codes close on the effective date. Mail and packages keep arriving meanwhile. There is no one-click undo.`,
+    confirmMerge: 'Merge',
+    mergePlanned: (n) => `Preview: nothing changed yet, ${n} agencies would move.`,
+    mergeDone: (n) => `Merged: ${n} agencies moved.`,
+    mergeRefused: 'Nothing merged:',
     ingestTitle: 'Mail sources',
     smtpListener: 'SMTP listener',
     port: 'Port',

@@ -1,8 +1,9 @@
 // The agency directory for admins: the list, an import of the directory CSV (the CLI's format and
-// rules: all rows or none, every refusal with its line) and partner agencies' broker passwords.
+// rules: all rows or none, every refusal with its line), partner agencies' broker passwords, the
+// closed codes with their successors, and a province merger (previewed, then asked before it runs).
 import { listTable, secretBox } from './admin-kit.js';
 import { api, errorText } from './api.js';
-import { h, replace } from './dom.js';
+import { askFirst, h, replace } from './dom.js';
 import { t } from './i18n.js';
 
 function importOutcome(result) {
@@ -28,7 +29,138 @@ function importOutcome(result) {
   ];
 }
 
+function planView(plan) {
+  return h(
+    'ol',
+    { id: 'merge-plan' },
+    ...plan.steps.map((step) => h('li', {}, `${t('line')} ${step.line}: ${t('mergeStep')[step.kind](step)}`)),
+    ...plan.unmapped.map((agency) => h('li', { class: 'hint' }, t('unmapped', agency))),
+    ...plan.warnings.map((warning) => h('li', { class: 'hint' }, warning)),
+  );
+}
+
+function mergeProblems(result) {
+  const problems = result.data?.error?.details?.problems;
+  return [
+    h('p', { class: 'error' }, `${t('mergeRefused')} ${errorText(result)}`),
+    Array.isArray(problems)
+      ? listTable(
+          'merge-problems',
+          [t('line'), t('reason')],
+          problems.map((p) => [p.line, p.message]),
+        )
+      : null,
+  ];
+}
+
+/** The merger form: Preview shows what will happen; Merge shows it again and asks first. */
+function mergeForm(afterMerge) {
+  const field = (id, label, attrs) => [
+    h('label', { for: id }, label),
+    h('input', { id, name: id, required: true, ...attrs }),
+  ];
+  const absorbed = field('merge-absorbed', t('absorbed'), { pattern: '[A-Za-z][0-9]{2}', size: 4 });
+  const absorbing = field('merge-absorbing', t('absorbing'), { pattern: '[A-Za-z][0-9]{2}', size: 4 });
+  const effective = field('merge-effective', t('effectiveOn'), { type: 'date' });
+  const file = field('merge-mapping', t('mappingFile'), { type: 'file', accept: '.csv,text/csv' });
+  const outcome = h('div', { id: 'merge-outcome', role: 'status', 'aria-live': 'polite' });
+  const preview = h('button', { type: 'submit', value: 'preview' }, t('previewMerge'));
+  const run = h('button', { type: 'button', class: 'danger', id: 'merge-run' }, t('runMerge'));
+
+  const request = async (dryRun) => {
+    const chosen = file[1].files?.[0];
+    if (!chosen) {
+      replace(outcome, h('p', { class: 'error' }, t('chooseFile')));
+      return null;
+    }
+    return api('POST', '/api/v1/directory/merge', {
+      absorbed: absorbed[1].value.trim().toUpperCase(),
+      absorbing: absorbing[1].value.trim().toUpperCase(),
+      effectiveOn: effective[1].value,
+      mapping: await chosen.text(),
+      dryRun,
+    });
+  };
+  const moving = (plan) => plan.steps.filter((s) => s.kind !== 'done').length;
+
+  const onPreview = async (event) => {
+    event.preventDefault();
+    preview.disabled = true;
+    const result = await request(true);
+    preview.disabled = false;
+    if (!result) return;
+    if (!result.ok) return replace(outcome, mergeProblems(result));
+    replace(outcome, h('p', {}, t('mergePlanned', moving(result.data.plan))), planView(result.data.plan));
+  };
+  run.addEventListener('click', async () => {
+    // Destructive: the plan is computed again and shown, and the admin confirms what it says.
+    run.disabled = true;
+    try {
+      const planned = await request(true);
+      if (!planned) return;
+      if (!planned.ok) return replace(outcome, mergeProblems(planned));
+      const plan = planned.data.plan;
+      replace(outcome, planView(plan));
+      const yes = await askFirst({
+        question: t('confirmMergeQ', plan.absorbed, plan.absorbing),
+        detail: t('confirmMergeDetail', moving(plan)),
+        confirm: t('confirmMerge'),
+        cancel: t('keep'),
+      });
+      if (!yes) return;
+      const result = await request(false);
+      if (!result) return;
+      if (!result.ok) return replace(outcome, mergeProblems(result));
+      replace(
+        outcome,
+        h('p', { class: 'done' }, t('mergeDone', moving(result.data.plan))),
+        planView(result.data.plan),
+      );
+      await afterMerge();
+    } finally {
+      run.disabled = false;
+    }
+  });
+  return [
+    h(
+      'form',
+      { class: 'export', id: 'merge-form', onsubmit: onPreview },
+      h('strong', {}, t('mergeTitle')),
+      ...absorbed,
+      ...absorbing,
+      ...effective,
+      ...file,
+      preview,
+      run,
+      h('p', { class: 'hint' }, t('mergeHint')),
+    ),
+    outcome,
+  ];
+}
+
+async function formerCodesTable(holder) {
+  const result = await api('GET', '/api/v1/directory/former-codes');
+  if (!result.ok) return replace(holder, h('p', { class: 'error' }, errorText(result)));
+  if (result.data.formerCodes.length === 0) return replace(holder);
+  replace(
+    holder,
+    h('h2', {}, t('formerCodesTitle')),
+    listTable(
+      'former-codes',
+      [t('aliases'), t('closedOn'), t('reason'), t('successor'), t('retiredAgency')],
+      result.data.formerCodes.map((f) => [
+        f.code,
+        f.closedOn ? f.closedOn.split('-').reverse().join('/') : '',
+        t('closeReasons')[f.reason] ?? f.reason,
+        `${f.successor.organId} ${f.successor.name}`,
+        f.retiredAgency ? `${f.retiredAgency.organId} ${f.retiredAgency.name}` : '',
+      ]),
+    ),
+  );
+}
+
 export async function agenciesView(main) {
+  const formerCodes = h('div', { id: 'former-codes-holder' });
   const listHolder = h('div');
   const secret = h('div', { id: 'broker-secret' });
   const outcome = h('div', { id: 'import-outcome', role: 'status', 'aria-live': 'polite' });
@@ -104,6 +236,9 @@ export async function agenciesView(main) {
     replace(outcome, importOutcome(result));
     if (result.ok) await load();
   };
+  const reload = async () => {
+    await Promise.all([load(), formerCodesTable(formerCodes)]);
+  };
 
   replace(
     main,
@@ -118,9 +253,11 @@ export async function agenciesView(main) {
       h('p', { class: 'hint' }, t('csvHint')),
     ),
     outcome,
+    ...mergeForm(reload),
     brokerError,
     secret,
     listHolder,
+    formerCodes,
   );
-  await load();
+  await reload();
 }
