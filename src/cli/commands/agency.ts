@@ -146,7 +146,7 @@ export const commands: readonly CliCommand[] = [
   {
     words: ['agency', 'add'],
     usage:
-      'agency add --organ-id ID --name NAME [--channel hosted|partner|email] [--email A]… [--alias OLD_ID]… [--signature-policy record_only|require_trusted]',
+      'agency add --organ-id ID --name NAME [--channel hosted|partner|email|national] [--email A]… [--alias OLD_ID]… [--signature-policy record_only|require_trusted]',
     run: addAgency,
   },
   {
