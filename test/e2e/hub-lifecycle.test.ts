@@ -84,11 +84,13 @@ describe('the hub on its embedded database', () => {
     const csv = path.join(dataDir, 'agencies.csv');
     fs.writeFileSync(
       csv,
-      'organId,name,channel\n000.00.30.H53,Sở Nội vụ,hosted\n000.00.31,Sở Tư pháp,hosted\n',
+      'organId,name,channel\n000.00.30.H53,Sở Nội vụ,hosted\nSTP Tây Ninh,Sở Tư pháp,hosted\n',
     );
     const result = await runCli(['agency', 'import', csv], env);
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain(`${csv}:3: OrganId "000.00.31" must have the form NNN.NN.NN.XNN`);
+    expect(result.stderr).toContain(
+      `${csv}:3: Mã định danh của cơ quan "STP Tây Ninh" không đúng dạng nào (NNN.NN.NN.XNN như 000.00.11.H53`,
+    );
     expect((await runCli(['agency', 'list'], env)).stdout).not.toContain('000.00.30.H53');
   });
 });
