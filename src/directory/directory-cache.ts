@@ -1,12 +1,13 @@
-import type { Database, Listener, Transaction } from '../db/index.ts';
+import type { Database, Listener } from '../db/index.ts';
 import type { Logger } from '../shared/index.ts';
 
 /**
  * An in-process copy of what codes resolved to, so a lookup by any code costs a map read instead
  * of a database round trip (bench/directory-bench.ts: the database answers in about a third of a
  * millisecond at best, and a package names several agencies). Several hub processes may share
- * one database, so every directory change announces itself on the `lienthong_directory` channel
- * (NOTIFY in the changing transaction, delivered at commit) and every process drops its copy.
+ * one database, so every change to agency, agency_alias or agency_email is announced on the
+ * `lienthong_directory` channel by a trigger (migration 20261203174500: whichever process or path
+ * wrote it, delivered at commit) and every process drops its copy.
  *
  * The cache is attached to the hub's Prisma client, the client every door already passes to
  * `findAgency` / `resolveAgency`, so there is still one translation; a transaction's client has no
@@ -34,11 +35,6 @@ const caches = new WeakMap<object, DirectoryCache>();
 /** The cache attached to a client, if any (never to a transaction's). */
 export function cacheOf(db: object): DirectoryCache | undefined {
   return caches.get(db);
-}
-
-/** Every process's copy is dropped at commit; this process's own copy also right away. */
-export async function announceDirectoryChange(tx: Transaction): Promise<void> {
-  await tx.$executeRawUnsafe(`SELECT pg_notify('${DIRECTORY_CHANNEL}', '')`);
 }
 
 /** Drops this process's copy (after a commit it made itself, before the notification arrives). */

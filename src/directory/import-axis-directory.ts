@@ -1,7 +1,7 @@
 import type { PrismaClient } from '../db/index.ts';
 import { appendAudit } from '../registry/index.ts';
 import { actorLabel, type Actor } from '../shared/index.ts';
-import { announceDirectoryChange, dropDirectoryCache } from './directory-cache.ts';
+import { dropDirectoryCache } from './directory-cache.ts';
 import { equivalentCode } from './organ-id.ts';
 import type { AxisEntry, AxisProblem } from './parse-axis-directory.ts';
 
@@ -104,7 +104,6 @@ export async function importAxisDirectory(
             JOIN agency a ON a.organ_id = u.code
           ON CONFLICT (address) DO NOTHING`;
       }
-      await announceDirectoryChange(tx);
       const result = {
         added: added.length,
         renamed: renamed.length,

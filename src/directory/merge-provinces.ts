@@ -1,7 +1,7 @@
 import type { PrismaClient, Transaction } from '../db/index.ts';
 import { appendAudit } from '../registry/index.ts';
 import { actorLabel, type Actor } from '../shared/index.ts';
-import { announceDirectoryChange, dropDirectoryCache } from './directory-cache.ts';
+import { dropDirectoryCache } from './directory-cache.ts';
 import { codeKey, organIdForm } from './organ-id.ts';
 import type { MappingProblem, MergerMappingRow } from './parse-merger-mapping.ts';
 
@@ -291,7 +291,6 @@ async function applyPlan(tx: Transaction, actor: Actor, plan: MergerPlan): Promi
       },
     });
   }
-  await announceDirectoryChange(tx);
   const moved = plan.steps.flatMap((s) =>
     s.kind === 'recode'
       ? [{ old: s.agency.organId, new: s.newCode, outcome: 'recode' }]

@@ -2,7 +2,7 @@ import type { PrismaClient } from '../db/index.ts';
 import type { Agency } from './agency.ts';
 import type { AgencyDirectory, DirectoryConflict, UpsertResult } from './agency-directory.ts';
 import { findAgency } from './agency-reference.ts';
-import { announceDirectoryChange, dropDirectoryCache } from './directory-cache.ts';
+import { dropDirectoryCache } from './directory-cache.ts';
 import { codeKey, equivalentCode } from './organ-id.ts';
 
 type AgencyRow = {
@@ -170,7 +170,6 @@ export function createPrismaAgencyDirectory(prisma: PrismaClient): AgencyDirecto
             await tx.agency.create({ data: { organId: agency.organId, ...fields, ...links } });
           }
         }
-        await announceDirectoryChange(tx);
         const saved = {
           kind: 'saved',
           created: agencies.length - existing.size,
