@@ -57,12 +57,12 @@ export function parseMergerMapping(text: string): ParsedMergerMapping {
     if (!organIdForm(oldCode))
       problems.push({
         line,
-        message: `Mã cũ "${oldCode}" không phải mã định danh / the old code "${oldCode}" is not an agency code`,
+        message: `Mã cũ "${(record.oldCode ?? '').trim()}" không phải mã định danh / the old code "${(record.oldCode ?? '').trim()}" is not an agency code`,
       });
     if (!organIdForm(newCode))
       problems.push({
         line,
-        message: `Mã mới "${newCode}" không phải mã định danh / the new code "${newCode}" is not an agency code`,
+        message: `Mã mới "${(record.newCode ?? '').trim()}" không phải mã định danh / the new code "${(record.newCode ?? '').trim()}" is not an agency code`,
       });
     if (newName.length > 500)
       problems.push({

@@ -245,6 +245,11 @@ describe('merger drill: Long An into Tây Ninh while traffic keeps arriving', ()
   it('keeps the audit chain intact', async () => {
     const verified = await runCli(['audit', 'verify'], env);
     expect(verified.code, verified.stdout + verified.stderr).toBe(0);
+    const listed = await runCli(['directory', 'former-codes'], env);
+    expect(listed.stdout).toContain(`${LA_HEALTH}\t2025-07-01\tmerger\t${NEW_HEALTH}\t`);
+    expect(listed.stdout).toContain(
+      `${LA_FINANCE}\t2025-07-01\tmerger\t${TN_FINANCE}\tSở Tài chính Tây Ninh\tSở Tài chính Long An`,
+    );
     const merged = await prisma.auditEntry.findFirst({ where: { action: 'directory.merged' } });
     expect(merged?.data).toMatchObject({ absorbed: 'H43', absorbing: 'H53', recoded: 1, folded: 2 });
   });

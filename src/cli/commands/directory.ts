@@ -165,7 +165,62 @@ async function importAxis(context: CliContext): Promise<number> {
   });
 }
 
+type FormerCode = {
+  code: string;
+  closedOn: string | null;
+  reason: string;
+  successor: { organId: string; name: string };
+  retiredAgency: { organId: string; name: string } | null;
+};
+
+async function formerCodes(context: CliContext): Promise<number> {
+  return withHubAccess(context, 'lienthong directory former-codes', async (access) => {
+    let rows: FormerCode[];
+    if (access.kind === 'database') {
+      const found = await access.database.prisma.agencyAlias.findMany({
+        include: {
+          agency: { select: { organId: true, name: true } },
+          retiredAgency: { select: { organId: true, name: true } },
+        },
+        orderBy: [{ closedOn: 'desc' }, { organId: 'asc' }],
+      });
+      rows = found.map((r) => ({
+        code: r.organId,
+        closedOn: r.closedOn ? r.closedOn.toISOString().slice(0, 10) : null,
+        reason: r.reason,
+        successor: r.agency,
+        retiredAgency: r.retiredAgency,
+      }));
+    } else {
+      const response = await callRunningHub(access.control, 'GET', '/api/v1/directory/former-codes');
+      if (response.status !== 200) throw new HubError('CLI_HUB_REFUSED', apiErrorMessage(response));
+      rows = (response.body as { formerCodes: FormerCode[] }).formerCodes;
+    }
+    if (context.argv.includes('--json')) writeJson(context.stdout, rows);
+    else
+      for (const r of rows)
+        writeLine(
+          context.stdout,
+          [
+            r.code,
+            r.closedOn ?? '',
+            r.reason,
+            r.successor.organId,
+            r.successor.name,
+            r.retiredAgency?.name ?? '',
+          ].join('\t'),
+        );
+    return 0;
+  });
+}
+
 export const commands: readonly CliCommand[] = [
+  {
+    words: ['directory', 'former-codes'],
+    usage:
+      'directory former-codes [--json]   closed codes: the day each closed, why, the agency that now receives what is sent to it',
+    run: formerCodes,
+  },
   {
     words: ['directory', 'merge'],
     usage: `${MERGE_USAGE}   move an absorbed province's agencies under the absorbing one (CSV: oldCode,newCode,newName); --dry-run prints the plan`,
