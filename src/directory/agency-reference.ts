@@ -1,7 +1,7 @@
 import type { PrismaClient } from '../db/index.ts';
 import type { Agency } from './agency.ts';
 import { cacheOf } from './directory-cache.ts';
-import { codeKey, equivalentCode } from './organ-id.ts';
+import { codeKey, equivalentCode } from '../shared/index.ts';
 
 /**
  * The one translation between what the outside names an agency by and the agency itself, for

@@ -2,7 +2,7 @@ import type { PrismaClient } from '../db/index.ts';
 import { appendAudit } from '../registry/index.ts';
 import { actorLabel, type Actor } from '../shared/index.ts';
 import { dropDirectoryCache } from './directory-cache.ts';
-import { equivalentCode } from './organ-id.ts';
+import { equivalentCode } from '../shared/index.ts';
 import type { AxisEntry, AxisProblem } from './parse-axis-directory.ts';
 
 /**

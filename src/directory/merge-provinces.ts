@@ -2,7 +2,7 @@ import type { PrismaClient, Transaction } from '../db/index.ts';
 import { appendAudit } from '../registry/index.ts';
 import { actorLabel, type Actor } from '../shared/index.ts';
 import { dropDirectoryCache } from './directory-cache.ts';
-import { codeKey, organIdForm } from './organ-id.ts';
+import { codeKey, organIdForm } from '../shared/index.ts';
 import type { MappingProblem, MergerMappingRow } from './parse-merger-mapping.ts';
 
 /**

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { codeKey, organIdForm } from './organ-id.ts';
+import { codeKey, organIdForm } from '../shared/index.ts';
 
 /**
  * The national axis's agency directory as `getAgenciesList` returns it (111,339 entries in Oct

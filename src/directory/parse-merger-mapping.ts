@@ -1,5 +1,5 @@
 import { parse } from 'csv-parse/sync';
-import { codeKey, organIdForm } from './organ-id.ts';
+import { codeKey, organIdForm } from '../shared/index.ts';
 
 /**
  * The mapping of a province merger as the official list gives it (UTF-8 CSV, header row):

@@ -3,7 +3,7 @@ import type { Agency } from './agency.ts';
 import type { AgencyDirectory, DirectoryConflict, UpsertResult } from './agency-directory.ts';
 import { findAgency } from './agency-reference.ts';
 import { dropDirectoryCache } from './directory-cache.ts';
-import { codeKey, equivalentCode } from './organ-id.ts';
+import { codeKey, equivalentCode } from '../shared/index.ts';
 
 type AgencyRow = {
   organId: string;
