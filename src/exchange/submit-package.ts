@@ -170,7 +170,11 @@ async function checkSubmission(
       ],
       documentKey,
     );
-  if (sender.organId !== submitter.organId) {
+  // The submitter authenticated under a code (its broker user, token or login); codes compare as
+  // the directory resolves them (case, a rule-equivalent or former code of the same agency).
+  const submitterAgency =
+    submitter.organId === sender.organId ? sender : await reader.find(submitter.organId);
+  if (submitterAgency?.organId !== sender.organId) {
     return refused(
       [
         `Bạn chỉ được gửi thay cho cơ quan của mình / you may submit only for your own agency ${submitter.organId}; this package says From ${fromOrganId}`,
