@@ -105,6 +105,10 @@ export const INGEST_ERROR_CODES = [
 
 export const EXCHANGE_ERROR_CODES = [
   'EXCHANGE_AGENCY_MISSING',
+  /** The national axis answered FAIL: the message is its own text (ErrorDesc); not retried as is. */
+  'EXCHANGE_AXIS_REFUSED',
+  /** No usable answer from the national axis (network, HTTP error, timeout, unreadable JSON); retried. */
+  'EXCHANGE_AXIS_UNAVAILABLE',
   'EXCHANGE_BODY_MISSING',
   'EXCHANGE_BROKER_DOWN',
   'EXCHANGE_INBOX_MOVE_STOPPED',
