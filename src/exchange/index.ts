@@ -58,3 +58,10 @@ export {
   type SentFilesOutcome,
 } from './sent-files.ts';
 export { relayThroughput, type ThroughputMinute } from './relay-throughput.ts';
+export {
+  createAxisService,
+  type AxisService,
+  type AxisSettings,
+  type AxisState,
+} from './national/axis-service.ts';
+export { createAxisClient, type AxisClient } from './national/axis-client.ts';

@@ -31,6 +31,16 @@ const header = (headers: unknown, key: string): string | null => {
   return typeof value === 'string' ? value : null;
 };
 
+/**
+ * Code and promulgation date of the document a status answers, when its DocumentId has the
+ * canonical form `<OrganId>,<yyyy/MM/dd>,<number>/<notation>` (standards NOTES §1.6); a status's
+ * ResponseFor carries both, and the national axis lists a status by that code.
+ */
+export function codeOfDocumentId(documentId: string): { code?: string; promulgationDate?: string } {
+  const match = /^[^,]+,(\d{4}\/\d{2}\/\d{2}),(.+\/.+)$/.exec(documentId);
+  return match?.[1] && match[2] ? { code: match[2], promulgationDate: match[1].replaceAll('/', '-') } : {};
+}
+
 /** Vietnam local time with its offset, as edXML times are (docs/contract.md). */
 export function vietnamTimestamp(at: Date): string {
   return `${new Date(at.getTime() + 7 * 3_600_000).toISOString().slice(0, 19)}+07:00`;
@@ -75,7 +85,10 @@ export async function toOutboundMessage(
       const staff = (row.headers as { staff?: Record<string, string> }).staff ?? {};
       const xml = buildEdxml({
         kind: 'status',
-        responseFor: { organId: row.targetOrganId, ...(documentKey ? { documentId: documentKey } : {}) },
+        responseFor: {
+          organId: row.targetOrganId,
+          ...(documentKey ? { documentId: documentKey, ...codeOfDocumentId(documentKey) } : {}),
+        },
         from: { organId: from },
         statusCode: header(row.headers, 'statusCode') ?? undefined,
         description: header(row.headers, 'description') ?? undefined,

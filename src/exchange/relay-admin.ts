@@ -2,6 +2,7 @@ import type { PrismaClient } from '../db/index.ts';
 import { appendAudit } from '../registry/index.ts';
 import { actorLabel, agencyScope, type Actor, type Clock } from '../shared/index.ts';
 import type { InboxState } from './broker-users.ts';
+import type { AxisState } from './national/axis-service.ts';
 import type { DeadLetters } from './dead-letters.ts';
 import { resendTransition } from './domain/delivery-state.ts';
 
@@ -150,12 +151,67 @@ export type RelayOverview = {
   outbox: { kind: string; state: string; count: number }[];
   heldPackages: number;
   inboxes: InboxState[] | { unavailable: string };
+  /** the national axis connector, when it is on: its state and its latest refusals both ways */
+  nationalAxis?: AxisState & { refusals: AxisRefusal[] };
 };
+
+/** A package the axis refused from us (`out`, its own text) or we refused from the axis (`in`). */
+export type AxisRefusal = {
+  direction: 'in' | 'out';
+  at: string;
+  axisDocId: string | null;
+  packageId: string | null;
+  from: string | null;
+  to: string | null;
+  reason: string;
+};
+
+async function axisRefusals(prisma: PrismaClient): Promise<AxisRefusal[]> {
+  const [incoming, outgoing] = await Promise.all([
+    prisma.axisReceived.findMany({
+      where: { outcome: { in: ['refused', 'given-up', 'unreadable'] } },
+      orderBy: { storedAt: 'desc' },
+      take: 50,
+    }),
+    prisma.axisSent.findMany({ where: { refusal: { not: null } }, orderBy: { outboxId: 'desc' }, take: 50 }),
+  ]);
+  const outboxTimes = new Map(
+    (
+      await prisma.outboxMessage.findMany({
+        where: { id: { in: outgoing.map((o) => o.outboxId) } },
+        select: { id: true, createdAt: true },
+      })
+    ).map((o) => [o.id, o.createdAt]),
+  );
+  return [
+    ...incoming.map((row): AxisRefusal => ({
+      direction: 'in',
+      at: row.storedAt.toISOString(),
+      axisDocId: row.docId,
+      packageId: row.packageId,
+      from: row.fromOrganId,
+      to: null,
+      reason: row.reason ?? row.outcome,
+    })),
+    ...outgoing.map((row): AxisRefusal => ({
+      direction: 'out',
+      at: (outboxTimes.get(row.outboxId) ?? new Date(0)).toISOString(),
+      axisDocId: row.axisDocId,
+      packageId: row.packageId,
+      from: row.fromOrganId,
+      to: row.toOrganId,
+      reason: row.refusal ?? '',
+    })),
+  ]
+    .sort((a, b) => b.at.localeCompare(a.at))
+    .slice(0, 50);
+}
 
 /** Deliveries by state, outbox rows by kind and state, held packages, each inbox's depth. */
 export async function relayOverview(
   prisma: PrismaClient,
   inboxStates: ((organIds: readonly string[]) => Promise<InboxState[]>) | undefined,
+  axisState?: () => Promise<AxisState>,
 ): Promise<RelayOverview> {
   const [byState, outbox, held, agencies] = await Promise.all([
     prisma.relayDelivery.groupBy({ by: ['state'], _count: { _all: true } }),
@@ -176,5 +232,6 @@ export async function relayOverview(
     outbox: outbox.map((row) => ({ kind: row.kind, state: row.state, count: row._count._all })),
     heldPackages: held,
     inboxes,
+    ...(axisState ? { nationalAxis: { ...(await axisState()), refusals: await axisRefusals(prisma) } } : {}),
   };
 }

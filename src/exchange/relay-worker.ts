@@ -13,7 +13,8 @@ import type { RelayDeps } from './relay-deps.ts';
  * process expires and another publishes the row again (consumers deduplicate by message_id).
  * A row is done only after the broker confirms it; an unroutable message (mandatory flag, no
  * inbox bound) is retried after asserting the inbox. Retries back off; after the last one the row
- * and its delivery are failed, with the reason, for an admin to resend.
+ * and its delivery are failed, with the reason, for an admin to resend. Rows for agencies reached
+ * through the national axis are the axis sender's (national/axis-sender.ts), never published here.
  */
 export type RelayWorkerOptions = {
   leaseMs?: number;
@@ -77,6 +78,7 @@ export function createRelayWorker(
       WHERE id IN (
         SELECT id FROM outbox_message
         WHERE state = 'pending' AND available_at <= now() AND kind = ANY(${kinds})
+          AND target_organ_id NOT IN (SELECT organ_id FROM agency WHERE channel = 'national')
         ORDER BY created_at LIMIT ${batchSize} FOR UPDATE SKIP LOCKED)
       RETURNING id, kind, target_organ_id AS "targetOrganId", body_sha256 AS "bodySha256", headers, attempts`;
   }

@@ -16,7 +16,7 @@ import { applyStatusToDelivery } from './apply-status.ts';
  * transaction. The caller acknowledges only after this returns.
  */
 export type Submitter = {
-  via: 'amqp' | 'http' | 'cli' | 'console';
+  via: 'amqp' | 'http' | 'cli' | 'console' | 'axis';
   /** the agency the submitter is authenticated as (broker user, API token, login) */
   organId: string;
   /** for the audit trail */

@@ -34,11 +34,15 @@ export type AxisClient = {
   /** Hands a package to the axis; resolves with the axis's DocId once it answered OK. */
   sendEdoc(input: {
     from: string;
+    /** the recipients this copy is for: the `to` header, a JSON array of OrganIds */
+    to?: readonly string[];
     messageType: AxisMessageType;
     body: Uint8Array;
   }): Promise<{ docId: string }>;
+  /** `status: 'initial'` lists only what this system has not acknowledged yet */
   getReceivedEdocList(input: {
     messageType: AxisMessageType;
+    status?: 'initial' | 'done' | 'fail';
     pageIndex: number;
     pageSize: number;
   }): Promise<AxisListedItem[]>;
@@ -148,10 +152,16 @@ export function createAxisClient(options: AxisClientOptions): AxisClient {
       : [];
 
   return {
-    async sendEdoc({ from, messageType, body }) {
+    async sendEdoc({ from, to, messageType, body }) {
       const answer = await call(
         'sendEdoc',
-        { from, servicetype: 'eDoc', messagetype: messageType, 'hash-file': axisHashFile(body) },
+        {
+          from,
+          ...(to && to.length > 0 ? { to: JSON.stringify(to) } : {}),
+          servicetype: 'eDoc',
+          messagetype: messageType,
+          'hash-file': axisHashFile(body),
+        },
         { bytes: body, contentType: 'application/octet-stream' },
       );
       const docId = text(answer.DocId) ?? text(answer.docId);
@@ -165,10 +175,11 @@ export function createAxisClient(options: AxisClientOptions): AxisClient {
         );
       return { docId };
     },
-    async getReceivedEdocList({ messageType, pageIndex, pageSize }) {
+    async getReceivedEdocList({ messageType, status, pageIndex, pageSize }) {
       const answer = await call('getReceivedEdocList', {
         servicetype: 'eDoc',
         messagetype: messageType,
+        ...(status ? { status } : {}),
         pageIndex: String(pageIndex),
         pageSize: String(pageSize),
       });
