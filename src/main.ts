@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs/promises';
 import net from 'node:net';
 import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import { ensureFirstAdmin } from './access/index.ts';
@@ -7,6 +8,7 @@ import { openDatabase, type Database } from './db/index.ts';
 import { attachDirectoryCache, createPrismaAgencyDirectory, ensureOwnAgency } from './directory/index.ts';
 import {
   cachedTrust,
+  createAxisService,
   createBrokerConnection,
   createDeadLetters,
   createRelayService,
@@ -21,6 +23,8 @@ import {
   vhostOf,
   type RelayDeps,
   type BrokerConnection,
+  type AxisService,
+  type AxisState,
   type BrokerState,
 } from './exchange/index.ts';
 import { startAuditAnchoring } from './registry/index.ts';
@@ -77,7 +81,34 @@ const WITHOUT = {
   malwareScanner:
     'attachments cannot be scanned: mail with attachments is quarantined as not scanned until an admin releases it',
   mailbox: 'mail in this mailbox is not collected; it stays on the server until the mailbox answers again',
+  nationalAxis:
+    'Không nhận và không gửi được văn bản qua trục liên thông quốc gia; văn bản chờ gửi nằm an toàn trong hàng đợi và được gửi khi trục trả lời lại / documents are neither received from nor sent to the national axis; outgoing ones wait durably and go when it answers again',
 } as const;
+
+/** The national axis as /readyz shows it: reachability, the last successful poll, what waits. */
+function axisComponent(state: AxisState): ComponentState & Record<string, unknown> {
+  const poll = state.lastPollAt
+    ? `lần nhận gần nhất ${state.lastPollAt} (${String(state.lastListed ?? 0)} văn bản trong danh sách) / last poll`
+    : 'chưa nhận lần nào / no poll yet';
+  const detail = `${state.endpoint}; ${poll}; chờ gửi ${String(state.waitingOutgoing)} / waiting outgoing`;
+  const facts = {
+    lastPollAt: state.lastPollAt,
+    lastListed: state.lastListed,
+    waitingOutgoing: state.waitingOutgoing,
+    unacknowledged: state.unacknowledged,
+  };
+  if (state.reachable === 'up')
+    return { status: 'up', detail, ...(state.since ? { since: state.since } : {}), ...facts };
+  if (state.reachable === 'unknown')
+    return { status: 'connecting', detail, withoutIt: WITHOUT.nationalAxis, ...facts };
+  return {
+    status: 'down',
+    detail: `${state.lastError ?? ''}; ${detail}`,
+    ...(state.since ? { since: state.since } : {}),
+    withoutIt: WITHOUT.nationalAxis,
+    ...facts,
+  };
+}
 
 /** Whether something listens at the host and port of a URL (the SMTP relay), or why not. */
 function tcpProblem(url: string, timeoutMs: number): Promise<string | undefined> {
@@ -195,8 +226,20 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
       mailTransport,
       mailFrom: `lienthong@${config.mailDomain}`,
     });
+    // The national axis connector, when an endpoint is configured (docs/national-axis.md).
+    const axis: AxisService | undefined =
+      config.axis.endpoint && config.axis.systemId && config.axis.secretFile
+        ? createAxisService(relayDeps, {
+            endpoint: config.axis.endpoint,
+            systemId: config.axis.systemId,
+            secret: (await fs.readFile(config.axis.secretFile, 'utf8')).trim(),
+            pollIntervalMs: config.axis.pollSeconds * 1000,
+            timeoutMs: config.axis.timeoutSeconds * 1000,
+          })
+        : undefined;
     wakeRelay = () => {
       relay.wake();
+      axis?.wake();
     };
     directoryChanged = () => {
       relay.refresh().catch((error: unknown) => log.warn({ err: error }, 'relay refresh failed'));
@@ -205,6 +248,10 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
     services.push({ name: 'broker', stop: () => broker.stop() });
     relay.start();
     services.push({ name: 'relay', stop: () => relay.stop() });
+    if (axis) {
+      axis.start();
+      services.push({ name: 'national-axis', stop: () => axis.stop() });
+    }
 
     const anchors = startAuditAnchoring(
       database.prisma,
@@ -266,6 +313,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
               }),
             ),
       ]);
+      const nationalAxis = axis ? axisComponent(await axis.state()) : undefined;
       const sources = await running.ingest?.sources();
       const mailboxes = sources?.imap.length
         ? Object.fromEntries(
@@ -291,6 +339,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
         ...(mailRelay ? { mailRelay } : {}),
         ...(malwareScanner ? { malwareScanner } : {}),
         ...(mailboxes ? { mailboxes } : {}),
+        ...(nationalAxis ? { nationalAxis } : {}),
       };
     };
 
@@ -320,6 +369,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
             await inboxQueuesOf(database.prisma, organIds),
           ),
         deadLetterDepth: () => deadLetterDepth({ url: config.amqp.managementUrl }, vhostOf(config.amqp.url)),
+        ...(axis ? { axisState: () => axis.state() } : {}),
       },
       outgoing: {
         send: (actor, input) =>

@@ -141,6 +141,36 @@ export const ConfigSchema = z.strictObject({
         ),
     })
     .prefault({}),
+  axis: z
+    .strictObject({
+      endpoint: urlWithScheme(['http', 'https'], 'an HTTP URL')
+        .optional()
+        .describe('Base URL of the national document axis (VDXP); unset switches the connector off'),
+      systemId: z.string().min(1).max(100).optional().describe('This hub’s system id on the national axis'),
+      secretFile: z
+        .string()
+        .min(1)
+        .optional()
+        .describe('File holding the secret the axis gave this system (signs every call); never logged'),
+      pollSeconds: z.coerce
+        .number({ error: 'must be a number of seconds' })
+        .min(0.05)
+        .max(3600)
+        .default(30)
+        .describe('Pause between polls of the axis when it had nothing new'),
+      timeoutSeconds: z.coerce
+        .number({ error: 'must be a number of seconds' })
+        .min(0.1)
+        .max(600)
+        .default(30)
+        .describe('Deadline of one call to the axis, answer included'),
+    })
+    .prefault({})
+    .refine((axis) => !axis.endpoint || (axis.systemId !== undefined && axis.secretFile !== undefined), {
+      path: ['endpoint'],
+      error:
+        'with LIENTHONG_AXIS_ENDPOINT set, LIENTHONG_AXIS_SYSTEM_ID and LIENTHONG_AXIS_SECRET_FILE are needed too',
+    }),
   host: z.string().min(1).default('127.0.0.1').describe('Listen address'),
   organId: organId
     .default('000.00.00.H53')
@@ -205,6 +235,11 @@ export const ENVIRONMENT_VARIABLES = {
   'smtp.alertTo': 'LIENTHONG_ALERT_TO',
   'smtp.alertAfterSeconds': 'LIENTHONG_ALERT_AFTER_SECONDS',
   'imap.mailboxes': 'LIENTHONG_IMAP_MAILBOXES',
+  'axis.endpoint': 'LIENTHONG_AXIS_ENDPOINT',
+  'axis.systemId': 'LIENTHONG_AXIS_SYSTEM_ID',
+  'axis.secretFile': 'LIENTHONG_AXIS_SECRET_FILE',
+  'axis.pollSeconds': 'LIENTHONG_AXIS_POLL_SECONDS',
+  'axis.timeoutSeconds': 'LIENTHONG_AXIS_TIMEOUT_SECONDS',
   host: 'LIENTHONG_HOST',
   organId: 'LIENTHONG_ORGAN_ID',
   mailDomain: 'LIENTHONG_MAIL_DOMAIN',

@@ -72,4 +72,21 @@ describe('loadConfig', () => {
     expect(printed).not.toContain(':pw@');
     expect(printed).toContain('hub:REDACTED@db.example');
   });
+
+  it('leaves the national axis connector off unless an endpoint is set, and then needs its system id and secret', () => {
+    expect(loadConfig({}).axis).toEqual({ pollSeconds: 30, timeoutSeconds: 30 });
+    expect(problemsOf({ LIENTHONG_AXIS_ENDPOINT: 'https://axis.example/vxp' })).toEqual([
+      {
+        variable: 'LIENTHONG_AXIS_ENDPOINT',
+        message: expect.stringMatching(/LIENTHONG_AXIS_SYSTEM_ID and LIENTHONG_AXIS_SECRET_FILE/) as string,
+      },
+    ]);
+    const axis = loadConfig({
+      LIENTHONG_AXIS_ENDPOINT: 'https://axis.example/vxp',
+      LIENTHONG_AXIS_SYSTEM_ID: 'vxp.h53.01',
+      LIENTHONG_AXIS_SECRET_FILE: '/etc/lienthong/axis-secret',
+      LIENTHONG_AXIS_POLL_SECONDS: '0.5',
+    }).axis;
+    expect(axis).toMatchObject({ systemId: 'vxp.h53.01', pollSeconds: 0.5, timeoutSeconds: 30 });
+  });
 });

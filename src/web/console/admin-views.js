@@ -104,12 +104,52 @@ async function drawRelay(target, outcome) {
       ),
       h('section', {}, h('h2', {}, t('held')), h('p', { class: 'big' }, String(r.heldPackages ?? 0))),
     ),
+    ...(r.nationalAxis ? nationalAxis(r.nationalAxis) : []),
     h('h2', {}, t('inboxes')),
     inboxes,
     h('h2', {}, t('deadLetters')),
     deadLetters(dead, outcome),
   );
   return true;
+}
+
+/** The national axis connector: whether it answers, the last poll, what waits, what was refused. */
+function nationalAxis(axis) {
+  const when = (iso) => (iso ? new Date(iso).toLocaleString('vi-VN') : t('axisNever'));
+  return [
+    h('h2', {}, t('axisTitle')),
+    h(
+      'dl',
+      { class: 'facts', id: 'national-axis' },
+      h('dt', {}, t('state')),
+      h('dd', { class: axis.reachable === 'down' ? 'error' : '' }, t('axisReachable')[axis.reachable] ?? ''),
+      ...(axis.reachable === 'down' && axis.lastError
+        ? [h('dt', {}, t('reason')), h('dd', {}, axis.lastError)]
+        : []),
+      h('dt', {}, t('axisLastPoll')),
+      h('dd', {}, when(axis.lastPollAt)),
+      h('dt', {}, t('axisLastListed')),
+      h('dd', {}, String(axis.lastListed ?? 0)),
+      h('dt', {}, t('axisWaitingOutgoing')),
+      h('dd', {}, String(axis.waitingOutgoing)),
+      h('dt', {}, t('axisUnacknowledged')),
+      h('dd', {}, String(axis.unacknowledged)),
+      h('dt', {}, t('axisUnreadable')),
+      h('dd', {}, String(axis.unreadable)),
+    ),
+    h('h3', {}, t('axisRefusals')),
+    table(
+      'axis-refusals',
+      [t('kind'), t('sender'), t('organId'), t('axisDocId'), t('reason')],
+      (axis.refusals ?? []).map((r) => [
+        t('axisDirection')[r.direction] ?? '',
+        r.from ?? '',
+        r.to ?? '',
+        r.axisDocId ?? '',
+        r.reason,
+      ]),
+    ),
+  ];
 }
 
 function deadLetters(result, outcome) {

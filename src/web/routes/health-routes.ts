@@ -24,6 +24,8 @@ export type Readiness = {
   malwareScanner?: ComponentState;
   /** each IMAP mailbox the hub collects from (LIENTHONG_IMAP_MAILBOXES) */
   mailboxes?: Record<string, ComponentState>;
+  /** the national document axis, when LIENTHONG_AXIS_ENDPOINT is set: also its last poll and backlog */
+  nationalAxis?: ComponentState & Record<string, unknown>;
 };
 
 export type HealthDeps = { readiness: () => Promise<Readiness>; metrics: Registry };

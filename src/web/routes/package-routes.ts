@@ -8,6 +8,7 @@ import {
   requeueDeadLetter,
   resendFailedDeliveries,
   submitterOrganId,
+  type AxisState,
   type DeadLetters,
   type InboxState,
   type Submitter,
@@ -34,6 +35,8 @@ export type PackageRouteDeps = {
   deadLetters?: DeadLetters;
   /** How many dead letters wait (management API), for the live relay view. */
   deadLetterDepth?: () => Promise<number>;
+  /** The national axis connector's state; absent when it is off. */
+  axisState?: () => Promise<AxisState>;
   clock?: Clock;
 };
 
@@ -159,7 +162,7 @@ export function packageRoutes(deps: PackageRouteDeps) {
         access: 'admin',
         responses: { 200: z.record(z.string(), z.unknown()) },
       },
-      async () => ok(await relayOverview(deps.prisma, deps.inboxStates)),
+      async () => ok(await relayOverview(deps.prisma, deps.inboxStates, deps.axisState)),
     );
 
     apiRoute(
