@@ -1,0 +1,21 @@
+// Knobs of the national-axis drills (test/e2e/axis-drills.test.ts), read here because tests read no
+// environment themselves. The defaults are the issue's figures.
+function positiveInt(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value <= 0)
+    throw new Error(`${name} must be a positive integer, not ${raw}`);
+  return value;
+}
+
+export const axisDrillSettings = {
+  /** documents waiting on the axis for the hub when the drain drill starts */
+  incoming: positiveInt('LIENTHONG_AXIS_DRILL_INCOMING', 2000),
+  /** SIGKILLs of the hub during the drain */
+  kills: positiveInt('LIENTHONG_AXIS_DRILL_KILLS', 5),
+  /** packages the hub sends to the axis in the send drill */
+  outgoing: positiveInt('LIENTHONG_AXIS_DRILL_OUTGOING', 1000),
+  /** seed of the random kill moments; printed with the results so a run can be repeated */
+  seed: positiveInt('LIENTHONG_AXIS_DRILL_SEED', Math.floor(Math.random() * 2 ** 31) + 1),
+};
