@@ -128,7 +128,7 @@ describe('national axis drills', { concurrent: false }, () => {
   it(
     `(a) drains ${INCOMING} documents from the axis through ${KILLS} kills, each registered once and acknowledged done`,
     { timeout: 600_000 },
-    async () => {
+    async ({ annotate }) => {
       const documents = Array.from({ length: INCOMING }, (_, i) => documentNumbered(G22, HUB, 100_000 + i));
       const docIds = documents.map((d) => sim.enqueue({ from: G22, to: [HUB], edxml: d.body }));
       const prisma = prismaFor(db.url, 2);
@@ -146,7 +146,7 @@ describe('national axis drills', { concurrent: false }, () => {
             statusesBack() >= INCOMING,
           480_000,
         );
-        console.log(
+        await annotate(
           `axis drill (a): ${INCOMING} documents, ${run.kills} kills at ${run.killedAt.join(', ')} acknowledged, ${run.ms} ms, seed ${SEED}`,
         );
         expect(run.kills).toBe(KILLS);
@@ -187,7 +187,7 @@ describe('national axis drills', { concurrent: false }, () => {
   it(
     `(b) sends ${OUTGOING} packages through 500s, timeouts and 2 kills, each accepted by the axis exactly once, statuses back`,
     { timeout: 600_000 },
-    async () => {
+    async ({ annotate }) => {
       const prisma = prismaFor(db.url, 4);
       const trust = memoryTrustStore({ anchors: [], intermediates: [], crls: [], pins: new Map() });
       const deps = {
@@ -241,7 +241,9 @@ describe('national axis drills', { concurrent: false }, () => {
           },
           480_000,
         );
-        console.log(`axis drill (b): ${OUTGOING} packages, ${run.kills} kills, ${run.ms} ms, seed ${SEED}`);
+        await annotate(
+          `axis drill (b): ${OUTGOING} packages, ${run.kills} kills, ${run.ms} ms, seed ${SEED}`,
+        );
         const accepted = edocsAccepted();
         const perBody = new Map<string, number>();
         for (const a of accepted)

@@ -25,6 +25,8 @@ import type { AxisClient, AxisListedItem, AxisMessageType } from './axis-client.
  */
 export type AxisReceiverOptions = {
   pageSize?: number;
+  /** documents of one page taken at once (getEdoc, commit, updateStatus each) */
+  concurrency?: number;
   /** reads of an unreadable body before it is answered `fail` */
   maxUnreadable?: number;
   /** the axis's system id, for the audit trail */
@@ -55,6 +57,7 @@ export function createAxisReceiver(
 ): AxisReceiver {
   const pageSize = options.pageSize ?? 100;
   const maxUnreadable = options.maxUnreadable ?? 5;
+  const concurrency = options.concurrency ?? 8;
   const log = deps.log.child({ component: 'axis-receiver' });
 
   async function acknowledge(docId: string, status: 'done' | 'fail'): Promise<boolean> {
@@ -247,22 +250,30 @@ export function createAxisReceiver(
             pageSize,
           });
           totals.listed += items.length;
-          let fresh = 0;
-          for (const item of items) {
-            if (seen.has(item.docId)) continue; // listed twice, or once per recipient of ours: taken once
+          const fresh = items.filter((item) => {
+            if (seen.has(item.docId)) return false; // listed twice, or once per recipient of ours: taken once
             seen.add(item.docId);
-            fresh++;
-            try {
-              const taken = await take(item);
-              if (taken.stored) totals.stored++;
-              if (taken.acknowledged) totals.acknowledged++;
-            } catch (error) {
-              // This item waits for the next pass (the axis lists it again); the others go on.
-              log.warn({ err: error, docId: item.docId }, 'could not take a package from the national axis');
+            return true;
+          });
+          const queue = [...fresh];
+          const worker = async () => {
+            for (let item = queue.shift(); item; item = queue.shift()) {
+              try {
+                const taken = await take(item);
+                if (taken.stored) totals.stored++;
+                if (taken.acknowledged) totals.acknowledged++;
+              } catch (error) {
+                // This item waits for the next pass (the axis lists it again); the others go on.
+                log.warn(
+                  { err: error, docId: item.docId },
+                  'could not take a package from the national axis',
+                );
+              }
             }
-          }
+          };
+          await Promise.all(Array.from({ length: Math.min(concurrency, queue.length) }, worker));
           if (items.length < pageSize) break;
-          if (fresh === 0) pageIndex++;
+          if (fresh.length === 0) pageIndex++;
         }
       }
       return totals;
