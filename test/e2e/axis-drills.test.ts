@@ -94,6 +94,8 @@ async function drainWithKills(
   progress: () => Promise<number>,
   done: () => Promise<boolean>,
   timeoutMs: number,
+  /** called once with the last hub, after the drain and before it stops */
+  atEnd?: (hub: HubProcess) => Promise<void>,
 ): Promise<{ kills: number; killedAt: number[]; ms: number }> {
   const random = seededRandom(SEED);
   const points = Array.from({ length: kills }, () => Math.floor(total * (0.05 + 0.85 * random()))).sort(
@@ -118,6 +120,7 @@ async function drainWithKills(
       }
       await sleep(100);
     }
+    await atEnd?.(hub);
   } finally {
     await hub.terminate();
   }
@@ -133,7 +136,10 @@ describe('national axis drills', { concurrent: false }, () => {
       const docIds = documents.map((d) => sim.enqueue({ from: G22, to: [HUB], edxml: d.body }));
       const prisma = prismaFor(db.url, 2);
       try {
-        const acknowledged = () => docIds.filter((id) => (sim.receipts().get(id)?.done ?? 0) > 0).length;
+        const acknowledged = () => {
+          const receipts = sim.receipts();
+          return docIds.filter((id) => (receipts.get(id)?.done ?? 0) > 0).length;
+        };
         const statusesBack = () =>
           sim.accepted().filter((a) => a.messageType === 'status' && a.from === HUB).length;
         const run = await drainWithKills(
@@ -145,6 +151,26 @@ describe('national axis drills', { concurrent: false }, () => {
             (await prisma.intakeItem.count({ where: { senderOrganId: G22 } })) >= INCOMING &&
             statusesBack() >= INCOMING,
           480_000,
+          async (hub) => {
+            // /readyz says the axis answers, when it was last polled, and (once the last answers
+            // are recorded) that nothing waits
+            type Ready = {
+              nationalAxis?: {
+                status: string;
+                lastPollAt: string | null;
+                waitingOutgoing: number;
+                unacknowledged: number;
+              };
+            };
+            let ready: Ready = {};
+            for (let i = 0; i < 100; i++) {
+              ready = (await (await fetch(`${hub.url}/readyz`)).json()) as Ready;
+              if (ready.nationalAxis?.waitingOutgoing === 0 && ready.nationalAxis.unacknowledged === 0) break;
+              await sleep(200);
+            }
+            expect(ready.nationalAxis).toMatchObject({ status: 'up', waitingOutgoing: 0, unacknowledged: 0 });
+            expect(ready.nationalAxis?.lastPollAt).toEqual(expect.any(String));
+          },
         );
         await annotate(
           `axis drill (a): ${INCOMING} documents, ${run.kills} kills at ${run.killedAt.join(', ')} acknowledged, ${run.ms} ms, seed ${SEED}`,
