@@ -110,6 +110,29 @@ export async function submitPackageInTransaction(
   return recordSubmission(tx, submitter, checked, bytes);
 }
 
+/**
+ * The submit path with one more write in its commit: `alongside` runs in the transaction that
+ * records the package (or, for a refusal, in a transaction of its own), with the outcome. The
+ * national-axis poller keeps the axis's DocId this way, so a DocId is stored exactly when its
+ * package is. The checks run before the transaction, as in `submitPackage`.
+ */
+export async function submitPackageAlongside(
+  deps: RelayDeps,
+  submitter: Submitter,
+  bytes: Uint8Array,
+  alongside: (tx: Transaction, outcome: SubmitOutcome) => Promise<void>,
+): Promise<SubmitOutcome> {
+  const checked = await checkSubmission(deps, readerOf(deps.prisma), submitter, bytes);
+  const outcome = await deps.prisma.$transaction(async (tx) => {
+    const recorded =
+      checked.kind === 'refused' ? checked : await recordSubmission(tx, submitter, checked, bytes);
+    await alongside(tx, recorded);
+    return recorded;
+  }, REGISTRY_TRANSACTION);
+  if (outcome.kind === 'accepted' || outcome.kind === 'held') deps.outboxChanged?.();
+  return outcome;
+}
+
 /** What the checks read: the directory and, for recalls, the packages already relayed. */
 export type Reader = {
   find(organId: string): Promise<ResolvedAgency | undefined>;

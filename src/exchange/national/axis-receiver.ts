@@ -1,9 +1,9 @@
-import { Prisma } from '../../db/index.ts';
+import { Prisma, type Transaction } from '../../db/index.ts';
 import { parseEdxml } from '../../edxml/index.ts';
 import { REGISTRY_TRANSACTION } from '../../registry/index.ts';
 import { isHubError } from '../../shared/index.ts';
 import type { RelayDeps } from '../relay-deps.ts';
-import { submitPackageInTransaction, type SubmitOutcome } from '../submit-package.ts';
+import { submitPackageAlongside, type SubmitOutcome } from '../submit-package.ts';
 import type { AxisClient, AxisListedItem, AxisMessageType } from './axis-client.ts';
 
 /**
@@ -140,11 +140,7 @@ export function createAxisReceiver(
 
   /** Submit and record the DocId in one transaction; the answer to give the axis. */
   async function store(item: AxisListedItem, bytes: Buffer, organId: string | null, refusal: string | null) {
-    return deps.prisma.$transaction(async (tx) => {
-      const outcome: SubmitOutcome =
-        refusal !== null
-          ? { kind: 'refused', reasons: [refusal], documentKey: null }
-          : await submitPackageInTransaction(tx, deps, submitterFor(organId ?? ''), bytes);
+    const keep = async (tx: Transaction, outcome: SubmitOutcome) => {
       const packageId = outcome.kind === 'refused' ? null : outcome.packageId;
       const reason = outcome.kind === 'refused' ? outcome.reasons.join('; ') : null;
       if (outcome.kind === 'refused') {
@@ -157,26 +153,32 @@ export function createAxisReceiver(
           },
         });
       }
+      const fields = {
+        outcome: outcome.kind,
+        packageId,
+        reason: reason?.slice(0, 2000) ?? null,
+        acknowledge: outcome.kind === 'refused' ? 'fail' : 'done',
+      };
       await tx.axisReceived.upsert({
         where: { docId: item.docId },
         create: {
           docId: item.docId,
           messageType: item.messageType,
-          outcome: outcome.kind,
-          packageId,
           fromOrganId: (organId ?? item.from)?.slice(0, 20) ?? null,
-          reason: reason?.slice(0, 2000) ?? null,
-          acknowledge: outcome.kind === 'refused' ? 'fail' : 'done',
+          ...fields,
         },
-        update: {
-          outcome: outcome.kind,
-          packageId,
-          reason: reason?.slice(0, 2000) ?? null,
-          acknowledge: outcome.kind === 'refused' ? 'fail' : 'done',
-        },
+        update: fields,
       });
-      return { outcome, answer: outcome.kind === 'refused' ? ('fail' as const) : ('done' as const) };
-    }, REGISTRY_TRANSACTION);
+    };
+    const outcome: SubmitOutcome =
+      refusal !== null
+        ? await deps.prisma.$transaction(async (tx) => {
+            const refused: SubmitOutcome = { kind: 'refused', reasons: [refusal], documentKey: null };
+            await keep(tx, refused);
+            return refused;
+          }, REGISTRY_TRANSACTION)
+        : await submitPackageAlongside(deps, submitterFor(organId ?? ''), bytes, keep);
+    return { outcome, answer: outcome.kind === 'refused' ? ('fail' as const) : ('done' as const) };
   }
 
   async function take(item: AxisListedItem): Promise<{ stored: boolean; acknowledged: boolean }> {
@@ -216,7 +218,6 @@ export function createAxisReceiver(
         'refused' in sender ? sender.refused : null,
       );
       answer = stored.answer;
-      if (stored.outcome.kind === 'accepted' || stored.outcome.kind === 'held') deps.outboxChanged?.();
       log.info({ docId: item.docId, outcome: stored.outcome.kind }, 'package from the national axis stored');
     } catch (error) {
       // Another hub process stored the same DocId first: it is stored; answer as that row says.
