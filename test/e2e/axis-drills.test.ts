@@ -39,6 +39,12 @@ function seededRandom(seed: number): () => number {
 }
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** The figures of a run, as an annotation and on stdout (the reporter shows only failed tests' annotations). */
+async function report(annotate: (message: string) => Promise<unknown>, line: string): Promise<void> {
+  process.stdout.write(`${line}\n`);
+  await annotate(line);
+}
+
 function documentNumbered(from: string, to: string, n: number) {
   const documentId = `${from},2026/12/03,${n}/VPCP-TTĐT`;
   const body = documentPackage({ from, to: [to], documentId, subject: `Công văn số ${n} về chuyển đổi số` })
@@ -58,6 +64,8 @@ beforeAll(async () => {
   fs.writeFileSync(path.join(dataDir, 'axis-secret'), `${SYSTEM.secret}\n`);
   const prisma = prismaFor(db.url, 2);
   await prisma.agency.create({ data: { organId: G22, name: 'Văn phòng Chính phủ', channel: 'national' } });
+  // the hub adds its own agency on first start; (b) alone submits for it before that
+  await prisma.agency.create({ data: { organId: HUB, name: 'UBND tỉnh Tây Ninh', channel: 'hosted' } });
   await prisma.$disconnect();
   sim = await startAxisSimulator({
     systems: [
@@ -172,7 +180,8 @@ describe('national axis drills', { concurrent: false }, () => {
             expect(ready.nationalAxis?.lastPollAt).toEqual(expect.any(String));
           },
         );
-        await annotate(
+        await report(
+          annotate,
           `axis drill (a): ${INCOMING} documents, ${run.kills} kills at ${run.killedAt.join(', ')} acknowledged, ${run.ms} ms, seed ${SEED}`,
         );
         expect(run.kills).toBe(KILLS);
@@ -267,7 +276,8 @@ describe('national axis drills', { concurrent: false }, () => {
           },
           480_000,
         );
-        await annotate(
+        await report(
+          annotate,
           `axis drill (b): ${OUTGOING} packages, ${run.kills} kills, ${run.ms} ms, seed ${SEED}`,
         );
         const accepted = edocsAccepted();

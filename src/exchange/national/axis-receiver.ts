@@ -184,9 +184,11 @@ export function createAxisReceiver(
   async function take(item: AxisListedItem): Promise<{ stored: boolean; acknowledged: boolean }> {
     const previous = await deps.prisma.axisReceived.findUnique({ where: { docId: item.docId } });
     if (previous && previous.outcome !== 'unreadable') {
-      // Already stored: the axis did not get (or did not keep) our answer. Answer again, nothing more.
+      // Already stored: the axis did not get (or did not keep) our answer. Answer again, nothing
+      // more; an answer the axis had already taken is not progress (the pass does not hurry on).
       const answer = previous.acknowledge === 'fail' ? 'fail' : 'done';
-      return { stored: false, acknowledged: await acknowledge(item.docId, answer) };
+      const taken = await acknowledge(item.docId, answer);
+      return { stored: false, acknowledged: taken && previous.acknowledgedAt === null };
     }
     let bytes: Buffer;
     try {

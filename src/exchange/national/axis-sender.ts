@@ -38,7 +38,7 @@ export type AxisSenderOptions = {
   batchSize?: number;
   /** first retry delay; doubles per attempt up to five minutes */
   retryBaseMs?: number;
-  /** how far before an attempt getSentEdocList is searched (the axis's clock may differ) */
+  /** how far around an attempt getSentEdocList is searched (the axis's clock may differ) */
   clockSkewMs?: number;
 };
 
@@ -62,7 +62,7 @@ export function createAxisSender(
   const maxAttempts = options.maxAttempts ?? 12;
   const batchSize = options.batchSize ?? 50;
   const retryBaseMs = options.retryBaseMs ?? 1000;
-  const clockSkewMs = options.clockSkewMs ?? 10 * 60_000;
+  const clockSkewMs = options.clockSkewMs ?? 2 * 60_000;
   const log = deps.log.child({ component: 'axis-sender' });
 
   const retryDelay = (attempts: number) =>
@@ -183,7 +183,25 @@ export function createAxisSender(
     });
   }
 
-  /** The earlier, unanswered attempt, if the axis lists it as sent. */
+  /** The axis's clock and format: Vietnam time, `yyyy-MM-dd HH:mm:ss`. */
+  const axisTime = (at: number) => {
+    const local = new Date(at + 7 * 3_600_000).toISOString();
+    return `${local.slice(0, 10)} ${local.slice(11, 19)}`;
+  };
+
+  /** One page of getSentEdocList, asked again twice if the axis fails to answer. */
+  async function sentPage(input: Parameters<AxisClient['getSentEdocList']>[0]): Promise<AxisSentItem[]> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await client.getSentEdocList(input);
+      } catch (error) {
+        if (attempt >= 3 || isHubError(error, 'EXCHANGE_AXIS_REFUSED')) throw error;
+        await new Promise((r) => setTimeout(r, 100 * attempt));
+      }
+    }
+  }
+
+  /** The earlier, unanswered attempt, if the axis lists it as sent between its start and its end. */
   async function findEarlierAttempt(sent: {
     fromOrganId: string;
     toOrganId: string;
@@ -191,20 +209,21 @@ export function createAxisSender(
     notation: string | null;
     title: string | null;
     attemptAt: Date;
+    attemptOverAt: Date | null;
   }): Promise<string | null> {
-    // The axis's own clock and format: Vietnam time, `yyyy-MM-dd HH:mm:ss`.
-    const since = new Date(sent.attemptAt.getTime() - clockSkewMs + 7 * 3_600_000).toISOString();
-    const fromDate = `${since.slice(0, 10)} ${since.slice(11, 19)}`;
+    const start = sent.attemptAt.getTime();
+    const end = sent.attemptOverAt?.getTime() ?? start + attemptOverMs;
+    const window = { fromDate: axisTime(start - clockSkewMs), toDate: axisTime(end + clockSkewMs) };
     const candidates: AxisSentItem[] = [];
-    for (let pageIndex = 1; pageIndex <= 50; pageIndex++) {
-      const page = await client.getSentEdocList({
+    for (let pageIndex = 1; pageIndex <= 100; pageIndex++) {
+      const page = await sentPage({
         messageType: sent.messageType as AxisMessageType,
-        fromDate,
+        ...window,
         pageIndex,
-        pageSize: 200,
+        pageSize: 500,
       });
       candidates.push(...page);
-      if (page.length < 200) break;
+      if (page.length < 500) break;
     }
     const matching = candidates.filter(
       (item) =>
@@ -312,7 +331,16 @@ export function createAxisSender(
       try {
         earlier = await findEarlierAttempt({ ...sent, attemptAt: sent.attemptAt });
       } catch (error) {
-        await retryLater(row, `could not check an earlier attempt: ${(error as Error).message}`);
+        // Not an attempt of its own: it neither counts towards giving up (a package the axis may
+        // hold is never failed for want of an answer to the check) nor backs off for long.
+        await deps.prisma.outboxMessage.update({
+          where: { id: row.id },
+          data: {
+            attempts: { decrement: 1 },
+            lastError: `could not check an earlier attempt: ${(error as Error).message}`.slice(0, 2000),
+            availableAt: new Date(deps.clock.now().getTime() + Math.min(30_000, retryBaseMs * 5)),
+          },
+        });
         return;
       }
       if (earlier) {
