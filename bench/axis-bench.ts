@@ -11,6 +11,7 @@
  * Uses the shared PostgreSQL and RabbitMQ of the tests (a fresh database and vhost, dropped after).
  */
 import fs from 'node:fs';
+import { runDirectoryLookupBench } from './directory-bench.ts';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -86,10 +87,19 @@ try {
     `  hub: ${hubRate.toFixed(1)} documents/s into registered intake items (${seconds.toFixed(1)} s; ${acknowledged} acknowledged done, all of them after ${(((acknowledgedAllAt ?? performance.now()) - started) / 1000).toFixed(1)} s)`,
     `  simulator raw: ${raw.documentsPerSecond.toFixed(1)} documents/s (list + getEdoc + updateStatus, ${raw.concurrency} in flight, ${raw.requestsPerSecond.toFixed(0)} requests/s)`,
     `  ratio hub / raw: ${(hubRate / raw.documentsPerSecond).toFixed(3)}`,
-    // The directory engineer's bench adds its figure here: the look-up of each From and To in the
-    // agency directory (former codes, merged provinces) that every one of these documents makes.
-    `  directory look-up: (not measured here yet)`,
   ];
+  // Every document's From and To are looked up in the agency directory (any code form, former codes
+  // of merged provinces): at the axis's size (111,339 agencies in Oct 2025) and a little more.
+  const lookup = await runDirectoryLookupBench({ agencies: Number(process.env.BENCH_AGENCIES ?? 120_000) });
+  const ms = (value: number) => `${value.toFixed(3)} ms`;
+  lines.push(
+    `directory look-up at ${lookup.agencies.toLocaleString('en')} agencies, ${lookup.formerCodes.toLocaleString('en')} former codes (p50 / p99):`,
+    `  raw indexed SELECT: ${ms(lookup.raw.p50)} / ${ms(lookup.raw.p99)}`,
+    ...(['current', 'former', 'equivalent'] as const).map(
+      (kind) =>
+        `  ${kind} code: cached ${ms(lookup.cached[kind].p50)} / ${ms(lookup.cached[kind].p99)}, database ${ms(lookup.database[kind].p50)} / ${ms(lookup.database[kind].p99)}`,
+    ),
+  );
   process.stdout.write(`${lines.join('\n')}\n`);
 } finally {
   await sim.close();
