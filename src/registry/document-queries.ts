@@ -108,7 +108,49 @@ export async function getDocument(prisma: PrismaClient, actor: Actor, documentId
     },
   });
   if (!document) return undefined;
-  return { ...document, ...(await describeVersions(prisma, document)) };
+  return {
+    ...document,
+    ...(await describeVersions(prisma, document)),
+    assignments: await assignmentsOf(prisma, document.id),
+  };
+}
+
+type AssignmentState = { departmentId: string | null; assigneeId: string | null; dueOn: string | null };
+
+/**
+ * What leaders changed in the document's follow-up (department, person, due date), from its audit
+ * entries, with names: the document's timeline shows who gave it to whom and when it became due.
+ */
+async function assignmentsOf(prisma: PrismaClient, documentId: string) {
+  const entries = await prisma.auditEntry.findMany({
+    where: { action: 'document.assigned', subject: `document:${documentId}` },
+    orderBy: { seq: 'asc' },
+    select: { at: true, actor: true, data: true },
+  });
+  const changes = entries.map((entry) => {
+    const data = entry.data as { before?: AssignmentState; after?: AssignmentState };
+    return { at: entry.at, actor: entry.actor, before: data.before, after: data.after };
+  });
+  const ids = (key: 'departmentId' | 'assigneeId') =>
+    changes.flatMap((c) => [c.before?.[key], c.after?.[key]]).filter((id): id is string => !!id);
+  const [departments, people] = await Promise.all([
+    prisma.department.findMany({
+      where: { id: { in: ids('departmentId') } },
+      select: { id: true, name: true },
+    }),
+    prisma.user.findMany({
+      where: { id: { in: ids('assigneeId') } },
+      select: { id: true, displayName: true },
+    }),
+  ]);
+  const department = new Map(departments.map((d) => [d.id, d.name]));
+  const person = new Map(people.map((u) => [u.id, u.displayName]));
+  const named = (state: AssignmentState | undefined) => ({
+    department: state?.departmentId ? (department.get(state.departmentId) ?? null) : null,
+    assignee: state?.assigneeId ? (person.get(state.assigneeId) ?? null) : null,
+    dueOn: state?.dueOn ?? null,
+  });
+  return changes.map((c) => ({ at: c.at, by: c.actor, before: named(c.before), after: named(c.after) }));
 }
 
 type DocumentRow = {

@@ -131,6 +131,22 @@ describe('the leader’s follow-up in Chromium', () => {
     await expect(departmentRow.locator('td').allInnerTexts()).resolves.toEqual(['1', '1', '1', '0']);
     await expect(unassigned.locator('td').allInnerTexts()).resolves.toEqual(['2', '2', '0', '1']);
     await screenshot(page, 'leader-follow-up-after-assign');
+
+    // The timeline keeps the follow-up: who got it, and a due date moved, before → after.
+    await page.goto(`${baseUrl}/#/documents/${overdue}`);
+    await page
+      .locator('#timeline li.assignment', {
+        hasText: 'phòng ban: Phòng Tổ chức cán bộ; người xử lý: Nguyễn Văn Lãnh',
+      })
+      .waitFor();
+    await page.locator('#assign-due').fill('2026-12-31');
+    await page.locator('#assign').click();
+    await page
+      .locator('#timeline li.assignment', {
+        hasText: /hạn xử lý đổi từ \d{1,2}\/\d{1,2}\/\d{4} thành 31\/12\/2026/,
+      })
+      .waitFor();
+    expect(await page.locator('#timeline li.assignment').count()).toBe(2);
   });
 
   it('shows a leader a new item without register or reject forms, saying who decides it', async () => {

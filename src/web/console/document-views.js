@@ -264,6 +264,12 @@ function timeline(d) {
         e.description ? ` — ${e.description}` : '',
       ],
     })),
+    // A leader's follow-up: who got it (department, person) and its due date, before → after.
+    ...(d.assignments ?? []).map((a) => ({
+      at: a.at,
+      kind: 'assignment',
+      text: [h('strong', {}, t('assignedEvent')), ` — ${assignmentText(a)} — ${a.by}`],
+    })),
     ...(d.versions ?? [])
       .filter((v) => v.businessType !== 0)
       .map((v) => ({
@@ -277,6 +283,20 @@ function timeline(d) {
     { class: 'timeline', id: 'timeline' },
     entries.map((e) => h('li', { class: e.kind }, h('time', {}, localTime(e.at)), ' ', e.text)),
   );
+}
+
+function assignmentText({ before, after }) {
+  const parts = [];
+  if (after.department !== before.department)
+    parts.push(t('assignedDepartment', after.department ?? t('fuUnassigned')));
+  if (after.assignee !== before.assignee) parts.push(t('assignedPerson', after.assignee ?? '—'));
+  if (after.dueOn !== before.dueOn)
+    parts.push(
+      before.dueOn
+        ? t('dueChanged', localDate(before.dueOn), after.dueOn ? localDate(after.dueOn) : t('noDue'))
+        : t('dueSet', after.dueOn ? localDate(after.dueOn) : t('noDue')),
+    );
+  return parts.join('; ') || t('assignedSame');
 }
 
 function statusForm(d) {

@@ -92,7 +92,8 @@ function followUpRow(item) {
     h('td', {}, item.senderName ?? item.senderOrganId ?? ''),
     h('td', { class: 'number' }, localDate(item.dueOn)),
     h('td', { class: item.overdue ? 'late' : undefined }, leftText(item)),
-    h('td', {}, item.department?.name ?? h('em', {}, t('fuUnassigned'))),
+    // Given to a person without a department is assigned all the same, not "Chưa giao".
+    h('td', {}, item.department?.name ?? h('em', {}, item.assignee ? t('fuPersonal') : t('fuUnassigned'))),
     h('td', {}, item.assignee?.displayName ?? ''),
     h('td', {}, statusLabel(item.statusCode)),
   );

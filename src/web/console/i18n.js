@@ -620,6 +620,28 @@ export function t(key, ...args) {
   return typeof entry === 'function' ? entry(...args) : entry;
 }
 
+// A leader's follow-up in a document's timeline.
+Object.assign(TEXT.vi, {
+  assignedEvent: 'Giao việc',
+  assignedDepartment: (name) => `phòng ban: ${name}`,
+  assignedPerson: (name) => `người xử lý: ${name}`,
+  dueSet: (date) => `hạn xử lý: ${date}`,
+  dueChanged: (from, to) => `hạn xử lý đổi từ ${from} thành ${to}`,
+  noDue: 'không hạn',
+  assignedSame: 'không đổi',
+  fuPersonal: 'Giao cá nhân',
+});
+Object.assign(TEXT.en, {
+  assignedEvent: 'Assigned',
+  assignedDepartment: (name) => `department: ${name}`,
+  assignedPerson: (name) => `handled by: ${name}`,
+  dueSet: (date) => `due: ${date}`,
+  dueChanged: (from, to) => `due date changed from ${from} to ${to}`,
+  noDue: 'no due date',
+  assignedSame: 'unchanged',
+  fuPersonal: 'Assigned to a person',
+});
+
 // Độ khẩn in the queue and on an item.
 Object.assign(TEXT.vi, {
   sortBy: 'Sắp xếp',
