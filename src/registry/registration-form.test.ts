@@ -39,3 +39,22 @@ describe('prefillRegistrationForm: the document type of a received package', () 
     ).toBe('Công văn');
   });
 });
+
+describe('prefillRegistrationForm: a mail', () => {
+  it('takes số, ký hiệu and the type from the notation its subject carried ("Giấy mời số 12/GM-UBND …")', () => {
+    // What the mail reader stores (ingest/message-analysis.ts): no kind, no documentType.
+    const form = prefillRegistrationForm(
+      item({
+        subject: 'Về dự họp giao ban',
+        code: { number: '12', notation: 'GM-UBND' },
+        notation: '12/GM-UBND',
+      }),
+      {},
+    );
+    expect([form.notation, form.documentType]).toEqual(['12/GM-UBND', 'Giấy mời']);
+  });
+
+  it('names no type for a mail without a notation', () => {
+    expect(prefillRegistrationForm(item({ subject: 'Thông báo' }), {}).documentType).toBeUndefined();
+  });
+});
