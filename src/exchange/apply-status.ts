@@ -8,6 +8,32 @@ import { STATUS_TO_STATE, transition, type DeliveryState } from './domain/delive
  * (for 13, by the status sender) to the agency that sent the status. Refused transitions are kept
  * in the delivery's history and logged, never applied.
  */
+/**
+ * A status the hub built itself for a hosted agency (not a submitted package: no package id) moves
+ * the sender's delivery once it has gone out, whichever channel carried it (broker or axis).
+ */
+export async function applyPublishedHubStatus(
+  tx: Transaction,
+  log: Logger,
+  row: { kind: string; targetOrganId: string; headers: unknown },
+  packageId: string | null | undefined,
+): Promise<void> {
+  const headers = row.headers as {
+    statusCode?: string;
+    fromOrganId?: string;
+    documentKey?: string | null;
+    description?: string;
+  } | null;
+  if (row.kind !== 'status' || packageId || !headers?.statusCode || !headers.fromOrganId) return;
+  await applyStatusToDelivery(tx, log, {
+    documentKey: headers.documentKey ?? null,
+    originalSender: [row.targetOrganId],
+    statusSender: headers.fromOrganId,
+    code: headers.statusCode,
+    ...(headers.description ? { description: headers.description } : {}),
+  });
+}
+
 export async function applyStatusToDelivery(
   tx: Transaction,
   log: Logger,

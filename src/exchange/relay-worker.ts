@@ -1,6 +1,6 @@
 import type { ConfirmChannel, Message } from 'amqplib';
 import type { BrokerConnection } from './broker-connection.ts';
-import { applyStatusToDelivery, moveDelivery } from './apply-status.ts';
+import { applyPublishedHubStatus, moveDelivery } from './apply-status.ts';
 import { settleInbox } from './inbox-names.ts';
 import { EXCHANGES } from './topology.ts';
 import type { MailSender } from '../outbound-mail/index.ts';
@@ -135,21 +135,7 @@ export function createRelayWorker(
           if (delivery) await moveDelivery(tx, log, delivery, 'published', note);
         }
         // A status a hosted agency owed (built by the hub, not submitted) moves the sender's delivery now.
-        const headers = row.headers as {
-          statusCode?: string;
-          fromOrganId?: string;
-          documentKey?: string | null;
-          description?: string;
-        } | null;
-        if (row.kind === 'status' && !packageId && headers?.statusCode && headers.fromOrganId) {
-          await applyStatusToDelivery(tx, log, {
-            documentKey: headers.documentKey ?? null,
-            originalSender: [row.targetOrganId],
-            statusSender: headers.fromOrganId,
-            code: headers.statusCode,
-            ...(headers.description ? { description: headers.description } : {}),
-          });
-        }
+        await applyPublishedHubStatus(tx, log, row, packageId);
       });
       return;
     }

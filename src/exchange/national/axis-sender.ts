@@ -1,6 +1,6 @@
 import { parseEdxml } from '../../edxml/index.ts';
 import { isHubError } from '../../shared/index.ts';
-import { applyStatusToDelivery, moveDelivery } from '../apply-status.ts';
+import { applyPublishedHubStatus, moveDelivery } from '../apply-status.ts';
 import { toOutboundMessage, type OutboxRow } from '../outbound-message.ts';
 import type { RelayDeps } from '../relay-deps.ts';
 import { queueError } from '../submit-package.ts';
@@ -112,21 +112,7 @@ export function createAxisSender(
             `trục liên thông quốc gia đã nhận, DocId ${docId} / accepted by the national axis`,
           );
       }
-      const headers = row.headers as {
-        statusCode?: string;
-        fromOrganId?: string;
-        documentKey?: string | null;
-        description?: string;
-      } | null;
-      if (row.kind === 'status' && !packageId && headers?.statusCode && headers.fromOrganId) {
-        await applyStatusToDelivery(tx, log, {
-          documentKey: headers.documentKey ?? null,
-          originalSender: [row.targetOrganId],
-          statusSender: headers.fromOrganId,
-          code: headers.statusCode,
-          ...(headers.description ? { description: headers.description } : {}),
-        });
-      }
+      await applyPublishedHubStatus(tx, log, row, packageId);
     });
   }
 
