@@ -23,6 +23,7 @@ import { createDeadLetters } from './dead-letters.ts';
 import { createRelayService, type RelayService } from './relay-service.ts';
 import { inboxQueueOf } from './inbox-names.ts';
 import { EXCHANGES, QUEUES } from './topology.ts';
+import { pollUntil } from '../../test/support/wait-until.ts';
 
 // Issue 13, defect 1: one package the hub could not store for a hosted agency was retried every
 // 2 s for ever, and 16 of them (the consumer's prefetch) stopped the agency's inbox for good. The
@@ -32,18 +33,7 @@ import { EXCHANGES, QUEUES } from './topology.ts';
 const HUB = '000.00.00.H53';
 const A = '000.00.11.H53';
 
-async function waitUntil<T>(
-  probe: () => Promise<T | null | undefined | false>,
-  timeoutMs = 30_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+const waitUntil = pollUntil({ timeoutMs: 30_000, intervalMs: 200 });
 
 async function seedDirectory(prisma: PrismaClient): Promise<AgencyDirectory> {
   const directory = createPrismaAgencyDirectory(prisma);

@@ -20,6 +20,7 @@ import { memoryTrustStore } from '../signing/index.ts';
 import { createBrokerConnection, type BrokerConnection } from './broker-connection.ts';
 import { issuePartnerBrokerAccess } from './broker-users.ts';
 import { createRelayService, type RelayService } from './relay-service.ts';
+import { pollUntil } from '../../test/support/wait-until.ts';
 
 /**
  * Packages shaped like what the national axis carried in October 2025 (issue #14), relayed end to
@@ -54,18 +55,7 @@ const partners = new Map<string, Partner>();
 
 const fixture = (name: string) => readFileSync(path.join(FIXTURE_DIR, name));
 
-async function waitUntil<T>(
-  probe: () => Promise<T | null | undefined | false>,
-  timeoutMs = 20_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+const waitUntil = pollUntil({ timeoutMs: 20_000, intervalMs: 100 });
 
 beforeAll(async () => {
   [db, vhost] = await Promise.all([createTestDatabase('real_traffic'), createTestVhost('realtraffic')]);

@@ -22,6 +22,7 @@ import { requeueDeadLetter } from './relay-admin.ts';
 import { brokerUserOf, issuePartnerBrokerAccess, organIdOfBrokerUser } from './broker-users.ts';
 import { inboxQueueOf } from './inbox-names.ts';
 import { createRelayService, type RelayService } from './relay-service.ts';
+import { pollUntil } from '../../test/support/wait-until.ts';
 
 const HUB = '000.00.00.H53';
 const A = '000.00.11.H53';
@@ -39,18 +40,7 @@ let relay: RelayService;
 let partnerA: Partner;
 let partnerB: Partner;
 
-async function waitUntil<T>(
-  probe: () => Promise<T | null | undefined | false>,
-  timeoutMs = 15_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const waitUntil = pollUntil({ timeoutMs: 15_000, intervalMs: 100 });
 
 /** The package with `marker` (a text of the template) replaced by raw XML text, bytes as they come. */
 function withText(body: Buffer, marker: string, xmlText: string): Buffer {

@@ -16,6 +16,7 @@ import { dovecotAvailable, startTestDovecot, type TestDovecot } from '../support
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 import { createTestVhost, type TestVhost } from '../support/test-broker.ts';
 import { testServices } from '../support/test-services.ts';
+import { pollUntil } from '../support/wait-until.ts';
 
 // Issue 13, acceptance 2 — the doors of a running hub: SMTP, IMAP (a real Dovecot) and AMQP submit.
 // Each text field gets NUL, a control character, a lone surrogate, a noncharacter, a bidi override
@@ -103,18 +104,7 @@ let partner: Partner | undefined;
 let dataDir: string;
 let smtpPort = 0;
 
-async function waitUntil<T>(
-  probe: () => Promise<T | null | undefined | false>,
-  timeoutMs = 60_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
+const waitUntil = pollUntil({ timeoutMs: 60_000, intervalMs: 250 });
 
 /** The items of these mails, once every one is stored (or, after the timeout, those that are). */
 async function storedMails(messageIds: string[]) {

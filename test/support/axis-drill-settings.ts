@@ -1,13 +1,6 @@
 // Knobs of the national-axis drills (test/e2e/axis-drills.test.ts), read here because tests read no
 // environment themselves. The defaults are the issue's figures.
-function positiveInt(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value <= 0)
-    throw new Error(`${name} must be a positive integer, not ${raw}`);
-  return value;
-}
+import { positiveInt } from './positive-int-setting.ts';
 
 export const axisDrillSettings = {
   /** documents waiting on the axis for the hub when the drain drill starts */

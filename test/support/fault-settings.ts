@@ -1,13 +1,6 @@
 // Knobs of the relay fault test (test/fault), read here because tests read no environment themselves.
 // The issue's figure is 5,000 packages; the default keeps a run on a shared 2-core machine near 3 minutes.
-function positiveInt(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value <= 0)
-    throw new Error(`${name} must be a positive integer, not ${raw}`);
-  return value;
-}
+import { positiveInt } from './positive-int-setting.ts';
 
 export const faultSettings = {
   /** packages submitted in total, by the two partner agencies */

@@ -21,6 +21,7 @@ import { relayOverview } from '../relay-admin.ts';
 import { createRelayService, type RelayService } from '../relay-service.ts';
 import { submitPackage } from '../submit-package.ts';
 import { createAxisService, type AxisService } from './axis-service.ts';
+import { pollUntil } from '../../../test/support/wait-until.ts';
 
 /**
  * The connector against the axis simulator (test/support/axis-simulator.ts) over loopback HTTP,
@@ -45,18 +46,7 @@ let partnerA: Partner;
 let partnerB: Partner;
 let serial = 0;
 
-async function waitUntil<T>(
-  probe: () => Promise<T | null | undefined | false>,
-  timeoutMs = 15_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const waitUntil = pollUntil({ timeoutMs: 15_000, intervalMs: 50 });
 
 /** A document with a code and subject of its own (the axis lists sent documents by both). */
 function uniqueDocument(from: string, to: string[]) {
