@@ -117,17 +117,24 @@ export async function listIntake(
   };
 }
 
-/** An item with the registration form prefilled from it (`form`): what the console shows and submits. */
-export async function getIntakeItem(prisma: PrismaClient, actor: Actor, itemId: string) {
+/** The item with its attachments, only if the actor may see it. */
+async function findIntakeItem(prisma: PrismaClient, actor: Actor, itemId: string) {
   if (!/^[0-9a-f-]{36}$/i.test(itemId)) return undefined;
   const scope = agencyScope(actor);
-  const item = await prisma.intakeItem.findFirst({
-    where: { id: itemId, ...(scope ? { agencyId: scope } : {}) },
-    include: {
-      attachments: { orderBy: { name: 'asc' } },
-      document: { select: { id: true, year: true, number: true } },
-    },
-  });
+  return (
+    (await prisma.intakeItem.findFirst({
+      where: { id: itemId, ...(scope ? { agencyId: scope } : {}) },
+      include: {
+        attachments: { orderBy: { name: 'asc' } },
+        document: { select: { id: true, year: true, number: true } },
+      },
+    })) ?? undefined
+  );
+}
+
+/** An item with the registration form prefilled from it (`form`): what the console shows and submits. */
+export async function getIntakeItem(prisma: PrismaClient, actor: Actor, itemId: string) {
+  const item = await findIntakeItem(prisma, actor, itemId);
   if (!item) return undefined;
   const senderName = await senderAgencyName(prisma, item.senderOrganId);
   return { ...item, form: prefillRegistrationForm({ ...item, senderAgencyName: senderName }, {}) };
@@ -140,7 +147,7 @@ export async function readIntakeBytes(
   itemId: string,
   sha256: string,
 ): Promise<Buffer | undefined> {
-  const item = await getIntakeItem(prisma, actor, itemId);
+  const item = await findIntakeItem(prisma, actor, itemId);
   if (!item || (item.rawSha256 !== sha256 && !item.attachments.some((a) => a.sha256 === sha256)))
     return undefined;
   const blob = await prisma.blob.findUnique({ where: { sha256 } });
@@ -158,7 +165,7 @@ export async function readIntakeHeaders(
   actor: Actor,
   itemId: string,
 ): Promise<IntakeHeaders | undefined> {
-  const item = await getIntakeItem(prisma, actor, itemId);
+  const item = await findIntakeItem(prisma, actor, itemId);
   if (!item) return undefined;
   if (item.source !== 'smtp' && item.source !== 'imap')
     return {
@@ -193,7 +200,7 @@ export async function findDuplicateCandidates(
   actor: Actor,
   itemId: string,
 ): Promise<DuplicateCandidate[] | undefined> {
-  const item = await getIntakeItem(prisma, actor, itemId);
+  const item = await findIntakeItem(prisma, actor, itemId);
   if (!item) return undefined;
   const attachmentShas = [...new Set(item.attachments.map((a) => a.sha256))];
   const sender = item.senderOrganId
