@@ -1,4 +1,4 @@
-import type { PrismaClient, Transaction } from '../db/index.ts';
+import type { Prisma, PrismaClient, Transaction } from '../db/index.ts';
 import { systemClock, type Clock, actorLabel, agencyScope, type Actor, isUuid } from '../shared/index.ts';
 import { checkAgencyReferences } from './agency-references.ts';
 import { appendAudit } from './audit-trail.ts';
@@ -7,6 +7,7 @@ import { foldForSearch } from './domain/search-text.ts';
 import { takeRegistrationNumber } from './registration-number.ts';
 import { senderAgencyName } from './sender-name.ts';
 import {
+  prefillRecord,
   prefillRegistrationForm,
   RegistrationFormSchema,
   type RegistrationEdits,
@@ -147,17 +148,14 @@ export async function registerIntakeItem(
       };
     if (!OPEN_STATES.has(item.state))
       return { kind: 'conflict', message: `the item is already ${item.state}` };
-    const form = RegistrationFormSchema.safeParse(
-      prefillRegistrationForm(
-        {
-          subject: item.subject,
-          senderOrganId: item.sender_organ_id,
-          metadata: item.metadata,
-          senderAgencyName: await senderAgencyName(tx, item.sender_organ_id),
-        },
-        edits,
-      ),
-    );
+    const prefillFrom = {
+      subject: item.subject,
+      senderOrganId: item.sender_organ_id,
+      metadata: item.metadata,
+      source: item.source,
+      senderAgencyName: await senderAgencyName(tx, item.sender_organ_id),
+    };
+    const form = RegistrationFormSchema.safeParse(prefillRegistrationForm(prefillFrom, edits));
     if (!form.success)
       return { kind: 'invalid', problems: form.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) };
     const references = await checkAgencyReferences(tx, item.agency_id, {
@@ -220,6 +218,7 @@ export async function registerIntakeItem(
         searchText: foldForSearch(
           [f.subject, f.notation, f.senderName, f.senderOrganId].filter(Boolean).join(' '),
         ),
+        prefill: prefillRecord(prefillFrom, f) as Prisma.InputJsonValue,
         versions: { create: { businessType: item.business_type, intakeItemId: item.id } },
       },
     });

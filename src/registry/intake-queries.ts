@@ -3,7 +3,7 @@ import { agencyScope, type Actor } from '../shared/index.ts';
 import { afterKey, afterUrgencyKey, decodeCursor, encodeCursor } from './keyset-cursor.ts';
 import type { IntakeSource } from './receive-intake-items.ts';
 import { MAIL_HEADER_LIMITS, readMailHeaders, type MailHeaderBlock } from './domain/mail-headers.ts';
-import { prefillRegistrationForm } from './registration-form.ts';
+import { prefillRegistrationForm, prefillSources } from './registration-form.ts';
 import { foldForSearch, searchWords } from './domain/search-text.ts';
 import { senderAgencyName } from './sender-name.ts';
 
@@ -137,7 +137,12 @@ export async function getIntakeItem(prisma: PrismaClient, actor: Actor, itemId: 
   const item = await findIntakeItem(prisma, actor, itemId);
   if (!item) return undefined;
   const senderName = await senderAgencyName(prisma, item.senderOrganId);
-  return { ...item, form: prefillRegistrationForm({ ...item, senderAgencyName: senderName }, {}) };
+  const prefillFrom = { ...item, senderAgencyName: senderName };
+  return {
+    ...item,
+    form: prefillRegistrationForm(prefillFrom, {}),
+    formSources: prefillSources(prefillFrom),
+  };
 }
 
 /** Raw bytes of an item's input or attachment, only if the actor may see that item. */

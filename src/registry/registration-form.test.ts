@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { prefillRegistrationForm } from './registration-form.ts';
+import { prefillRecord, prefillRegistrationForm, prefillSources } from './registration-form.ts';
 
 const item = (metadata: unknown) => ({ subject: null, senderOrganId: null, metadata });
 const edoc = (documentType: object, code: object = { number: '1234', notation: 'UBND-VP' }) => ({
@@ -56,5 +56,83 @@ describe('prefillRegistrationForm: a mail', () => {
 
   it('names no type for a mail without a notation', () => {
     expect(prefillRegistrationForm(item({ subject: 'Thông báo' }), {}).documentType).toBeUndefined();
+  });
+});
+
+describe('prefillRegistrationForm: what was read from the document’s page', () => {
+  const read = {
+    notation: { value: '45/QĐ-UBND', confidence: 0.95 },
+    promulgatedOn: { value: '2026-03-05', confidence: 0.9 },
+    signer: { value: 'Nguyễn Văn An', confidence: 0.4 },
+    documentType: { value: 'Quyết định', confidence: 0.9 },
+  };
+
+  it('fills what a mail did not say, and replaces its subject line where the reader is sure', () => {
+    const mail = {
+      subject: 'Gửi văn bản',
+      senderOrganId: null,
+      source: 'smtp',
+      metadata: { subject: 'Gửi văn bản', code: { number: '12', notation: 'UBND-VP' } },
+      readFields: read,
+    };
+    const form = prefillRegistrationForm(mail, {});
+    expect(form).toMatchObject({
+      subject: 'Gửi văn bản',
+      notation: '45/QĐ-UBND',
+      promulgatedOn: '2026-03-05',
+      signer: 'Nguyễn Văn An',
+      documentType: 'Quyết định',
+    });
+    expect(prefillSources(mail)).toMatchObject({
+      subject: { from: 'mail' },
+      notation: { from: 'page', confidence: 0.95 },
+      signer: { from: 'page', confidence: 0.4 },
+    });
+  });
+
+  it('never overrides a package’s signed header; the page only fills its gaps', () => {
+    const pkg = {
+      subject: null,
+      senderOrganId: null,
+      source: 'amqp',
+      metadata: edoc({ name: 'Công văn' }),
+      readFields: read,
+    };
+    const form = prefillRegistrationForm(pkg, {});
+    expect([form.notation, form.documentType, form.promulgatedOn]).toEqual([
+      '1234/UBND-VP',
+      'Công văn',
+      '2026-03-05',
+    ]);
+    expect(prefillSources(pkg).notation).toEqual({ from: 'package' });
+  });
+
+  it('offers an unsure reading only where nothing else knows the field', () => {
+    const mail = {
+      subject: null,
+      senderOrganId: null,
+      source: 'imap',
+      metadata: { signer: { fullName: 'Trần Thị Bình' } },
+      readFields: read,
+    };
+    expect(prefillRegistrationForm(mail, {}).signer).toBe('Trần Thị Bình');
+  });
+
+  it('keeps what was read, what was offered and which fields the clerk changed', () => {
+    const mail = {
+      subject: 'Gửi văn bản',
+      senderOrganId: null,
+      source: 'smtp',
+      metadata: {},
+      readFields: read,
+    };
+    const record = prefillRecord(mail, {
+      subject: 'Về việc phê duyệt kế hoạch',
+      notation: '45/QĐ-UBND',
+      promulgatedOn: '2026-03-06',
+    });
+    expect(record.changed.sort()).toEqual(['promulgatedOn', 'subject']);
+    expect(record.read).toBe(read);
+    expect(record.prefilled.promulgatedOn).toBe('2026-03-05');
   });
 });

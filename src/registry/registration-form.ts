@@ -54,24 +54,32 @@ function prefilledDocumentType(m: unknown): string | undefined {
   }).name;
 }
 
-/**
- * The form prefilled from an intake item's parsed metadata (the normalized edXML JSON of
- * docs/contract.md, or what the mail parser found), with the clerk's edits on top. The sender's
- * name comes from the package, else from the directory (`senderAgencyName`): a clerk registers
- * "Tác giả" as a name, never as an OrganId.
- */
-export function prefillRegistrationForm(
-  item: {
-    subject: string | null;
-    senderOrganId: string | null;
-    metadata: unknown;
-    senderAgencyName?: string | null;
-  },
-  edits: RegistrationEdits,
-): Partial<RegistrationForm> {
+/** A field read from the document's own first (or last) page, and how sure the reader is (0..1). */
+export type ReadField = { value: string | number; confidence: number };
+/** What the reader found on the page, by form field (text/first-page-fields.ts, through src/reading). */
+export type ReadFields = Partial<Record<keyof RegistrationForm, ReadField>>;
+
+/** Where a prefilled value came from: the package's header, the mail, or the document's page. */
+export type FieldSource = { from: 'package' | 'mail' | 'page'; confidence?: number };
+
+// Below this a value read from the page is offered only where nothing else knows the field.
+const TRUSTED_READING = 0.6;
+const MAIL_SOURCES = new Set(['smtp', 'imap', 'upload']);
+
+type PrefillItem = {
+  subject: string | null;
+  senderOrganId: string | null;
+  metadata: unknown;
+  senderAgencyName?: string | null;
+  /** smtp, imap, amqp, http, upload: a package's header is signed structure, a mail's is a subject line */
+  source?: string;
+  readFields?: ReadFields | null;
+};
+
+function fromMetadata(item: PrefillItem): Record<keyof RegistrationForm, unknown> {
   const m = item.metadata;
   const priority = field(m, 'priority');
-  const prefilled: Record<keyof RegistrationForm, unknown> = {
+  return {
     subject: text(field(m, 'subject')) ?? item.subject ?? undefined,
     notation: documentNotation(field(m, 'code'), field(m, 'notation')),
     documentType: prefilledDocumentType(m) ?? text(field(m, 'documentType')),
@@ -83,6 +91,65 @@ export function prefillRegistrationForm(
     dueOn: text(field(m, 'dueDate')),
     departmentId: undefined,
   };
-  const merged = Object.entries({ ...prefilled, ...edits }).filter(([, value]) => value !== undefined);
+}
+
+/**
+ * Which source fills each field. A package's header (signed, structured) wins over the page; a
+ * mail's subject line is a sender's typing, so for mail and uploads the document's own first page
+ * wins where the reader is sure of it. A page reading nobody is sure of only fills gaps.
+ */
+function chooseSources(item: PrefillItem) {
+  const header = fromMetadata(item);
+  const read = item.readFields ?? {};
+  const pageFirst = item.source !== undefined && MAIL_SOURCES.has(item.source);
+  const values: Partial<Record<keyof RegistrationForm, unknown>> = {};
+  const sources: Partial<Record<keyof RegistrationForm, FieldSource>> = {};
+  for (const key of Object.keys(header) as (keyof RegistrationForm)[]) {
+    const fromHeader = header[key];
+    const fromPage = read[key];
+    const pageWins =
+      fromPage !== undefined &&
+      (fromHeader === undefined || (pageFirst && fromPage.confidence >= TRUSTED_READING));
+    if (pageWins) {
+      values[key] = fromPage.value;
+      sources[key] = { from: 'page', confidence: fromPage.confidence };
+    } else if (fromHeader !== undefined) {
+      values[key] = fromHeader;
+      sources[key] = { from: pageFirst ? 'mail' : 'package' };
+    }
+  }
+  return { values, sources };
+}
+
+/**
+ * The form prefilled from an intake item's parsed metadata (the normalized edXML JSON of
+ * docs/contract.md, or what the mail parser found) and what was read from its document's page,
+ * with the clerk's edits on top. The sender's name comes from the package, else from the directory
+ * (`senderAgencyName`): a clerk registers "Tác giả" as a name, never as an OrganId.
+ */
+export function prefillRegistrationForm(
+  item: PrefillItem,
+  edits: RegistrationEdits,
+): Partial<RegistrationForm> {
+  const merged = Object.entries({ ...chooseSources(item).values, ...edits }).filter(
+    ([, value]) => value !== undefined,
+  );
   return Object.fromEntries(merged);
+}
+
+/** Where each prefilled field came from, with the reader's confidence for page readings: the console shows it. */
+export function prefillSources(item: PrefillItem): Partial<Record<keyof RegistrationForm, FieldSource>> {
+  return chooseSources(item).sources;
+}
+
+/**
+ * What the clerk changed of the prefilled form, kept with the document: the data to improve the
+ * reader with (which readings were right, which were corrected, and to what).
+ */
+export function prefillRecord(item: PrefillItem, registered: Partial<RegistrationForm>) {
+  const { values, sources } = chooseSources(item);
+  const changed = (Object.keys(registered) as (keyof RegistrationForm)[]).filter(
+    (key) => JSON.stringify(registered[key] ?? null) !== JSON.stringify(values[key] ?? null),
+  );
+  return { read: item.readFields ?? {}, prefilled: values, sources, changed };
 }

@@ -180,6 +180,13 @@ describe('intake decisions', () => {
       statusCode: '03',
       registeredBy: 'user:vanthu-' + agencyB.slice(0, 4),
     });
+    // What the form offered and what the clerk changed stay with the document.
+    const kept = await prisma.document.findUniqueOrThrow({ where: { id: outcome.documentId } });
+    expect(kept.prefill).toMatchObject({
+      changed: ['subject'],
+      prefilled: { notation: '77/QĐ-STC' },
+      sources: { notation: { from: 'package' } },
+    });
     const outbox = await prisma.outboxMessage.findFirst({
       where: {
         kind: 'status',

@@ -776,3 +776,17 @@ Object.assign(TEXT.en, {
   chartEmpty: 'No packages in the last 60 minutes.',
   minute: 'Minute',
 });
+
+// Where a prefilled registration field came from (the form's hint beside each field).
+Object.assign(TEXT.vi, {
+  fromPackage: 'Theo gói tin',
+  fromMail: 'Theo thư điện tử',
+  fromPage: (percent) => `Đọc từ văn bản, độ tin cậy ${percent}%`,
+  fromPageUnsure: (percent) => `Đọc từ văn bản, độ tin cậy ${percent}% — hãy kiểm tra lại`,
+});
+Object.assign(TEXT.en, {
+  fromPackage: 'From the package',
+  fromMail: 'From the e-mail',
+  fromPage: (percent) => `Read from the document, ${percent}% sure`,
+  fromPageUnsure: (percent) => `Read from the document, ${percent}% sure — please check`,
+});

@@ -466,7 +466,14 @@ function decisionForms(item, m, candidates) {
   ].map(([name, label, value, attrs]) => ({
     name,
     label,
-    input: h('input', { id: `reg-${name}`, name, value, ...attrs }),
+    input: h('input', {
+      id: `reg-${name}`,
+      name,
+      value,
+      ...attrs,
+      ...(item.formSources?.[name] ? { 'aria-describedby': `reg-${name}-from` } : {}),
+    }),
+    from: fieldSource(item.formSources?.[name], `reg-${name}-from`),
   }));
   const reason = h('textarea', { id: 'reject-reason', rows: 3, cols: 60, required: true });
   const register = async (event) => {
@@ -538,7 +545,7 @@ function decisionForms(item, m, candidates) {
       h(
         'div',
         { class: 'form-grid' },
-        fields.map((f) => [h('label', { for: f.input.id }, f.label), f.input]),
+        fields.map((f) => [h('label', { for: f.input.id }, f.label), h('div', {}, f.input, f.from)]),
       ),
       h('button', { type: 'submit', id: 'register' }, t('register')),
     ),
@@ -553,6 +560,23 @@ function decisionForms(item, m, candidates) {
     duplicateForm(candidates, markDuplicate),
     typeOptions('reg-types'),
     outcome,
+  );
+}
+
+/**
+ * Where a prefilled field came from. A value read from the page says how sure the reader was; an
+ * unsure one asks the clerk to check it (the clerk confirms or corrects every reading).
+ */
+function fieldSource(source, id) {
+  if (!source) return '';
+  if (source.from !== 'page')
+    return h('small', { id, class: 'field-source' }, t(source.from === 'mail' ? 'fromMail' : 'fromPackage'));
+  const percent = Math.round((source.confidence ?? 0) * 100);
+  const unsure = (source.confidence ?? 0) < 0.6;
+  return h(
+    'small',
+    { id, class: unsure ? 'field-source unsure' : 'field-source' },
+    t(unsure ? 'fromPageUnsure' : 'fromPage', percent),
   );
 }
 
