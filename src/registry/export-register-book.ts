@@ -1,5 +1,6 @@
 import type { PrismaClient } from '../db/index.ts';
 import { agencyScope, type Actor, HubError } from '../shared/index.ts';
+import { csvLine } from './domain/csv.ts';
 import { vietnamDate } from './domain/registration-year.ts';
 import { senderAgencyNames } from './sender-name.ts';
 
@@ -32,14 +33,7 @@ const OUTGOING_COLUMNS = [
   'Ghi chú',
 ];
 
-function csvField(value: string | number | null | undefined): string {
-  const text = value === null || value === undefined ? '' : String(value);
-  // Leading =, +, - or @ would run as a formula in a spreadsheet: neutralize (CSV injection).
-  const safe = /^[=+\-@]/.test(text) ? `'${text}` : text;
-  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
-
-const line = (fields: (string | number | null | undefined)[]) => `${fields.map(csvField).join(',')}\r\n`;
+const line = csvLine;
 const dmy = (date: Date | null) =>
   date ? date.toISOString().slice(0, 10).split('-').reverse().join('/') : '';
 

@@ -85,3 +85,11 @@ export {
   type FollowUpFilter,
   type FollowUpItem,
 } from './follow-up.ts';
+export {
+  exportAuditTrail,
+  readAuditTrail,
+  type AuditDetail,
+  type AuditFilter,
+  type ReadableAuditEntry,
+} from './audit-reading.ts';
+export { AUDIT_AREAS, type Words } from './domain/audit-labels.ts';

@@ -846,6 +846,73 @@ describe('the audit trail', () => {
     expect(new Set(partner.entries.map((e) => e.agency))).toEqual(new Set([PARTNER]));
   });
 
+  it('says each entry in words: who by name, the action, what it was about, the details by label', async () => {
+    type Words = { vi: string; en: string };
+    type Readable = {
+      action: string;
+      actorName: Words;
+      actionWords: Words;
+      subjectName: Words | null;
+      details: { key: string; label: Words | null; valueWords: Words }[];
+    };
+    const response = await send('GET', '/api/v1/audit?order=newest&action=user.created&limit=500');
+    const { entries, areas } = response.json<{
+      entries: Readable[];
+      areas: { code: string; words: Words }[];
+    }>();
+    const created = entries.find((e) =>
+      e.details.some((d) => d.key === 'role' && d.valueWords.vi === 'Văn thư'),
+    );
+    expect(created).toBeDefined();
+    expect(created!.actionWords).toEqual({ vi: 'Tạo người dùng', en: 'Created a user' });
+    // The subject is the person created, by name, never `user:<uuid>`.
+    expect(created!.subjectName?.vi).toMatch(/\(.+\)$/);
+    expect(created!.subjectName?.vi).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}/);
+    expect(created!.details.find((d) => d.key === 'role')?.label).toEqual({ vi: 'Vai trò', en: 'Role' });
+    expect(areas.map((a) => a.code)).toContain('user');
+    for (const e of entries) {
+      expect(e.actorName.vi).not.toMatch(/^(user|token|system):/);
+      expect(e.actionWords.vi).not.toContain('.');
+    }
+  });
+
+  it('filters by Vietnam calendar days, both ends included, and refuses a range that ends before it starts', async () => {
+    const newest = (await page('?order=newest&limit=1')).entries[0]!;
+    const at = await web.prisma.auditEntry.findUniqueOrThrow({ where: { seq: BigInt(newest.seq) } });
+    const day = new Date(at.at.getTime() + 7 * 3_600_000).toISOString().slice(0, 10);
+    const next = new Date(at.at.getTime() + 31 * 3_600_000).toISOString().slice(0, 10);
+    expect((await page(`?order=newest&from=${day}&to=${day}`)).entries.map((e) => e.seq)).toContain(
+      newest.seq,
+    );
+    expect((await page(`?order=newest&from=${next}`)).entries).toEqual([]);
+    expect((await page(`?order=newest&to=2020-01-01`)).entries).toEqual([]);
+    expect((await send('GET', `/api/v1/audit?from=${next}&to=${day}`)).statusCode).toBe(400);
+    expect((await send('GET', '/api/v1/audit?from=31/12/2026')).statusCode).toBe(400);
+  });
+
+  it('exports the filtered trail as CSV in words, Vietnamese by default, for admins only', async () => {
+    const csv = await send('GET', '/api/v1/audit/export?action=user');
+    expect(csv.statusCode).toBe(200);
+    expect(csv.headers['content-type']).toBe('text/csv; charset=utf-8');
+    expect(csv.headers['content-disposition']).toBe('attachment; filename="nhat-ky.csv"');
+    const lines = csv.body
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n');
+    expect(lines[0]).toBe(
+      'Số thứ tự,Thời điểm (giờ Việt Nam),Người thực hiện,Cơ quan,Thao tác,Đối tượng,Chi tiết',
+    );
+    const users = (await page('?action=user&limit=500')).entries;
+    expect(lines).toHaveLength(users.length + 1);
+    expect(lines.some((l) => l.includes('Tạo người dùng') && l.includes('Vai trò: Văn thư'))).toBe(true);
+    expect(csv.body).not.toMatch(/,user\.created,/);
+    const english = await send('GET', '/api/v1/audit/export?action=user&lang=en');
+    expect(english.body).toContain('Created a user');
+    await addPerson(web.prisma, { username: 'vanthu.csv', role: 'clerk', agency: HOSTED });
+    const clerk = await signInAs(web.app, 'vanthu.csv');
+    expect((await send('GET', '/api/v1/audit/export', undefined, clerk.headers)).statusCode).toBe(403);
+  });
+
   it('refuses mixed paging, a bad action and an unknown agency', async () => {
     expect((await send('GET', '/api/v1/audit?order=newest&afterSeq=3')).statusCode).toBe(400);
     expect((await send('GET', '/api/v1/audit?beforeSeq=3')).statusCode).toBe(400);

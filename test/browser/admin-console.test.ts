@@ -244,20 +244,42 @@ describe('the admin pages in Chromium', () => {
     expect(await web.prisma.apiToken.count({ where: { revokedAt: { not: null } } })).toBe(1);
   });
 
-  it('runs the audit integrity check and filters the trail by action', async () => {
+  it('runs the audit integrity check, shows the trail in words filtered by kind and dates, and exports it', async () => {
     const page = await signedInAdmin();
     await page.getByRole('link', { name: 'Nhật ký' }).click();
     await page.locator('#audit tbody tr').first().waitFor();
     await page.locator('#verify-audit').click();
     await page.locator('#audit-verdict .done').waitFor();
     expect(await page.locator('#audit-verdict').innerText()).toMatch(/^Nguyên vẹn: \d+ mục, mục cuối #\d+\./);
-    await page.locator('#audit-action').fill('user');
-    await page.locator('#audit-action').press('Enter');
-    await page.waitForURL(/#\/audit\?action=user$/);
+    await page.locator('#audit-action').selectOption({ label: 'Người dùng' });
+    await page.getByRole('button', { name: 'Lọc' }).click();
+    await page.waitForURL(/#\/audit\?.*action=user/);
     await page.locator('#audit tbody tr').first().waitFor();
+    // In words: the action, who did it by name, what it was about; never codes, UUIDs or JSON.
     const actions = await page.locator('#audit tbody tr td:nth-child(5)').allInnerTexts();
     expect(actions.length).toBeGreaterThan(0);
-    for (const action of actions) expect(action).toMatch(/^user\./);
+    for (const action of actions)
+      expect(action).toMatch(
+        /^(Tạo người dùng|Khóa tài khoản|Mở khóa tài khoản|Đặt lại mật khẩu|Sửa thông tin người dùng)$/,
+      );
+    const table = await page.locator('#audit tbody').innerText();
+    expect(table).not.toMatch(/user:|system:|[0-9a-f]{8}-[0-9a-f]{4}-|[{}]/);
+    expect(table).toContain('Vai trò');
+
+    // A range that ends before it starts is refused next to the field, in words.
+    await page.locator('#audit-from').fill('2026-12-31');
+    await page.locator('#audit-to').fill('2026-01-01');
+    await page.getByRole('button', { name: 'Lọc' }).click();
+    expect(await page.locator('#audit-filter-problem').innerText()).toContain('“Từ ngày” phải trước');
+    expect(await page.locator('#audit-to').getAttribute('aria-invalid')).toBe('true');
+
+    // The CSV carries the same filter and the same words.
+    await page.locator('#audit-from').fill('');
+    await page.locator('#audit-to').fill('');
+    const href = await page.locator('#audit-export').getAttribute('href');
+    expect(href).toMatch(/^\/api\/v1\/audit\/export\?.*action=user.*lang=vi/);
+    const csv = await page.evaluate(async (url) => (await fetch(url!)).text(), href);
+    expect(csv).toContain('Tạo người dùng');
     await page.locator('#verify-audit').click();
     await page.locator('#audit-verdict .done').waitFor();
     await screenshot(page, 'admin-audit');
