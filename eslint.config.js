@@ -130,6 +130,7 @@ export default tseslint.config(
         URLSearchParams: 'readonly',
         Node: 'readonly',
         Event: 'readonly',
+        CSS: 'readonly',
       },
     },
   },

@@ -48,9 +48,15 @@ describe('password hashing', () => {
   });
 
   it('names what is wrong with a chosen password', () => {
-    expect(passwordProblems('short', 'vanthu')).toEqual(['a password needs at least 12 characters']);
-    expect(passwordProblems('vanthu-2026-secret', 'vanthu')).toEqual([
-      'a password must not contain the username',
+    expect(passwordProblems('short', 'vanthu')).toEqual([
+      {
+        vi: 'Mật khẩu mới: cần ít nhất 12 ký tự (một câu dễ nhớ là tốt nhất)',
+        en: 'a password needs at least 12 characters',
+        field: 'newPassword',
+      },
+    ]);
+    expect(passwordProblems('vanthu-2026-secret', 'vanthu').map((p) => p.vi)).toEqual([
+      'Mật khẩu mới: không được chứa tên đăng nhập',
     ]);
     expect(passwordProblems('a perfectly fine passphrase', 'vanthu')).toEqual([]);
   });

@@ -1,3 +1,4 @@
+import { said, type Said } from '../shared/index.ts';
 import { randomInt } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
 
@@ -49,16 +50,35 @@ export function generateOneTimePassword(): string {
   return [0, 5, 10, 15].map((i) => chars.slice(i, i + 5).join('')).join('-');
 }
 
-export type PasswordProblem = string;
+/** A rule the new password breaks, in words; `field` is the request field it is about. */
+export type PasswordProblem = Said;
 
 /** Rules for a password a person chooses (the one-time password is generated, not checked here). */
 export function passwordProblems(password: string, username: string): PasswordProblem[] {
   const problems: PasswordProblem[] = [];
   if (password.length < MIN_PASSWORD_LENGTH)
-    problems.push(`a password needs at least ${MIN_PASSWORD_LENGTH} characters`);
+    problems.push(
+      said(
+        `Mật khẩu mới: cần ít nhất ${MIN_PASSWORD_LENGTH} ký tự (một câu dễ nhớ là tốt nhất)`,
+        `a password needs at least ${MIN_PASSWORD_LENGTH} characters`,
+        'newPassword',
+      ),
+    );
   if (password.length > MAX_PASSWORD_LENGTH)
-    problems.push(`a password has at most ${MAX_PASSWORD_LENGTH} characters`);
+    problems.push(
+      said(
+        `Mật khẩu mới: tối đa ${MAX_PASSWORD_LENGTH} ký tự`,
+        `a password has at most ${MAX_PASSWORD_LENGTH} characters`,
+        'newPassword',
+      ),
+    );
   if (password.toLowerCase().includes(username.toLowerCase()))
-    problems.push('a password must not contain the username');
+    problems.push(
+      said(
+        'Mật khẩu mới: không được chứa tên đăng nhập',
+        'a password must not contain the username',
+        'newPassword',
+      ),
+    );
   return problems;
 }

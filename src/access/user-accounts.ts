@@ -1,6 +1,6 @@
 import type { PrismaClient } from '../db/index.ts';
 import { departmentNamed } from '../registry/index.ts';
-import type { Actor } from '../shared/index.ts';
+import { type Actor, said, type Said } from '../shared/index.ts';
 import { recordAccessEvent } from './access-audit.ts';
 import { agencyIdOf } from '../directory/index.ts';
 import { sha256Hex } from './secret-token.ts';
@@ -31,7 +31,7 @@ export type NewUser = {
 };
 
 export type CreateUserOutcome =
-  { kind: 'created'; user: UserView; oneTimePassword: string } | { kind: 'refused'; reason: string };
+  { kind: 'created'; user: UserView; oneTimePassword: string } | { kind: 'refused'; reason: Said };
 
 export const USERNAME_PATTERN = /^[a-z0-9][a-z0-9._-]{2,99}$/;
 
@@ -104,20 +104,55 @@ export async function createUser(
 ): Promise<CreateUserOutcome> {
   const username = input.username.trim().toLowerCase();
   if (!USERNAME_PATTERN.test(username))
-    return { kind: 'refused', reason: 'a username has 3–100 characters: a–z, 0–9, ".", "_", "-"' };
+    return {
+      kind: 'refused',
+      reason: said(
+        'Tên đăng nhập: 3–100 ký tự gồm chữ a–z không dấu, số 0–9, dấu chấm, gạch dưới hoặc gạch ngang',
+        'a username has 3–100 characters: a–z, 0–9, ".", "_", "-"',
+        'username',
+      ),
+    };
   if (input.role === 'admin' && (input.agency !== undefined || input.department !== undefined))
-    return { kind: 'refused', reason: 'an admin is hub-wide: give no agency or department' };
+    return {
+      kind: 'refused',
+      reason: said(
+        'Quản trị viên làm việc cho toàn hệ thống: không chọn cơ quan hay phòng ban',
+        'an admin is hub-wide: give no agency or department',
+        'agency',
+      ),
+    };
   if (input.role !== 'admin' && input.agency === undefined)
-    return { kind: 'refused', reason: `a ${input.role} belongs to an agency: give its OrganId` };
+    return {
+      kind: 'refused',
+      reason: said(
+        'Cơ quan: văn thư và lãnh đạo thuộc một cơ quan, hãy chọn cơ quan',
+        `a ${input.role} belongs to an agency: give its OrganId`,
+        'agency',
+      ),
+    };
   const agencyId = input.agency === undefined ? null : await agencyIdOf(prisma, input.agency);
   if (input.agency !== undefined && agencyId === null)
-    return { kind: 'refused', reason: `no agency ${input.agency} in the directory` };
+    return {
+      kind: 'refused',
+      reason: said(
+        `Cơ quan: không có mã ${input.agency} trong danh bạ`,
+        `no agency ${input.agency} in the directory`,
+        'agency',
+      ),
+    };
 
   const oneTimePassword = generateOneTimePassword();
   const passwordHash = await hashPassword(oneTimePassword);
   return prisma.$transaction(async (tx) => {
     if (await tx.user.findUnique({ where: { username }, select: { id: true } }))
-      return { kind: 'refused', reason: `username ${username} is taken` } as const;
+      return {
+        kind: 'refused',
+        reason: said(
+          `Tên đăng nhập: “${username}” đã có người dùng, hãy chọn tên khác`,
+          `username ${username} is taken`,
+          'username',
+        ),
+      } as const;
     const department =
       agencyId !== null && input.department !== undefined
         ? await departmentNamed(tx, by, agencyId, input.department)
@@ -156,7 +191,7 @@ export async function findUser(prisma: PrismaClient, id: string): Promise<UserVi
 }
 
 export type SetDisabledOutcome =
-  { kind: 'changed'; user: UserView } | { kind: 'not-found' } | { kind: 'refused'; reason: string };
+  { kind: 'changed'; user: UserView } | { kind: 'not-found' } | { kind: 'refused'; reason: Said };
 
 /**
  * Disabling also ends the person's sessions at once; enabling does not restore them. Two locks
@@ -174,8 +209,10 @@ export async function setUserDisabled(
   if (disabled && by.userId === id)
     return {
       kind: 'refused',
-      reason:
-        'Không thể tự khóa tài khoản của chính mình: một quản trị viên khác phải làm việc này / you cannot lock your own account: another admin must do it',
+      reason: said(
+        'Không thể tự khóa tài khoản của chính mình: một quản trị viên khác phải làm việc này',
+        'you cannot lock your own account: another admin must do it',
+      ),
     };
   return prisma.$transaction(async (tx): Promise<SetDisabledOutcome> => {
     const existing = await tx.user.findUnique({
@@ -189,8 +226,10 @@ export async function setUserDisabled(
       if (activeAdmins.filter((admin) => admin.id !== id).length === 0)
         return {
           kind: 'refused',
-          reason:
-            'Đây là quản trị viên cuối cùng còn hoạt động: hãy thêm hoặc mở khóa một quản trị viên khác trước / this is the last active admin: add or enable another admin first',
+          reason: said(
+            'Đây là quản trị viên cuối cùng còn hoạt động: hãy thêm hoặc mở khóa một quản trị viên khác trước',
+            'this is the last active admin: add or enable another admin first',
+          ),
         };
     }
     const row = await tx.user.update({
@@ -213,7 +252,7 @@ export async function setUserDisabled(
 export type ResetPasswordOutcome =
   | { kind: 'reset'; user: UserView; oneTimePassword: string }
   | { kind: 'not-found' }
-  | { kind: 'refused'; reason: string };
+  | { kind: 'refused'; reason: Said };
 
 /**
  * An admin gives a person a new one-time password (a forgotten password, a handover). Every
@@ -226,7 +265,13 @@ export async function resetPassword(
   by: { label: string; userId?: string | undefined },
 ): Promise<ResetPasswordOutcome> {
   if (by.userId === id)
-    return { kind: 'refused', reason: 'change your own password instead of resetting it' };
+    return {
+      kind: 'refused',
+      reason: said(
+        'Hãy tự đổi mật khẩu của mình thay vì đặt lại.',
+        'change your own password instead of resetting it',
+      ),
+    };
   const oneTimePassword = generateOneTimePassword();
   const passwordHash = await hashPassword(oneTimePassword);
   return prisma.$transaction(async (tx) => {
@@ -249,7 +294,7 @@ export async function resetPassword(
   });
 }
 
-export type ChangePasswordOutcome = { kind: 'changed' } | { kind: 'refused'; problems: string[] };
+export type ChangePasswordOutcome = { kind: 'changed' } | { kind: 'refused'; problems: Said[] };
 
 /**
  * The current password is asked again, so a borrowed session cannot lock its owner out. Every
@@ -263,11 +308,28 @@ export async function changePassword(
   keepSessionToken?: string,
 ): Promise<ChangePasswordOutcome> {
   const user = await prisma.user.findUnique({ where: { id: userId } });
-  if (!user || user.disabledAt) return { kind: 'refused', problems: ['no such user'] };
+  if (!user || user.disabledAt)
+    return { kind: 'refused', problems: [said('Tài khoản không còn hoạt động.', 'no such user')] };
   if (!(await verifyPassword(user.passwordHash, current)))
-    return { kind: 'refused', problems: ['the current password is wrong'] };
+    return {
+      kind: 'refused',
+      problems: [
+        said(
+          'Mật khẩu hiện tại: không đúng, hãy nhập lại',
+          'the current password is wrong',
+          'currentPassword',
+        ),
+      ],
+    };
   const problems = passwordProblems(next, user.username);
-  if (next === current) problems.push('the new password must differ from the current one');
+  if (next === current)
+    problems.push(
+      said(
+        'Mật khẩu mới: phải khác mật khẩu hiện tại',
+        'the new password must differ from the current one',
+        'newPassword',
+      ),
+    );
   if (problems.length > 0) return { kind: 'refused', problems };
   const passwordHash = await hashPassword(next);
   await prisma.$transaction(async (tx) => {

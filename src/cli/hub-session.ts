@@ -66,6 +66,9 @@ export async function callRunningHub(
 }
 
 export function apiErrorMessage(response: HubResponse): string {
-  const error = (response.body as { error?: { message?: string } } | null)?.error;
+  const error = (response.body as { error?: { message?: string; text?: { vi: string; en: string } } } | null)
+    ?.error;
+  // The operator reads both languages, as the CLI's own messages say them ("vi / en").
+  if (error?.text) return `${error.text.vi} / ${error.text.en}`;
   return error?.message ?? `the hub answered HTTP ${response.status}`;
 }

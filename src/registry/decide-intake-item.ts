@@ -1,5 +1,15 @@
 import type { Prisma, PrismaClient, Transaction } from '../db/index.ts';
-import { systemClock, type Clock, actorLabel, agencyScope, type Actor, isUuid } from '../shared/index.ts';
+import {
+  systemClock,
+  type Clock,
+  actorLabel,
+  agencyScope,
+  type Actor,
+  isUuid,
+  issueInWords,
+  said,
+  type Said,
+} from '../shared/index.ts';
 import { checkAgencyReferences } from './agency-references.ts';
 import { appendAudit } from './audit-trail.ts';
 import { REGISTRY_TRANSACTION } from './transaction-options.ts';
@@ -22,9 +32,9 @@ import { owesStatus, queueStatus } from './status-outbox.ts';
  */
 export type DecisionRefusal =
   | { kind: 'not-found' }
-  | { kind: 'forbidden'; message: string }
-  | { kind: 'conflict'; message: string }
-  | { kind: 'invalid'; problems: string[] };
+  | { kind: 'forbidden'; message: Said }
+  | { kind: 'conflict'; message: Said }
+  | { kind: 'invalid'; problems: string[]; said?: Said[] };
 
 export type ReleaseOutcome = { kind: 'released' } | DecisionRefusal;
 
@@ -78,11 +88,38 @@ function reportKind(metadata: unknown): string | null {
   return typeof kind === 'string' && kind !== 'document' ? kind : null;
 }
 
-function noteProblems(note: string): string[] {
-  if (note.length === 0) return ['note: say why the item may leave quarantine (what was checked)'];
-  if (note.length > 2000) return ['note: at most 2000 characters'];
+function noteProblems(note: string): Said[] {
+  if (note.length === 0)
+    return [
+      said(
+        'Ghi chú: hãy ghi lý do văn bản được đưa ra khỏi cách ly (đã kiểm tra những gì)',
+        'Note: say why the item may leave quarantine (what was checked)',
+        'note',
+      ),
+    ];
+  if (note.length > 2000)
+    return [said('Ghi chú: tối đa 2000 ký tự', 'Note: at most 2000 characters', 'note')];
   return [];
 }
+
+/** An item's state as a clerk says it, after "văn bản này …". */
+const STATE_WORDS: Record<string, Said> = {
+  new: said('đang chờ xử lý', 'waiting in the queue'),
+  registered: said('đã được vào sổ', 'already registered'),
+  rejected: said('đã bị từ chối', 'already rejected'),
+  duplicate: said('đã được đánh dấu là bản trùng', 'already marked as a duplicate'),
+  quarantined: said('đang bị cách ly', 'quarantined'),
+};
+
+function alreadyDecided(state: string): Said {
+  const words = STATE_WORDS[state] ?? said(state, state);
+  return said(
+    `Văn bản này ${words.vi}: không thể xử lý lại. Hãy tải lại danh sách.`,
+    `the item is ${words.en.startsWith('already') ? words.en : `already ${state}`}`,
+  );
+}
+
+const CLERKS_ONLY = (vi: string, en: string) => said(`Chỉ văn thư mới được ${vi}.`, `only clerks ${en}`);
 
 /**
  * Quarantine → the clerks' queue ('new'), with the reason it was held and who looked at it in the
@@ -96,26 +133,42 @@ export async function releaseIntakeItem(
   note: string,
 ): Promise<ReleaseOutcome> {
   if (!isUuid(itemId)) return { kind: 'not-found' };
-  if (!mayDecide(actor)) return { kind: 'forbidden', message: 'only clerks release items from quarantine' };
+  if (!mayDecide(actor))
+    return {
+      kind: 'forbidden',
+      message: CLERKS_ONLY('đưa văn bản ra khỏi cách ly', 'release items from quarantine'),
+    };
   const why = note.normalize('NFC').trim();
   const problems = noteProblems(why);
-  if (problems.length > 0) return { kind: 'invalid', problems };
+  if (problems.length > 0) return { kind: 'invalid', problems: problems.map((p) => p.en), said: problems };
   return prisma.$transaction(async (tx): Promise<ReleaseOutcome> => {
     const item = await lockItem(tx, actor, itemId);
     if (!item) return { kind: 'not-found' };
     if (item.state !== 'quarantined')
-      return { kind: 'conflict', message: `the item is not quarantined (it is ${item.state})` };
+      return {
+        kind: 'conflict',
+        message: said(
+          `Văn bản này không bị cách ly (nó ${(STATE_WORDS[item.state] ?? said(item.state, item.state)).vi}).`,
+          `the item is not quarantined (it is ${item.state})`,
+        ),
+      };
     const admin = actor.kind === 'system' || (actor.kind === 'user' && actor.role === 'admin');
     const report = reportKind(item.metadata);
     if (report)
       return {
         kind: 'conflict',
-        message: `a ${report} report answers mail the hub sent; it is not a document and stays out of the queue`,
+        message: said(
+          'Đây là thư báo (báo phát hoặc báo đã đọc) trả lời thư hệ thống đã gửi, không phải văn bản: nó không vào hàng chờ.',
+          `a ${report} report answers mail the hub sent; it is not a document and stays out of the queue`,
+        ),
       };
     if (hasMalware(item.metadata) && !admin)
       return {
         kind: 'forbidden',
-        message: `held for malware (${item.reason ?? ''}): only an administrator can release it`,
+        message: said(
+          `Văn bản bị giữ vì có mã độc (${item.reason ?? ''}): chỉ quản trị viên mới được đưa ra khỏi cách ly.`,
+          `held for malware (${item.reason ?? ''}): only an administrator can release it`,
+        ),
       };
     await tx.intakeItem.update({ where: { id: item.id }, data: { state: 'new' } });
     await appendAudit(tx, {
@@ -137,17 +190,20 @@ export async function registerIntakeItem(
   clock: Clock = systemClock,
 ): Promise<RegisterOutcome> {
   if (!isUuid(itemId)) return { kind: 'not-found' };
-  if (!mayDecide(actor)) return { kind: 'forbidden', message: 'only clerks register documents' };
+  if (!mayDecide(actor))
+    return { kind: 'forbidden', message: CLERKS_ONLY('vào sổ văn bản', 'register documents') };
   return prisma.$transaction(async (tx): Promise<RegisterOutcome> => {
     const item = await lockItem(tx, actor, itemId);
     if (!item) return { kind: 'not-found' };
     if (item.state === 'quarantined')
       return {
         kind: 'conflict',
-        message: `the item is quarantined (${item.reason ?? 'no reason recorded'}): release it from quarantine first`,
+        message: said(
+          `Văn bản đang bị cách ly (${item.reason ?? 'không ghi lý do'}): hãy đưa nó ra khỏi cách ly trước khi vào sổ.`,
+          `the item is quarantined (${item.reason ?? 'no reason recorded'}): release it from quarantine first`,
+        ),
       };
-    if (!OPEN_STATES.has(item.state))
-      return { kind: 'conflict', message: `the item is already ${item.state}` };
+    if (!OPEN_STATES.has(item.state)) return { kind: 'conflict', message: alreadyDecided(item.state) };
     const prefillFrom = {
       subject: item.subject,
       senderOrganId: item.sender_organ_id,
@@ -157,7 +213,11 @@ export async function registerIntakeItem(
     };
     const form = RegistrationFormSchema.safeParse(prefillRegistrationForm(prefillFrom, edits));
     if (!form.success)
-      return { kind: 'invalid', problems: form.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) };
+      return {
+        kind: 'invalid',
+        problems: form.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`),
+        said: form.error.issues.map(issueInWords),
+      };
     const references = await checkAgencyReferences(tx, item.agency_id, {
       departmentId: form.data.departmentId,
     });
@@ -259,16 +319,31 @@ export async function rejectIntakeItem(
   clock: Clock = systemClock,
 ): Promise<RejectOutcome> {
   if (!isUuid(itemId)) return { kind: 'not-found' };
-  if (!mayDecide(actor)) return { kind: 'forbidden', message: 'only clerks reject documents' };
+  if (!mayDecide(actor))
+    return { kind: 'forbidden', message: CLERKS_ONLY('từ chối văn bản', 'reject documents') };
   const why = reason.normalize('NFC').trim();
   if (why.length === 0)
-    return { kind: 'invalid', problems: ['reason: a rejection needs a reason the sender can act on'] };
-  if (why.length > 2000) return { kind: 'invalid', problems: ['reason: at most 2000 characters'] };
+    return {
+      kind: 'invalid',
+      problems: ['reason: a rejection needs a reason the sender can act on'],
+      said: [
+        said(
+          'Lý do: hãy ghi lý do từ chối để nơi gửi biết phải làm gì',
+          'Reason: a rejection needs a reason the sender can act on',
+          'reason',
+        ),
+      ],
+    };
+  if (why.length > 2000)
+    return {
+      kind: 'invalid',
+      problems: ['reason: at most 2000 characters'],
+      said: [said('Lý do: tối đa 2000 ký tự', 'Reason: at most 2000 characters', 'reason')],
+    };
   return prisma.$transaction(async (tx): Promise<RejectOutcome> => {
     const item = await lockItem(tx, actor, itemId);
     if (!item) return { kind: 'not-found' };
-    if (!OPEN_STATES.has(item.state))
-      return { kind: 'conflict', message: `the item is already ${item.state}` };
+    if (!OPEN_STATES.has(item.state)) return { kind: 'conflict', message: alreadyDecided(item.state) };
     const who = actorLabel(actor);
     await tx.intakeItem.update({
       where: { id: item.id },
@@ -305,12 +380,12 @@ export async function markIntakeDuplicate(
   clock: Clock = systemClock,
 ): Promise<DuplicateOutcome> {
   if (!isUuid(itemId)) return { kind: 'not-found' };
-  if (!mayDecide(actor)) return { kind: 'forbidden', message: 'only clerks mark duplicates' };
+  if (!mayDecide(actor))
+    return { kind: 'forbidden', message: CLERKS_ONLY('đánh dấu văn bản trùng', 'mark duplicates') };
   return prisma.$transaction(async (tx): Promise<DuplicateOutcome> => {
     const item = await lockItem(tx, actor, itemId);
     if (!item) return { kind: 'not-found' };
-    if (!OPEN_STATES.has(item.state))
-      return { kind: 'conflict', message: `the item is already ${item.state}` };
+    if (!OPEN_STATES.has(item.state)) return { kind: 'conflict', message: alreadyDecided(item.state) };
     const references = await checkAgencyReferences(
       tx,
       item.agency_id,

@@ -1,5 +1,5 @@
 import type { PrismaClient, Transaction } from '../db/index.ts';
-import { actorLabel, type Actor } from '../shared/index.ts';
+import { actorLabel, type Actor, said, type Said } from '../shared/index.ts';
 import { appendAudit } from './audit-trail.ts';
 import { agencyFor, NOT_FOUND } from './domain/agency-for.ts';
 import { REGISTRY_TRANSACTION } from './transaction-options.ts';
@@ -56,9 +56,9 @@ export async function listDepartments(
 export type CreateDepartmentOutcome =
   | { kind: 'created'; department: { id: string; name: string; agencyId: string } }
   | { kind: 'not-found' }
-  | { kind: 'forbidden'; message: string }
-  | { kind: 'conflict'; message: string }
-  | { kind: 'invalid'; problems: string[] };
+  | { kind: 'forbidden'; message: Said }
+  | { kind: 'conflict'; message: Said }
+  | { kind: 'invalid'; problems: string[]; said?: Said[] };
 
 /** Leaders add departments to their own agency, admins to the agency they name. */
 export async function createDepartment(
@@ -68,22 +68,47 @@ export async function createDepartment(
   input: { name: string; agencyId?: string | null },
 ): Promise<CreateDepartmentOutcome> {
   if (actor.kind === 'token')
-    return { kind: 'forbidden', message: 'partner systems do not manage departments' };
+    return {
+      kind: 'forbidden',
+      message: said('Hệ thống đối tác không quản lý phòng ban.', 'partner systems do not manage departments'),
+    };
   if (actor.kind === 'user' && actor.role === 'clerk')
-    return { kind: 'forbidden', message: 'departments are added by leaders and admins' };
+    return {
+      kind: 'forbidden',
+      message: said(
+        'Chỉ lãnh đạo và quản trị viên mới thêm phòng ban.',
+        'departments are added by leaders and admins',
+      ),
+    };
   // Decided after the role, so a clerk naming another agency hears what a clerk naming none hears.
   if (input.agencyId === null) return { kind: 'not-found' };
   const agencyId = agencyFor(actor, input.agencyId);
   if (agencyId === NOT_FOUND) return { kind: 'not-found' };
   if (agencyId === null)
-    return { kind: 'invalid', problems: ['agency: an admin names the agency (OrganId)'] };
+    return {
+      kind: 'invalid',
+      problems: ['agency: an admin names the agency (OrganId)'],
+      said: [said('Cơ quan: hãy ghi mã định danh của cơ quan', 'Agency: give the agency code', 'agency')],
+    };
   const name = input.name.trim().normalize('NFC');
-  if (!name) return { kind: 'invalid', problems: ['name: a department needs a name'] };
+  if (!name)
+    return {
+      kind: 'invalid',
+      problems: ['name: a department needs a name'],
+      said: [said('Tên phòng ban: không được để trống', 'Department name: required', 'name')],
+    };
   return prisma.$transaction(async (tx): Promise<CreateDepartmentOutcome> => {
     // Serializes additions per agency, so two leaders adding the same name get one row and a 409.
     await tx.$executeRaw`SELECT id FROM agency WHERE id = ${agencyId}::uuid FOR UPDATE`;
     if (await tx.department.findUnique({ where: { agencyId_name: { agencyId, name } } }))
-      return { kind: 'conflict', message: `the agency already has a department named ${name}` };
+      return {
+        kind: 'conflict',
+        message: said(
+          `Cơ quan đã có phòng ban tên “${name}”: hãy đặt tên khác.`,
+          `the agency already has a department named ${name}`,
+          'name',
+        ),
+      };
     const department = await tx.department.create({
       data: { agencyId, name },
       select: { id: true, name: true, agencyId: true },

@@ -1,5 +1,5 @@
 import type { Prisma, PrismaClient } from '../db/index.ts';
-import { actorLabel, agencyScope, type Actor } from '../shared/index.ts';
+import { actorLabel, agencyScope, type Actor, said, type Said } from '../shared/index.ts';
 import { checkAgencyReferences } from './agency-references.ts';
 import { appendAudit } from './audit-trail.ts';
 import { agencyFor, NOT_FOUND } from './domain/agency-for.ts';
@@ -214,9 +214,9 @@ export type AssignOutcome =
       queuedForSender: boolean;
     }
   | { kind: 'not-found' }
-  | { kind: 'forbidden'; message: string }
-  | { kind: 'conflict'; message: string }
-  | { kind: 'invalid'; problems: string[] };
+  | { kind: 'forbidden'; message: Said }
+  | { kind: 'conflict'; message: Said }
+  | { kind: 'invalid'; problems: string[]; said?: Said[] };
 
 /**
  * Assigns a document to a department and/or a person and sets its due date, audited in the same
@@ -232,18 +232,39 @@ export async function assignDocument(
   input: AssignInput,
 ): Promise<AssignOutcome> {
   if (actor.kind === 'token')
-    return { kind: 'forbidden', message: 'partner systems do not assign documents' };
+    return {
+      kind: 'forbidden',
+      message: said('Hệ thống đối tác không giao xử lý văn bản.', 'partner systems do not assign documents'),
+    };
   if (actor.kind === 'user' && actor.role === 'clerk')
-    return { kind: 'forbidden', message: 'assigning documents is for leaders' };
+    return {
+      kind: 'forbidden',
+      message: said('Chỉ lãnh đạo mới giao xử lý văn bản.', 'assigning documents is for leaders'),
+    };
   if (!/^[0-9a-f-]{36}$/i.test(documentId)) return { kind: 'not-found' };
   if (input.departmentId === undefined && input.assigneeId === undefined && input.dueOn === undefined)
-    return { kind: 'invalid', problems: ['give departmentId, assigneeId or dueOn'] };
+    return {
+      kind: 'invalid',
+      problems: ['give departmentId, assigneeId or dueOn'],
+      said: [
+        said(
+          'Hãy chọn phòng ban, người xử lý hoặc hạn xử lý.',
+          'Choose a department, a person or a due date.',
+        ),
+      ],
+    };
   const scope = agencyScope(actor);
   return prisma.$transaction(async (tx): Promise<AssignOutcome> => {
     const document = await lockDocumentInScope(tx, documentId, scope);
     if (!document) return { kind: 'not-found' };
     if (document.statusCode !== null && (DONE_CODES as readonly string[]).includes(document.statusCode))
-      return { kind: 'conflict', message: `the document is closed (status ${document.statusCode})` };
+      return {
+        kind: 'conflict',
+        message: said(
+          'Văn bản đã kết thúc xử lý (hoàn thành hoặc thu hồi): không giao lại được.',
+          `the document is closed (status ${document.statusCode})`,
+        ),
+      };
     const { problems, department, assignee } = await checkAgencyReferences(tx, document.agencyId, {
       departmentId: input.departmentId,
       assigneeId: input.assigneeId,

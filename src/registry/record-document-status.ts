@@ -1,5 +1,5 @@
 import type { PrismaClient, Transaction } from '../db/index.ts';
-import { actorLabel, agencyScope, type Actor } from '../shared/index.ts';
+import { actorLabel, agencyScope, type Actor, said, type Said } from '../shared/index.ts';
 import { checkAgencyReferences } from './agency-references.ts';
 import { appendAudit } from './audit-trail.ts';
 import { REGISTRY_TRANSACTION } from './transaction-options.ts';
@@ -24,9 +24,9 @@ export type StatusInput = {
 export type StatusOutcome =
   | { kind: 'recorded'; code: FollowUpCode; queuedForSender: boolean }
   | { kind: 'not-found' }
-  | { kind: 'forbidden'; message: string }
-  | { kind: 'conflict'; message: string }
-  | { kind: 'invalid'; problems: string[] };
+  | { kind: 'forbidden'; message: Said }
+  | { kind: 'conflict'; message: Said }
+  | { kind: 'invalid'; problems: string[]; said?: Said[] };
 
 const DESCRIPTIONS: Record<FollowUpCode, string> = {
   '04': 'Đã phân công',
@@ -42,20 +42,38 @@ export async function recordDocumentStatus(
 ): Promise<StatusOutcome> {
   if (!/^[0-9a-f-]{36}$/i.test(documentId)) return { kind: 'not-found' };
   if (actor.kind === 'token')
-    return { kind: 'forbidden', message: 'partner systems send statuses as edXML packages' };
+    return {
+      kind: 'forbidden',
+      message: said(
+        'Hệ thống đối tác gửi trạng thái bằng gói tin edXML.',
+        'partner systems send statuses as edXML packages',
+      ),
+    };
   if (input.code === '04' && actor.kind === 'user' && actor.role === 'clerk' && input.assigneeId) {
-    return { kind: 'forbidden', message: 'assigning to a person is for leaders' };
+    return {
+      kind: 'forbidden',
+      message: said('Chỉ lãnh đạo mới giao việc cho một người.', 'assigning to a person is for leaders'),
+    };
   }
   const scope = agencyScope(actor);
   return prisma.$transaction(async (tx): Promise<StatusOutcome> => {
     const document = await lockDocumentInScope(tx, documentId, scope);
     if (!document) return { kind: 'not-found' };
     if (document.direction !== 'incoming')
-      return { kind: 'conflict', message: 'follow-up statuses are for incoming documents' };
+      return {
+        kind: 'conflict',
+        message: said(
+          'Trạng thái xử lý chỉ dành cho văn bản đến.',
+          'follow-up statuses are for incoming documents',
+        ),
+      };
     if (document.statusCode && /^0[4-6]$/.test(document.statusCode) && document.statusCode > input.code) {
       return {
         kind: 'conflict',
-        message: `the document is already at status ${document.statusCode}; statuses do not go back`,
+        message: said(
+          'Văn bản đã ở bước xử lý sau bước này: trạng thái không quay lại được.',
+          `the document is already at status ${document.statusCode}; statuses do not go back`,
+        ),
       };
     }
     const references = await checkAgencyReferences(tx, document.agencyId, {

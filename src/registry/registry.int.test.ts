@@ -205,16 +205,20 @@ describe('intake decisions', () => {
 
   it('rejects only with a reason, and queues status 02 with that reason', async () => {
     const id = await receiveItem(prisma, agencyB, 'reject-me');
-    expect(await rejectIntakeItem(prisma, clerkOf(agencyB), id, '   ')).toEqual({
+    expect(await rejectIntakeItem(prisma, clerkOf(agencyB), id, '   ')).toMatchObject({
       kind: 'invalid',
       problems: [expect.stringMatching(/needs a reason/) as string],
+      said: [{ vi: 'Lý do: hãy ghi lý do từ chối để nơi gửi biết phải làm gì', field: 'reason' }],
     });
     expect(await rejectIntakeItem(prisma, clerkOf(agencyB), id, 'Gửi nhầm cơ quan')).toEqual({
       kind: 'rejected',
     });
     expect(await rejectIntakeItem(prisma, clerkOf(agencyB), id, 'again')).toEqual({
       kind: 'conflict',
-      message: 'the item is already rejected',
+      message: {
+        vi: 'Văn bản này đã bị từ chối: không thể xử lý lại. Hãy tải lại danh sách.',
+        en: 'the item is already rejected',
+      },
     });
     const status = await prisma.outboxMessage.findFirst({
       where: { headers: { path: ['statusCode'], equals: '02' } },
@@ -230,21 +234,29 @@ describe('intake decisions', () => {
       quarantineReason: 'unknown sender: vanthu@la.example is not in the directory',
     });
     const clerk = clerkOf(agencyB);
-    expect(await registerIntakeItem(prisma, clerk, id)).toEqual({
+    expect(await registerIntakeItem(prisma, clerk, id)).toMatchObject({
       kind: 'conflict',
-      message:
-        'the item is quarantined (unknown sender: vanthu@la.example is not in the directory): release it from quarantine first',
+      message: {
+        en: 'the item is quarantined (unknown sender: vanthu@la.example is not in the directory): release it from quarantine first',
+        vi: expect.stringMatching(
+          /^Văn bản đang bị cách ly .*hãy đưa nó ra khỏi cách ly trước khi vào sổ\.$/,
+        ) as string,
+      },
     });
-    expect(await releaseIntakeItem(prisma, clerk, id, '  ')).toEqual({
+    expect(await releaseIntakeItem(prisma, clerk, id, '  ')).toMatchObject({
       kind: 'invalid',
-      problems: ['note: say why the item may leave quarantine (what was checked)'],
+      problems: ['Note: say why the item may leave quarantine (what was checked)'],
+      said: [{ field: 'note' }],
     });
     expect(await releaseIntakeItem(prisma, clerk, id, 'Đã gọi điện xác nhận với Sở Tài chính')).toEqual({
       kind: 'released',
     });
-    expect(await releaseIntakeItem(prisma, clerk, id, 'again')).toEqual({
+    expect(await releaseIntakeItem(prisma, clerk, id, 'again')).toMatchObject({
       kind: 'conflict',
-      message: 'the item is not quarantined (it is new)',
+      message: {
+        en: 'the item is not quarantined (it is new)',
+        vi: 'Văn bản này không bị cách ly (nó đang chờ xử lý).',
+      },
     });
     const audit = await prisma.auditEntry.findFirst({
       where: { action: 'intake.released', subject: `intake:${id}` },
@@ -262,10 +274,11 @@ describe('intake decisions', () => {
       quarantineReason: 'delivery-status report, not a document',
       metadata: { mail: { kind: 'delivery-status' } },
     });
-    expect(await releaseIntakeItem(prisma, clerkOf(agencyB), id, 'checked')).toEqual({
+    expect(await releaseIntakeItem(prisma, clerkOf(agencyB), id, 'checked')).toMatchObject({
       kind: 'conflict',
-      message:
-        'a delivery-status report answers mail the hub sent; it is not a document and stays out of the queue',
+      message: {
+        en: 'a delivery-status report answers mail the hub sent; it is not a document and stays out of the queue',
+      },
     });
     expect((await getIntakeItem(prisma, clerkOf(agencyB), id))?.state).toBe('quarantined');
   });
@@ -276,10 +289,11 @@ describe('intake decisions', () => {
       // what ingest records beside the reason; the rule reads this field, not the reason's words
       metadata: { malware: ['invoice.zip: Eicar-Test-Signature'] },
     });
-    expect(await releaseIntakeItem(prisma, clerkOf(agencyB), id, 'looks fine to me')).toEqual({
+    expect(await releaseIntakeItem(prisma, clerkOf(agencyB), id, 'looks fine to me')).toMatchObject({
       kind: 'forbidden',
-      message:
-        'held for malware (malware: invoice.zip: Eicar-Test-Signature): only an administrator can release it',
+      message: {
+        en: 'held for malware (malware: invoice.zip: Eicar-Test-Signature): only an administrator can release it',
+      },
     });
     expect((await getIntakeItem(prisma, clerkOf(agencyB), id))?.state).toBe('quarantined');
     const admin = {

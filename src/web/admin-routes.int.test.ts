@@ -254,7 +254,7 @@ describe('users', () => {
     const self = users.find((u) => u.username === 'quantri')!.id;
     const own = await send('POST', `/api/v1/users/${self}/disable`);
     expect(own.statusCode).toBe(409);
-    expect(own.json<{ error: { message: string } }>().error.message).toContain(
+    expect(own.json<{ error: { text: { vi: string } } }>().error.text.vi).toContain(
       'Không thể tự khóa tài khoản của chính mình',
     );
     // Still signed in, still an admin, and nothing recorded as a lock.
@@ -287,7 +287,7 @@ describe('users', () => {
       expect(await web.prisma.user.count({ where: { role: 'admin', disabledAt: null } })).toBe(1);
       const refused = [a, b].find((r) => r.statusCode === 409);
       if (refused)
-        expect(refused.json<{ error: { message: string } }>().error.message).toContain(
+        expect(refused.json<{ error: { text: { vi: string } } }>().error.text.vi).toContain(
           'quản trị viên cuối cùng còn hoạt động',
         );
     } finally {

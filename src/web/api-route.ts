@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { type Actor, HubError } from '../shared/index.ts';
+import { type Actor, HubError, type Said } from '../shared/index.ts';
 import { describeUnsafeCharacter, findUnsafeCharacter } from '../text/index.ts';
-import { apiError, WEB_ERROR_STATUS, type WebErrorCode } from './error-shape.ts';
+import { apiError, type FieldProblem, WEB_ERROR_STATUS, type WebErrorCode } from './error-shape.ts';
 
 /**
  * Who may call a route. Agency scope is not decided here: registry use cases take the actor and
@@ -70,8 +70,17 @@ export function ok(body: unknown, status = 200): ApiReply {
   return { status, body };
 }
 
-export function fail(code: WebErrorCode, message: string, details?: unknown): ApiReply {
-  return { status: WEB_ERROR_STATUS[code], body: apiError(code, message, details) };
+/**
+ * A refusal. Give `message` as words (`said(vi, en, field?)`) wherever a person can meet it: the
+ * console shows `text` in its language, next to the field when one is named.
+ */
+export function fail(
+  code: WebErrorCode,
+  message: string | Said,
+  details?: unknown,
+  problems?: FieldProblem[],
+): ApiReply {
+  return { status: WEB_ERROR_STATUS[code], body: apiError(code, message, details, problems) };
 }
 
 /** Registers a JSON route whose zod schemas both validate the request and document it. */

@@ -51,6 +51,37 @@ describe('wrong types and unknown fields', () => {
     expect([...new Set(paths)]).toEqual(['body.username', 'body.password']);
   });
 
+  it('says each problem to a person in Vietnamese and English, naming the field in words', async () => {
+    const response = await login({ username: 5, password: '' });
+    type Said = { vi: string; en: string };
+    const { error } = response.json<{ error: { text: Said; problems: (Said & { field: string })[] } }>();
+    expect(error.problems).toEqual([
+      {
+        field: 'username',
+        vi: 'Tên đăng nhập: có kiểu giá trị không đúng',
+        en: 'Username: has the wrong kind of value',
+      },
+      { field: 'password', vi: 'Mật khẩu: không được để trống', en: 'Password: is required' },
+    ]);
+    expect(error.text.vi).toBe('Tên đăng nhập: có kiểu giá trị không đúng; Mật khẩu: không được để trống');
+    const year = await web.app.inject({
+      method: 'GET',
+      url: '/api/v1/documents/register-book?direction=incoming&from=2026-13-01&to=2026-12-31',
+      headers: clerk,
+    });
+    expect(year.json<{ error: { text: Said } }>().error.text.vi).toBe(
+      'Từ ngày: phải là một ngày (năm-tháng-ngày, ví dụ 2026-03-05)',
+    );
+    const missing = await web.app.inject({
+      method: 'GET',
+      url: `/api/v1/intake/${randomUUID()}`,
+      headers: clerk,
+    });
+    expect(missing.json<{ error: { text: Said } }>().error.text.vi).toMatch(
+      /^Không tìm thấy văn bản đến này/,
+    );
+  });
+
   it('refuses unknown fields in bodies and in query strings', async () => {
     expectRefused(await login({ username: 'a', password: 'b', isAdmin: true }), 400, 'WEB_INVALID_REQUEST');
     expectRefused(

@@ -1,18 +1,58 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { isHubError, type WebErrorCode } from '../shared/index.ts';
+import { isHubError, issueInWords, joinSaid, type Said, type WebErrorCode } from '../shared/index.ts';
 import { noteOnRequestLine } from './request-log.ts';
 
-/** Every error leaves the API as `{error: {code, message, details?}}` (docs/contract.md); bad input is never a 500. */
-export type ApiError = { error: { code: string; message: string; details?: unknown } };
+/** A problem with one field of the request, in words, for the console to show next to that field. */
+export type FieldProblem = { field: string; vi: string; en: string };
 
-export function apiError(code: string, message: string, details?: unknown): ApiError {
-  return { error: details === undefined ? { code, message } : { code, message, details } };
+/**
+ * Every error leaves the API as `{error: {code, message, text?, problems?, details?}}`
+ * (docs/contract.md); bad input is never a 500. `message` is for a partner's developer (English);
+ * `text` says it to a person in Vietnamese and English, `problems` field by field.
+ */
+export type ApiError = {
+  error: {
+    code: string;
+    message: string;
+    text?: { vi: string; en: string };
+    problems?: FieldProblem[];
+    details?: unknown;
+  };
+};
+
+export function apiError(
+  code: string,
+  message: string | Said,
+  details?: unknown,
+  problems?: FieldProblem[],
+): ApiError {
+  const words = typeof message === 'string' ? undefined : message;
+  const fieldProblems =
+    problems ?? (words?.field ? [{ field: words.field, vi: words.vi, en: words.en }] : undefined);
+  return {
+    error: {
+      code,
+      message: words ? words.en : (message as string),
+      ...(words ? { text: { vi: words.vi, en: words.en } } : {}),
+      ...(fieldProblems?.length ? { problems: fieldProblems } : {}),
+      ...(details === undefined ? {} : { details }),
+    },
+  };
 }
 
 /** The schema of that shape, for the OpenAPI document. */
 export const ApiErrorSchema = z.strictObject({
-  error: z.strictObject({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
+  error: z.strictObject({
+    code: z.string(),
+    message: z.string().describe('for developers, in English'),
+    text: z.strictObject({ vi: z.string(), en: z.string() }).optional().describe('for people'),
+    problems: z
+      .array(z.strictObject({ field: z.string(), vi: z.string(), en: z.string() }))
+      .optional()
+      .describe('field by field, for people: the request field each is about'),
+    details: z.unknown().optional(),
+  }),
 });
 
 /** HTTP status of each web error code; a HubError of another module that reaches here is a 422. */
@@ -41,13 +81,19 @@ const FASTIFY_CODES: Record<string, WebErrorCode> = {
   FST_ERR_CTP_INVALID_TYPE: 'WEB_UNSUPPORTED_MEDIA_TYPE',
 };
 
-function describeIssues(error: z.ZodError, where: string): { message: string; details: unknown } {
+function describeIssues(error: z.ZodError, where: string) {
   const issues = error.issues.map((issue) => ({
     path: [where, ...issue.path.map(String)].join('.'),
     code: issue.code,
     message: issue.message,
   }));
-  return { message: issues.map((i) => `${i.path}: ${i.message}`).join('; '), details: { issues } };
+  const problems = error.issues.map(issueInWords);
+  return {
+    message: issues.map((i) => `${i.path}: ${i.message}`).join('; '),
+    text: joinSaid(problems),
+    problems: problems.map((p) => ({ field: p.field ?? '', vi: p.vi, en: p.en })),
+    details: { issues },
+  };
 }
 
 export function installErrorShape(app: FastifyInstance): void {
@@ -60,8 +106,9 @@ export function installErrorShape(app: FastifyInstance): void {
   });
   app.setErrorHandler((error: FastifyError & { validationContext?: string }, request, reply) => {
     if (error instanceof z.ZodError) {
-      const { message, details } = describeIssues(error, error.validationContext ?? 'body');
-      return reply.code(400).send(apiError('WEB_INVALID_REQUEST', message, details));
+      const { message, text, problems, details } = describeIssues(error, error.validationContext ?? 'body');
+      const body = apiError('WEB_INVALID_REQUEST', message, details, problems);
+      return reply.code(400).send({ error: { ...body.error, text: { vi: text.vi, en: text.en } } });
     }
     if (isHubError(error)) {
       const status = (WEB_ERROR_STATUS as Record<string, number>)[error.code] ?? 422;

@@ -175,6 +175,10 @@ const CASES: Record<string, Case> = {
     request: () => ({ method: 'POST', url: `/api/v1/tokens/${randomUUID()}/revoke` }),
   },
   'GET /api/v1/audit': { kind: 'admin-only', request: () => ({ method: 'GET', url: '/api/v1/audit' }) },
+  'GET /api/v1/audit/export': {
+    kind: 'admin-only',
+    request: () => ({ method: 'GET', url: '/api/v1/audit/export' }),
+  },
   'GET /api/v1/audit/verify': {
     kind: 'admin-only',
     request: () => ({ method: 'GET', url: '/api/v1/audit/verify' }),

@@ -244,7 +244,7 @@ describe('the web console in Chromium', () => {
       { username: 'vanthu.moi', role: 'clerk', agency: A },
       'system:test',
     );
-    if (created.kind !== 'created') throw new Error(created.reason);
+    if (created.kind !== 'created') throw new Error(created.reason.en);
     browser = await openBrowser();
     const { page } = browser;
     await page.goto(`${baseUrl}/`);

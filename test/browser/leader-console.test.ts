@@ -103,6 +103,25 @@ describe('the leader’s follow-up in Chromium', () => {
     await expect(departmentRow.locator('td').allInnerTexts()).resolves.toEqual(['0', '0', '0', '0']);
     await screenshot(page, 'leader-follow-up');
 
+    // The same name again: refused in Vietnamese, next to the field it is about, which takes the focus.
+    await page.locator('#department-name').fill('Phòng Tổ chức cán bộ');
+    await page.locator('#department-name').press('Enter');
+    const problem = page.locator('#department-name-problem');
+    await problem.waitFor();
+    expect(await problem.innerText()).toBe(
+      'Cơ quan đã có phòng ban tên “Phòng Tổ chức cán bộ”: hãy đặt tên khác.',
+    );
+    expect(await page.locator('#department-name').getAttribute('aria-invalid')).toBe('true');
+    expect(await page.locator('#department-name').getAttribute('aria-describedby')).toBe(
+      'department-name-problem',
+    );
+    expect(await page.evaluate('document.activeElement.id')).toBe('department-name');
+    // A new, free name clears it.
+    await page.locator('#department-name').fill('Phòng Kế hoạch');
+    await page.locator('#department-name').press('Enter');
+    await page.locator('#department-outcome', { hasText: 'Đã thêm phòng ban Phòng Kế hoạch.' }).waitFor();
+    expect(await problem.count()).toBe(0);
+
     await overdueRow.getByRole('link', { name: overdueSubject }).click();
     await page.waitForURL(new RegExp(`#/documents/${overdue}$`));
     await page

@@ -135,9 +135,9 @@ export async function addAgency(
 /** A person who has already replaced the one-time password with TEST_PASSWORD. */
 export async function addPerson(prisma: PrismaClient, input: NewUser): Promise<{ id: string }> {
   const created = await createUser(prisma, input, 'system:test');
-  if (created.kind !== 'created') throw new Error(created.reason);
+  if (created.kind !== 'created') throw new Error(created.reason.en);
   const changed = await changePassword(prisma, created.user.id, created.oneTimePassword, TEST_PASSWORD);
-  if (changed.kind !== 'changed') throw new Error(changed.problems.join('; '));
+  if (changed.kind !== 'changed') throw new Error(changed.problems.map((p) => p.en).join('; '));
   return { id: created.user.id };
 }
 

@@ -39,7 +39,10 @@ async function addUser(context: CliContext): Promise<number> {
     let outcome: { kind: 'created'; user: UserView; password: string } | { kind: 'refused'; reason: string };
     if (access.kind === 'database') {
       const created = await createUser(access.database.prisma, input, 'system:cli');
-      outcome = created.kind === 'created' ? { ...created, password: created.oneTimePassword } : created;
+      outcome =
+        created.kind === 'created'
+          ? { ...created, password: created.oneTimePassword }
+          : { kind: 'refused', reason: `${created.reason.vi} / ${created.reason.en}` };
     } else {
       const response = await callRunningHub(access.control, 'POST', '/api/v1/users', input);
       outcome =

@@ -1,6 +1,6 @@
 // The console's shell: session, navigation and hash routes (#/intake/<id>), so a page is a URL a
 // clerk can bookmark and the server needs only one HTML route. Views live in *-views.js.
-import { api, setCsrfToken } from './api.js';
+import { api, setCsrfToken, showFieldProblems } from './api.js';
 import { h, replace } from './dom.js';
 import { lang, t, toggleLang } from './i18n.js';
 import { relayView } from './admin-views.js';
@@ -140,9 +140,9 @@ function loginView(main) {
 /** A one-time password (from `lienthong user add`) must be replaced before anything else. */
 function passwordView(main) {
   const message = h('p', { class: 'error', role: 'alert' });
-  const field = (id, label, autocomplete) => [
+  const field = (id, label, autocomplete, name) => [
     h('label', { for: id }, label),
-    h('input', { id, type: 'password', autocomplete, required: true }),
+    h('input', { id, name, type: 'password', autocomplete, required: true }),
   ];
   const submit = async (event) => {
     event.preventDefault();
@@ -153,7 +153,7 @@ function passwordView(main) {
       currentPassword: value('current-password'),
       newPassword: value('new-password'),
     });
-    if (!result.ok) return void (message.textContent = result.data?.error?.message ?? t('error'));
+    if (!result.ok) return void (message.textContent = showFieldProblems(event.target, result));
     user = result.data.user;
     void render();
   };
@@ -164,8 +164,8 @@ function passwordView(main) {
       { class: 'login', onsubmit: submit },
       h('h1', {}, t('changePassword')),
       h('p', {}, t('mustChange')),
-      field('current-password', t('currentPassword'), 'current-password'),
-      field('new-password', t('newPassword'), 'new-password'),
+      field('current-password', t('currentPassword'), 'current-password', 'currentPassword'),
+      field('new-password', t('newPassword'), 'new-password', 'newPassword'),
       field('new-password-again', t('newPasswordAgain'), 'new-password'),
       h('button', { type: 'submit' }, t('changePassword')),
       message,

@@ -1,7 +1,7 @@
 // Theo dõi, đôn đốc (Quy chế 59/2014, Điều 9): the leader's follow-up of due dates, the load of
 // each department, and the assignment form on a document's page. Everything through the JSON API,
 // which decides who may read (every person of the agency) and who may assign (leaders, admins).
-import { api, errorText, query } from './api.js';
+import { api, errorText, query, showFieldProblems } from './api.js';
 import { h, localDate, replace } from './dom.js';
 import { statusLabel, t } from './i18n.js';
 import { pagedTable } from './paged-table.js';
@@ -144,8 +144,10 @@ async function loadCounts(box, days) {
 
 /** Leaders add the departments documents are assigned to; an admin names the agency. */
 function departmentForm(user, onAdded) {
-  const name = h('input', { id: 'department-name', required: true, maxlength: 300, size: 30 });
-  const agency = user.agency ? null : h('input', { id: 'department-agency', required: true, size: 16 });
+  const name = h('input', { id: 'department-name', name: 'name', required: true, maxlength: 300, size: 30 });
+  const agency = user.agency
+    ? null
+    : h('input', { id: 'department-agency', name: 'agency', required: true, size: 16 });
   const outcome = h('p', { role: 'status', id: 'department-outcome' });
   const submit = async (event) => {
     event.preventDefault();
@@ -153,7 +155,8 @@ function departmentForm(user, onAdded) {
       name: name.value,
       ...(agency ? { agency: agency.value.trim() } : {}),
     });
-    if (!result.ok) return void (outcome.textContent = errorText(result));
+    if (!result.ok) return void (outcome.textContent = showFieldProblems(event.target, result));
+    showFieldProblems(event.target, { data: null });
     outcome.textContent = t('fuDepartmentAdded', result.data.department.name);
     name.value = '';
     onAdded();

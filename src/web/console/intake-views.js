@@ -1,5 +1,5 @@
 // The clerk's intake queue and one item's page: metadata, attachments, register, reject.
-import { api, errorText, query } from './api.js';
+import { api, errorText, query, showFieldProblems } from './api.js';
 import { askFirst, facts, h, localTime, replace } from './dom.js';
 import { lang, stateLabel, t } from './i18n.js';
 import { pagedTable } from './paged-table.js';
@@ -482,7 +482,7 @@ function decisionForms(item, m, candidates) {
       fields.filter((f) => f.input.value.trim() !== '').map((f) => [f.name, f.input.value.trim()]),
     );
     const result = await api('POST', `/api/v1/intake/${item.id}/register`, form);
-    if (!result.ok) return void (outcome.textContent = errorText(result));
+    if (!result.ok) return void (outcome.textContent = showFieldProblems(event.target, result));
     replace(
       outcome,
       result.data.number === undefined

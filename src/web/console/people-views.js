@@ -1,7 +1,7 @@
 // Admin pages for people and partner systems: users (create with a one-time password, disable,
 // enable, reset password) and API tokens (create with the secret shown once, revoke).
 import { agencyOptions, listTable, secretBox } from './admin-kit.js';
-import { api, errorText } from './api.js';
+import { api, errorText, showFieldProblems } from './api.js';
 import { askFirst, h, localTime, replace } from './dom.js';
 import { t } from './i18n.js';
 
@@ -121,7 +121,8 @@ export async function usersView(main) {
     const displayName = String(form.get('displayName') ?? '').trim();
     if (displayName) body.displayName = displayName;
     const result = await api('POST', '/api/v1/users', body);
-    if (!result.ok) return void (outcome.textContent = errorText(result));
+    if (!result.ok) return void (outcome.textContent = showFieldProblems(event.target, result));
+    showFieldProblems(event.target, { data: null });
     outcome.textContent = '';
     event.target.reset();
     syncRole();

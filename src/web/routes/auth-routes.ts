@@ -11,7 +11,7 @@ import {
   type UserView,
 } from '../../access/index.ts';
 import type { PrismaClient } from '../../db/index.ts';
-import { type Actor, type Clock, HubError } from '../../shared/index.ts';
+import { type Actor, type Clock, HubError, joinSaid } from '../../shared/index.ts';
 import { apiRoute, fail, ok } from '../api-route.ts';
 import { clearedSessionCookie, sessionCookie } from '../auth/session-cookie.ts';
 
@@ -150,7 +150,12 @@ export function authRoutes(deps: AuthRouteDeps) {
           auth.via === 'session' ? auth.sessionToken : undefined,
         );
         if (outcome.kind === 'refused')
-          return fail('WEB_UNPROCESSABLE', outcome.problems.join('; '), { problems: outcome.problems });
+          return fail(
+            'WEB_UNPROCESSABLE',
+            joinSaid(outcome.problems),
+            { problems: outcome.problems.map((p) => p.en) },
+            outcome.problems.map((p) => ({ field: p.field ?? '', vi: p.vi, en: p.en })),
+          );
         return ok({ user: await sessionView(deps.prisma, userId) });
       },
     );

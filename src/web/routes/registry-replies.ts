@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { joinSaid, said, type Said } from '../../shared/index.ts';
 import { fail, type ApiReply } from '../api-route.ts';
 
 /**
@@ -7,23 +8,55 @@ import { fail, type ApiReply } from '../api-route.ts';
  */
 export type Refusal =
   | { kind: 'not-found' }
-  | { kind: 'forbidden'; message: string }
-  | { kind: 'conflict'; message: string }
-  | { kind: 'invalid'; problems: string[] }
+  | { kind: 'forbidden'; message: string | Said }
+  | { kind: 'conflict'; message: string | Said }
+  | { kind: 'invalid'; problems: string[]; said?: Said[] }
   | { kind: 'invalid-cursor' };
+
+// What was not found, in words; the same answer for another agency's as for a missing one.
+const THINGS: Record<string, [string, string]> = {
+  agency: ['cơ quan', 'agency'],
+  attachment: ['tệp đính kèm', 'attachment'],
+  document: ['văn bản', 'document'],
+  file: ['tệp', 'file'],
+  'intake item': ['văn bản đến', 'incoming document'],
+  'mail body': ['nội dung thư', 'mail body'],
+  page: ['trang', 'page'],
+};
 
 export function refusal(outcome: Refusal, what: string): ApiReply {
   switch (outcome.kind) {
-    case 'not-found':
-      return fail('WEB_NOT_FOUND', `no such ${what}`);
+    case 'not-found': {
+      const [vi, en] = THINGS[what] ?? [what, what];
+      return fail(
+        'WEB_NOT_FOUND',
+        said(
+          `Không tìm thấy ${vi} này: có thể nó đã bị xóa, hoặc không thuộc cơ quan của bạn.`,
+          `No such ${en}: it may have been removed, or it is not your agency's.`,
+        ),
+      );
+    }
     case 'forbidden':
       return fail('WEB_FORBIDDEN', outcome.message);
     case 'conflict':
       return fail('WEB_CONFLICT', outcome.message);
     case 'invalid':
-      return fail('WEB_UNPROCESSABLE', outcome.problems.join('; '), { problems: outcome.problems });
+      return fail(
+        'WEB_UNPROCESSABLE',
+        outcome.said
+          ? { ...joinSaid(outcome.said), en: outcome.problems.join('; ') }
+          : outcome.problems.join('; '),
+        { problems: outcome.problems },
+        outcome.said?.map((s) => ({ field: s.field ?? '', vi: s.vi, en: s.en })),
+      );
     case 'invalid-cursor':
-      return fail('WEB_INVALID_REQUEST', 'the cursor is not one this API gave out');
+      return fail(
+        'WEB_INVALID_REQUEST',
+        said(
+          'Trang tiếp theo không còn hợp lệ: hãy tải lại danh sách.',
+          'the cursor is not one this API gave out: reload the list',
+        ),
+      );
   }
 }
 
