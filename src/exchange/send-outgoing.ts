@@ -8,11 +8,12 @@ import {
   sha256Hex,
   takeRegistrationNumber,
 } from '../registry/index.ts';
-import { HubError, isHubError, actorLabel, type Actor } from '../shared/index.ts';
+import { HubError, isHubError, actorLabel, type Actor, type Said } from '../shared/index.ts';
 import { signEdxml, type AgencyKeyStore, type SigningKey } from '../signing/index.ts';
 import { ND30_DOCUMENT_TYPES } from '../text/index.ts';
 import type { RelayDeps } from './relay-deps.ts';
 import { submitPackageInTransaction } from './submit-package.ts';
+import { deliveryProblemWords } from './delivery-problem.ts';
 
 /**
  * A clerk sends a document from the console: the PDF and its metadata become an edXML package
@@ -238,6 +239,10 @@ export type DeliveryView = {
   state: string;
   /** why: the recipient's refusal (status 02) or the relay's last error */
   reason: string | null;
+  /** the relay's last error in words for the clerk (the recipient's own refusal is `reason` as written) */
+  reasonWords: Said | null;
+  /** while the relay keeps trying: how many attempts so far and when the next one is due */
+  retry: { attempts: number; nextAttemptAt: string } | null;
   updatedAt: string;
   history: unknown[];
 };
@@ -263,6 +268,23 @@ export async function deliveriesOfDocument(
     orderBy: { receivedAt: 'asc' },
   });
   const deliveries = packages.flatMap((p) => p.deliveries);
+  // Work still waiting for a recipient: its attempts and last error (a delivery stays `queued`
+  // while the relay retries, and its own last error is written only when the relay gives up).
+  const waiting = deliveries.some((d) => d.state === 'queued')
+    ? await prisma.outboxMessage.findMany({
+        where: {
+          state: 'pending',
+          OR: packages.map((p) => ({ headers: { path: ['packageId'], equals: p.id } })),
+        },
+        select: { headers: true, targetOrganId: true, attempts: true, availableAt: true, lastError: true },
+      })
+    : [];
+  const pendingOf = (packageId: string, toOrganId: string) =>
+    waiting.find(
+      (row) =>
+        row.targetOrganId === toOrganId &&
+        (row.headers as { packageId?: unknown } | null)?.packageId === packageId,
+    );
   const names = new Map(
     (
       await prisma.agency.findMany({
@@ -284,12 +306,19 @@ export async function deliveriesOfDocument(
           (entry.description === undefined || typeof entry.description === 'string'),
       );
     const refusal = d.state === 'rejected' && last?.description ? last.description : null;
+    const pending = d.state === 'queued' ? pendingOf(d.packageId, d.toOrganId) : undefined;
+    const relayError = pending?.lastError ?? d.lastError;
     return {
       packageId: d.packageId,
       toOrganId: d.toOrganId,
       toName: names.get(d.toOrganId) ?? null,
       state: d.state,
-      reason: refusal ?? d.lastError,
+      reason: refusal ?? relayError,
+      reasonWords: refusal || !relayError ? null : deliveryProblemWords(relayError, d.state === 'failed'),
+      retry:
+        pending && pending.attempts > 0
+          ? { attempts: pending.attempts, nextAttemptAt: pending.availableAt.toISOString() }
+          : null,
       updatedAt: d.updatedAt.toISOString(),
       history,
     };

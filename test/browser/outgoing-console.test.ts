@@ -25,6 +25,7 @@ import { addAgency, addPerson, startTestWebApp, TEST_PASSWORD, type TestWebApp }
 const A = '000.00.71.H53';
 const B = '000.00.72.H53';
 const C = '000.00.73.H53';
+const D = '000.00.74.H53';
 const SUBJECT = 'V/v tổ chức hội nghị tổng kết công tác năm 2026';
 const PDF = Buffer.from('%PDF-1.7\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n');
 
@@ -237,5 +238,41 @@ describe('sending a document from the console', () => {
     const csv = await page.evaluate(async (url) => (await fetch(url)).text(), href!);
     expect(csv).toContain(`1/GM-SNV`);
     expect(csv).toContain(`Giấy mời: ${SUBJECT}`);
+  });
+
+  it('says, while the relay keeps trying, why a recipient by e-mail has not received it and who can fix it', async () => {
+    // This hub has no outgoing mail server: an agency reached by e-mail cannot get the document.
+    await web.prisma.agency.create({
+      data: {
+        organId: D,
+        name: 'UBND xã Tân Lập',
+        channel: 'email',
+        emails: { create: [{ address: 'vanthu@tanlap.example' }] },
+      },
+    });
+    browser = await openBrowser();
+    const { page } = browser;
+    await signInThroughConsole(page, baseUrl, 'vanthu.noivu', TEST_PASSWORD);
+    await page.goto(`${baseUrl}/#/outgoing/new`);
+    await page.locator('#compose').waitFor();
+    await page
+      .locator('#pdf')
+      .setInputFiles({ name: 'ke-hoach.pdf', mimeType: 'application/pdf', buffer: PDF });
+    await page.locator('#notation').fill('KH-SNV');
+    await page.locator('#subject').fill('Kế hoạch kiểm tra công tác văn thư năm 2027');
+    await page.locator('#signer-name').fill('Trần Thị Bình');
+    await page.locator('#recipient-search').fill('tan lap');
+    await page.locator(`input[name="recipient"][value="${D}"]`).check();
+    await page.locator('#send').click();
+    await page.waitForURL(/#\/documents\/[0-9a-f-]{36}$/);
+    const row = page.locator(`#deliveries tr[data-organ-id="${D}"]`);
+    await row.locator('.retry').waitFor({ timeout: 30_000 });
+    const text = await row.innerText();
+    expect(text).toContain('Đang chờ gửi');
+    expect(text).toContain('Máy chủ chưa được cấu hình để gửi thư điện tử');
+    expect(text).toContain('Hãy báo quản trị viên trung tâm dữ liệu');
+    expect(text).toMatch(/đã thử \d+ lần; lần tới lúc/);
+    expect(text).not.toMatch(/LIENTHONG_|SMTP_RELAY|no outbound mail server/);
+    await screenshot(page, 'outgoing-delivery-retrying');
   });
 });

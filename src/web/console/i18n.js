@@ -790,3 +790,11 @@ Object.assign(TEXT.en, {
   fromPage: (percent) => `Read from the document, ${percent}% sure`,
   fromPageUnsure: (percent) => `Read from the document, ${percent}% sure — please check`,
 });
+
+// A delivery the relay keeps trying.
+Object.assign(TEXT.vi, {
+  retrying: (n, at) => `(đã thử ${n} lần; lần tới lúc ${at})`,
+});
+Object.assign(TEXT.en, {
+  retrying: (n, at) => `(${n} attempts so far; next at ${at})`,
+});

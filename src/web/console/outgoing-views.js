@@ -4,7 +4,7 @@
 // that were sent (read back from the signed package).
 import { api, errorText } from './api.js';
 import { h, localTime, replace } from './dom.js';
-import { deliveryStateLabel, t } from './i18n.js';
+import { deliveryStateLabel, lang, t } from './i18n.js';
 import { attachmentList } from './intake-views.js';
 
 const REFRESH_MS = 3000;
@@ -229,7 +229,18 @@ function deliveryRows(deliveries) {
       { 'data-organ-id': d.toOrganId, 'data-state': d.state },
       h('td', {}, d.toName ?? d.toOrganId, ' ', h('span', { class: 'organ-id' }, d.toOrganId)),
       h('td', { class: `delivery-${d.state}` }, deliveryStateLabel(d.state)),
-      h('td', {}, d.reason ?? ''),
+      h(
+        'td',
+        {},
+        d.reasonWords ? (d.reasonWords[lang] ?? d.reasonWords.vi) : (d.reason ?? ''),
+        d.retry &&
+          h(
+            'span',
+            { class: 'hint retry' },
+            ' ',
+            t('retrying', d.retry.attempts, localTime(d.retry.nextAttemptAt)),
+          ),
+      ),
       h('td', {}, localTime(d.updatedAt)),
     ),
   );

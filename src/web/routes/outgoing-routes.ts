@@ -69,7 +69,15 @@ const DeliverySchema = z.object({
   toOrganId: z.string(),
   toName: z.string().nullable(),
   state: z.string(),
-  reason: z.string().nullable(),
+  reason: z.string().nullable().describe('the recipient’s refusal as written, or the relay’s last error'),
+  reasonWords: z
+    .object({ vi: z.string(), en: z.string() })
+    .nullable()
+    .describe('the relay’s last error in words for a clerk: what is wrong and who can fix it'),
+  retry: z
+    .object({ attempts: z.number().int(), nextAttemptAt: z.iso.datetime() })
+    .nullable()
+    .describe('while the relay keeps trying: attempts so far and the next one'),
   updatedAt: z.iso.datetime(),
   history: z.array(z.unknown()),
 });
