@@ -370,6 +370,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
           ),
         deadLetterDepth: () => deadLetterDepth({ url: config.amqp.managementUrl }, vhostOf(config.amqp.url)),
         ...(axis ? { axisState: () => axis.state() } : {}),
+        mailServer: config.smtp.relayUrl !== undefined,
       },
       outgoing: {
         send: (actor, input) =>

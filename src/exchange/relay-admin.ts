@@ -1,6 +1,6 @@
 import type { PrismaClient } from '../db/index.ts';
 import { appendAudit } from '../registry/index.ts';
-import { actorLabel, agencyScope, type Actor, type Clock } from '../shared/index.ts';
+import { actorLabel, agencyScope, type Actor, type Clock, said, type Said } from '../shared/index.ts';
 import type { InboxState } from './broker-users.ts';
 import type { AxisState } from './national/axis-service.ts';
 import type { DeadLetters } from './dead-letters.ts';
@@ -150,9 +150,21 @@ export type RelayOverview = {
   deliveries: Record<string, number>;
   outbox: { kind: string; state: string; count: number }[];
   heldPackages: number;
-  inboxes: InboxState[] | { unavailable: string };
+  inboxes: InboxState[] | { unavailable: string; words: Said };
   /** the national axis connector, when it is on: its state and its latest refusals both ways */
   nationalAxis?: AxisState & { refusals: AxisRefusal[] };
+  /** channels that cannot work at all as the hub is configured, with the agencies they leave unreachable */
+  channelWarnings: ChannelWarning[];
+};
+
+/** A way of delivering that cannot work as configured: nothing reaches these agencies until it is fixed. */
+export type ChannelWarning = {
+  channel: 'email';
+  problem: 'no-mail-server';
+  words: Said;
+  agencies: { organId: string; name: string }[];
+  /** documents waiting for them meanwhile */
+  waiting: number;
 };
 
 /** A package the axis refused from us (`out`, its own text) or we refused from the axis (`in`). */
@@ -212,6 +224,7 @@ export async function relayOverview(
   prisma: PrismaClient,
   inboxStates: ((organIds: readonly string[]) => Promise<InboxState[]>) | undefined,
   axisState?: () => Promise<AxisState>,
+  channels: { mailServer: boolean } = { mailServer: true },
 ): Promise<RelayOverview> {
   const [byState, outbox, held, agencies] = await Promise.all([
     prisma.relayDelivery.groupBy({ by: ['state'], _count: { _all: true } }),
@@ -219,12 +232,24 @@ export async function relayOverview(
     prisma.relayPackage.count({ where: { heldReason: { not: null } } }),
     prisma.agency.findMany({ where: { channel: { in: ['hosted', 'partner'] } }, select: { organId: true } }),
   ]);
-  let inboxes: RelayOverview['inboxes'] = { unavailable: 'no broker management API configured' };
+  let inboxes: RelayOverview['inboxes'] = {
+    unavailable: 'no broker management API configured',
+    words: said(
+      'Hệ thống chưa được cấu hình để đọc trạng thái máy chủ chuyển tin (RabbitMQ management API).',
+      'The hub is not configured to read the message broker’s state (RabbitMQ management API).',
+    ),
+  };
   if (inboxStates) {
     try {
       inboxes = await inboxStates(agencies.map((a) => a.organId));
     } catch (error) {
-      inboxes = { unavailable: (error as Error).message };
+      inboxes = {
+        unavailable: (error as Error).message,
+        words: said(
+          'Không đọc được trạng thái máy chủ chuyển tin lúc này; trang sẽ tự thử lại.',
+          'The message broker’s state cannot be read right now; the page tries again by itself.',
+        ),
+      };
     }
   }
   return {
@@ -233,5 +258,30 @@ export async function relayOverview(
     heldPackages: held,
     inboxes,
     ...(axisState ? { nationalAxis: { ...(await axisState()), refusals: await axisRefusals(prisma) } } : {}),
+    channelWarnings: channels.mailServer ? [] : await mailChannelWarning(prisma),
   };
+}
+
+/** Agencies reached only by e-mail on a hub with no outgoing mail server: none of them can receive. */
+async function mailChannelWarning(prisma: PrismaClient): Promise<ChannelWarning[]> {
+  const agencies = await prisma.agency.findMany({
+    where: { channel: 'email', retiredOn: null },
+    select: { organId: true, name: true },
+    orderBy: { organId: 'asc' },
+    take: 50,
+  });
+  if (agencies.length === 0) return [];
+  const waiting = await prisma.outboxMessage.count({ where: { kind: 'mail', state: 'pending' } });
+  return [
+    {
+      channel: 'email',
+      problem: 'no-mail-server',
+      words: said(
+        `Chưa cấu hình máy chủ gửi thư (biến LIENTHONG_SMTP_RELAY_URL), nên ${agencies.length} cơ quan chỉ nhận bằng thư điện tử không nhận được văn bản nào. Hãy cấu hình máy chủ thư đi rồi khởi động lại hệ thống; văn bản đang chờ sẽ được gửi đi.`,
+        `No outgoing mail server is configured (LIENTHONG_SMTP_RELAY_URL), so ${agencies.length} agencies reached only by e-mail receive nothing. Configure it and restart the hub; what waits then goes out.`,
+      ),
+      agencies,
+      waiting,
+    },
+  ];
 }

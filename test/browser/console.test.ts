@@ -13,6 +13,7 @@ import { type Actor } from '../../src/shared/index.ts';
  */
 const A = '000.00.31.H53';
 const B = '000.00.32.H53';
+const E = '000.00.35.H53';
 const PARTNER = '000.00.11.H53';
 const SYSTEM: Actor = { kind: 'system', component: 'browser-test' };
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
@@ -63,7 +64,8 @@ async function packageItem(agencyId: string, seed: string): Promise<string> {
 }
 
 beforeAll(async () => {
-  web = await startTestWebApp('browser-console');
+  // A hub with no outgoing mail server (as a fresh install): agencies reached by e-mail cannot receive.
+  web = await startTestWebApp('browser-console', { broker: { mailServer: false } });
   baseUrl = await web.app.listen({ port: 0, host: '127.0.0.1' });
   agencyA = await addAgency(web.prisma, A, 'Sở Nội vụ');
   agencyB = await addAgency(web.prisma, B, 'Sở Y tế');
@@ -317,6 +319,17 @@ describe('the web console in Chromium', () => {
     await signInThroughConsole(page, baseUrl, 'quantri', TEST_PASSWORD);
     await page.waitForURL(/#\/relay$/);
     await page.locator('#outbox').waitFor();
+    // No raw states or kinds: the outbox and deliveries read in words.
+    const outbox = await page.locator('#outbox').innerText();
+    expect(outbox).not.toMatch(/\b(edoc|pending|done|failed|queued)\b/);
+    expect(outbox).toMatch(/Trạng thái xử lý|Văn bản/);
+    // With no outgoing mail server, the e-mail channel cannot work: the admin is told, with whom it leaves out.
+    await web.prisma.agency.create({ data: { organId: E, name: 'UBND xã Hòa Bình', channel: 'email' } });
+    await page.reload();
+    const warning = page.locator('.warning-box[data-channel="email"]');
+    await warning.waitFor();
+    expect(await warning.innerText()).toContain('Chưa cấu hình máy chủ gửi thư');
+    expect(await warning.innerText()).toContain('UBND xã Hòa Bình');
     await screenshot(page, 'relay');
     await page.getByRole('button', { name: 'English' }).click();
     await page.getByRole('heading', { name: 'Relay' }).waitFor();

@@ -33,7 +33,7 @@ export async function startTestWebApp(
     loginThrottle?: LoginThrottle;
     bodyLimitBytes?: number;
     /** The broker views of the relay routes, for tests that run a broker. */
-    broker?: Pick<PackageRouteDeps, 'deadLetters' | 'inboxStates' | 'deadLetterDepth'>;
+    broker?: Pick<PackageRouteDeps, 'deadLetters' | 'inboxStates' | 'deadLetterDepth' | 'mailServer'>;
     /** The app's clock (sessions, "today" of the follow-up); the system clock when absent. */
     clock?: Clock;
     /** Trust anchors the submit path verifies with (default: none, so every signature is untrusted). */

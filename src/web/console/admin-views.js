@@ -1,7 +1,7 @@
 // Admin pages: the relay dashboard with dead letters (requeue). The directory is in directory-views.js.
 import { api, errorText } from './api.js';
 import { h, replace } from './dom.js';
-import { t } from './i18n.js';
+import { deliveryStateLabel, lang, t } from './i18n.js';
 import { throughputChart } from './chart.js';
 import { onLive } from './live.js';
 
@@ -72,9 +72,10 @@ async function drawRelay(target, outcome) {
           i.missing ? '' : i.consumers,
         ]),
       )
-    : h('p', { class: 'error' }, `${t('unavailable')}: ${r.inboxes?.unavailable ?? ''}`);
+    : h('p', { class: 'error' }, r.inboxes?.words?.[lang] ?? r.inboxes?.words?.vi ?? t('unavailable'));
   replace(
     target,
+    ...(r.channelWarnings ?? []).map(channelWarning),
     h(
       'section',
       { class: 'throughput-section' },
@@ -90,7 +91,11 @@ async function drawRelay(target, outcome) {
         'section',
         {},
         h('h2', {}, t('deliveries')),
-        table('deliveries', [t('state'), t('count')], Object.entries(r.deliveries ?? {})),
+        table(
+          'deliveries',
+          [t('state'), t('count')],
+          Object.entries(r.deliveries ?? {}).map(([state, count]) => [deliveryStateLabel(state), count]),
+        ),
       ),
       h(
         'section',
@@ -99,7 +104,11 @@ async function drawRelay(target, outcome) {
         table(
           'outbox',
           [t('kind'), t('state'), t('count')],
-          (r.outbox ?? []).map((o) => [o.kind, o.state, o.count]),
+          (r.outbox ?? []).map((o) => [
+            t('outboxKinds')[o.kind] ?? o.kind,
+            t('outboxStates')[o.state] ?? o.state,
+            o.count,
+          ]),
         ),
       ),
       h('section', {}, h('h2', {}, t('held')), h('p', { class: 'big' }, String(r.heldPackages ?? 0))),
@@ -111,6 +120,23 @@ async function drawRelay(target, outcome) {
     deadLetters(dead, outcome),
   );
   return true;
+}
+
+/** A channel that cannot work as the hub is configured: what is wrong, whom it leaves out, what waits. */
+function channelWarning(warning) {
+  return h(
+    'section',
+    { class: 'warning-box', role: 'alert', 'data-channel': warning.channel },
+    h('h2', {}, t('channelWarningTitle')),
+    h('p', {}, warning.words[lang] ?? warning.words.vi),
+    h('p', {}, t('channelWarningAgencies', warning.agencies.length)),
+    h(
+      'ul',
+      {},
+      warning.agencies.map((a) => h('li', {}, a.name, ' ', h('span', { class: 'organ-id' }, a.organId))),
+    ),
+    h('p', {}, t('channelWarningWaiting', warning.waiting)),
+  );
 }
 
 /** The national axis connector: whether it answers, the last poll, what waits, what was refused. */

@@ -89,19 +89,19 @@ const TEXT = {
     description: 'Ghi chú',
     send: 'Gửi',
     statusSaved: (code, queued) => `Đã ghi tình trạng ${code}${queued ? ', đã xếp hàng gửi nơi gửi' : ''}.`,
-    relayTitle: 'Chuyển phát (relay)',
+    relayTitle: 'Chuyển phát',
     deliveries: 'Gói tin theo trạng thái',
-    outbox: 'Hàng đợi gửi đi (outbox)',
+    outbox: 'Việc chờ gửi đi',
     held: 'Gói tin bị giữ lại',
     inboxes: 'Hộp thư của cơ quan',
     messages: 'Số tin',
-    consumers: 'Số consumer',
+    consumers: 'Số kết nối đang nhận',
     missingQueue: 'chưa có hàng đợi',
     queueName: 'Hàng đợi',
     guessableInbox:
       'tên cũ, cơ quan khác đoán được: cấp lại mật khẩu broker cho cơ quan này (Danh bạ) để đổi sang tên bí mật',
     unavailable: 'Không xem được',
-    deadLetters: 'Thư chết (dead letters)',
+    deadLetters: 'Tin không chuyển được',
     axisTitle: 'Trục liên thông văn bản quốc gia',
     axisReachable: { up: 'Kết nối được', down: 'Không kết nối được', unknown: 'Chưa kiểm tra' },
     axisLastPoll: 'Lần nhận văn bản gần nhất',
@@ -797,4 +797,20 @@ Object.assign(TEXT.vi, {
 });
 Object.assign(TEXT.en, {
   retrying: (n, at) => `(${n} attempts so far; next at ${at})`,
+});
+
+// The relay page in words: what waits to go out, and a channel that cannot work at all.
+Object.assign(TEXT.vi, {
+  outboxKinds: { edoc: 'Văn bản', status: 'Trạng thái xử lý', mail: 'Thư điện tử', error: 'Thông báo lỗi' },
+  outboxStates: { pending: 'Đang chờ gửi', done: 'Đã gửi', failed: 'Không gửi được' },
+  channelWarningTitle: 'Có kênh gửi không hoạt động',
+  channelWarningAgencies: (n) => `Các cơ quan bị ảnh hưởng (${n}):`,
+  channelWarningWaiting: (n) => `Thư đang chờ gửi: ${n}.`,
+});
+Object.assign(TEXT.en, {
+  outboxKinds: { edoc: 'Documents', status: 'Statuses', mail: 'E-mail', error: 'Error notices' },
+  outboxStates: { pending: 'Waiting', done: 'Sent', failed: 'Could not be sent' },
+  channelWarningTitle: 'A delivery channel cannot work',
+  channelWarningAgencies: (n) => `Agencies affected (${n}):`,
+  channelWarningWaiting: (n) => `Mails waiting: ${n}.`,
 });

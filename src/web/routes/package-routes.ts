@@ -37,6 +37,8 @@ export type PackageRouteDeps = {
   deadLetterDepth?: () => Promise<number>;
   /** The national axis connector's state; absent when it is off. */
   axisState?: () => Promise<AxisState>;
+  /** Whether an outgoing mail server is configured: without one, agencies reached by e-mail get nothing. */
+  mailServer?: boolean;
   clock?: Clock;
 };
 
@@ -162,7 +164,12 @@ export function packageRoutes(deps: PackageRouteDeps) {
         access: 'admin',
         responses: { 200: z.record(z.string(), z.unknown()) },
       },
-      async () => ok(await relayOverview(deps.prisma, deps.inboxStates, deps.axisState)),
+      async () =>
+        ok(
+          await relayOverview(deps.prisma, deps.inboxStates, deps.axisState, {
+            mailServer: deps.mailServer ?? true,
+          }),
+        ),
     );
 
     apiRoute(
