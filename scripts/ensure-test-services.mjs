@@ -118,6 +118,19 @@ function ensureTools() {
     );
 }
 
+// The file readers (src/reading) run these Debian tools as child processes: the PDF text layer,
+// page images for scans, OCR with the Vietnamese model. The hub needs them too (README).
+function ensureReadingTools() {
+  const packages = ['poppler-utils', 'tesseract-ocr', 'tesseract-ocr-vie'];
+  const missing = packages.filter((p) => spawnSync('dpkg', ['-s', p], { stdio: 'ignore' }).status !== 0);
+  if (missing.length === 0) return;
+  if (canInstall) aptInstall(...missing);
+  else
+    problems.push(
+      `missing tools to read files: ${missing.join(', ')} (Debian: apt-get install ${missing.join(' ')})`,
+    );
+}
+
 // The IMAP poller tests start their own Dovecot (test/support/test-dovecot.ts) on loopback with a
 // private configuration; only the binary is needed, never a running system service.
 function ensureDovecot() {
@@ -153,6 +166,7 @@ function ensureChromium() {
 }
 
 ensureTools();
+ensureReadingTools();
 ensureDovecot();
 ensureClamd();
 ensureChromium();

@@ -43,3 +43,8 @@ export {
   type UnsafeCharacter,
   type UnsafeCharacterKind,
 } from './unsafe-characters.ts';
+export {
+  findConfidentialityStamp,
+  type ConfidentialityLevel,
+  type ConfidentialityStamp,
+} from './confidentiality-stamp.ts';
