@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 
 const port = z.coerce
@@ -171,6 +172,42 @@ export const ConfigSchema = z.strictObject({
       error:
         'with LIENTHONG_AXIS_ENDPOINT set, LIENTHONG_AXIS_SYSTEM_ID and LIENTHONG_AXIS_SECRET_FILE are needed too',
     }),
+  reading: z
+    .strictObject({
+      workers: z.coerce
+        .number()
+        .int()
+        .min(1)
+        .max(64)
+        .default(availableParallelism())
+        .describe('Files whose text is read at once (each a pdftotext/tesseract child); default: the cores'),
+      maxPages: z.coerce
+        .number()
+        .int()
+        .min(1)
+        .max(10_000)
+        .default(20)
+        .describe('Pages read of one file; past them the text says how many of how many were read'),
+      maxSeconds: z.coerce
+        .number()
+        .min(1)
+        .max(3600)
+        .default(120)
+        .describe('Time for reading one file; past it the readers are killed and the file is not read'),
+      ocr: z
+        .enum(['on', 'off'])
+        .default('on')
+        .describe('OCR (tesseract) of scanned pages and images; off leaves them not read'),
+      languages: z
+        .string()
+        .regex(
+          /^[a-z_]{3,10}(\+[a-z_]{3,10})*$/,
+          'must be tesseract language names joined by +, e.g. vie or vie+eng',
+        )
+        .default('vie')
+        .describe('Tesseract languages for OCR'),
+    })
+    .prefault({}),
   host: z.string().min(1).default('127.0.0.1').describe('Listen address'),
   organId: organId
     .default('000.00.00.H53')
@@ -240,6 +277,11 @@ export const ENVIRONMENT_VARIABLES = {
   'axis.secretFile': 'LIENTHONG_AXIS_SECRET_FILE',
   'axis.pollSeconds': 'LIENTHONG_AXIS_POLL_SECONDS',
   'axis.timeoutSeconds': 'LIENTHONG_AXIS_TIMEOUT_SECONDS',
+  'reading.workers': 'LIENTHONG_READING_WORKERS',
+  'reading.maxPages': 'LIENTHONG_READING_MAX_PAGES',
+  'reading.maxSeconds': 'LIENTHONG_READING_MAX_SECONDS',
+  'reading.ocr': 'LIENTHONG_READING_OCR',
+  'reading.languages': 'LIENTHONG_READING_LANGUAGES',
   host: 'LIENTHONG_HOST',
   organId: 'LIENTHONG_ORGAN_ID',
   mailDomain: 'LIENTHONG_MAIL_DOMAIN',

@@ -93,3 +93,24 @@ export {
   type ReadableAuditEntry,
 } from './audit-reading.ts';
 export { AUDIT_AREAS, type Words } from './domain/audit-labels.ts';
+export {
+  claimFileTexts,
+  getItemText,
+  MAX_READING_ATTEMPTS,
+  readFileBytes,
+  readingOverview,
+  recordFileText,
+  releaseFileText,
+  type ClaimedFile,
+  type FileTextResult,
+  type FileTextView,
+  type ReadingOverview,
+  type RecordOutcome,
+} from './file-texts.ts';
+export { indexItemText } from './index-item-text.ts';
+export {
+  READING_REASONS,
+  readableKindOf,
+  type ReadableKind,
+  type ReadingReason,
+} from './domain/readable-file.ts';

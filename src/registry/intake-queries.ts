@@ -117,15 +117,22 @@ export async function listIntake(
   };
 }
 
-/** The item with its attachments, only if the actor may see it. */
-async function findIntakeItem(prisma: PrismaClient, actor: Actor, itemId: string) {
+/** The item with its attachments (each with where the reading of its text stands), only if the actor may see it. */
+export async function findIntakeItem(prisma: PrismaClient, actor: Actor, itemId: string) {
   if (!/^[0-9a-f-]{36}$/i.test(itemId)) return undefined;
   const scope = agencyScope(actor);
   return (
     (await prisma.intakeItem.findFirst({
       where: { id: itemId, ...(scope ? { agencyId: scope } : {}) },
       include: {
-        attachments: { orderBy: { name: 'asc' } },
+        attachments: {
+          orderBy: { name: 'asc' },
+          include: {
+            fileText: {
+              select: { state: true, method: true, pagesTotal: true, pagesRead: true, reason: true },
+            },
+          },
+        },
         document: { select: { id: true, year: true, number: true } },
       },
     })) ?? undefined

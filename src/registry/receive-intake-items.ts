@@ -5,6 +5,7 @@ import { appendAuditEntries, type AuditInput } from './audit-trail.ts';
 import { REGISTRY_TRANSACTION } from './transaction-options.ts';
 import { putBlobs, sha256Hex } from './blob-store.ts';
 import { foldForSearch } from './domain/search-text.ts';
+import { readableKindOf } from './domain/readable-file.ts';
 import { senderAgencyNames } from './sender-name.ts';
 import { readableLine, readableValue, storableText, storableValue } from '../text/index.ts';
 
@@ -186,6 +187,7 @@ async function storeBatch(
 
   const items: Prisma.IntakeItemCreateManyInput[] = [];
   const attachmentRows: Prisma.AttachmentCreateManyInput[] = [];
+  const fileTextRows: Prisma.FileTextCreateManyInput[] = [];
   const audit: AuditInput[] = [];
   const results = prepared.map(({ input, rawSha256, attachments, agencyIds }, index) => {
     const actor = actorLabel((receipts[index] as IntakeReceipt).actor);
@@ -223,7 +225,16 @@ async function storeBatch(
         verdicts: storableValue(input.verdicts ?? []) as Prisma.InputJsonValue,
         ...(input.receivedAt ? { receivedAt: input.receivedAt } : {}),
       });
-      for (const attachment of attachments) attachmentRows.push({ ...attachment, intakeItemId: id });
+      // Each readable file waits for its reader (src/reading) in a row written with it: nothing
+      // is lost between the commit and the reading, and no one scans for work. Files the malware
+      // scanner flagged are never handed to a reader.
+      const infected = Array.isArray(input.metadata?.['malware']) && input.metadata['malware'].length > 0;
+      for (const attachment of attachments) {
+        const attachmentId = randomUUID();
+        attachmentRows.push({ ...attachment, id: attachmentId, intakeItemId: id });
+        if (!infected && readableKindOf(attachment.name, attachment.contentType))
+          fileTextRows.push({ attachmentId, intakeItemId: id });
+      }
       audit.push({
         actor,
         agencyId,
@@ -241,6 +252,7 @@ async function storeBatch(
   });
   if (items.length > 0) await tx.intakeItem.createMany({ data: items });
   if (attachmentRows.length > 0) await tx.attachment.createMany({ data: attachmentRows });
+  if (fileTextRows.length > 0) await tx.fileText.createMany({ data: fileTextRows });
   if (alsoInTransaction) await alsoInTransaction(tx);
   // Audit entries last: the audit chain's lock is then held only from here to the commit.
   await appendAuditEntries(tx, audit);
