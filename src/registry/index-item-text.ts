@@ -5,6 +5,7 @@ import type { Transaction } from '../db/index.ts';
  * Called once per file whose text was read (recordFileText). It does nothing yet: the search work
  * (search columns of intake_item and document) fills it in.
  */
-export function indexItemText(tx: Transaction, intakeItemId: string, text: string): Promise<void> {
-  return Promise.resolve(tx && intakeItemId && text ? undefined : undefined);
+// eslint-disable-next-line @typescript-eslint/no-unused-vars -- the search work will use them
+export function indexItemText(_tx: Transaction, _intakeItemId: string, _text: string): Promise<void> {
+  return Promise.resolve();
 }
