@@ -39,6 +39,7 @@ import {
 } from './signing/index.ts';
 import { pingClamd, startIngest, type IngestService } from './ingest/index.ts';
 import { createMailTransport } from './outbound-mail/index.ts';
+import { startReading } from './reading/index.ts';
 import { fileAnchorSigner, readExportedAnchors, verifyAudit } from './registry/index.ts';
 import {
   buildWebApp,
@@ -413,6 +414,14 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
     });
     running.ingest = ingest;
     services.push({ name: 'ingest', stop: () => ingest.stop() });
+    // The text of received files, read after they were stored (never before a 250); stopped
+    // first, killing its tools' children and giving unfinished files back to the queue.
+    const reading = startReading({
+      prisma: database.prisma,
+      settings: config.reading,
+      log: log.child({ module: 'reading' }),
+    });
+    services.push({ name: 'reading', stop: () => reading.stop() });
     const address = web.server.address();
     const port = typeof address === 'object' && address ? address.port : config.http.port;
     const httpUrl = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;

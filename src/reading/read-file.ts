@@ -1,0 +1,37 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { ReadableKind } from '../registry/index.ts';
+import { readDoc, readOfficeZip } from './read-office.ts';
+import { readImage, readPdf } from './read-with-tools.ts';
+import { notRead, type ReadingBudget, type ReadOutcome } from './reading-outcome.ts';
+
+/**
+ * Reads one file's text within its budget. The tools work in a temporary directory of their own,
+ * removed afterwards whatever happened. Throws ReadingAborted (the hub stops) or ReaderCrashed (a
+ * tool died of a signal); every other outcome, unreadable files included, is a value.
+ */
+export async function readFile(
+  kind: ReadableKind | undefined,
+  bytes: Uint8Array,
+  budget: ReadingBudget,
+): Promise<ReadOutcome> {
+  switch (kind) {
+    case 'docx':
+    case 'odt':
+      return readOfficeZip(bytes, kind);
+    case 'doc':
+      return readDoc(bytes);
+    case 'pdf':
+    case 'image': {
+      const dir = await mkdtemp(path.join(os.tmpdir(), 'lienthong-reading-'));
+      try {
+        return kind === 'pdf' ? await readPdf(bytes, budget, dir) : await readImage(bytes, budget, dir);
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    }
+    case undefined:
+      return notRead('format_not_supported');
+  }
+}
