@@ -20,6 +20,7 @@ import { eventRoutes, type EventRouteDeps } from './routes/event-routes.ts';
 import { healthRoutes, type HealthDeps } from './routes/health-routes.ts';
 import { ingestRoutes, type IngestRouteDeps } from './routes/ingest-routes.ts';
 import { intakeRoutes } from './routes/intake-routes.ts';
+import { readingRoutes } from './routes/reading-routes.ts';
 import { openApiRoutes } from './routes/openapi-routes.ts';
 import { outgoingRoutes, type OutgoingRouteDeps } from './routes/outgoing-routes.ts';
 import { packageRoutes, type PackageRouteDeps } from './routes/package-routes.ts';
@@ -95,6 +96,7 @@ export async function buildWebApp(deps: WebAppDeps): Promise<FastifyInstance> {
   await app.register(agencyRoutes(deps));
   await app.register(directoryRoutes(deps));
   await app.register(intakeRoutes(deps));
+  await app.register(readingRoutes(deps));
   await app.register(uploadRoutes({ prisma: deps.prisma, maxMessageBytes: deps.bodyLimitBytes }));
   await app.register(
     documentRoutes({ prisma: deps.prisma, agencyIdOf: (code) => agencyIdOf(deps.prisma, code) }),

@@ -209,6 +209,14 @@ const CASES: Record<string, Case> = {
       url: `/api/v1/intake/${pick(f, who).item}/attachments/${pick(f, who).attachment}`,
     }),
   },
+  'GET /api/v1/intake/:id/text': {
+    kind: 'agency-scoped',
+    request: (f, who) => ({ method: 'GET', url: `/api/v1/intake/${pick(f, who).item}/text` }),
+  },
+  'GET /api/v1/admin/reading': {
+    kind: 'admin-only',
+    request: () => ({ method: 'GET', url: '/api/v1/admin/reading' }),
+  },
   'GET /api/v1/intake/:id/mail-body': {
     kind: 'agency-scoped',
     request: (f, who) => ({ method: 'GET', url: `/api/v1/intake/${pick(f, who).mail}/mail-body` }),

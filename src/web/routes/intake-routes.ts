@@ -5,6 +5,7 @@ import { readMailHtml } from '../../ingest/index.ts';
 import {
   findDuplicateCandidates,
   getIntakeItem,
+  getItemText,
   listIntake,
   markIntakeDuplicate,
   readIntakeBytes,
@@ -64,6 +65,31 @@ const IntakeSummarySchema = z.object({
     .number()
     .int()
     .describe('độ khẩn: 0 thường, 1 khẩn, 2 thượng khẩn, 3 hỏa tốc, 4 hỏa tốc hẹn giờ'),
+});
+
+export const READING_STATES = ['pending', 'reading', 'read', 'not_read', 'failed'] as const;
+export const READING_METHODS = ['text_layer', 'ocr', 'office', 'none'] as const;
+
+const FileTextSchema = z.object({
+  attachmentId: z.uuid(),
+  name: z.string(),
+  contentType: z.string(),
+  state: z.enum(READING_STATES),
+  method: z.enum(READING_METHODS).nullable(),
+  pagesTotal: z.number().int().nullable(),
+  pagesRead: z
+    .number()
+    .int()
+    .nullable()
+    .describe('fewer than pagesTotal when the page budget ended the reading'),
+  reason: z
+    .string()
+    .nullable()
+    .describe(
+      'a catalogue key (docs/reading.md): pages_over_budget, time_budget, pdf_encrypted, file_damaged, …',
+    ),
+  text: z.string().nullable().describe('Unicode NFC'),
+  finishedAt: z.iso.datetime().nullable(),
 });
 
 /** The review queue of the caller's agency (an admin's: every agency's). */
@@ -153,6 +179,25 @@ export function intakeRoutes(deps: IntakeRouteDeps) {
         const bytes = attachment && (await readIntakeBytes(deps.prisma, actor, params.id, attachment.sha256));
         if (!attachment || !bytes) return refusal({ kind: 'not-found' }, 'attachment');
         return download(bytes, attachment.name, attachment.contentType, query.disposition);
+      },
+    );
+
+    apiRoute(
+      app,
+      {
+        method: 'GET',
+        url: '/api/v1/intake/:id/text',
+        summary:
+          'The text read from each readable file of an intake item (PDF text layer or OCR, office files), with where its reading stands',
+        tag: 'intake',
+        access: 'signed-in',
+        params: IdParams,
+        responses: { 200: z.object({ files: z.array(FileTextSchema) }) },
+      },
+      async ({ params, actor }) => {
+        const files = await getItemText(deps.prisma, actor, params.id);
+        if (!files) return refusal({ kind: 'not-found' }, 'intake item');
+        return ok({ files });
       },
     );
 
