@@ -12,6 +12,7 @@ import { documentView, registerBookView } from './document-views.js';
 import { intakeItemView, intakeListView } from './intake-views.js';
 import { followUpView } from './follow-up-views.js';
 import { uploadView } from './upload-views.js';
+import { readingAdminView } from './reading-views.js';
 import { composeView } from './outgoing-views.js';
 import { liveIndicator, startLive, stopLive } from './live.js';
 
@@ -35,6 +36,7 @@ const ROUTES = [
   [/^#\/audit$/, auditView],
   [/^#\/certificates$/, certificatesView],
   [/^#\/ingest$/, ingestSourcesView],
+  [/^#\/reading$/, readingAdminView],
   [/^#\/outgoing\/new$/, composeView],
 ];
 
@@ -56,6 +58,7 @@ function header() {
           ['#/audit', t('navAudit')],
           ['#/certificates', t('navCertificates')],
           ['#/ingest', t('navIngest')],
+          ['#/reading', t('navReading')],
         ]
       : []),
   ];

@@ -5,6 +5,7 @@ import { lang, stateLabel, t } from './i18n.js';
 import { pagedTable } from './paged-table.js';
 import { onLive } from './live.js';
 import { senderAuthSection, signatureSection } from './verdict-views.js';
+import { itemTextSection, readingStateText } from './reading-views.js';
 
 const STATES = ['new', 'registered', 'rejected', 'duplicate', 'quarantined'];
 const SOURCES = ['smtp', 'imap', 'amqp', 'http', 'upload'];
@@ -113,9 +114,12 @@ export async function intakeItemView(main, { id, user }) {
   // first. Only clerks (and admins) decide: a leader is told who does, not shown forms that say 403.
   const decides = user?.role === 'clerk' || user?.role === 'admin';
   const open = item.state === 'new' && decides;
+  // The text read from its files (reading-views.js), fetched beside the other lookups.
+  const readText = itemTextSection(item);
   const [candidates] = await Promise.all([
     open ? api('GET', `/api/v1/intake/${item.id}/duplicate-candidates`) : null,
     open ? documentTypes() : null,
+    readText.loaded,
   ]);
   replace(
     main,
@@ -152,7 +156,10 @@ export async function intakeItemView(main, { id, user }) {
     signatureSection(item),
     (item.source === 'smtp' || item.source === 'imap') && mailBodySection(item, m.mail),
     h('h2', {}, t('attachments')),
-    attachmentList(item.attachments, (a) => `/api/v1/intake/${item.id}/attachments/${a.id}`),
+    attachmentList(item.attachments, (a) => `/api/v1/intake/${item.id}/attachments/${a.id}`, {
+      beside: readText.beside,
+    }),
+    readText.section,
     readingsSection(m.mail?.secondReading),
     senderAuthSection(item),
     (item.source === 'smtp' || item.source === 'imap') && headersPanel(item),
@@ -321,7 +328,8 @@ export function typeOptions(id) {
   );
 }
 
-export function attachmentList(attachments, urlOf) {
+/** `beside(a)`, when given, is shown next to the PDF viewer (the text read from that file). */
+export function attachmentList(attachments, urlOf, { beside } = {}) {
   if (!attachments?.length) return h('p', {}, t('empty'));
   const viewer = h('section', { class: 'viewer', id: 'pdf-viewer', hidden: true });
   const show = (a) => {
@@ -339,7 +347,12 @@ export function attachmentList(attachments, urlOf) {
           t('close'),
         ),
       ),
-      h('iframe', { src: `${urlOf(a)}?disposition=inline`, title: a.name, id: 'pdf-frame' }),
+      h(
+        'div',
+        { class: 'viewer-split' },
+        h('iframe', { src: `${urlOf(a)}?disposition=inline`, title: a.name, id: 'pdf-frame' }),
+        beside?.(a),
+      ),
     );
     viewer.scrollIntoView({ block: 'nearest' });
   };
@@ -358,6 +371,12 @@ export function attachmentList(attachments, urlOf) {
               'button',
               { type: 'button', class: 'small', 'data-view': a.name, onclick: () => show(a) },
               t('viewPdf'),
+            ),
+          a.fileText &&
+            h(
+              'span',
+              { class: `reading-state ${a.fileText.state}` },
+              `${t('readText')}: ${readingStateText(a.fileText)}`,
             ),
           zipListing(a),
         ),
