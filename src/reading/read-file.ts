@@ -2,13 +2,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { ReadableKind } from '../registry/index.ts';
-import { readDoc, readOfficeZip } from './read-office.ts';
+import { readOfficeInThread } from './office-thread.ts';
 import { readImage, readPdf } from './read-with-tools.ts';
 import { notRead, type ReadingBudget, type ReadOutcome } from './reading-outcome.ts';
 
 /**
  * Reads one file's text within its budget. The tools work in a temporary directory of their own,
- * removed afterwards whatever happened. Throws ReadingAborted (the hub stops) or ReaderCrashed (a
+ * removed afterwards whatever happened; office files are parsed on a thread of their own. Throws ReadingAborted (the hub stops) or ReaderCrashed (a
  * tool died of a signal); every other outcome, unreadable files included, is a value.
  */
 export async function readFile(
@@ -19,9 +19,8 @@ export async function readFile(
   switch (kind) {
     case 'docx':
     case 'odt':
-      return readOfficeZip(bytes, kind);
     case 'doc':
-      return readDoc(bytes);
+      return readOfficeInThread(kind, bytes, budget);
     case 'pdf':
     case 'image': {
       const dir = await mkdtemp(path.join(os.tmpdir(), 'lienthong-reading-'));

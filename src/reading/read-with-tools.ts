@@ -36,7 +36,7 @@ async function tool(name: string, args: string[], budget: ReadingBudget, dir: st
   });
   if (run.killed === 'aborted') throw new ReadingAborted();
   if (run.killed === 'deadline') throw new OverBudget();
-  if (run.killed === null && run.signal !== null) throw new ReaderCrashed(name, run.signal);
+  if (run.killed === null && run.signal !== null) throw new ReaderCrashed(`${name} died of ${run.signal}`);
   return { run, tool: name };
 }
 

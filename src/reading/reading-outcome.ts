@@ -22,10 +22,10 @@ export class ReadingAborted extends Error {
   }
 }
 
-/** A tool died of a signal we did not send (a crash): the attempt counts, the file is retried. */
+/** A tool died of a signal we did not send, or the office thread died: the attempt counts, the file is retried. */
 export class ReaderCrashed extends Error {
-  constructor(tool: string, signal: string | null) {
-    super(`${tool} crashed (${signal ?? 'unknown signal'})`);
+  constructor(what: string) {
+    super(`the reader crashed: ${what}`);
   }
 }
 

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -28,6 +29,7 @@ import {
   receiveIntakeItems,
   type IncomingAttachment,
 } from '../registry/index.ts';
+import { openDatabase } from '../db/index.ts';
 import { createSilentLogger, type Actor } from '../shared/index.ts';
 import { ReaderCrashed, startReading, type ReadingService, type ReadingSettings } from './index.ts';
 
@@ -308,7 +310,7 @@ describe('a reader that stops or crashes', () => {
 
   it('a file whose reader crashes is retried, and failed with reader_crashed after three attempts', async () => {
     const id = await receive(agencyA, [pdf('digital.pdf')]);
-    const service = read({}, () => Promise.reject(new ReaderCrashed('tesseract', 'SIGSEGV')));
+    const service = read({}, () => Promise.reject(new ReaderCrashed('tesseract died of SIGSEGV')));
     await waitUntil(async () => (await rowsOf(id))[0]?.state === 'failed', 20_000);
     await service.stop();
     expect((await rowsOf(id))[0]).toMatchObject({ state: 'failed', reason: 'reader_crashed', attempts: 3 });
@@ -375,5 +377,53 @@ describe('the text over HTTP', () => {
     expect(overview.latest.length).toBeGreaterThan(0);
     expect(overview.latest[0]?.agency).toBe(A);
     expect(overview.failures.length).toBeGreaterThan(0);
+  });
+});
+
+describe('on the embedded database (PGlite)', () => {
+  it('claims, reads and records as on PostgreSQL', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lienthong-reading-'));
+    const embedded = await openDatabase(
+      { kind: 'embedded', dir: dataDir },
+      { log: createSilentLogger(), purpose: 'reading test', migrate: true },
+    );
+    try {
+      const agency = await embedded.prisma.agency.create({
+        data: { organId: A, name: 'Sở Thông tin', channel: 'hosted' },
+      });
+      const raw = Buffer.from('<edXMLEnvelope>pglite</edXMLEnvelope>');
+      await receiveIntakeItems(embedded.prisma, SYSTEM, {
+        source: 'amqp',
+        raw,
+        agencyIds: [agency.id],
+        dedupKey: contentDedupKey('000.00.11.H53', raw),
+        attachments: [
+          pdf('digital.pdf'),
+          { name: 'bao-cao.docx', contentType: '', content: docxOf(['Báo cáo']) },
+        ],
+      });
+      const service = startReading({
+        prisma: embedded.prisma,
+        settings: SETTINGS,
+        log: createSilentLogger(),
+        pollMs: 100,
+      });
+      try {
+        await waitUntil(
+          async () => (await embedded.prisma.fileText.count({ where: { state: 'read' } })) === 2,
+          60_000,
+        );
+      } finally {
+        await service.stop();
+      }
+      const rows = await embedded.prisma.fileText.findMany({ orderBy: { method: 'asc' } });
+      expect(rows.map((r) => [r.method, r.pagesRead])).toEqual([
+        ['text_layer', 2],
+        ['office', null],
+      ]);
+    } finally {
+      await embedded.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });
