@@ -103,8 +103,11 @@ export type RecordOutcome =
   /** the lease ran out and another reader has the file now (or it was failed): nothing written */
   | { kind: 'lease-lost' };
 
+/** A file's text is kept up to this many characters (a 20-page document has some 60,000). */
+export const MAX_FILE_TEXT_CHARS = 1_000_000;
+
 const clean = (text: string | null | undefined) =>
-  text == null ? null : storableText(text.normalize('NFC'));
+  text == null ? null : storableText(text.normalize('NFC')).slice(0, MAX_FILE_TEXT_CHARS);
 
 /** What a confidential stamp makes of an item, in the words a held package gets (exchange). */
 function heldReason(level: string, fileName: string): string {
