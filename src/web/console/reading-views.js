@@ -46,19 +46,19 @@ export function itemTextSection(item) {
       h('p', { class: `reading-state ${file.state}` }, readingStateText(file)),
       file.text ? h('pre', { class: 'read-text-body', lang: 'vi' }, file.text) : null,
     );
-  const loaded =
-    readable.length === 0
-      ? Promise.resolve()
-      : api('GET', `/api/v1/intake/${item.id}/text`).then((result) => {
-          if (!result.ok)
-            return replace(
-              section,
-              h('h2', {}, t('readText')),
-              h('p', { class: 'error' }, errorText(result)),
-            );
-          for (const file of result.data.files) texts.set(file.attachmentId, file);
-          replace(section, h('h2', {}, t('readText')), result.data.files.map(panel));
-        });
+  // Files still waiting are asked for again every 3 s while the page shows them.
+  const load = () =>
+    api('GET', `/api/v1/intake/${item.id}/text`).then((result) => {
+      if (!result.ok)
+        return replace(section, h('h2', {}, t('readText')), h('p', { class: 'error' }, errorText(result)));
+      for (const file of result.data.files) texts.set(file.attachmentId, file);
+      replace(section, h('h2', {}, t('readText')), result.data.files.map(panel));
+      if (result.data.files.some((f) => f.state === 'pending' || f.state === 'reading'))
+        setTimeout(() => {
+          if (section.isConnected) void load();
+        }, 3000);
+    });
+  const loaded = readable.length === 0 ? Promise.resolve() : load();
   return {
     section: readable.length === 0 ? null : section,
     loaded,
