@@ -421,7 +421,17 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
       settings: config.reading,
       log: log.child({ module: 'reading' }),
     });
-    services.push({ name: 'reading', stop: () => reading.stop() });
+    // Woken by the database's notice of a new item (LISTEN/NOTIFY, any hub process); it also looks once a second.
+    const unwake = liveEvents.subscribe((event) => {
+      if (event.kind === 'intake' && event.change === 'created') reading.wake();
+    });
+    services.push({
+      name: 'reading',
+      stop: () => {
+        unwake();
+        return reading.stop();
+      },
+    });
     const address = web.server.address();
     const port = typeof address === 'object' && address ? address.port : config.http.port;
     const httpUrl = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
