@@ -19,6 +19,12 @@ import { runTool, type ToolRun } from './run-tool.ts';
  * header of an official document (cơ quan left, quốc hiệu right).
  */
 const SCAN_LETTERS = 20;
+/**
+ * A scan signed digitally carries the signature's visible text over the image ("Ký bởi: …, Thời
+ * gian ký: …"), so a page with a page-sized picture is a scan too while its text layer stays short.
+ */
+const SIGNED_SCAN_LETTERS = 400;
+const SCAN_IMAGE_PIXELS = 1_500_000;
 /** Long side of a page image in pixels: A4 at 300 dpi, whatever size the PDF claims its page is. */
 const PAGE_PIXELS = 3508;
 const TEXT_CAP = 8 * 1024 * 1024;
@@ -56,6 +62,19 @@ async function ocr(image: string, budget: ReadingBudget, dir: string): Promise<s
 
 class ToolMissing extends Error {}
 
+/** The largest picture on each page (pixels), from `pdfimages -list`; empty when it cannot tell. */
+async function largestImages(file: string, last: number, budget: ReadingBudget, dir: string) {
+  const { run } = await tool('pdfimages', ['-list', '-f', '1', '-l', String(last), file], budget, dir);
+  const largest = new Map<number, number>();
+  if (run.code !== 0) return largest;
+  for (const line of run.stdout.toString('utf8').split('\n').slice(2)) {
+    const [page, , , width, height] = line.trim().split(/\s+/).map(Number);
+    if (!page || !width || !height) continue;
+    largest.set(page, Math.max(largest.get(page) ?? 0, width * height));
+  }
+  return largest;
+}
+
 export async function readPdf(bytes: Uint8Array, budget: ReadingBudget, dir: string): Promise<ReadOutcome> {
   const file = path.join(dir, 'file.pdf');
   await writeFile(file, bytes);
@@ -76,12 +95,16 @@ export async function readPdf(bytes: Uint8Array, budget: ReadingBudget, dir: str
     );
     if (layer.run.code !== 0) return notRead('file_damaged', { pagesTotal });
     const raw = layer.run.stdout.toString('utf8').split('\f');
+    const images = await largestImages(file, last, budget, dir);
     const pages: string[] = [];
     let scanned = 0;
     let skipped = 0;
     for (let page = 1; page <= last; page += 1) {
       const text = normalized(Buffer.from(raw[page - 1] ?? '', 'utf8'));
-      if (letters(text) >= SCAN_LETTERS) {
+      const count = letters(text);
+      const scan =
+        count < SCAN_LETTERS || (count < SIGNED_SCAN_LETTERS && (images.get(page) ?? 0) >= SCAN_IMAGE_PIXELS);
+      if (!scan) {
         pages.push(text);
         continue;
       }

@@ -153,6 +153,10 @@ beforeAll(async () => {
   files['locked.pdf'] = await pdfOf(['Nội dung có mật khẩu mở tệp'], { userPassword: 'matkhau' });
   files['broken.pdf'] = files['digital.pdf'].subarray(0, 900);
   files['scan.pdf'] = await scanOf([await pageImage(await pdfOf([STAMPED_PAGE], { fontSize: 16 }))]);
+  files['signed-scan.pdf'] = await scanOf(
+    [await pageImage(await pdfOf([FIRST_PAGE], { fontSize: 16 }))],
+    'Ký bởi: Văn phòng Ủy ban nhân dân tỉnh Tây Ninh. Thời gian ký: 04.12.2026 09:15:00 +07:00',
+  );
 }, 120_000);
 
 afterAll(async () => {
@@ -269,6 +273,14 @@ describe('reading with the real tools', () => {
       where: { subject: `intake:${id}`, action: 'intake.quarantined' },
     });
     expect(audit?.actor).toContain('reading');
+  });
+
+  it('OCRs a signed scan although the signature put some text on the page', async () => {
+    const id = await receive(agencyA, [pdf('signed-scan.pdf')]);
+    const rows = await readAll(id);
+    expect(rows['signed-scan.pdf']).toMatchObject({ state: 'read', method: 'ocr', pagesRead: 1 });
+    expect(rows['signed-scan.pdf']?.text).toContain('QUYẾT ĐỊNH');
+    expect((await web.prisma.intakeItem.findUniqueOrThrow({ where: { id } })).state).toBe('new');
   });
 
   it('gives up past the time budget: not read, reason time_budget', async () => {

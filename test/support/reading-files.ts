@@ -59,10 +59,13 @@ export async function pageImage(pdf: Buffer): Promise<Buffer> {
   }
 }
 
-/** A scanned document: each page an image, no text layer. */
-export function scanOf(images: readonly Buffer[]): Promise<Buffer> {
+/**
+ * A scanned document: each page an image, no text layer; with `signature`, the visible text a
+ * digital signature puts over the first page ("Ký bởi: …"), as signed scans carry.
+ */
+export function scanOf(images: readonly Buffer[], signature?: string): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    const doc = new PDFDocument({ size: 'A4', margin: 0, autoFirstPage: false });
+    const doc = new PDFDocument({ size: 'A4', margin: 0, autoFirstPage: false, bufferPages: true });
     const chunks: Buffer[] = [];
     doc.on('data', (chunk: Buffer) => chunks.push(chunk));
     doc.on('end', () => {
@@ -72,6 +75,11 @@ export function scanOf(images: readonly Buffer[]): Promise<Buffer> {
     for (const image of images) {
       doc.addPage();
       doc.image(image, 0, 0, { width: doc.page.width, height: doc.page.height });
+    }
+    if (signature) {
+      doc.switchToPage(0);
+      doc.registerFont('serif', FONT);
+      doc.font('serif').fontSize(7).text(signature, 380, 760, { width: 200 });
     }
     doc.end();
   });
