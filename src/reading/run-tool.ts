@@ -1,9 +1,11 @@
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 
 /**
  * One run of a Debian tool (pdfinfo, pdftotext, pdftoppm, tesseract) with hard limits: no shell
  * (arguments are an array, a file name is never parsed), a deadline, a cap on what it may print,
- * and a signal that ends it when the hub stops. Whatever ends it early, the whole process group is
+ * a cap on its memory and on the files it writes (util-linux's prlimit, where installed), and a
+ * signal that ends it when the hub stops. Whatever ends it early, the whole process group is
  * killed (SIGKILL), so no helper of the tool outlives the reading.
  */
 export type ToolRun = {
@@ -24,6 +26,12 @@ export type ToolLimits = {
   signal?: AbortSignal;
   cwd?: string;
 };
+
+const PRLIMIT = '/usr/bin/prlimit';
+/** Address space of one tool: OCR of an A4 page at 300 dpi needs about 130 MB. */
+const MEMORY_BYTES = 1024 * 1024 * 1024;
+/** Largest file a tool may write (a page image is a few MB). */
+const FILE_BYTES = 256 * 1024 * 1024;
 
 /** Tools are found in the system's own directories only, whatever PATH the hub was started with. */
 const TOOL_ENV = {
@@ -47,13 +55,18 @@ export function runTool(command: string, args: readonly string[], limits: ToolLi
       });
       return;
     }
-    const child = spawn(command, args, {
-      shell: false,
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: TOOL_ENV,
-      ...(limits.cwd ? { cwd: limits.cwd } : {}),
-    });
+    const limited = existsSync(PRLIMIT);
+    const child = spawn(
+      limited ? PRLIMIT : command,
+      limited ? [`--as=${MEMORY_BYTES}`, `--fsize=${FILE_BYTES}`, '--', command, ...args] : args,
+      {
+        shell: false,
+        detached: true,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: TOOL_ENV,
+        ...(limits.cwd ? { cwd: limits.cwd } : {}),
+      },
+    );
     const chunks: Buffer[] = [];
     let size = 0;
     let stderr = '';
