@@ -27,7 +27,7 @@ import {
   type AxisState,
   type BrokerState,
 } from './exchange/index.ts';
-import { startAuditAnchoring } from './registry/index.ts';
+import { readingBacklog, startAuditAnchoring } from './registry/index.ts';
 import { systemClock, type Logger } from './shared/index.ts';
 import {
   agencyKeyCertificates,
@@ -269,6 +269,17 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
       registers: [metrics],
       collect() {
         this.set(broker.state().kind === 'up' ? 1 : 0);
+      },
+    });
+
+    new Gauge({
+      name: 'lienthong_reading_backlog',
+      help: 'received files waiting for their text to be read, or being read',
+      registers: [metrics],
+      async collect() {
+        // With the database down /metrics still answers (readiness says why); the last value stays.
+        const backlog = await readingBacklog(database.prisma).catch(() => undefined);
+        if (backlog !== undefined) this.set(backlog);
       },
     });
 

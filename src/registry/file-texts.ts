@@ -239,6 +239,11 @@ export async function getItemText(
   });
 }
 
+/** Files waiting or being read (the /metrics gauge). */
+export function readingBacklog(prisma: PrismaClient): Promise<number> {
+  return prisma.fileText.count({ where: { state: { in: ['pending', 'reading'] } } });
+}
+
 export type ReadingOverview = {
   /** files waiting or being read */
   backlog: number;

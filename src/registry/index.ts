@@ -98,6 +98,7 @@ export {
   getItemText,
   MAX_READING_ATTEMPTS,
   readFileBytes,
+  readingBacklog,
   readingOverview,
   recordFileText,
   releaseFileText,
