@@ -38,6 +38,10 @@ const ACTIONS: Record<string, Words> = {
   'intake.quarantined': { vi: 'Cách ly văn bản', en: 'Quarantined a document' },
   'intake.registered': { vi: 'Vào sổ văn bản đến', en: 'Registered an incoming document' },
   'intake.rejected': { vi: 'Từ chối văn bản', en: 'Rejected a document' },
+  'intake.confidential-stamp-seen': {
+    vi: 'Thấy dấu độ mật trên văn bản đã xử lý',
+    en: 'Saw a confidentiality stamp on a document already decided',
+  },
   'intake.released': { vi: 'Đưa văn bản ra khỏi cách ly', en: 'Released a document from quarantine' },
   'intake.duplicate': { vi: 'Đánh dấu văn bản trùng', en: 'Marked a document as a duplicate' },
   'outgoing.registered': { vi: 'Vào sổ văn bản đi', en: 'Registered an outgoing document' },
@@ -116,6 +120,7 @@ const COMPONENTS: Record<string, Words> = {
   'ingest.smtp': { vi: 'Máy chủ nhận thư', en: 'Mail server' },
   'ingest.imap': { vi: 'Hộp thư được đọc định kỳ', en: 'Polled mailbox' },
   'ingest.spool': { vi: 'Bộ đọc thư', en: 'Mail reader' },
+  reading: { vi: 'Bộ đọc nội dung tệp', en: 'File reader' },
 };
 
 /** A component of the hub (actor `system:<component>`) in words. */
@@ -126,6 +131,8 @@ export function componentWords(component: string): Words {
 /** The words of a detail's key; a key not listed here is technical and shown only on request. */
 const DETAIL_KEYS: Record<string, Words> = {
   reason: { vi: 'Lý do', en: 'Reason' },
+  level: { vi: 'Độ mật', en: 'Confidentiality' },
+  file: { vi: 'Tệp', en: 'File' },
   note: { vi: 'Ghi chú', en: 'Note' },
   number: { vi: 'Số', en: 'Number' },
   year: { vi: 'Năm', en: 'Year' },
