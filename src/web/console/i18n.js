@@ -813,6 +813,7 @@ Object.assign(TEXT.en, {
   channelWarningTitle: 'A delivery channel cannot work',
   channelWarningAgencies: (n) => `Agencies affected (${n}):`,
   channelWarningWaiting: (n) => `Mails waiting: ${n}.`,
+});
 
 // The text read from received files (reading-views.js); reasons are file_text's catalogue keys.
 Object.assign(TEXT.vi, {
