@@ -890,3 +890,41 @@ Object.assign(TEXT.en, {
   readingAgency: 'Recipient agency',
   readingSeconds: 'Time (s)',
 });
+
+// Where an item came from, and a file's kind, as people say them.
+Object.assign(TEXT.vi, {
+  sources: {
+    smtp: 'Thư điện tử gửi đến hệ thống',
+    imap: 'Hộp thư điện tử của cơ quan',
+    amqp: 'Hệ thống đối tác (trục liên thông)',
+    http: 'Hệ thống đối tác (kết nối HTTP)',
+    upload: 'Văn thư tải lên',
+  },
+  fileKinds: {
+    pdf: 'PDF',
+    image: 'ảnh',
+    text: 'văn bản Word/ODT',
+    sheet: 'bảng tính',
+    archive: 'tệp nén',
+    xml: 'tệp XML',
+    other: 'tệp',
+  },
+});
+Object.assign(TEXT.en, {
+  sources: {
+    smtp: 'E-mail to the hub',
+    imap: "The agency's mailbox",
+    amqp: 'Partner system (relay)',
+    http: 'Partner system (HTTP)',
+    upload: 'Uploaded by a clerk',
+  },
+  fileKinds: {
+    pdf: 'PDF',
+    image: 'image',
+    text: 'Word/ODT document',
+    sheet: 'spreadsheet',
+    archive: 'archive',
+    xml: 'XML file',
+    other: 'file',
+  },
+});

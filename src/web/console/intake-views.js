@@ -1,6 +1,6 @@
 // The clerk's intake queue and one item's page: metadata, attachments, register, reject.
 import { api, errorText, query, showFieldProblems } from './api.js';
-import { askFirst, facts, h, localTime, replace } from './dom.js';
+import { askFirst, facts, h, localDate, localTime, replace } from './dom.js';
 import { lang, stateLabel, t } from './i18n.js';
 import { pagedTable } from './paged-table.js';
 import { onLive } from './live.js';
@@ -141,14 +141,14 @@ export async function intakeItemView(main, { id, user }) {
     facts([
       [t('received'), localTime(item.receivedAt)],
       [t('priority'), item.priority ? urgencyMark(item.priority) : t('priorities')[0]],
-      [t('source'), item.source],
+      [t('source'), t('sources')[item.source] ?? item.source],
       [
         t('sender'),
         [item.form?.senderName, item.senderOrganId, item.senderAddress].filter(Boolean).join(' · '),
       ],
       [t('notation'), item.form?.notation],
       [t('documentType'), m.documentType?.name ?? (typeof m.documentType === 'string' ? m.documentType : '')],
-      [t('promulgatedOn'), m.promulgation?.date],
+      [t('promulgatedOn'), m.promulgation?.date ? localDate(`${m.promulgation.date}T12:00:00+07:00`) : ''],
       [t('documentKey'), item.documentKey],
       [t('businessType'), item.businessType ? t('businessTypes')[item.businessType] : ''],
       [t('reason'), item.reason],
@@ -329,6 +329,19 @@ export function typeOptions(id) {
 }
 
 /** `beside(a)`, when given, is shown next to the PDF viewer (the text read from that file). */
+/** A file's kind as people name it (PDF, Word, ảnh…), never its MIME type. */
+function fileKind(a) {
+  const type = (a.contentType ?? '').toLowerCase();
+  const kinds = t('fileKinds');
+  if (type === 'application/pdf') return kinds.pdf;
+  if (type.startsWith('image/')) return kinds.image;
+  if (/word|officedocument\.wordprocessing|opendocument\.text/.test(type)) return kinds.text;
+  if (/sheet|excel/.test(type)) return kinds.sheet;
+  if (/zip|compressed/.test(type)) return kinds.archive;
+  if (/xml/.test(type)) return kinds.xml;
+  return kinds.other;
+}
+
 export function attachmentList(attachments, urlOf, { beside } = {}) {
   if (!attachments?.length) return h('p', {}, t('empty'));
   const viewer = h('section', { class: 'viewer', id: 'pdf-viewer', hidden: true });
@@ -365,7 +378,7 @@ export function attachmentList(attachments, urlOf, { beside } = {}) {
           'li',
           {},
           h('a', { href: urlOf(a), download: a.name }, a.name),
-          ` (${a.contentType}, ${Math.ceil(a.size / 1024)} KB) `,
+          ` (${fileKind(a)}, ${Math.ceil(a.size / 1024)} KB) `,
           a.contentType === 'application/pdf' &&
             h(
               'button',
