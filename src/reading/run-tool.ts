@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { setPriority } from 'node:os';
 
 /**
  * One run of a Debian tool (pdfinfo, pdftotext, pdftoppm, tesseract) with hard limits: no shell
@@ -34,6 +35,9 @@ const MEMORY_BYTES = 1024 * 1024 * 1024;
 const FILE_BYTES = 256 * 1024 * 1024;
 
 /** Tools are found in the system's own directories only, whatever PATH the hub was started with. */
+/** nice 19: the lowest CPU priority. */
+const LOWEST_PRIORITY = 19;
+
 const TOOL_ENV = {
   PATH: '/usr/bin:/bin',
   LANG: 'C.UTF-8',
@@ -67,6 +71,13 @@ export function runTool(command: string, args: readonly string[], limits: ToolLi
         ...(limits.cwd ? { cwd: limits.cwd } : {}),
       },
     );
+    // The readers yield the CPU to everything else: an SMTP 250 or an AMQP ack never waits for OCR.
+    if (child.pid !== undefined)
+      try {
+        setPriority(child.pid, LOWEST_PRIORITY);
+      } catch {
+        // Exited already, or not ours to change: it runs at the hub's priority.
+      }
     const chunks: Buffer[] = [];
     let size = 0;
     let stderr = '';
