@@ -16,6 +16,7 @@ import { REGISTRY_TRANSACTION } from './transaction-options.ts';
 import { foldForSearch } from './domain/search-text.ts';
 import { takeRegistrationNumber } from './registration-number.ts';
 import { senderAgencyName } from './sender-name.ts';
+import { refreshDocumentVector } from './search-index.ts';
 import {
   prefillRecord,
   prefillRegistrationForm,
@@ -286,6 +287,7 @@ export async function registerIntakeItem(
       where: { id: item.id },
       data: { state: 'registered', decidedAt: now, decidedBy: who },
     });
+    await refreshDocumentVector(tx, document.id);
     if (owesStatus({ source: item.source, senderOrganId: item.sender_organ_id }, item.organ_id)) {
       await tx.statusEvent.create({
         data: { documentId: document.id, code: '03', direction: 'outgoing', description: 'Đã tiếp nhận' },

@@ -1,14 +1,17 @@
-import type { PrismaClient } from '../db/index.ts';
+import { Prisma, type PrismaClient } from '../db/index.ts';
 import { agencyScope, type Actor } from '../shared/index.ts';
-import { searchWords } from './domain/search-text.ts';
+import { likePrefix } from './domain/search-text.ts';
+import { parseSearchQuery, searchQuery, type Passage, type SearchTerm } from './domain/full-text.ts';
+import { rankPage } from './search-index.ts';
 import { documentStanding, versionChanges, type VersionFacts } from './domain/version-changes.ts';
 import { prefillRegistrationForm, type RegistrationForm } from './registration-form.ts';
-import { afterKey, decodeCursor, encodeCursor } from './keyset-cursor.ts';
+import { afterKey, decodeCursor, encodeCursor, type Keyset } from './keyset-cursor.ts';
 
 /**
- * The register: accent-insensitive search over subject, notation and sender ("quyet dinh" finds
- * "Quyết định"), filters, keyset pagination, newest first. Every word must occur (AND); the
- * trigram index on the folded text serves both words and notation prefixes.
+ * The register: full-text search over subject, notation, sender and the document's text, with or
+ * without tone marks ("quyet dinh" finds "Quyết định"; domain/full-text.ts), filters, keyset
+ * pagination, newest first. Every word and "phrase" must occur (AND); exact-tone matches come first
+ * on their page, each with the passage where the words occur.
  */
 export type DocumentFilter = {
   direction?: 'incoming' | 'outgoing';
@@ -36,6 +39,8 @@ export type DocumentSummary = {
   senderName: string | null;
   promulgatedOn: Date | null;
   statusCode: string | null;
+  /** with a text query: where its words occur (the document's text, else subject, notation, sender) */
+  passage?: Passage | null;
 };
 
 const SUMMARY = {
@@ -65,7 +70,8 @@ export async function searchDocuments(
   if (cursor === 'invalid') return { kind: 'invalid-cursor' };
   const scope = agencyScope(actor);
   const limit = Math.min(Math.max(filter.limit ?? 20, 1), 200);
-  const words = filter.q ? searchWords(filter.q) : [];
+  const terms = filter.q ? parseSearchQuery(filter.q) : [];
+  if (terms.length > 0) return searchRegister(prisma, scope, filter, terms, cursor, limit);
   const prefix = filter.notationPrefix?.trim();
   const rows = await prisma.document.findMany({
     where: {
@@ -82,7 +88,7 @@ export async function searchDocuments(
           }
         : {}),
       ...(prefix ? { notation: { startsWith: prefix, mode: 'insensitive' as const } } : {}),
-      AND: [...words.map((word) => ({ searchText: { contains: word } })), afterKey('registeredAt', cursor)],
+      AND: [afterKey('registeredAt', cursor)],
     },
     orderBy: [{ registeredAt: 'desc' }, { id: 'desc' }],
     take: limit + 1,
@@ -92,6 +98,66 @@ export async function searchDocuments(
   const last = documents.at(-1);
   return {
     documents,
+    nextCursor: rows.length > limit && last ? encodeCursor({ at: last.registeredAt, id: last.id }) : null,
+  };
+}
+
+/**
+ * The register with a text query: document.search_vector (GIN index) with the same filters and
+ * order as without one; the page is ranked and given passages (search-index.ts rankPage).
+ */
+async function searchRegister(
+  prisma: PrismaClient,
+  scope: string | null,
+  filter: DocumentFilter,
+  terms: SearchTerm[],
+  cursor: Keyset | undefined,
+  limit: number,
+) {
+  const prefix = filter.notationPrefix?.trim();
+  const where = [
+    Prisma.sql`search_vector @@ ${searchQuery(terms)}::tsquery`,
+    ...(scope ? [Prisma.sql`agency_id = ${scope}::uuid`] : []),
+    ...(filter.direction ? [Prisma.sql`direction = ${filter.direction}::"Direction"`] : []),
+    ...(filter.year ? [Prisma.sql`year = ${filter.year}::int`] : []),
+    ...(filter.senderOrganId ? [Prisma.sql`sender_organ_id = ${filter.senderOrganId}`] : []),
+    ...(filter.promulgatedFrom ? [Prisma.sql`promulgated_on >= ${filter.promulgatedFrom}::date`] : []),
+    ...(filter.promulgatedTo ? [Prisma.sql`promulgated_on <= ${filter.promulgatedTo}::date`] : []),
+    ...(prefix ? [Prisma.sql`notation ILIKE ${likePrefix(prefix)}`] : []),
+    ...(cursor ? [Prisma.sql`(registered_at, id) < (${cursor.at}, ${cursor.id}::uuid)`] : []),
+  ];
+  const found = await prisma.$queryRaw<{ id: string }[]>`
+    SELECT id::text AS id FROM document WHERE ${Prisma.join(where, ' AND ')}
+    ORDER BY registered_at DESC, id DESC LIMIT ${limit + 1}`;
+  const ids = found.map((r) => r.id);
+  const byId = new Map(
+    (
+      await prisma.document.findMany({
+        where: { id: { in: ids } },
+        select: { ...SUMMARY, intakeItemId: true },
+      })
+    ).map((row) => [row.id, row]),
+  );
+  const rows = ids.flatMap((id) => byId.get(id) ?? []);
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  const ranked = await rankPage(
+    prisma,
+    page,
+    terms,
+    (row) => row.intakeItemId,
+    (row) => [
+      { field: 'subject', text: row.subject },
+      { field: 'notation', text: row.notation },
+      { field: 'sender', text: row.senderName },
+    ],
+  );
+  return {
+    documents: ranked.map((row) => {
+      const document: DocumentSummary & { intakeItemId?: string | null } = { ...row };
+      delete document.intakeItemId;
+      return document;
+    }),
     nextCursor: rows.length > limit && last ? encodeCursor({ at: last.registeredAt, id: last.id }) : null,
   };
 }

@@ -3,7 +3,7 @@ import { actorLabel, type Actor } from '../shared/index.ts';
 import { findConfidentialityStamp, storableText } from '../text/index.ts';
 import { appendAudit } from './audit-trail.ts';
 import { readableKindOf, type ReadableKind, type ReadingReason } from './domain/readable-file.ts';
-import { indexItemText } from './index-item-text.ts';
+import { indexItemText } from './search-index.ts';
 import { findIntakeItem } from './intake-queries.ts';
 import { REGISTRY_TRANSACTION } from './transaction-options.ts';
 
@@ -147,7 +147,8 @@ export async function recordFileText(
       where: { attachmentId },
       select: { intakeItemId: true, attachment: { select: { name: true } } },
     });
-    if (result.state === 'read' && text) await indexItemText(tx, row.intakeItemId, text);
+    // Keyed by the file, so a file read again replaces its words instead of adding them twice.
+    if (result.state === 'read' && text) await indexItemText(tx, row.intakeItemId, text, attachmentId);
     const stamp = firstPageText ? findConfidentialityStamp(firstPageText) : null;
     if (!stamp) return { kind: 'recorded', held: null } as const;
     await holdConfidential(tx, row.intakeItemId, stamp.level, row.attachment.name);

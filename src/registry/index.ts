@@ -71,6 +71,8 @@ export { takeRegistrationNumber } from './registration-number.ts';
 export { recordOutgoingDocument, type OutgoingDocumentRecord } from './register-outgoing.ts';
 export { queueStatus, type QueuedStatus, type StatusCode } from './status-outbox.ts';
 export { foldForSearch, searchWords } from './domain/search-text.ts';
+export { indexItemText } from './search-index.ts';
+export { type Passage } from './domain/full-text.ts';
 export { vietnamYear, vietnamDate } from './domain/registration-year.ts';
 export { auditHash, canonicalJson, GENESIS_HASH } from './domain/audit-hash.ts';
 export { REGISTRY_TRANSACTION } from './transaction-options.ts';
@@ -108,7 +110,6 @@ export {
   type ReadingOverview,
   type RecordOutcome,
 } from './file-texts.ts';
-export { indexItemText } from './index-item-text.ts';
 export {
   READING_REASONS,
   readableKindOf,

@@ -1,10 +1,12 @@
-import type { PrismaClient } from '../db/index.ts';
+import { Prisma, type PrismaClient } from '../db/index.ts';
 import { agencyScope, type Actor } from '../shared/index.ts';
-import { afterKey, afterUrgencyKey, decodeCursor, encodeCursor } from './keyset-cursor.ts';
+import { afterKey, afterUrgencyKey, decodeCursor, encodeCursor, type Keyset } from './keyset-cursor.ts';
 import type { IntakeSource } from './receive-intake-items.ts';
 import { MAIL_HEADER_LIMITS, readMailHeaders, type MailHeaderBlock } from './domain/mail-headers.ts';
 import { prefillRegistrationForm, prefillSources } from './registration-form.ts';
-import { foldForSearch, searchWords } from './domain/search-text.ts';
+import { foldForSearch, likeContaining } from './domain/search-text.ts';
+import { parseSearchQuery, searchQuery, type Passage, type SearchTerm } from './domain/full-text.ts';
+import { notationOf, rankPage } from './search-index.ts';
 import { senderAgencyName } from './sender-name.ts';
 
 /** The review queue, scoped to the actor's agency. */
@@ -35,6 +37,8 @@ export type IntakeSummary = {
   reason: string | null;
   /** độ khẩn: 0 thường, 1 khẩn, 2 thượng khẩn, 3 hỏa tốc, 4 hỏa tốc hẹn giờ */
   priority: number;
+  /** with a text query: where its words occur (the files' text, else subject, notation, sender) */
+  passage?: Passage | null;
 };
 
 export type IntakePage = { items: IntakeSummary[]; nextCursor: string | null } | { kind: 'invalid-cursor' };
@@ -66,7 +70,8 @@ export async function listIntake(
   const scope = agencyScope(actor);
   const limit = Math.min(Math.max(filter.limit ?? 50, 1), 200);
   const sender = filter.sender?.trim();
-  const words = filter.q ? searchWords(filter.q) : [];
+  const terms = filter.q ? parseSearchQuery(filter.q) : [];
+  if (terms.length > 0) return searchIntake(prisma, scope, filter, terms, cursor, limit);
   const rows = await prisma.intakeItem.findMany({
     where: {
       ...(scope ? { agencyId: scope } : {}),
@@ -89,12 +94,7 @@ export async function listIntake(
             },
           }
         : {}),
-      // Every word of the query in the subject, folded as the register folds ("quyet dinh" finds
-      // "Quyết định"); the trigram index on subject_search answers it.
-      AND: [
-        ...words.map((word) => ({ subjectSearch: { contains: word } })),
-        byUrgency ? afterUrgencyKey('receivedAt', cursor) : afterKey('receivedAt', cursor),
-      ],
+      AND: [byUrgency ? afterUrgencyKey('receivedAt', cursor) : afterKey('receivedAt', cursor)],
     },
     orderBy: byUrgency
       ? [{ priority: 'desc' }, { receivedAt: 'desc' }, { id: 'desc' }]
@@ -102,6 +102,10 @@ export async function listIntake(
     take: limit + 1,
     select: SUMMARY,
   });
+  return pageOf(rows, limit, byUrgency);
+}
+
+function pageOf(rows: IntakeSummary[], limit: number, byUrgency: boolean) {
   const items = rows.slice(0, limit);
   const last = items.at(-1);
   return {
@@ -114,6 +118,76 @@ export async function listIntake(
             ...(byUrgency ? { priority: last.priority } : {}),
           })
         : null,
+  };
+}
+
+/**
+ * The queue with a text query: the words of subject, notation, sender and the files' text
+ * (intake_item.search_vector, GIN index), with the same filters and order as without one. The
+ * page is then ranked (exact tone marks first) and each item gets its passage; the cursor stays
+ * the page's last row in queue order, so paging neither skips nor repeats.
+ */
+async function searchIntake(
+  prisma: PrismaClient,
+  scope: string | null,
+  filter: IntakeFilter,
+  terms: SearchTerm[],
+  cursor: Keyset | undefined,
+  limit: number,
+): Promise<IntakePage> {
+  const byUrgency = filter.sort === 'urgency';
+  const sender = filter.sender?.trim();
+  const where = [
+    Prisma.sql`search_vector @@ ${searchQuery(terms)}::tsquery`,
+    ...(scope ? [Prisma.sql`agency_id = ${scope}::uuid`] : []),
+    ...(filter.state ? [Prisma.sql`state = ${filter.state}::"IntakeState"`] : []),
+    ...(filter.source ? [Prisma.sql`source = ${filter.source}::"IntakeSource"`] : []),
+    ...(sender
+      ? [
+          Prisma.sql`(sender_organ_id = ${sender.toUpperCase()} OR sender_search LIKE ${likeContaining(foldForSearch(sender))})`,
+        ]
+      : []),
+    ...(filter.receivedFrom ? [Prisma.sql`received_at >= ${filter.receivedFrom}`] : []),
+    ...(filter.receivedTo ? [Prisma.sql`received_at < ${filter.receivedTo}`] : []),
+    ...(cursor
+      ? [
+          byUrgency
+            ? Prisma.sql`(priority, received_at, id) < (${cursor.priority ?? 0}::int, ${cursor.at}, ${cursor.id}::uuid)`
+            : Prisma.sql`(received_at, id) < (${cursor.at}, ${cursor.id}::uuid)`,
+        ]
+      : []),
+  ];
+  const order = byUrgency
+    ? Prisma.sql`priority DESC, received_at DESC, id DESC`
+    : Prisma.sql`received_at DESC, id DESC`;
+  const found = await prisma.$queryRaw<{ id: string }[]>`
+    SELECT id::text AS id FROM intake_item WHERE ${Prisma.join(where, ' AND ')} ORDER BY ${order} LIMIT ${limit + 1}`;
+  const ids = found.map((r) => r.id);
+  const byId = new Map(
+    (
+      await prisma.intakeItem.findMany({ where: { id: { in: ids } }, select: { ...SUMMARY, metadata: true } })
+    ).map((row) => [row.id, row]),
+  );
+  const rows = ids.flatMap((id) => byId.get(id) ?? []);
+  const page = pageOf(rows, limit, byUrgency);
+  const ranked = await rankPage(
+    prisma,
+    page.items as typeof rows,
+    terms,
+    (row) => row.id,
+    (row) => [
+      { field: 'subject', text: row.subject },
+      { field: 'notation', text: notationOf(row.metadata) },
+      { field: 'sender', text: row.senderName },
+    ],
+  );
+  return {
+    items: ranked.map((row) => {
+      const item: IntakeSummary & { metadata?: unknown } = { ...row };
+      delete item.metadata;
+      return item;
+    }),
+    nextCursor: page.nextCursor,
   };
 }
 

@@ -7,6 +7,7 @@ import { putBlobs, sha256Hex } from './blob-store.ts';
 import { foldForSearch } from './domain/search-text.ts';
 import { readableKindOf } from './domain/readable-file.ts';
 import { senderAgencyNames } from './sender-name.ts';
+import { writeItemVectors } from './search-index.ts';
 import { readableLine, readableValue, storableText, storableValue } from '../text/index.ts';
 
 /**
@@ -250,7 +251,20 @@ async function storeBatch(
       return { agencyId, itemId: id, outcome: 'created' };
     });
   });
-  if (items.length > 0) await tx.intakeItem.createMany({ data: items });
+  if (items.length > 0) {
+    await tx.intakeItem.createMany({ data: items });
+    await writeItemVectors(
+      tx,
+      items.map((item) => ({
+        id: item.id as string,
+        subject: item.subject ?? null,
+        metadata: item.metadata,
+        senderName: item.senderName ?? null,
+        senderOrganId: item.senderOrganId ?? null,
+        senderAddress: item.senderAddress ?? null,
+      })),
+    );
+  }
   if (attachmentRows.length > 0) await tx.attachment.createMany({ data: attachmentRows });
   if (fileTextRows.length > 0) await tx.fileText.createMany({ data: fileTextRows });
   if (alsoInTransaction) await alsoInTransaction(tx);

@@ -1,6 +1,7 @@
 import type { Transaction } from '../db/index.ts';
 import { appendAudit } from './audit-trail.ts';
 import { foldForSearch } from './domain/search-text.ts';
+import { documentVector } from './search-index.ts';
 
 /**
  * A line of the outgoing register book (sổ văn bản đi) for a document the agency sent through the
@@ -55,6 +56,7 @@ export async function recordOutgoingDocument(
       versions: { create: { businessType: 0 } },
     },
   });
+  await tx.$executeRaw`UPDATE document SET search_vector = ${documentVector({ ...record, senderName: recipients, senderOrganId: null })}::tsvector WHERE id = ${document.id}::uuid`;
   // Last statement of the caller's transaction apart from the commit: the audit chain's lock is short.
   await appendAudit(tx, {
     actor: record.registeredBy,

@@ -19,6 +19,8 @@ import {
   download,
   IdParams,
   ListLimit,
+  PassageSchema,
+  TextQuery,
   refusal,
 } from './registry-replies.ts';
 
@@ -44,6 +46,8 @@ const DocumentSummarySchema = z.object({
   senderName: z.string().nullable(),
   promulgatedOn: z.string().nullable(),
   statusCode: z.string().nullable(),
+
+  passage: PassageSchema,
 });
 
 /** The register of the caller's agency: search, one document, its attachments, its follow-up. */
@@ -58,12 +62,7 @@ export function documentRoutes(deps: DocumentRouteDeps) {
         tag: 'documents',
         access: 'signed-in',
         query: z.strictObject({
-          q: z
-            .string()
-            .min(1)
-            .max(200)
-            .optional()
-            .describe('words of subject, notation or sender; "quyet dinh" finds "Quyết định"'),
+          q: TextQuery,
           direction: z.enum(DIRECTIONS).optional(),
           notationPrefix: z.string().min(1).max(100).optional(),
           senderOrganId: z.string().min(1).max(20).optional(),

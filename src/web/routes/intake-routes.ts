@@ -23,6 +23,8 @@ import {
   download,
   IdParams,
   ListLimit,
+  PassageSchema,
+  TextQuery,
   refusal,
 } from './registry-replies.ts';
 
@@ -65,6 +67,8 @@ const IntakeSummarySchema = z.object({
     .number()
     .int()
     .describe('độ khẩn: 0 thường, 1 khẩn, 2 thượng khẩn, 3 hỏa tốc, 4 hỏa tốc hẹn giờ'),
+
+  passage: PassageSchema,
 });
 
 export const READING_STATES = ['pending', 'reading', 'read', 'not_read', 'failed'] as const;
@@ -114,12 +118,7 @@ export function intakeRoutes(deps: IntakeRouteDeps) {
             .describe("an OrganId, or part of the sender's name or mail address, tone marks optional"),
           receivedFrom: z.iso.datetime({ offset: true }).optional(),
           receivedTo: z.iso.datetime({ offset: true }).optional(),
-          q: z
-            .string()
-            .min(1)
-            .max(200)
-            .optional()
-            .describe('words of the subject, tone marks optional ("quyet dinh" finds "Quyết định")'),
+          q: TextQuery,
           sort: z
             .enum(['received', 'urgency'])
             .optional()

@@ -64,6 +64,28 @@ export const IdParams = z.strictObject({ id: z.uuid() });
 export const AttachmentParams = z.strictObject({ id: z.uuid(), attachmentId: z.uuid() });
 export const ListLimit = z.coerce.number().int().min(1).max(200).optional();
 
+/** Full-text search's passage under a result: `marks` are [start, end) ranges of `text` to highlight. */
+export const PassageSchema = z
+  .object({
+    field: z.enum(['text', 'subject', 'notation', 'sender']),
+    text: z.string(),
+    marks: z.array(z.tuple([z.number().int(), z.number().int()])),
+    cut: z.tuple([z.boolean(), z.boolean()]).describe('whether the field goes on before and after it'),
+  })
+  .nullable()
+  .optional()
+  .describe('with q: where its words occur, the files’ text preferred');
+
+/** What q accepts: words, "a phrase", a notation such as 12/QĐ-UBND; tone marks optional. */
+export const TextQuery = z
+  .string()
+  .min(1)
+  .max(200)
+  .optional()
+  .describe(
+    'words (all must occur), "a phrase", or a notation such as 12/QĐ-UBND, in subject, notation, sender and the files’ text; tone marks optional ("quyet dinh" finds "Quyết định"), exact tone marks first',
+  );
+
 // Types a browser may show inline without running anything; everything else downloads as bytes.
 const INLINE_SAFE = new Set(['application/pdf', 'image/png', 'image/jpeg', 'image/tiff', 'text/plain']);
 

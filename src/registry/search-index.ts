@@ -1,0 +1,166 @@
+import type { Transaction } from '../db/index.ts';
+import { storableText } from '../text/index.ts';
+import { sha256Hex } from './blob-store.ts';
+import {
+  exactToneScore,
+  findPassage,
+  searchVector,
+  type Passage,
+  type SearchTerm,
+} from './domain/full-text.ts';
+
+/**
+ * What full-text search reads of an item: subject, notation, sender, then the files' text. The
+ * same list, for a registered document, starts with what the clerk registered instead.
+ */
+type ItemFields = {
+  subject: string | null;
+  metadata: unknown;
+  senderName: string | null;
+  senderOrganId: string | null;
+  senderAddress: string | null;
+};
+
+export function notationOf(metadata: unknown): string | null {
+  const code = (metadata as { code?: { notation?: unknown } } | null)?.code;
+  return typeof code?.notation === 'string' ? code.notation : null;
+}
+
+export function itemVector(item: ItemFields, texts: readonly string[] = []): string {
+  return searchVector([
+    item.subject,
+    notationOf(item.metadata),
+    item.senderName,
+    item.senderOrganId,
+    item.senderAddress,
+    ...texts,
+  ]);
+}
+
+type DocumentFields = {
+  subject: string;
+  notation: string | null;
+  senderName: string | null;
+  senderOrganId: string | null;
+};
+
+export function documentVector(document: DocumentFields, texts: readonly string[] = []): string {
+  return searchVector([
+    document.subject,
+    document.notation,
+    document.senderName,
+    document.senderOrganId,
+    ...texts,
+  ]);
+}
+
+/** Newly stored items' words, in one statement whatever the batch size. */
+export async function writeItemVectors(
+  tx: Transaction,
+  rows: readonly (ItemFields & { id: string })[],
+): Promise<void> {
+  if (rows.length === 0) return;
+  const values = JSON.stringify(rows.map((row) => ({ id: row.id, vector: itemVector(row) })));
+  await tx.$executeRaw`UPDATE intake_item AS i SET search_vector = v.vector::tsvector
+    FROM json_to_recordset(${values}::json) AS v(id uuid, vector text) WHERE i.id = v.id`;
+}
+
+const textsOf = async (tx: Transaction, intakeItemId: string) =>
+  (
+    await tx.itemText.findMany({
+      where: { intakeItemId },
+      orderBy: [{ recordedAt: 'asc' }, { fileKey: 'asc' }],
+      select: { text: true },
+    })
+  ).map((t) => t.text);
+
+/** A registered document's words: what the clerk registered, and its intake item's text. */
+export async function refreshDocumentVector(tx: Transaction, documentId: string): Promise<void> {
+  const document = await tx.document.findUnique({
+    where: { id: documentId },
+    select: { subject: true, notation: true, senderName: true, senderOrganId: true, intakeItemId: true },
+  });
+  if (!document) return;
+  const texts = document.intakeItemId ? await textsOf(tx, document.intakeItemId) : [];
+  await tx.$executeRaw`UPDATE document SET search_vector = ${documentVector(document, texts)}::tsvector WHERE id = ${documentId}::uuid`;
+}
+
+/**
+ * Records the text read from one of an item's files, and makes it searchable: the item's words
+ * (in the queue) and, when it is registered, its document's (in the register) are rebuilt from the
+ * item's fields and the text of all its files. One row per file: `fileKey` names the file (its
+ * attachment's sha-256, say); without it the text's own sha-256 does, so recording the same text
+ * twice changes nothing, and recording a file's text again under its key replaces it.
+ * An item that does not exist (or no longer) is left alone.
+ */
+export async function indexItemText(
+  tx: Transaction,
+  intakeItemId: string,
+  text: string,
+  fileKey?: string,
+): Promise<void> {
+  const item = await tx.intakeItem.findUnique({
+    where: { id: intakeItemId },
+    select: {
+      subject: true,
+      metadata: true,
+      senderName: true,
+      senderOrganId: true,
+      senderAddress: true,
+      document: { select: { id: true } },
+    },
+  });
+  if (!item) return;
+  const clean = storableText(text);
+  const key = (fileKey ?? sha256Hex(Buffer.from(clean, 'utf8'))).slice(0, 200);
+  await tx.itemText.upsert({
+    where: { intakeItemId_fileKey: { intakeItemId, fileKey: key } },
+    create: { intakeItemId, fileKey: key, text: clean },
+    update: { text: clean },
+  });
+  const texts = await textsOf(tx, intakeItemId);
+  await tx.$executeRaw`UPDATE intake_item SET search_vector = ${itemVector(item, texts)}::tsvector WHERE id = ${intakeItemId}::uuid`;
+  if (item.document) await refreshDocumentVector(tx, item.document.id);
+}
+
+/**
+ * A page of search results in the order a clerk reads them: those with more of the query's terms
+ * exactly as typed (tone marks and all) first, each group newest first as the query returned them,
+ * and under each the passage where the terms occur, the files' text preferred.
+ */
+export async function rankPage<T extends { id: string }>(
+  reader: Pick<Transaction, 'itemText'>,
+  rows: readonly T[],
+  terms: readonly SearchTerm[],
+  itemIdOf: (row: T) => string | null,
+  fieldsOf: (row: T) => { field: string; text: string | null }[],
+): Promise<(T & { passage: Passage | null })[]> {
+  const itemIds = [...new Set(rows.flatMap((row) => itemIdOf(row) ?? []))];
+  const texts = new Map<string, string[]>();
+  if (itemIds.length > 0)
+    for (const t of await reader.itemText.findMany({
+      where: { intakeItemId: { in: itemIds } },
+      orderBy: [{ recordedAt: 'asc' }, { fileKey: 'asc' }],
+      select: { intakeItemId: true, text: true },
+    }))
+      texts.set(t.intakeItemId, [...(texts.get(t.intakeItemId) ?? []), t.text]);
+  return rows
+    .map((row, index) => {
+      const itemId = itemIdOf(row);
+      const fields = [
+        ...fieldsOf(row),
+        ...(itemId ? (texts.get(itemId) ?? []) : []).map((text) => ({ field: 'text', text })),
+      ];
+      const score = exactToneScore(
+        fields.map((f) => f.text),
+        terms,
+      );
+      const passage = findPassage(
+        [...fields.filter((f) => f.field === 'text'), ...fields.filter((f) => f.field !== 'text')],
+        terms,
+      );
+      return { row: { ...row, passage }, score, index };
+    })
+    .sort((a, b) => b.score - a.score || a.index - b.index)
+    .map((r) => r.row);
+}
