@@ -19,7 +19,7 @@ export const DOC_TYPES: [string, string][] = [
   ['Nghị quyết', 'NQ'],
 ];
 
-const TOPICS = [
+export const TOPICS = [
   'phê duyệt dự toán ngân sách nhà nước',
   'triển khai chuyển đổi số trong cơ quan nhà nước',
   'tổ chức hội nghị tổng kết công tác',
@@ -52,7 +52,7 @@ const TOPICS = [
   'giải quyết đơn khiếu nại, tố cáo',
 ];
 
-const PLACES = [
+export const PLACES = [
   'thành phố Tây Ninh',
   'thị xã Hòa Thành',
   'thị xã Trảng Bàng',
@@ -71,7 +71,7 @@ const PLACES = [
   'địa bàn tỉnh',
 ];
 
-const PERIODS = [
+export const PERIODS = [
   'năm 2022',
   'năm 2023',
   'năm 2024',

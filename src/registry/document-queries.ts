@@ -2,7 +2,7 @@ import { Prisma, type PrismaClient } from '../db/index.ts';
 import { agencyScope, type Actor } from '../shared/index.ts';
 import { likePrefix } from './domain/search-text.ts';
 import { parseSearchQuery, searchQuery, type Passage, type SearchTerm } from './domain/full-text.ts';
-import { rankPage } from './search-index.ts';
+import { matchingIds, rankPage } from './search-index.ts';
 import { documentStanding, versionChanges, type VersionFacts } from './domain/version-changes.ts';
 import { prefillRegistrationForm, type RegistrationForm } from './registration-form.ts';
 import { afterKey, decodeCursor, encodeCursor, type Keyset } from './keyset-cursor.ts';
@@ -116,7 +116,6 @@ async function searchRegister(
 ) {
   const prefix = filter.notationPrefix?.trim();
   const where = [
-    Prisma.sql`search_vector @@ ${searchQuery(terms)}::tsquery`,
     ...(scope ? [Prisma.sql`agency_id = ${scope}::uuid`] : []),
     ...(filter.direction ? [Prisma.sql`direction = ${filter.direction}::"Direction"`] : []),
     ...(filter.year ? [Prisma.sql`year = ${filter.year}::int`] : []),
@@ -126,10 +125,14 @@ async function searchRegister(
     ...(prefix ? [Prisma.sql`notation ILIKE ${likePrefix(prefix)}`] : []),
     ...(cursor ? [Prisma.sql`(registered_at, id) < (${cursor.at}, ${cursor.id}::uuid)`] : []),
   ];
-  const found = await prisma.$queryRaw<{ id: string }[]>`
-    SELECT id::text AS id FROM document WHERE ${Prisma.join(where, ' AND ')}
-    ORDER BY registered_at DESC, id DESC LIMIT ${limit + 1}`;
-  const ids = found.map((r) => r.id);
+  const ids = await matchingIds(
+    prisma,
+    'document',
+    where,
+    { columns: Prisma.sql`registered_at`, by: Prisma.sql`registered_at DESC, id DESC` },
+    searchQuery(terms),
+    limit,
+  );
   const byId = new Map(
     (
       await prisma.document.findMany({

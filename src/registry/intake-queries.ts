@@ -6,7 +6,7 @@ import { MAIL_HEADER_LIMITS, readMailHeaders, type MailHeaderBlock } from './dom
 import { prefillRegistrationForm, prefillSources } from './registration-form.ts';
 import { foldForSearch, likeContaining } from './domain/search-text.ts';
 import { parseSearchQuery, searchQuery, type Passage, type SearchTerm } from './domain/full-text.ts';
-import { notationOf, rankPage } from './search-index.ts';
+import { matchingIds, notationOf, rankPage } from './search-index.ts';
 import { senderAgencyName } from './sender-name.ts';
 
 /** The review queue, scoped to the actor's agency. */
@@ -138,7 +138,6 @@ async function searchIntake(
   const byUrgency = filter.sort === 'urgency';
   const sender = filter.sender?.trim();
   const where = [
-    Prisma.sql`search_vector @@ ${searchQuery(terms)}::tsquery`,
     ...(scope ? [Prisma.sql`agency_id = ${scope}::uuid`] : []),
     ...(filter.state ? [Prisma.sql`state = ${filter.state}::"IntakeState"`] : []),
     ...(filter.source ? [Prisma.sql`source = ${filter.source}::"IntakeSource"`] : []),
@@ -157,12 +156,19 @@ async function searchIntake(
         ]
       : []),
   ];
-  const order = byUrgency
-    ? Prisma.sql`priority DESC, received_at DESC, id DESC`
-    : Prisma.sql`received_at DESC, id DESC`;
-  const found = await prisma.$queryRaw<{ id: string }[]>`
-    SELECT id::text AS id FROM intake_item WHERE ${Prisma.join(where, ' AND ')} ORDER BY ${order} LIMIT ${limit + 1}`;
-  const ids = found.map((r) => r.id);
+  const ids = await matchingIds(
+    prisma,
+    'intake_item',
+    where,
+    byUrgency
+      ? {
+          columns: Prisma.sql`priority, received_at`,
+          by: Prisma.sql`priority DESC, received_at DESC, id DESC`,
+        }
+      : { columns: Prisma.sql`received_at`, by: Prisma.sql`received_at DESC, id DESC` },
+    searchQuery(terms),
+    limit,
+  );
   const byId = new Map(
     (
       await prisma.intakeItem.findMany({ where: { id: { in: ids } }, select: { ...SUMMARY, metadata: true } })

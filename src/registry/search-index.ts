@@ -1,4 +1,4 @@
-import type { Transaction } from '../db/index.ts';
+import { Prisma, type PrismaClient, type Transaction } from '../db/index.ts';
 import { storableText } from '../text/index.ts';
 import { sha256Hex } from './blob-store.ts';
 import {
@@ -163,4 +163,41 @@ export async function rankPage<T extends { id: string }>(
     })
     .sort((a, b) => b.score - a.score || a.index - b.index)
     .map((r) => r.row);
+}
+
+/** How many of the newest rows (after the filters) the first try reads before asking the index. */
+const RECENT_WINDOW = 2000;
+
+/**
+ * The ids of the first `limit` + 1 rows that match `tsquery` and the filters, in list order. Two
+ * tries, because no single plan serves every word: a word in many rows is found among the newest
+ * few thousand (an ordered index scan that reads them and stops), a rare word or a phrase (its
+ * pairs of words are rare) is found through the GIN index and only its matches are sorted.
+ * The planner would choose between the two by its estimate for the words, which for a phrase of
+ * common words or a word of middling frequency is often far off: it then read every row of the
+ * agency, newest first, to fill a page that has none. The first try is bounded, the second is
+ * fenced (MATERIALIZED), so neither can become that scan.
+ */
+export async function matchingIds(
+  prisma: PrismaClient,
+  table: 'document' | 'intake_item',
+  filters: readonly Prisma.Sql[],
+  order: { columns: Prisma.Sql; by: Prisma.Sql },
+  tsquery: string,
+  limit: number,
+): Promise<string[]> {
+  const from = Prisma.raw(table === 'document' ? 'document' : 'intake_item');
+  const where = filters.length > 0 ? Prisma.join(filters, ' AND ') : Prisma.sql`TRUE`;
+  const recent = await prisma.$queryRaw<{ id: string }[]>`
+    SELECT id::text AS id FROM (
+      SELECT id, ${order.columns}, search_vector FROM ${from} WHERE ${where} ORDER BY ${order.by} LIMIT ${RECENT_WINDOW}
+    ) AS recent
+    WHERE search_vector @@ ${tsquery}::tsquery ORDER BY ${order.by} LIMIT ${limit + 1}`;
+  if (recent.length > limit) return recent.map((r) => r.id);
+  const all = await prisma.$queryRaw<{ id: string }[]>`
+    WITH matching AS MATERIALIZED (
+      SELECT id, ${order.columns} FROM ${from} WHERE search_vector @@ ${tsquery}::tsquery AND ${where}
+    )
+    SELECT id::text AS id FROM matching ORDER BY ${order.by} LIMIT ${limit + 1}`;
+  return all.map((r) => r.id);
 }

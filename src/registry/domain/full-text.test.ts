@@ -43,14 +43,14 @@ describe('Vietnamese words for full-text search', () => {
 
   it('builds the tsvector with positions, a gap between fields', () => {
     expect(searchVector(['Quyết định số 12', null, 'số liệu'])).toBe(
-      "'quyet':1 'dinh':2 'so':3,6 '12':4 'lieu':7",
+      "'quyet':1 'dinh':2 'so':3,6 '12':4 'lieu':7 'quyet_dinh' 'dinh_so' 'so_12' 'so_lieu'",
     );
   });
 
   it('turns words, "phrases" and notations into a tsquery of words only', () => {
     const terms = parseSearchQuery('quyet định "chuyển đổi số" 12/QĐ-UBND a đ & | ! :* \\ \'x\'');
     expect(searchQuery(terms)).toBe(
-      "('chuyen' <-> 'doi' <-> 'so') & 'quyet' & 'dinh' & ('12' <-> 'qd' <-> 'ubnd')",
+      "('chuyen' <-> 'doi' <-> 'so') & 'chuyen_doi' & 'doi_so' & 'quyet' & 'dinh' & ('12' <-> 'qd' <-> 'ubnd') & '12_qd' & 'qd_ubnd'",
     );
     expect(terms.map((t) => t.toned)).toEqual([
       ['chuyển', 'đổi', 'số'],

@@ -80,25 +80,38 @@ const quoted = (word: string) => `'${word.replace(/['\\]/g, (c) => `\\${c}`)}'`;
 
 /**
  * The tsvector (as PostgreSQL's input text, cast with ::tsvector) of several fields: their words
- * with positions, a gap between fields so a phrase never spans two of them.
+ * with positions, a gap between fields so a phrase never spans two of them, and each pair of
+ * neighbouring words as one more word without a position ("chuyen_doi"): GIN keeps no positions,
+ * so a phrase of common words would otherwise recheck every row holding them all; with its pairs
+ * the index finds the few rows where they stand together.
  */
 export function searchVector(fields: readonly (string | null | undefined)[]): string {
   const positions = new Map<string, number[]>();
+  const pairs = new Set<string>();
   let position = 0;
   let count = 0;
   for (const field of fields) {
     if (!field) continue;
+    let previous: string | undefined;
     for (const { word } of wordsOf(field)) {
       if (++count > MAX_WORDS) break;
       position = Math.min(position + 1, MAX_POSITION);
       const list = positions.get(word);
       if (!list) positions.set(word, [position]);
       else if (list.length < MAX_POSITIONS_PER_WORD && list.at(-1) !== position) list.push(position);
+      if (previous !== undefined) pairs.add(pairOf(previous, word));
+      previous = word;
     }
     position = Math.min(position + 1, MAX_POSITION);
   }
-  return [...positions].map(([word, at]) => `${quoted(word)}:${at.join(',')}`).join(' ');
+  return [
+    ...[...positions].map(([word, at]) => `${quoted(word)}:${at.join(',')}`),
+    ...[...pairs].filter((pair) => !positions.has(pair)).map(quoted),
+  ].join(' ');
 }
+
+/** Two neighbouring words as one lexeme: "_" never occurs in a word (letters and digits only). */
+const pairOf = (a: string, b: string) => `${a}_${b}`;
 
 /** One condition of a query: a word, or a phrase (its words one after another). */
 export type SearchTerm = { words: string[]; toned: string[] };
@@ -133,10 +146,17 @@ export function parseSearchQuery(query: string): SearchTerm[] {
   return terms.slice(0, MAX_TERMS);
 }
 
-/** The tsquery (PostgreSQL's input text, cast with ::tsquery): every term, a phrase as <->. */
+/**
+ * The tsquery (PostgreSQL's input text, cast with ::tsquery): every term; a phrase as its words
+ * one after another (<->, checked on the row) and its pairs of neighbours (found in the index).
+ */
 export function searchQuery(terms: readonly SearchTerm[]): string {
   return terms
-    .map((t) => (t.words.length === 1 ? quoted(t.words[0] ?? '') : `(${t.words.map(quoted).join(' <-> ')})`))
+    .map((t) => {
+      if (t.words.length === 1) return quoted(t.words[0] ?? '');
+      const pairs = t.words.slice(1).map((w, i) => quoted(pairOf(t.words[i] ?? '', w)));
+      return `(${t.words.map(quoted).join(' <-> ')}) & ${pairs.join(' & ')}`;
+    })
     .join(' & ');
 }
 
