@@ -65,7 +65,7 @@ async function signedIn() {
 }
 
 const subjects = async (page: Awaited<ReturnType<typeof signedIn>>) =>
-  (await page.locator('#intake-list tbody tr td:nth-child(5)').allTextContents()).sort();
+  (await page.locator('#intake-list tbody tr td:nth-child(5) > a').allTextContents()).sort();
 
 describe("the intake queue's filters", () => {
   it('shows every state under "Tất cả", and new items by default', async () => {

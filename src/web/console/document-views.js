@@ -1,7 +1,7 @@
 // The register book (search + CSV export) and one document's page: status timeline and 04/05/06.
 import { api, errorText, query } from './api.js';
-import { facts, h, localDate, localTime, replace } from './dom.js';
-import { statusLabel, t } from './i18n.js';
+import { facts, h, localDate, localTime, replace, titleWithPassage } from './dom.js';
+import { passageLabel, statusLabel, t } from './i18n.js';
 import { attachmentList } from './intake-views.js';
 import { pagedTable } from './paged-table.js';
 import { assignSection } from './follow-up-views.js';
@@ -33,7 +33,15 @@ export async function registerBookView(main, { params, user }) {
     h('label', { for: 'year' }, t('year')),
     h('input', { id: 'year', name: 'year', inputmode: 'numeric', size: 5, value: filter.year }),
     h('label', { for: 'q' }, t('search')),
-    h('input', { id: 'q', name: 'q', type: 'search', size: 30, value: filter.q }),
+    h('input', {
+      id: 'q',
+      name: 'q',
+      type: 'search',
+      size: 30,
+      value: filter.q,
+      placeholder: t('searchHint'),
+      title: t('searchHelp'),
+    }),
     h('button', { type: 'submit' }, t('search')),
   );
   const list = pagedTable({
@@ -61,7 +69,11 @@ function documentRow(d) {
     h('td', { class: 'number' }, `${d.number}/${d.year}`),
     h('td', {}, localDate(d.registeredAt)),
     h('td', {}, d.notation ?? ''),
-    h('td', {}, h('a', { href: `#/documents/${d.id}` }, d.subject)),
+    h(
+      'td',
+      {},
+      titleWithPassage(d.subject, `#/documents/${d.id}`, d.passage, passageLabel(d.passage?.field)),
+    ),
     h('td', {}, d.senderName ?? d.senderOrganId ?? ''),
     h('td', {}, statusLabel(d.statusCode)),
   );

@@ -76,3 +76,39 @@ export function askFirst({ question, detail, confirm, cancel }) {
     dialog.showModal();
   });
 }
+
+/** A passage's text as nodes, the query's words in <mark> (text nodes only: never parsed as markup). */
+export function markedText(found) {
+  const parts = [];
+  let at = 0;
+  for (const [start, end] of found.marks ?? []) {
+    if (start < at || end > found.text.length || end <= start) continue;
+    if (start > at) parts.push(found.text.slice(at, start));
+    parts.push(h('mark', {}, found.text.slice(start, end)));
+    at = end;
+  }
+  if (at < found.text.length) parts.push(found.text.slice(at));
+  return parts;
+}
+
+/**
+ * A search result's title and the passage under it: a match in the subject is marked in the title
+ * itself; one elsewhere (the document's text, notation, sender) is shown below, "…" where it goes on.
+ */
+export function titleWithPassage(title, href, found, label) {
+  if (found?.field === 'subject' && !found.cut?.[0] && !found.cut?.[1] && found.text === title)
+    return h('a', { href }, markedText(found));
+  return [
+    h('a', { href }, title),
+    found?.text
+      ? h(
+          'p',
+          { class: 'passage' },
+          label ? h('span', { class: 'passage-field' }, `${label}: `) : null,
+          found.cut?.[0] ? '…' : null,
+          markedText(found),
+          found.cut?.[1] ? '…' : null,
+        )
+      : null,
+  ];
+}

@@ -28,6 +28,13 @@ const TEXT = {
     sender: 'Nơi gửi',
     subject: 'Trích yếu',
     search: 'Tìm',
+    searchHint: 'quyet dinh, "chuyển đổi số", 12/QĐ-UBND',
+    searchHelp:
+      'Tìm trong trích yếu, số/ký hiệu, nơi gửi và nội dung văn bản; gõ có dấu hoặc không dấu, cụm từ trong ngoặc kép',
+    passageText: 'Nội dung',
+    passageSubject: 'Trích yếu',
+    passageNotation: 'Số/ký hiệu',
+    passageSender: 'Nơi gửi',
     any: 'Tất cả',
     filter: 'Lọc',
     refresh: 'Làm mới',
@@ -327,6 +334,13 @@ const TEXT = {
     sender: 'Sender',
     subject: 'Subject',
     search: 'Search',
+    searchHint: 'quyet dinh, "chuyển đổi số", 12/QĐ-UBND',
+    searchHelp:
+      'Searches subject, number/notation, sender and the document text; tone marks optional, a phrase in double quotes',
+    passageText: 'Text',
+    passageSubject: 'Subject',
+    passageNotation: 'Notation',
+    passageSender: 'Sender',
     any: 'Any',
     filter: 'Filter',
     refresh: 'Refresh',
@@ -653,6 +667,14 @@ Object.assign(TEXT.en, {
 });
 
 export const stateLabel = (state) => TEXT[lang].states[state] ?? state;
+/** Where a search result's passage was found: the document's text, or its subject, notation, sender. */
+export const passageLabel = (field) =>
+  ({
+    text: t('passageText'),
+    subject: t('passageSubject'),
+    notation: t('passageNotation'),
+    sender: t('passageSender'),
+  })[field];
 export const statusLabel = (code) => (code ? `${code} · ${TEXT[lang].statusCodes[code] ?? ''}` : '');
 
 // Outgoing documents (soạn và gửi văn bản đi, theo dõi nơi nhận).

@@ -1,7 +1,7 @@
 // The clerk's intake queue and one item's page: metadata, attachments, register, reject.
 import { api, errorText, query, showFieldProblems } from './api.js';
-import { askFirst, facts, h, localDate, localTime, replace } from './dom.js';
-import { lang, stateLabel, t } from './i18n.js';
+import { askFirst, facts, h, localDate, localTime, replace, titleWithPassage } from './dom.js';
+import { lang, passageLabel, stateLabel, t } from './i18n.js';
 import { pagedTable } from './paged-table.js';
 import { onLive } from './live.js';
 import { senderAuthSection, signatureSection } from './verdict-views.js';
@@ -50,8 +50,16 @@ export async function intakeListView(main, { params }) {
     select('source', SOURCES, filter.source, (s) => s),
     h('label', { for: 'sender' }, t('sender')),
     h('input', { id: 'sender', name: 'sender', value: filter.sender, size: 18 }),
-    h('label', { for: 'q' }, t('subject')),
-    h('input', { id: 'q', name: 'q', type: 'search', value: filter.q, size: 24 }),
+    h('label', { for: 'q' }, t('search')),
+    h('input', {
+      id: 'q',
+      name: 'q',
+      type: 'search',
+      value: filter.q,
+      size: 24,
+      placeholder: t('searchHint'),
+      title: t('searchHelp'),
+    }),
     h('label', { for: 'sort' }, t('sortBy')),
     h(
       'select',
@@ -91,7 +99,16 @@ function row(item) {
       { title: [item.senderOrganId, item.senderAddress].filter(Boolean).join(' · ') || undefined },
       item.senderName ?? item.senderAddress ?? item.senderOrganId ?? '',
     ),
-    h('td', {}, h('a', { href: `#/intake/${item.id}` }, item.subject || '(…)')),
+    h(
+      'td',
+      {},
+      titleWithPassage(
+        item.subject || '(…)',
+        `#/intake/${item.id}`,
+        item.passage,
+        passageLabel(item.passage?.field),
+      ),
+    ),
     h('td', {}, h('span', { class: `badge ${item.state}` }, stateLabel(item.state))),
   );
 }
