@@ -97,6 +97,10 @@ describe("the intake queue's filters", () => {
     await page.goto(`${baseUrl}/#/intake?state=all&q=QUYET%20DINH`);
     await page.locator('#intake-list tbody tr').first().waitFor();
     await expect.poll(() => subjects(page)).toEqual(['Quyết định phê duyệt dự toán']);
+    // the query's words are marked in the subject, as text: "quyet dinh" marks "Quyết định"
+    expect(await page.locator('#intake-list tbody tr td:nth-child(5) > a mark').allTextContents()).toEqual([
+      'Quyết định',
+    ]);
 
     await page.goto(`${baseUrl}/#/intake?state=all&sender=so%20tai%20chinh`);
     await page.locator('#intake-list tbody tr').first().waitFor();
