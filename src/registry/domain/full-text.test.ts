@@ -58,6 +58,7 @@ describe('Vietnamese words for full-text search', () => {
       ['định'],
       ['12', 'qđ', 'ubnd'],
     ]);
+    expect(searchQuery(parseSearchQuery('"đất đai" ngân'))).toBe("'dat_dai' & 'ngan'");
     expect(parseSearchQuery('!!! :* <->')).toEqual([]);
     expect(parseSearchQuery('quyết '.repeat(5000)).length).toBeLessThanOrEqual(2); // cut at 2,000 characters
     expect(parseSearchQuery('a b c d e f g h i j k l m n'.replace(/ /g, 'x '))).toHaveLength(8);

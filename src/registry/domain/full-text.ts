@@ -147,13 +147,16 @@ export function parseSearchQuery(query: string): SearchTerm[] {
 }
 
 /**
- * The tsquery (PostgreSQL's input text, cast with ::tsquery): every term; a phrase as its words
- * one after another (<->, checked on the row) and its pairs of neighbours (found in the index).
+ * The tsquery (PostgreSQL's input text, cast with ::tsquery): every term; a phrase of two words
+ * as their pair, a longer one as its words one after another (<->, checked on the row) and its
+ * pairs of neighbours (found in the index).
  */
 export function searchQuery(terms: readonly SearchTerm[]): string {
   return terms
     .map((t) => {
       if (t.words.length === 1) return quoted(t.words[0] ?? '');
+      // two words: their pair is the phrase itself, found in the index with no recheck of positions
+      if (t.words.length === 2) return quoted(pairOf(t.words[0] ?? '', t.words[1] ?? ''));
       const pairs = t.words.slice(1).map((w, i) => quoted(pairOf(t.words[i] ?? '', w)));
       return `(${t.words.map(quoted).join(' <-> ')}) & ${pairs.join(' & ')}`;
     })
