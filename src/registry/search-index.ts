@@ -4,6 +4,7 @@ import { sha256Hex } from './blob-store.ts';
 import {
   exactToneScore,
   findPassage,
+  holdsPhrases,
   searchVector,
   type Passage,
   type SearchTerm,
@@ -159,8 +160,17 @@ export async function rankPage<T extends { id: string }>(
         [...fields.filter((f) => f.field === 'text'), ...fields.filter((f) => f.field !== 'text')],
         terms,
       );
-      return { row: { ...row, passage }, score, index };
+      return {
+        row: { ...row, passage },
+        score,
+        index,
+        whole: holdsPhrases(
+          fields.map((f) => f.text),
+          terms,
+        ),
+      };
     })
+    .filter((r) => r.whole)
     .sort((a, b) => b.score - a.score || a.index - b.index)
     .map((r) => r.row);
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   exactToneScore,
   findPassage,
+  holdsPhrases,
   foldWithOrigins,
   parseSearchQuery,
   searchQuery,
@@ -49,9 +50,7 @@ describe('Vietnamese words for full-text search', () => {
 
   it('turns words, "phrases" and notations into a tsquery of words only', () => {
     const terms = parseSearchQuery('quyet định "chuyển đổi số" 12/QĐ-UBND a đ & | ! :* \\ \'x\'');
-    expect(searchQuery(terms)).toBe(
-      "('chuyen' <-> 'doi' <-> 'so') & 'chuyen_doi' & 'doi_so' & 'quyet' & 'dinh' & ('12' <-> 'qd' <-> 'ubnd') & '12_qd' & 'qd_ubnd'",
-    );
+    expect(searchQuery(terms)).toBe("'chuyen_doi' & 'doi_so' & 'quyet' & 'dinh' & '12_qd' & 'qd_ubnd'");
     expect(terms.map((t) => t.toned)).toEqual([
       ['chuyển', 'đổi', 'số'],
       ['quyet'],
@@ -62,6 +61,13 @@ describe('Vietnamese words for full-text search', () => {
     expect(parseSearchQuery('!!! :* <->')).toEqual([]);
     expect(parseSearchQuery('quyết '.repeat(5000)).length).toBeLessThanOrEqual(2); // cut at 2,000 characters
     expect(parseSearchQuery('a b c d e f g h i j k l m n'.replace(/ /g, 'x '))).toHaveLength(8);
+  });
+
+  it('tells a phrase from its pairs of words standing apart', () => {
+    const terms = parseSearchQuery('"chuyển đổi số" ke hoach');
+    expect(holdsPhrases(['Kế hoạch chuyển đổi số'], terms)).toBe(true);
+    expect(holdsPhrases(['Kế hoạch chuyển đổi mới, đổi số liệu'], terms)).toBe(false);
+    expect(holdsPhrases(['chuyển đổi', 'số'], terms)).toBe(false);
   });
 
   it('counts the terms that occur with the very tone marks typed', () => {

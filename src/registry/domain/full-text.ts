@@ -147,18 +147,20 @@ export function parseSearchQuery(query: string): SearchTerm[] {
 }
 
 /**
- * The tsquery (PostgreSQL's input text, cast with ::tsquery): every term; a phrase of two words
- * as their pair, a longer one as its words one after another (<->, checked on the row) and its
- * pairs of neighbours (found in the index).
+ * The tsquery (PostgreSQL's input text, cast with ::tsquery): every term; a phrase as its pairs
+ * of neighbouring words.
  */
 export function searchQuery(terms: readonly SearchTerm[]): string {
   return terms
     .map((t) => {
       if (t.words.length === 1) return quoted(t.words[0] ?? '');
-      // two words: their pair is the phrase itself, found in the index with no recheck of positions
-      if (t.words.length === 2) return quoted(pairOf(t.words[0] ?? '', t.words[1] ?? ''));
-      const pairs = t.words.slice(1).map((w, i) => quoted(pairOf(t.words[i] ?? '', w)));
-      return `(${t.words.map(quoted).join(' <-> ')}) & ${pairs.join(' & ')}`;
+      // its pairs of neighbours, which the index answers without rechecking positions on every
+      // candidate row; for three words or more a row may hold the pairs apart, so the page's rows
+      // are checked for the whole phrase (holdsPhrases)
+      return t.words
+        .slice(1)
+        .map((w, i) => quoted(pairOf(t.words[i] ?? '', w)))
+        .join(' & ');
     })
     .join(' & ');
 }
@@ -169,6 +171,14 @@ function occurrences(words: readonly string[], term: readonly string[]): number[
   for (let i = 0; i + term.length <= words.length; i += 1)
     if (term.every((w, k) => words[i + k] === w)) found.push(i);
   return found;
+}
+
+/** Whether every phrase of three words or more occurs whole in one of the fields. */
+export function holdsPhrases(fields: readonly (string | null | undefined)[], terms: readonly SearchTerm[]) {
+  const long = terms.filter((t) => t.words.length > 2);
+  if (long.length === 0) return true;
+  const lists = fields.flatMap((f) => (f ? [wordsOf(f).map((w) => w.word)] : []));
+  return long.every((t) => lists.some((list) => occurrences(list, t.words).length > 0));
 }
 
 /** How many of the terms occur in these fields exactly as typed, tone marks and all. */
