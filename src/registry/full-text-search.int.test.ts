@@ -89,7 +89,13 @@ describe.each(targets)('full-text search on %s', (_name, open) => {
     await item('toneless', agencyA, 'Cong van ve duong giao thong', '112/QĐ-UBND');
     await item('auction', agencyA, 'Kế hoạch bán đấu giá tài sản');
     await item('issuing', agencyA, 'Kế hoạch ban hành văn bản');
-    await item('apart', agencyA, 'Báo cáo', undefined, 'Số liệu chuyển về Sở để chuyển đổi mới và đổi số cách làm.');
+    await item(
+      'apart',
+      agencyA,
+      'Báo cáo',
+      undefined,
+      'Số liệu chuyển về Sở để chuyển đổi mới và đổi số cách làm.',
+    );
     await item(
       'other-agency',
       agencyB,
