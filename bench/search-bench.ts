@@ -403,7 +403,7 @@ async function onPostgres(): Promise<void> {
   console.log(`document table ${size?.t ?? '?'} with indexes; its search_vector GIN index ${size?.i ?? '?'}`);
   await measure(`PostgreSQL, ${DOCS.toLocaleString('en')} documents`, prisma, sql, agency?.id ?? '');
   await explain(sql, agency?.id ?? '', "'cua'");
-  await explain(sql, agency?.id ?? '', "'nuoi' <-> 'chim' <-> 'yen'");
+  await explain(sql, agency?.id ?? '', "'nuoi_chim' & 'chim_yen'");
   await prisma.$disconnect();
 }
 
