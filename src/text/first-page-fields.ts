@@ -105,17 +105,22 @@ const isUpper = (text: string): boolean => letters(text) >= 2 && upperShare(text
 
 // ----- quốc hiệu, tiêu ngữ -----------------------------------------------------------------
 
-const QUOC_HIEU = /(?:c[o0]ng\s*h[o0]a\s*)?x[a]\s*h[o0]i\s*ch[u]\s*ngh[il1]a(?:\s*vi[e]t(?:\s*nam)?)?|c[o0]ng\s*h[o0]a\s*x[a]\s*h[o0]i/gu;
+const QUOC_HIEU =
+  /(?:c[o0]ng\s*h[o0]a\s*)?x[a]\s*h[o0]i\s*ch[u]\s*ngh[il1]a(?:\s*vi[e]t(?:\s*nam)?)?|c[o0]ng\s*h[o0]a\s*x[a]\s*h[o0]i/gu;
 const TIEU_NGU =
   /d[o0]c\s*l[a]p[\s\-–.,:;_~]{0,6}(?:t[u]\s*d[o0])?[\s\-–.,:;_~]{0,6}(?:h[a]nh\s*ph[u]c)?|t[u]\s*d[o0][\s\-–.,:;_~]{0,6}h[a]nh\s*ph[u]c/gu;
 
 type Span = { readonly start: number; readonly end: number };
 
 function spansOf(pattern: RegExp, folded: string): Span[] {
-  return [...folded.matchAll(pattern)].map((match) => ({ start: match.index, end: match.index + match[0].length }));
+  return [...folded.matchAll(pattern)].map((match) => ({
+    start: match.index,
+    end: match.index + match[0].length,
+  }));
 }
 
-const isMotto = (line: Line): boolean => spansOf(QUOC_HIEU, line.folded).length + spansOf(TIEU_NGU, line.folded).length > 0;
+const isMotto = (line: Line): boolean =>
+  spansOf(QUOC_HIEU, line.folded).length + spansOf(TIEU_NGU, line.folded).length > 0;
 
 /** The text of a line without the given spans, spaces collapsed. */
 function without(text: string, spans: readonly Span[]): string {
@@ -132,7 +137,8 @@ function without(text: string, spans: readonly Span[]): string {
 // ----- số, ký hiệu ---------------------------------------------------------------------------
 
 // "Số:" and how OCR reads it: "S6:", "Sô:", "Sỗ:", "Só :", "So:".
-const NUMBER_LABEL = /(?<![\p{L}\p{N}])(S)\s?([ốôóòỏõọộoồổỗơớờởỡợ0-9éếêểễệ])\s*([:;.,]?)\s*/gu;
+const NUMBER_LABEL =
+  /(?<![\p{L}\p{N}])(S)\s?([ốôóòỏõọộoồổỗơớờởỡợ0-9éếêểễệỐÔÓÒỎÕỌỘOỒỔỖƠỚỜỞỠỢÉẾÊỂỄỆ])\s*([:;.,]?)\s*/gu;
 const NOTATION_PART = String.raw`[\p{L}\p{N}&.]+`;
 const NOTATION_AFTER_LABEL = new RegExp(
   String.raw`^([\dOoIl|]{1,7})\s*[/|]\s*(?:(\d{4})\s*/\s*)?(${NOTATION_PART}(?:\s*-\s*${NOTATION_PART})*)`,
@@ -157,11 +163,16 @@ function repairTypeAbbreviation(parts: string[]): { parts: string[]; repaired: b
   if (first === undefined || rest.length === 0 || documentTypeByAbbreviation(first) !== undefined)
     return { parts, repaired: false };
   const withD = first.replace(/D/gu, 'Đ');
-  if (withD !== first && documentTypeByAbbreviation(withD) !== undefined) return { parts: [withD, ...rest], repaired: true };
+  if (withD !== first && documentTypeByAbbreviation(withD) !== undefined)
+    return { parts: [withD, ...rest], repaired: true };
   return { parts, repaired: false };
 }
 
-function readNotationAt(line: Line, from: number, labelled: 'exact' | 'variant' | 'none'): NotationReading | undefined {
+function readNotationAt(
+  line: Line,
+  from: number,
+  labelled: 'exact' | 'variant' | 'none',
+): NotationReading | undefined {
   const rest = line.text.slice(from);
   const match = NOTATION_AFTER_LABEL.exec(rest);
   if (!match) return undefined;
@@ -191,9 +202,9 @@ function findNotation(lines: readonly Line[], zoneEnd: number): NotationReading 
   for (const line of lines.slice(0, zoneEnd)) {
     for (const label of line.text.matchAll(NUMBER_LABEL)) {
       const [whole, , vowel = '', colon = ''] = label;
-      const exact = vowel === 'ố' && colon === ':';
+      const exact = /^S[ốỐ]:$/u.test(`${label[1] ?? ''}${vowel}${colon}`);
       // A label without a colon only when the vowel is right: "Số 12/QĐ-UBND".
-      if (colon === '' && !/[ốô]/u.test(vowel)) continue;
+      if (colon === '' && !/[ốô]/iu.test(vowel)) continue;
       const reading = readNotationAt(line, label.index + whole.length, exact ? 'exact' : 'variant');
       if (reading) return { ...reading, span: { start: label.index, end: reading.span.end } };
     }
@@ -303,7 +314,10 @@ type TypeReading = { readonly entry: DocumentTypeEntry; readonly confidence: num
 function findTypeLine(lines: readonly Line[], from: number, to: number): TypeReading | undefined {
   for (const line of lines.slice(from, to)) {
     if (!isUpper(line.text) || line.text.length > 24) continue;
-    const bare = line.text.replace(/[^\p{L}\s]/gu, '').replace(/\s+/gu, ' ').trim();
+    const bare = line.text
+      .replace(/[^\p{L}\s]/gu, '')
+      .replace(/\s+/gu, ' ')
+      .trim();
     const folded = fold(bare);
     for (const type of TYPE_NAMES) {
       if (bare === type.upper) return { entry: type.entry, confidence: 0.95, line };
@@ -333,8 +347,17 @@ function summaryAfter(lines: readonly Line[], start: number, congVan: boolean): 
     if (taken.length >= 3) break;
     const text = line.text;
     if (taken.length > 0) {
-      const continuation = /^\p{Ll}/u.test(text) || (!congVan && !BODY_START.test(text) && !/[;:.]$/u.test(text) && text.length <= 70 && !isUpper(text));
-      if (!continuation || BODY_START.test(text) || isMotto(line) || stampOf(line) !== undefined || HAS_DATE.test(line.folded)) break;
+      const continuation =
+        /^\p{Ll}/u.test(text) ||
+        (!congVan && !BODY_START.test(text) && !/[;:.]$/u.test(text) && text.length <= 70 && !isUpper(text));
+      if (
+        !continuation ||
+        BODY_START.test(text) ||
+        isMotto(line) ||
+        stampOf(line) !== undefined ||
+        HAS_DATE.test(line.folded)
+      )
+        break;
     }
     taken.push(line);
     if (/[;.]$/u.test(text)) break;
@@ -363,13 +386,18 @@ const URGENCY_FOLDED: readonly (readonly [string, UrgencyLevel])[] = [
 
 /** A stamp stands alone on its line, in capitals, maybe boxed ("| MẬT |", "[KHẨN]"). */
 function stampOf(line: Line): Stamp | undefined {
-  const bare = line.text.replace(/[|[\](){}<>"'“”‘’_=*#~.,:;!]/gu, ' ').replace(/\s+/gu, ' ').trim();
+  const bare = line.text
+    .replace(/[|[\](){}<>"'“”‘’_=*#~.,:;!]/gu, ' ')
+    .replace(/\s+/gu, ' ')
+    .trim();
   if (bare === '' || bare.length > 18 || !isUpper(bare)) return undefined;
   const folded = fold(bare);
-  for (const [word, mark] of SECRECY) if (folded === word) return { kind: 'secrecy', mark, exact: bare === mark };
+  for (const [word, mark] of SECRECY)
+    if (folded === word) return { kind: 'secrecy', mark, exact: bare === mark };
   const level = readUrgencyMark(bare);
   if (level > 0) return { kind: 'urgency', level, exact: true };
-  for (const [word, found] of URGENCY_FOLDED) if (folded === word) return { kind: 'urgency', level: found, exact: false };
+  for (const [word, found] of URGENCY_FOLDED)
+    if (folded === word) return { kind: 'urgency', level: found, exact: false };
   return undefined;
 }
 
@@ -390,10 +418,19 @@ function trailingCapitals(text: string): string | undefined {
   for (let i = tokens.length - 1; i >= 0; i -= 1) {
     const token = tokens[i] ?? '';
     const bare = token.replace(/[.,;:]+$/u, '');
-    if (bare === '' || !isUpper(bare) || (bare !== token && !AUTHORITY.test(token) && i !== tokens.length - 1)) break;
+    if (
+      bare === '' ||
+      !isUpper(bare) ||
+      (bare !== token && !AUTHORITY.test(token) && i !== tokens.length - 1)
+    )
+      break;
     first = i;
   }
-  const tail = tokens.slice(first).join(' ').replace(/[,;:]+$/u, '').trim();
+  const tail = tokens
+    .slice(first)
+    .join(' ')
+    .replace(/[,;:]+$/u, '')
+    .trim();
   return letters(tail) >= 3 ? tail : undefined;
 }
 
@@ -420,11 +457,20 @@ type SignatureReading = {
   authority?: ReadField<string>;
 };
 
-function findSignature(lines: readonly Line[], page: 'first' | 'last', from: number): SignatureReading | undefined {
+function findSignature(
+  lines: readonly Line[],
+  page: 'first' | 'last',
+  from: number,
+): SignatureReading | undefined {
   const source = (line: Line): FieldSource => ({ line: line.text, lineIndex: line.index, page });
   for (let n = lines.length - 1; n >= from; n -= 1) {
     const nameLine = lines[n];
-    if (nameLine === undefined || !hasWords(nameLine) || /[:;]/u.test(nameLine.text) || /^[-–+•]/u.test(nameLine.text))
+    if (
+      nameLine === undefined ||
+      !hasWords(nameLine) ||
+      /[:;]/u.test(nameLine.text) ||
+      /^[-–+•]/u.test(nameLine.text)
+    )
       continue;
     const name = nameIn(nameLine.text);
     if (!name) continue;
@@ -443,7 +489,10 @@ function findSignature(lines: readonly Line[], page: 'first' | 'last', from: num
     const positionIndex = capitals.findIndex((entry) => POSITION_WORDS.test(fold(entry.text)));
     const position = positionIndex >= 0 ? capitals[positionIndex] : undefined;
     if (position === undefined && !name.surname) continue;
-    const authorityLines = position === undefined ? [] : capitals.slice(positionIndex + 1).filter((entry) => AUTHORITY.test(entry.text));
+    const authorityLines =
+      position === undefined
+        ? []
+        : capitals.slice(positionIndex + 1).filter((entry) => AUTHORITY.test(entry.text));
     const nameConfidence = (name.surname ? 0.85 : 0.6) + (position === undefined ? -0.2 : 0.05);
     const reading: SignatureReading = {
       name: { value: name.name, confidence: round(nameConfidence), source: source(nameLine) },
@@ -483,9 +532,18 @@ function findBody(
 ): BodyReading {
   const parts: { text: string; line: Line; cut: boolean }[] = [];
   for (const line of lines.slice(0, end)) {
-    const spans = [...spansOf(QUOC_HIEU, line.folded), ...spansOf(TIEU_NGU, line.folded), ...(cuts.get(line.index) ?? [])];
+    const spans = [
+      ...spansOf(QUOC_HIEU, line.folded),
+      ...spansOf(TIEU_NGU, line.folded),
+      ...(cuts.get(line.index) ?? []),
+    ];
     const rest = without(line.text, spans).replace(/^[-–_=~.,:;|\s]+|[-–_=~.,:;|\s]+$/gu, '');
-    if (letters(rest) < 2 || !isUpper(rest) || stampOf({ ...line, text: rest, folded: fold(rest) }) !== undefined) continue;
+    if (
+      letters(rest) < 2 ||
+      !isUpper(rest) ||
+      stampOf({ ...line, text: rest, folded: fold(rest) }) !== undefined
+    )
+      continue;
     parts.push({ text: rest, line, cut: spans.length > 0 });
   }
   const last = parts[parts.length - 1];
@@ -496,7 +554,11 @@ function findBody(
   const parentParts = parts.slice(0, bodyStart);
   const first = bodyParts[0] ?? last;
   const score = (entries: typeof parts, base: number): number =>
-    round(base - (entries.some((entry) => entry.cut) ? 0.1 : 0) - (entries.some((entry) => /[^\p{L}\p{N}\s\-–&.,()]/u.test(entry.text)) ? 0.2 : 0));
+    round(
+      base -
+        (entries.some((entry) => entry.cut) ? 0.1 : 0) -
+        (entries.some((entry) => /[^\p{L}\p{N}\s\-–&.,()]/u.test(entry.text)) ? 0.2 : 0),
+    );
   const reading: BodyReading = {
     body: {
       value: bodyParts.map((entry) => entry.text).join(' '),
@@ -532,13 +594,18 @@ export function firstPageFields(firstPage: string, lastPage?: string): FirstPage
 
   if (notation) {
     const from = source(notation.line);
-    fields.numberAndNotation = { value: `${notation.number}/${notation.notation}`, confidence: notation.confidence, source: from };
+    fields.numberAndNotation = {
+      value: `${notation.number}/${notation.notation}`,
+      confidence: notation.confidence,
+      source: from,
+    };
     fields.number = { value: notation.number, confidence: notation.confidence, source: from };
     fields.notation = { value: notation.notation, confidence: notation.confidence, source: from };
   }
   if (date) {
     fields.date = { value: date.date, confidence: date.confidence, source: source(date.line) };
-    if (date.place !== null) fields.place = { value: date.place, confidence: date.placeConfidence, source: source(date.line) };
+    if (date.place !== null)
+      fields.place = { value: date.place, confidence: date.placeConfidence, source: source(date.line) };
   }
 
   // The body sits above the số; without a số, above the type line or the date.
@@ -548,8 +615,13 @@ export function firstPageFields(firstPage: string, lastPage?: string): FirstPage
   };
   if (notation) addCut(notation.line.index, notation.span);
   if (date) addCut(date.line.index, date.span);
-  const bodyEnd = notation?.line.index ?? typeLine?.line.index ?? (date ? date.line.index + 1 : Math.min(4, lines.length));
-  const body = findBody(lines, notation ? bodyEnd + (without(notation.line.text, [notation.span]) === '' ? 0 : 1) : bodyEnd, cuts);
+  const bodyEnd =
+    notation?.line.index ?? typeLine?.line.index ?? (date ? date.line.index + 1 : Math.min(4, lines.length));
+  const body = findBody(
+    lines,
+    notation ? bodyEnd + (without(notation.line.text, [notation.span]) === '' ? 0 : 1) : bodyEnd,
+    cuts,
+  );
   if (body.body) fields.issuingBody = body.body;
   if (body.parent) fields.parentBody = body.parent;
 
@@ -558,9 +630,16 @@ export function firstPageFields(firstPage: string, lastPage?: string): FirstPage
     .slice(notation ? notation.line.index : 0, typeLine ? typeLine.line.index : headerEnd)
     .find((line) => V_V.test(line.text) || V_V.test(without(line.text, cuts.get(line.index) ?? [])));
   if (typeLine) {
-    const notationType = notation ? parseDocumentNotation(`${notation.number}/${notation.notation}`) : undefined;
-    const agrees = notationType?.kind === 'notation' && notationType.notation.documentType?.no === typeLine.entry.no;
-    fields.documentType = { value: typeLine.entry, confidence: round(Math.min(0.98, typeLine.confidence + (agrees ? 0.03 : 0))), source: source(typeLine.line) };
+    const notationType = notation
+      ? parseDocumentNotation(`${notation.number}/${notation.notation}`)
+      : undefined;
+    const agrees =
+      notationType?.kind === 'notation' && notationType.notation.documentType?.no === typeLine.entry.no;
+    fields.documentType = {
+      value: typeLine.entry,
+      confidence: round(Math.min(0.98, typeLine.confidence + (agrees ? 0.03 : 0))),
+      source: source(typeLine.line),
+    };
     const summary = summaryAfter(lines, typeLine.line.index + 1, false);
     const firstSummary = summary[0];
     if (firstSummary)
@@ -583,7 +662,11 @@ export function firstPageFields(firstPage: string, lastPage?: string): FirstPage
   } else if (notation) {
     const parsed = parseDocumentNotation(`${notation.number}/${notation.notation}`);
     if (parsed.kind === 'notation' && parsed.notation.documentType)
-      fields.documentType = { value: parsed.notation.documentType, confidence: 0.5, source: source(notation.line) };
+      fields.documentType = {
+        value: parsed.notation.documentType,
+        confidence: 0.5,
+        source: source(notation.line),
+      };
   }
 
   // Stamps: độ mật and độ khẩn, alone on their lines anywhere on the first page.
@@ -594,7 +677,8 @@ export function firstPageFields(firstPage: string, lastPage?: string): FirstPage
     const confidence = round((stamp.exact ? 0.95 : 0.75) - (inHeader ? 0 : 0.15));
     if (stamp.kind === 'secrecy' && !fields.confidentiality)
       fields.confidentiality = { value: stamp.mark, confidence, source: source(line) };
-    if (stamp.kind === 'urgency' && !fields.urgency) fields.urgency = { value: stamp.level, confidence, source: source(line) };
+    if (stamp.kind === 'urgency' && !fields.urgency)
+      fields.urgency = { value: stamp.level, confidence, source: source(line) };
   }
 
   // The signature block: the last page's, else the first page's below its text.

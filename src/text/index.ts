@@ -17,6 +17,13 @@ export {
   legalNormativeTypeByName,
   type DocumentTypeEntry,
 } from './document-types.ts';
+export {
+  firstPageFields,
+  type ConfidentialityMark,
+  type FieldSource,
+  type FirstPageFields,
+  type ReadField,
+} from './first-page-fields.ts';
 export { decodeFrom } from './legacy-decoders.ts';
 export { encodeTo } from './legacy-encoders.ts';
 export { normalizeText, type NormalizedText } from './normalize-text.ts';
