@@ -311,6 +311,23 @@ function editDistance(a: string, b: string): number {
 
 type TypeReading = { readonly entry: DocumentTypeEntry; readonly confidence: number; readonly line: Line };
 
+/**
+ * The notation's type abbreviation checked against the type line: one letter off ("TTIr", "CĐĐ"
+ * under "TỜ TRÌNH", "CÔNG ĐIỆN") is read as the type line's abbreviation, with less confidence.
+ */
+function agreeWithTypeLine(reading: NotationReading, entry: DocumentTypeEntry): Partial<NotationReading> {
+  const abbreviation = entry.abbreviation;
+  const parts = reading.notation.split('/');
+  const code = parts[parts.length - 1] ?? '';
+  const [first = '', ...rest] = code.split('-');
+  if (abbreviation === null || rest.length === 0 || first === abbreviation) return {};
+  if (documentTypeByAbbreviation(first) !== undefined && first.toUpperCase() === abbreviation.toUpperCase())
+    return {};
+  if (editDistance(first.toUpperCase(), abbreviation.toUpperCase()) > 1) return {};
+  const notation = [...parts.slice(0, -1), [abbreviation, ...rest].join('-')].join('/');
+  return { notation, confidence: round(Math.min(reading.confidence, 0.75)) };
+}
+
 function findTypeLine(lines: readonly Line[], from: number, to: number): TypeReading | undefined {
   for (const line of lines.slice(from, to)) {
     if (!isUpper(line.text) || line.text.length > 24) continue;
@@ -319,12 +336,15 @@ function findTypeLine(lines: readonly Line[], from: number, to: number): TypeRea
       .replace(/\s+/gu, ' ')
       .trim();
     const folded = fold(bare);
-    for (const type of TYPE_NAMES) {
-      if (bare === type.upper) return { entry: type.entry, confidence: 0.95, line };
-      if (folded === type.folded) return { entry: type.entry, confidence: 0.85, line };
-      if (type.folded.length >= 8 && editDistance(folded, type.folded) <= 1)
-        return { entry: type.entry, confidence: 0.65, line };
-    }
+    const exact = TYPE_NAMES.find((type) => bare === type.upper);
+    if (exact) return { entry: exact.entry, confidence: 0.95, line };
+    const folds = TYPE_NAMES.find((type) => folded === type.folded);
+    if (folds) return { entry: folds.entry, confidence: 0.85, line };
+    // One letter off, when only one type is that close ("THÔNG CÁO" and "THÔNG BÁO" are one apart).
+    const near = TYPE_NAMES.filter(
+      (type) => type.folded.length >= 8 && editDistance(folded, type.folded) <= 1,
+    );
+    if (near.length === 1 && near[0]) return { entry: near[0].entry, confidence: 0.65, line };
   }
   return undefined;
 }
@@ -479,7 +499,8 @@ function findSignature(
     for (let m = n - 1; m >= Math.max(from, n - 8) && capitals.length < 4; m -= 1) {
       const above = lines[m];
       if (above === undefined || !hasWords(above)) continue;
-      const tail = isUpper(above.text) ? above.text : trailingCapitals(above.text);
+      const listItem = /^[-–+•]|[:;]/u.test(above.text) && !AUTHORITY.test(above.text);
+      const tail = isUpper(above.text) && !listItem ? above.text : trailingCapitals(above.text);
       if (tail === undefined) {
         if (capitals.length > 0) break;
         continue;
@@ -520,6 +541,55 @@ function findSignature(
 
 // ----- cơ quan ban hành, cơ quan chủ quản --------------------------------------------------------
 
+// The words an agency's name starts with, and the kind of locality after "UBND": a closed list, so
+// OCR's misreadings of their tone marks ("TĨNH", "PHONG") can be put right.
+const AGENCY_WORDS = [
+  'ỦY BAN NHÂN DÂN',
+  'HỘI ĐỒNG NHÂN DÂN',
+  'TRUNG TÂM',
+  'VĂN PHÒNG',
+  'CHI CỤC',
+  'THÀNH PHỐ',
+  'THỊ XÃ',
+  'THỊ TRẤN',
+  'TỈNH',
+  'HUYỆN',
+  'QUẬN',
+  'PHƯỜNG',
+  'XÃ',
+  'SỞ',
+  'BỘ',
+  'CỤC',
+  'VỤ',
+  'PHÒNG',
+  'BAN',
+  'VIỆN',
+  'TRƯỜNG',
+].map((words) => ({ words: words.split(' '), folded: fold(words) }));
+
+/** Puts right the agency words at the start of a header line and after "UBND": "TĨNH GIA LAI" → "TỈNH GIA LAI". */
+function repairAgencyWords(text: string): { text: string; repaired: boolean } {
+  const tokens = text.split(' ');
+  let repaired = false;
+  const fixAt = (at: number): void => {
+    for (const entry of AGENCY_WORDS) {
+      const slice = tokens.slice(at, at + entry.words.length);
+      if (slice.length < entry.words.length || fold(slice.join(' ')) !== entry.folded) continue;
+      if (slice.join(' ') !== entry.words.join(' ')) {
+        tokens.splice(at, entry.words.length, ...entry.words);
+        repaired = true;
+      }
+      return;
+    }
+  };
+  fixAt(0);
+  const after = tokens.findIndex(
+    (token, i) => token === 'UBND' || fold(tokens.slice(i, i + 4).join(' ')) === 'uy ban nhan dan',
+  );
+  if (after >= 0) fixAt(tokens[after] === 'UBND' ? after + 1 : after + 4);
+  return { text: tokens.join(' '), repaired };
+}
+
 // A second line that continues the body's name rather than naming it under a parent.
 const CONTINUATION = /^(?:tinh|thanh pho|huyen|quan|thi xa|thi tran|xa|phuong|va|-|&)(?:\s|$)/u;
 
@@ -544,7 +614,8 @@ function findBody(
       stampOf({ ...line, text: rest, folded: fold(rest) }) !== undefined
     )
       continue;
-    parts.push({ text: rest, line, cut: spans.length > 0 });
+    const repair = repairAgencyWords(rest);
+    parts.push({ text: repair.text, line, cut: spans.length > 0 || repair.repaired });
   }
   const last = parts[parts.length - 1];
   if (last === undefined) return {};
@@ -587,8 +658,9 @@ export function firstPageFields(firstPage: string, lastPage?: string): FirstPage
   // The header: up to the type line or the first paragraph; about the first 25 lines of text.
   const wordLines = lines.filter(hasWords);
   const headerEnd = (wordLines[Math.min(wordLines.length - 1, 24)]?.index ?? lines.length - 1) + 1;
-  const notation = findNotation(lines, headerEnd);
-  const typeLine = findTypeLine(lines, notation ? notation.line.index + 1 : 0, headerEnd);
+  const found = findNotation(lines, headerEnd);
+  const typeLine = findTypeLine(lines, found ? found.line.index + 1 : 0, headerEnd);
+  const notation = found && typeLine ? { ...found, ...agreeWithTypeLine(found, typeLine.entry) } : found;
   const dateZone = typeLine ? typeLine.line.index : headerEnd;
   const date = findDate(lines, dateZone);
 
