@@ -106,12 +106,22 @@ async function ensureRabbit() {
 
 // Independent tools the tests cross-check our results with (signature verification).
 function ensureTools() {
-  const tools = { xmlsec1: 'xmlsec1', openssl: 'openssl' };
-  const missing = Object.entries(tools).filter(
-    ([binary]) => spawnSync('sh', ['-c', `command -v ${binary}`], { stdio: 'ignore' }).status !== 0,
+  // Our own test scans (test/fixtures/scans) are rendered, rasterised and read back with these.
+  const tools = {
+    xmlsec1: 'xmlsec1',
+    openssl: 'openssl',
+    pdftoppm: 'poppler-utils',
+    tesseract: 'tesseract-ocr',
+    '/usr/share/tesseract-ocr/5/tessdata/vie.traineddata': 'tesseract-ocr-vie',
+    '/usr/share/fonts/truetype/dejavu/DejaVuSerif-Bold.ttf': 'fonts-dejavu-core',
+  };
+  const missing = Object.entries(tools).filter(([binary]) =>
+    binary.startsWith('/')
+      ? !fs.existsSync(binary)
+      : spawnSync('sh', ['-c', `command -v ${binary}`], { stdio: 'ignore' }).status !== 0,
   );
   if (missing.length === 0) return;
-  if (canInstall) aptInstall(...missing.map(([, pkg]) => pkg));
+  if (canInstall) aptInstall(...new Set(missing.map(([, pkg]) => pkg)));
   else
     problems.push(
       `missing tools: ${missing.map(([b]) => b).join(', ')} (Debian: apt-get install ${missing.map(([, p]) => p).join(' ')})`,
