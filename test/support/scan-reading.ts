@@ -172,6 +172,9 @@ export async function ocrText(pdf: string, options: OcrOptions): Promise<string>
   }
 }
 
+/** A text's characters as counted for the error rate: code points of NFC text (a Vietnamese letter with its tone mark is one). */
+const codePoints = (text: string): string[] => Array.from(text);
+
 /** NFC, every run of white space (line breaks included) one space, trimmed. */
 export function normalizeForCer(text: string): string {
   return text.normalize('NFC').replace(/\s+/gu, ' ').trim();
@@ -201,10 +204,10 @@ export function levenshtein(a: readonly string[], b: readonly string[]): number 
  * the signature block) pays here for reading order, not for characters.
  */
 export function strictCharacterErrorRate(read: string, truth: TruthDocument): number {
-  const hypothesis = [...normalizeForCer(read)];
+  const hypothesis = codePoints(normalizeForCer(read));
   return Math.min(
     ...[truth.lines, truth.rowLines].map((lines) => {
-      const reference = [...normalizeForCer(lines.join('\n'))];
+      const reference = codePoints(normalizeForCer(lines.join('\n')));
       return levenshtein(hypothesis, reference) / reference.length;
     }),
   );
@@ -255,9 +258,11 @@ function closestSubstring(
  * excepted), divided by the truth's length. Errors inside a line count as in the strict rate.
  */
 export function characterErrorRate(read: string, truth: TruthDocument): number {
-  let text = [...normalizeForCer(read)];
-  const lines = truth.lines.map((line) => [...normalizeForCer(line)]).filter((line) => line.length > 0);
-  const total = [...normalizeForCer(truth.lines.join('\n'))].length;
+  let text = codePoints(normalizeForCer(read));
+  const lines = truth.lines
+    .map((line) => codePoints(normalizeForCer(line)))
+    .filter((line) => line.length > 0);
+  const total = codePoints(normalizeForCer(truth.lines.join('\n'))).length;
   let errors = 0;
   for (const line of [...lines].sort((a, b) => b.length - a.length)) {
     const match = closestSubstring(line, text);
