@@ -79,14 +79,21 @@ function fold(text: string): string {
 }
 
 function cleanLine(raw: string): string {
-  return raw
-    .normalize('NFC')
-    .replace(/\u00d0/gu, 'Đ') // Icelandic Eth, a stand-in for Đ
-    .replace(/\u00f0/gu, 'đ')
-    .replace(/[\u2010-\u2015\u2212]/gu, '-')
-    .replace(/[\u200b-\u200d\ufeff]/gu, '')
-    .replace(/\s+/gu, ' ')
-    .trim();
+  return (
+    raw
+      .normalize('NFC')
+      .replace(/\u00d0/gu, 'Đ') // Icelandic Eth, a stand-in for Đ
+      .replace(/\u00f0/gu, 'đ')
+      .replace(/[\u2010-\u2015\u2212]/gu, '-')
+      .replace(/[\u200b-\u200d\ufeff]/gu, '')
+      .replace(/\s+/gu, ' ')
+      .trim()
+      // Specks OCR reads as marks: punctuation standing alone ("khu : dân cư", "_ Về việc"); in
+      // Vietnamese a mark follows its word. A dash standing alone is kept ("Độc lập - Tự do").
+      .replace(/(?:^|\s)[:;'`´_~.,|]+(?=\s|$)/gu, '')
+      .replace(/^[_`'~.,:;|]+/u, '')
+      .trim()
+  );
 }
 
 function linesOf(text: string): Line[] {
