@@ -253,3 +253,22 @@ describe('firstPageFields signature on the last page', () => {
     expect(fields.summary?.value).toBe('Kết quả thu ngân sách');
   });
 });
+
+describe('firstPageFields lost hyphen', () => {
+  it('splits a notation whose hyphen OCR lost after the body initials, with low confidence', () => {
+    const fields = firstPageFields(
+      'UBND TỈNH QUẢNG NINH CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nSỞ NỘI VỤ Độc lập - Tự do - Hạnh phúc\n5ố:37/SNVTCBC _ Quảng Ninh, ngày 19 tháng 7 năm 2025\nV/v cử cán bộ tham gia lớp bồi\ndưỡng quản lý nhà nước',
+    );
+    expect(fields.numberAndNotation?.value).toBe('37/SNV-TCBC');
+    expect(fields.numberAndNotation?.confidence).toBeLessThanOrEqual(0.6);
+    expect(fields.issuingBody?.value).toBe('SỞ NỘI VỤ');
+    expect(fields.date?.value).toBe('2025-07-19');
+  });
+
+  it('keeps a notation without a unit as it is', () => {
+    const fields = firstPageFields(
+      'ỦY BAN NHÂN DÂN\nTỈNH CÀ MAU\nSố: 88/UBND\nCà Mau, ngày 02 tháng 01 năm 2026\nV/v báo cáo tình hình',
+    );
+    expect(fields.numberAndNotation).toMatchObject({ value: '88/UBND', confidence: 0.95 });
+  });
+});

@@ -143,9 +143,9 @@ function without(text: string, spans: readonly Span[]): string {
 
 // ----- số, ký hiệu ---------------------------------------------------------------------------
 
-// "Số:" and how OCR reads it: "S6:", "Sô:", "Sỗ:", "Só :", "So:".
+// "Số:" and how OCR reads it: "S6:", "Sô:", "Sỗ:", "Só :", "So:", "5ố:".
 const NUMBER_LABEL =
-  /(?<![\p{L}\p{N}])(S)\s?([ốôóòỏõọộoồổỗơớờởỡợ0-9éếêểễệỐÔÓÒỎÕỌỘOỒỔỖƠỚỜỞỠỢÉẾÊỂỄỆ])\s*([:;.,]?)\s*/gu;
+  /(?<![\p{L}\p{N}])([S5$])\s?([ốôóòỏõọộoồổỗơớờởỡợ0-9éếêểễệỐÔÓÒỎÕỌỘOỒỔỖƠỚỜỞỠỢÉẾÊỂỄỆ])\s*([:;.,]?)\s*/gu;
 const NOTATION_PART = String.raw`[\p{L}\p{N}&.]+`;
 const NOTATION_AFTER_LABEL = new RegExp(
   String.raw`^([\dOoIl|]{1,7})\s*[/|]\s*(?:(\d{4})\s*/\s*)?(${NOTATION_PART}(?:\s*-\s*${NOTATION_PART})*)`,
@@ -212,6 +212,7 @@ function findNotation(lines: readonly Line[], zoneEnd: number): NotationReading 
       const exact = /^S[ốỐ]:$/u.test(`${label[1] ?? ''}${vowel}${colon}`);
       // A label without a colon only when the vowel is right: "Số 12/QĐ-UBND".
       if (colon === '' && !/[ốô]/iu.test(vowel)) continue;
+      if (label[1] !== 'S' && /\d/u.test(vowel)) continue; // "5ố:" yes, "56:" no
       const reading = readNotationAt(line, label.index + whole.length, exact ? 'exact' : 'variant');
       if (reading) return { ...reading, span: { start: label.index, end: reading.span.end } };
     }
@@ -225,6 +226,47 @@ function findNotation(lines: readonly Line[], zoneEnd: number): NotationReading 
     }
   }
   return undefined;
+}
+
+/** The initials of a body's name as notations abbreviate it: "SỞ NỘI VỤ" → "SNV", "ỦY BAN NHÂN DÂN" → "UBND". */
+function initialsOf(name: string): string {
+  return name
+    .split(' ')
+    .filter((word) => word !== 'VÀ' && /^\p{Lu}/u.test(word))
+    .map((word) => (word.startsWith('Đ') ? 'Đ' : fold(word.charAt(0)).toUpperCase()))
+    .join('');
+}
+
+/**
+ * A notation whose hyphen OCR lost ("SNVTCBC" under "SỞ NỘI VỤ", "QĐUBND" under "QUYẾT ĐỊNH"):
+ * split after the type line's abbreviation or the body's initials, when at least two letters
+ * follow. Undefined when the notation has its hyphen or no such prefix fits.
+ */
+function restoreHyphen(
+  notation: string,
+  type: DocumentTypeEntry | undefined,
+  body: string | undefined,
+): string | undefined {
+  const parts = notation.split('/');
+  const code = parts[parts.length - 1] ?? '';
+  if (code.includes('-') || !/^\p{Lu}[\p{L}]+$/u.test(code)) return undefined;
+  const initials = body === undefined ? '' : initialsOf(body);
+  const prefixes = [
+    ...(type?.abbreviation ? [type.abbreviation] : []),
+    ...Array.from({ length: Math.max(0, initials.length - 1) }, (_, i) =>
+      initials.slice(0, initials.length - i),
+    ),
+  ].filter((prefix) => prefix.length >= 2);
+  // "UBND" under "ỦY BAN NHÂN DÂN TỈNH …" is the body's own abbreviation, not "UB" and "ND".
+  if (initials.startsWith(code)) return undefined;
+  const prefix = prefixes.find(
+    (candidate) =>
+      code.startsWith(candidate) &&
+      code.length - candidate.length >= 2 &&
+      !initials.startsWith(code.slice(0, candidate.length + 1)),
+  );
+  if (prefix === undefined) return undefined;
+  return [...parts.slice(0, -1), `${prefix}-${code.slice(prefix.length)}`].join('/');
 }
 
 // ----- địa danh, ngày --------------------------------------------------------------------------
@@ -703,6 +745,14 @@ export function firstPageFields(firstPage: string, lastPage?: string): FirstPage
   );
   if (body.body) fields.issuingBody = body.body;
   if (body.parent) fields.parentBody = body.parent;
+  const rejoined = notation && restoreHyphen(notation.notation, typeLine?.entry, body.body?.value);
+  if (notation && rejoined) {
+    const confidence = round(Math.min(notation.confidence, 0.6));
+    const from = source(notation.line);
+    fields.numberAndNotation = { value: `${notation.number}/${rejoined}`, confidence, source: from };
+    fields.number = { value: notation.number, confidence, source: from };
+    fields.notation = { value: rejoined, confidence, source: from };
+  }
 
   // Trích yếu: after the type line; a công văn's "V/v …" under its số.
   const vvLine = lines
