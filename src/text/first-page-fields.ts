@@ -399,7 +399,7 @@ function findTypeLine(lines: readonly Line[], from: number, to: number): TypeRea
 }
 
 const BODY_START =
-  /^(?:căn cứ|thực hiện|xét|theo|kính gửi|điều \d|hôm nay|ngày \d|để|nhằm|trong|tại|[IVX]+\.|\d+\.|[-–+•])/iu;
+  /^(?:Căn cứ|CĂN CỨ|Thực hiện|Xét|Theo|Kính gửi|Điều \d|Hôm nay|Ngày \d|Để|Nhằm|Trong|Tại|[IVX]+\.|\d+\.|[-–+•])/u;
 const V_V = /^V\s*[/\\!|lI1]?\s*[vV]\b\.?\s*/u;
 const CONG_VAN = ND30_DOCUMENT_TYPES.find((type) => type.no === 18);
 
@@ -416,9 +416,14 @@ function summaryAfter(lines: readonly Line[], start: number, congVan: boolean): 
     if (taken.length >= 3) break;
     const text = line.text;
     if (taken.length > 0) {
+      // A trích yếu goes on in lower case or with a number ("… năm 2026"); in capitals only while
+      // it is short: a công văn's within the left column.
       const continuation =
-        /^\p{Ll}/u.test(text) ||
-        (!congVan && !BODY_START.test(text) && !/[;:.]$/u.test(text) && text.length <= 70 && !isUpper(text));
+        /^[\p{Ll}\d]/u.test(text) ||
+        (!BODY_START.test(text) &&
+          !/[;:.]$/u.test(text) &&
+          text.length <= (congVan ? 40 : 70) &&
+          !isUpper(text));
       if (
         !continuation ||
         BODY_START.test(text) ||
@@ -781,7 +786,7 @@ export function firstPageFields(firstPage: string, lastPage?: string): FirstPage
     const cut = without(vvLine.text, cuts.get(vvLine.index) ?? []);
     const start = V_V.exec(cut);
     const head: Line = { ...vvLine, text: start ? `V/v ${cut.slice(start[0].length)}` : cut };
-    const rest = summaryAfter(lines, vvLine.index + 1, true).filter((line) => /^\p{Ll}/u.test(line.text));
+    const rest = summaryAfter(lines, vvLine.index, true).slice(1);
     fields.summary = {
       value: [head, ...rest].map((line) => line.text).join(' '),
       confidence: round(/^V\/v /u.test(vvLine.text) ? 0.85 : 0.7),
