@@ -60,11 +60,18 @@ for (const truth of set.documents)
 const scans = set.documents.flatMap((truth) => truth.scans.map((scan) => ({ truth, scan })));
 const ocrStarted = Date.now();
 readings.push(
-  ...(await inParallel(scans, Number(values.jobs), async ({ truth, scan }) =>
-    judgeReading(truth, `${scan.dpi}-${scan.scanClass}`, await ocrText(path.join(outDir, scan.pdf), ocr)),
-  )),
+  ...(await inParallel(scans, Number(values.jobs), async ({ truth, scan }) => {
+    const reading = judgeReading(
+      truth,
+      `${scan.dpi}-${scan.scanClass}`,
+      await ocrText(path.join(outDir, scan.pdf), ocr),
+    );
+    process.stdout.write('.');
+    return reading;
+  })),
 );
 const ocrSeconds = (Date.now() - ocrStarted) / 1000;
+process.stdout.write('\n');
 
 const percent = (value: number): string => `${(value * 100).toFixed(1)}%`;
 const share = (
