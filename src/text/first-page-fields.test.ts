@@ -272,3 +272,14 @@ describe('firstPageFields lost hyphen', () => {
     expect(fields.numberAndNotation).toMatchObject({ value: '88/UBND', confidence: 0.95 });
   });
 });
+
+describe('firstPageFields notation beside the place', () => {
+  it("stops the notation before the next column's place when OCR joins them with a dash", () => {
+    const fields = firstPageFields(
+      'ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nTHÀNH PHỐ HUẾ Độc lập - Tự do - Hạnh phúc\nSố: 3717/UBND-KT - Huế, ngày 24 tháng 8 năm 2025',
+    );
+    expect(fields.numberAndNotation?.value).toBe('3717/UBND-KT');
+    expect(fields.place?.value).toBe('Huế');
+    expect(fields.date?.value).toBe('2025-08-24');
+  });
+});

@@ -147,8 +147,11 @@ function without(text: string, spans: readonly Span[]): string {
 const NUMBER_LABEL =
   /(?<![\p{L}\p{N}])([S5$])\s?([ốôóòỏõọộoồổỗơớờởỡợ0-9éếêểễệỐÔÓÒỎÕỌỘOỒỔỖƠỚỜỞỠỢÉẾÊỂỄỆ])\s*([:;.,]?)\s*/gu;
 const NOTATION_PART = String.raw`[\p{L}\p{N}&.]+`;
+// After the first part, a word in title case is the place of the next column ("…/UBND-KT - Huế,
+// ngày …"), never a part of the notation, whose parts are abbreviations (UBND, QyĐ, TTr).
+const PLACE_WORD = String.raw`(?!\p{Lu}\p{Ll}+(?![\p{L}\p{N}&.]))`;
 const NOTATION_AFTER_LABEL = new RegExp(
-  String.raw`^([\dOoIl|]{1,7})\s*[/|]\s*(?:(\d{4})\s*/\s*)?(${NOTATION_PART}(?:\s*-\s*${NOTATION_PART})*)`,
+  String.raw`^([\dOoIl|]{1,7})\s*[/|]\s*(?:(\d{4})\s*/\s*)?(${NOTATION_PART}(?:\s*-\s*${PLACE_WORD}${NOTATION_PART})*)`,
   'u',
 );
 const BARE_NOTATION = new RegExp(
