@@ -283,3 +283,11 @@ describe('firstPageFields notation beside the place', () => {
     expect(fields.date?.value).toBe('2025-08-24');
   });
 });
+
+describe('firstPageFields split number', () => {
+  it('joins the digits of a number OCR split with a space', () => {
+    const fields = firstPageFields('SỞ Y TẾ\nSố: 1 172/SYT-NVY\nBắc Ninh, ngày 11 tháng 10 năm 2024');
+    expect(fields.numberAndNotation?.value).toBe('1172/SYT-NVY');
+    expect(fields.numberAndNotation?.confidence).toBeLessThan(0.9);
+  });
+});

@@ -151,7 +151,7 @@ const NOTATION_PART = String.raw`[\p{L}\p{N}&.]+`;
 // ngày …"), never a part of the notation, whose parts are abbreviations (UBND, QyĐ, TTr).
 const PLACE_WORD = String.raw`(?!\p{Lu}\p{Ll}+(?![\p{L}\p{N}&.]))`;
 const NOTATION_AFTER_LABEL = new RegExp(
-  String.raw`^([\dOoIl|]{1,7})\s*[/|]\s*(?:(\d{4})\s*/\s*)?(${NOTATION_PART}(?:\s*-\s*${PLACE_WORD}${NOTATION_PART})*)`,
+  String.raw`^([\dOoIl|](?:[\dOoIl|]| (?=\d))*)\s*[/|]\s*(?:(\d{4})\s*/\s*)?(${NOTATION_PART}(?:\s*-\s*${PLACE_WORD}${NOTATION_PART})*)`,
   'u',
 );
 const BARE_NOTATION = new RegExp(
@@ -188,7 +188,9 @@ function readNotationAt(
   if (!match) return undefined;
   const [whole, rawNumber = '', year, rawNotation = ''] = match;
   let repairs = 0;
-  const number = rawNumber.replace(/[Oo]/gu, '0').replace(/[Il|]/gu, '1');
+  // "1 172": OCR splits a number's digits.
+  const number = rawNumber.replace(/ /gu, '').replace(/[Oo]/gu, '0').replace(/[Il|]/gu, '1');
+  if (number.length > 7) return undefined;
   if (number !== rawNumber) repairs += 1;
   if (!/\d/u.test(rawNumber)) return undefined;
   if (/\s/u.test(whole)) repairs += 1;
