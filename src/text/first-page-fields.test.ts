@@ -291,3 +291,13 @@ describe('firstPageFields split number', () => {
     expect(fields.numberAndNotation?.confidence).toBeLessThan(0.9);
   });
 });
+
+describe('firstPageFields body and place', () => {
+  it('spells the locality in the body as the date line does', () => {
+    const fields = firstPageFields(
+      'ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nTHÀNH PHỐ HÁI PHÒNG Độc lập - Tự do - Hạnh phúc\nSố: 94/UBND-VP Hải Phòng, ngày 02 tháng 11 năm 2023',
+    );
+    expect(fields.issuingBody?.value).toBe('ỦY BAN NHÂN DÂN THÀNH PHỐ HẢI PHÒNG');
+    expect(fields.issuingBody?.confidence).toBeLessThan(0.8);
+  });
+});

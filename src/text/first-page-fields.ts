@@ -706,6 +706,24 @@ function findBody(
   return reading;
 }
 
+function withPlace(field: ReadField<string>, place: string | undefined): ReadField<string> {
+  if (place === undefined) return field;
+  const upper = place.toLocaleUpperCase('vi');
+  const at = fold(field.value).indexOf(fold(upper));
+  const end = at + upper.length;
+  if (at < 0 || field.value.slice(at, end) === upper) return field;
+  if (
+    (at > 0 && field.value.charAt(at - 1) !== ' ') ||
+    (end < field.value.length && field.value.charAt(end) !== ' ')
+  )
+    return field;
+  return {
+    ...field,
+    value: `${field.value.slice(0, at)}${upper}${field.value.slice(end)}`,
+    confidence: round(field.confidence - 0.05),
+  };
+}
+
 // ----- the page ------------------------------------------------------------------------------------
 
 /** Reads the registration fields from a first page's text, and the signature from the last page's if given. Never throws. */
@@ -753,8 +771,10 @@ export function firstPageFields(firstPage: string, lastPage?: string): FirstPage
     notation ? bodyEnd + (without(notation.line.text, [notation.span]) === '' ? 0 : 1) : bodyEnd,
     cuts,
   );
-  if (body.body) fields.issuingBody = body.body;
-  if (body.parent) fields.parentBody = body.parent;
+  // The place of the date line spells the locality in the body's name right ("HÁI PHÒNG" under "Hải Phòng, ngày …").
+  const place = date?.place ?? undefined;
+  if (body.body) fields.issuingBody = withPlace(body.body, place);
+  if (body.parent) fields.parentBody = withPlace(body.parent, place);
   const rejoined = notation && restoreHyphen(notation.notation, typeLine?.entry, body.body?.value);
   if (notation && rejoined) {
     const confidence = round(Math.min(notation.confidence, 0.6));
