@@ -79,6 +79,8 @@ const office = (text: string): ReadOutcome => ({
   text,
   // the first page of a flowing document is not known: its first 3,000 characters stand in
   firstPageText: text.slice(0, 3000),
+  // No pages in a word-processor file: its end holds the signature block.
+  lastPageText: text.slice(-3000),
   reason: null,
 });
 

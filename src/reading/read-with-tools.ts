@@ -145,6 +145,7 @@ export async function readPdf(bytes: Uint8Array, budget: ReadingBudget, dir: str
       pagesRead: last - skipped,
       text,
       firstPageText: pages[0] ?? '',
+      ...(pages.length > 1 ? { lastPageText: pages.at(-1) ?? '' } : {}),
       reason: pagesTotal > last ? 'pages_over_budget' : skipped > 0 ? 'ocr_off' : null,
     };
   } catch (error) {
@@ -183,6 +184,7 @@ export async function readImage(bytes: Uint8Array, budget: ReadingBudget, dir: s
       pagesRead: pages.length,
       text: pages.map((p) => p.trim()).join('\n\n'),
       firstPageText: pages[0]?.trim() ?? '',
+      ...(pages.length > 1 ? { lastPageText: pages.at(-1)?.trim() ?? '' } : {}),
       reason: null,
     };
   } catch (error) {

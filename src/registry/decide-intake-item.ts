@@ -15,6 +15,7 @@ import { appendAudit } from './audit-trail.ts';
 import { REGISTRY_TRANSACTION } from './transaction-options.ts';
 import { foldForSearch } from './domain/search-text.ts';
 import { takeRegistrationNumber } from './registration-number.ts';
+import { readFieldsOfItem } from './page-fields.ts';
 import { senderAgencyName } from './sender-name.ts';
 import { refreshDocumentVector } from './search-index.ts';
 import {
@@ -211,6 +212,7 @@ export async function registerIntakeItem(
       metadata: item.metadata,
       source: item.source,
       senderAgencyName: await senderAgencyName(tx, item.sender_organ_id),
+      readFields: await readFieldsOfItem(tx, item.id),
     };
     const form = RegistrationFormSchema.safeParse(prefillRegistrationForm(prefillFrom, edits));
     if (!form.success)

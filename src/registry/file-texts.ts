@@ -94,6 +94,8 @@ export type FileTextResult = {
   pagesRead?: number | null;
   text?: string | null;
   firstPageText?: string | null;
+  /** the last page, when the document has more than one */
+  lastPageText?: string | null;
   reason?: ReadingReason | null;
   durationMs: number;
 };
@@ -136,6 +138,7 @@ export async function recordFileText(
         pagesRead: result.pagesRead ?? null,
         text,
         firstPageText,
+        lastPageText: clean(result.lastPageText),
         reason: result.reason ?? null,
         leaseUntil: null,
         finishedAt: new Date(),

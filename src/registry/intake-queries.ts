@@ -7,6 +7,7 @@ import { prefillRegistrationForm, prefillSources } from './registration-form.ts'
 import { foldForSearch, likeContaining } from './domain/search-text.ts';
 import { parseSearchQuery, searchQuery, type Passage, type SearchTerm } from './domain/full-text.ts';
 import { matchingIds, notationOf, rankPage } from './search-index.ts';
+import { readFieldsOfItem } from './page-fields.ts';
 import { senderAgencyName } from './sender-name.ts';
 
 /** The review queue, scoped to the actor's agency. */
@@ -224,7 +225,11 @@ export async function getIntakeItem(prisma: PrismaClient, actor: Actor, itemId: 
   const item = await findIntakeItem(prisma, actor, itemId);
   if (!item) return undefined;
   const senderName = await senderAgencyName(prisma, item.senderOrganId);
-  const prefillFrom = { ...item, senderAgencyName: senderName };
+  const prefillFrom = {
+    ...item,
+    senderAgencyName: senderName,
+    readFields: await readFieldsOfItem(prisma, item.id),
+  };
   return {
     ...item,
     form: prefillRegistrationForm(prefillFrom, {}),

@@ -301,3 +301,20 @@ describe('firstPageFields body and place', () => {
     expect(fields.issuingBody?.confidence).toBeLessThan(0.8);
   });
 });
+
+describe('firstPageFields on a trích yếu wrapped before its year', () => {
+  it('keeps the year that went to a line of its own, and stops at the body', () => {
+    const fields = firstPageFields(
+      [
+        'SỞ TÀI CHÍNH',
+        'Số: 77/QĐ-STC',
+        'Tây Ninh, ngày 05 tháng 3 năm 2026',
+        'QUYẾT ĐỊNH',
+        'Về việc phê duyệt kế hoạch kiểm tra công tác văn thư năm',
+        '2026',
+        'Điều 1. Phê duyệt kế hoạch kèm theo Quyết định này.',
+      ].join('\n'),
+    );
+    expect(fields.summary?.value).toBe('Về việc phê duyệt kế hoạch kiểm tra công tác văn thư năm 2026');
+  });
+});

@@ -415,6 +415,12 @@ function summaryAfter(lines: readonly Line[], start: number, congVan: boolean): 
   const taken: Line[] = [];
   for (const line of lines.slice(start, start + 6)) {
     if (!hasWords(line)) {
+      // A trích yếu wrapped just before its year or number ("… văn thư năm" / "2026") goes on.
+      const previous = taken.at(-1);
+      if (previous && /^\d[\d/.-]*$/u.test(line.text.trim()) && !/[;:.]$/u.test(previous.text)) {
+        taken.push(line);
+        continue;
+      }
       if (taken.length > 0) break;
       continue;
     }

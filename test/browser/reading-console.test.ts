@@ -78,6 +78,56 @@ describe('the text read from received files, in the console', () => {
     expect(await page.locator('#read-text .read-text-body').innerText()).toMatch(/phê duyệt kế hoạch/);
   });
 
+  it('prefills an upload’s registration form from the page it read, says so with its confidence, and finds it by its text', async () => {
+    const page1 = [
+      'ỦY BAN NHÂN DÂN TỈNH TÂY NINH',
+      'SỞ TÀI CHÍNH',
+      'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM',
+      'Độc lập - Tự do - Hạnh phúc',
+      'Số: 77/QĐ-STC',
+      'Tây Ninh, ngày 05 tháng 3 năm 2026',
+      'QUYẾT ĐỊNH',
+      'Về việc phê duyệt kế hoạch kiểm tra công tác văn thư năm 2026',
+      'Điều 1. Phê duyệt kế hoạch kèm theo Quyết định này.',
+    ].join('\n');
+    const id = await receiveItem(web.prisma, agencyA, '55', {
+      source: 'upload',
+      subject: 'scan0001.pdf',
+      metadata: { subject: 'scan0001.pdf' },
+      attachments: [{ name: 'scan0001.pdf', contentType: 'application/pdf', content: await pdfOf([page1]) }],
+    });
+    browser = await openBrowser();
+    const { page } = browser;
+    await signInThroughConsole(page, baseUrl, 'vanthu.doc', TEST_PASSWORD);
+    await page.goto(`${baseUrl}/#/intake/${id}`);
+    await page.locator('#read-text .read-text-body').waitFor({ timeout: 30_000 });
+    await page.reload();
+    await page.locator('#reg-notation').waitFor();
+    expect(await page.locator('#reg-notation').inputValue()).toBe('77/QĐ-STC');
+    expect(await page.locator('#reg-promulgatedOn').inputValue()).toBe('2026-03-05');
+    expect(await page.locator('#reg-subject').inputValue()).toBe(
+      'Về việc phê duyệt kế hoạch kiểm tra công tác văn thư năm 2026',
+    );
+    expect(await page.locator('#reg-notation-from').innerText()).toMatch(/^Đọc từ văn bản, độ tin cậy \d+%/);
+    await screenshot(page, 'intake-prefilled-from-page');
+    // The clerk corrects the date and registers: what was read and what changed stay with the document.
+    await page.locator('#reg-promulgatedOn').fill('2026-03-06');
+    await page.locator('#register').click();
+    await page.locator('#open-document').waitFor();
+    const document = await web.prisma.document.findFirstOrThrow({ where: { intakeItemId: id } });
+    expect(document.notation).toBe('77/QĐ-STC');
+    expect(document.prefill).toMatchObject({
+      changed: ['promulgatedOn'],
+      read: { promulgatedOn: { value: '2026-03-05' } },
+      sources: { notation: { from: 'page' } },
+    });
+    // The register finds it by words of its text, typed without tone marks.
+    await page.goto(`${baseUrl}/#/documents?q=${encodeURIComponent('ke hoach kiem tra cong tac van thu')}`);
+    const hit = page.locator('#register-book tbody tr', { hasText: '77/QĐ-STC' });
+    await hit.waitFor();
+    expect(await hit.locator('mark').count()).toBeGreaterThan(0);
+  });
+
   it('holds a scan stamped MẬT with the reason in words, as a confidential package is held', async () => {
     const stamped = ['MẬT', ...FIRST_PAGE.split('\n')].join('\n');
     const id = await received('53', 'mat.pdf', await scanOf([await pageImage(await pdfOf([stamped]))]));

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "file_text" ADD COLUMN     "last_page_text" TEXT;
