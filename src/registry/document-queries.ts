@@ -177,11 +177,32 @@ export async function getDocument(prisma: PrismaClient, actor: Actor, documentId
     },
   });
   if (!document) return undefined;
+  const assignments = await assignmentsOf(prisma, document.id);
+  const names = await peopleNamed(prisma, [document.registeredBy, ...assignments.map((a) => a.by)]);
   return {
     ...document,
     ...(await describeVersions(prisma, document)),
-    assignments: await assignmentsOf(prisma, document.id),
+    registeredByName: names(document.registeredBy),
+    assignments: assignments.map((a) => ({ ...a, byName: names(a.by) })),
   };
+}
+
+/**
+ * Who acted, as people know them: `user:<username>` becomes the person's name; null for the hub's
+ * own components and partner systems, which the console says in words of its language.
+ */
+async function peopleNamed(prisma: PrismaClient, labels: readonly string[]) {
+  const usernames = labels.flatMap((l) => (l.startsWith('user:') ? [l.slice(5)] : []));
+  const people = new Map(
+    (
+      await prisma.user.findMany({
+        where: { username: { in: usernames } },
+        select: { username: true, displayName: true },
+      })
+    ).map((u) => [u.username, u.displayName]),
+  );
+  return (label: string): string | null =>
+    label.startsWith('user:') ? (people.get(label.slice(5)) ?? label.slice(5)) : null;
 }
 
 type AssignmentState = { departmentId: string | null; assigneeId: string | null; dueOn: string | null };

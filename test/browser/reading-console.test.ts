@@ -29,7 +29,12 @@ beforeAll(async () => {
   web = await startTestWebApp('browser-reading');
   baseUrl = await web.app.listen({ port: 0, host: '127.0.0.1' });
   agencyA = await addAgency(web.prisma, A, 'Sở Nội vụ');
-  await addPerson(web.prisma, { username: 'vanthu.doc', role: 'clerk', agency: A });
+  await addPerson(web.prisma, {
+    username: 'vanthu.doc',
+    role: 'clerk',
+    agency: A,
+    displayName: 'Nguyễn Thị Hoa',
+  });
   await addPerson(web.prisma, { username: 'quantri', role: 'admin' });
   reading = startReading({
     prisma: web.prisma,
@@ -121,6 +126,13 @@ describe('the text read from received files, in the console', () => {
       read: { promulgatedOn: { value: '2026-03-05' } },
       sources: { notation: { from: 'page' } },
     });
+    // The document's timeline names the clerk who registered it, never `user:<username>`.
+    await page.locator('#open-document').click();
+    await page.waitForURL(/#\/documents\/[0-9a-f-]{36}$/);
+    await page.locator('main h1').waitFor();
+    const documentPage = await page.locator('main').innerText();
+    expect(documentPage).toContain('Nguyễn Thị Hoa');
+    expect(documentPage).not.toContain('user:');
     // The register finds it by words of its text, typed without tone marks.
     await page.goto(`${baseUrl}/#/documents?q=${encodeURIComponent('ke hoach kiem tra cong tac van thu')}`);
     const hit = page.locator('#register-book tbody tr', { hasText: '77/QĐ-STC' });

@@ -1,7 +1,7 @@
 // The register book (search + CSV export) and one document's page: status timeline and 04/05/06.
 import { api, errorText, query } from './api.js';
 import { facts, h, localDate, localTime, replace, titleWithPassage } from './dom.js';
-import { passageLabel, statusLabel, t } from './i18n.js';
+import { actorWords, passageLabel, statusLabel, t } from './i18n.js';
 import { attachmentList } from './intake-views.js';
 import { pagedTable } from './paged-table.js';
 import { assignSection } from './follow-up-views.js';
@@ -264,7 +264,7 @@ function timeline(d) {
           {},
           t(d.direction === 'outgoing' ? 'registeredOutgoingEvent' : 'registeredEvent', d.number, d.year),
         ),
-        ` — ${d.registeredBy ?? ''}`,
+        ` — ${d.registeredByName ?? actorWords(d.registeredBy)}`,
       ],
     },
     ...(d.statusEvents ?? []).map((e) => ({
@@ -280,7 +280,10 @@ function timeline(d) {
     ...(d.assignments ?? []).map((a) => ({
       at: a.at,
       kind: 'assignment',
-      text: [h('strong', {}, t('assignedEvent')), ` — ${assignmentText(a)} — ${a.by}`],
+      text: [
+        h('strong', {}, t('assignedEvent')),
+        ` — ${assignmentText(a)} — ${a.byName ?? actorWords(a.by)}`,
+      ],
     })),
     ...(d.versions ?? [])
       .filter((v) => v.businessType !== 0)

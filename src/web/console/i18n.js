@@ -950,3 +950,21 @@ Object.assign(TEXT.en, {
     other: 'file',
   },
 });
+
+// Who acted, when it was not a person: the hub itself or a partner system.
+Object.assign(TEXT.vi, {
+  actorKinds: { partner: 'Hệ thống đối tác', axis: 'Trục liên thông văn bản quốc gia', hub: 'Hệ thống' },
+});
+Object.assign(TEXT.en, {
+  actorKinds: { partner: 'Partner system', axis: 'National document axis', hub: 'The hub' },
+});
+
+/** An actor label (`token:…`, `system:…`) in words; people come with their names from the server. */
+export function actorWords(label) {
+  const kinds = TEXT[lang].actorKinds;
+  if (!label) return '';
+  if (label.startsWith('user:')) return label.slice(5);
+  if (label.startsWith('token:') || label.startsWith('broker:')) return kinds.partner;
+  if (label.startsWith('axis:')) return kinds.axis;
+  return kinds.hub;
+}
