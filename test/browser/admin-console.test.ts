@@ -320,7 +320,9 @@ describe('the admin pages in Chromium', () => {
     // The broker's management API down: the page says so, and no password appears.
     const issue = page.locator('#agencies tr', { hasText: PARTNER }).getByRole('button');
     await issue.click();
-    await page.locator('#broker-outcome', { hasText: 'the broker is not reachable' }).waitFor();
+    await page
+      .locator('#broker-outcome', { hasText: 'Không kết nối được máy chủ chuyển tin, chưa cấp mật khẩu nào' })
+      .waitFor();
     expect(await page.locator('#broker-password').count()).toBe(0);
     // Back up: the password is shown once, and the partner connects with it.
     managementUrl = testServices.amqpManagementUrl;

@@ -10,6 +10,7 @@ import {
   type AgencyDirectory,
   type UpsertResult,
 } from '../../directory/index.ts';
+import { said } from '../../shared/index.ts';
 import { apiRoute, fail, ok, type ApiReply } from '../api-route.ts';
 
 export type AgencyRouteDeps = {
@@ -188,7 +189,14 @@ export function agencyRoutes(deps: AgencyRouteDeps) {
       },
       async ({ params, actor }) => {
         const issue = deps.issueBrokerCredentials;
-        if (!issue) return fail('WEB_UNAVAILABLE', 'this hub has no broker management API configured');
+        if (!issue)
+          return fail(
+            'WEB_UNAVAILABLE',
+            said(
+              'Hệ thống chưa được cấu hình để quản lý tài khoản trên máy chủ chuyển tin (RabbitMQ management API).',
+              'this hub has no broker management API configured',
+            ),
+          );
         const outcome = await issueBrokerCredentials(
           { prisma: deps.prisma, directory: deps.directory, issue },
           actor,
@@ -198,11 +206,26 @@ export function agencyRoutes(deps: AgencyRouteDeps) {
           case 'issued':
             return ok({ username: outcome.username, password: outcome.password, queue: outcome.queue }, 201);
           case 'not-found':
-            return fail('WEB_NOT_FOUND', outcome.message);
+            return fail(
+              'WEB_NOT_FOUND',
+              said(`Không có cơ quan mã ${params.organId} trong danh bạ.`, outcome.message),
+            );
           case 'not-partner':
-            return fail('WEB_UNPROCESSABLE', outcome.message);
+            return fail(
+              'WEB_UNPROCESSABLE',
+              said(
+                'Chỉ cơ quan nhận qua hệ thống đối tác (kênh đối tác) mới được cấp tài khoản kết nối; cơ quan này nhận theo kênh khác.',
+                outcome.message,
+              ),
+            );
           case 'unavailable':
-            return fail('WEB_UNAVAILABLE', outcome.message);
+            return fail(
+              'WEB_UNAVAILABLE',
+              said(
+                'Không kết nối được máy chủ chuyển tin, chưa cấp mật khẩu nào. Hãy thử lại sau ít phút; nếu vẫn lỗi, kiểm tra máy chủ RabbitMQ.',
+                outcome.message,
+              ),
+            );
         }
       },
     );
