@@ -28,7 +28,8 @@ import { searchVector, wordsOf } from '../src/registry/domain/full-text.ts';
 import { createSilentLogger, type Actor } from '../src/shared/index.ts';
 import { ms, percentile } from './latency-stats.ts';
 import { AGENCIES, DOC_TYPES, PERIODS, PLACES, RARE, SENDERS, TOPICS } from './registry-seed.ts';
-import { paragraphPool, seeded, vocabulary } from './search-vocabulary.ts';
+import { seededRandom } from '../test/support/seeded-random.ts';
+import { paragraphPool, vocabulary } from './search-vocabulary.ts';
 
 const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const DOCS = Number(process.env.BENCH_DOCS ?? 1_000_000);
@@ -54,7 +55,7 @@ const foldedWords = (s: string) =>
     .map((w) => w.word)
     .join(' ');
 
-const random = seeded(20261204);
+const random = seededRandom(20261204);
 const WORDS = vocabulary(random);
 const PARAGRAPHS = paragraphPool(WORDS, POOL, PARAGRAPH_WORDS, random);
 
@@ -258,7 +259,7 @@ async function queryMix(sql: DirectSql): Promise<{ kinds: Kind[]; ids: string[] 
   const byShare = (lo: number, hi: number) =>
     [...share].filter(([w, s]) => s >= lo && s < hi && w.length >= 2).map(([w]) => w);
   const pickN = <T>(list: readonly T[], n: number): T[] => {
-    const r = seeded(99);
+    const r = seededRandom(99);
     return Array.from({ length: n }, () => list[Math.floor(r() * list.length)] as T);
   };
   const rare = [...RARE.map(foldedWords), ...byShare(0, 0.0005)];

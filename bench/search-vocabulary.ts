@@ -60,18 +60,6 @@ function withTone(onset: string, rhyme: string, tone: string): string {
   return (onset + chars.join('')).normalize('NFC');
 }
 
-/** mulberry32: a small seeded generator, so the corpus is the same on every run. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** The vocabulary, most frequent first: COMMON, then ~5,000 generated syllables in a shuffled order. */
 export function vocabulary(random: () => number): string[] {
   const seen = new Set(COMMON);

@@ -14,6 +14,7 @@ import { documentPackage, statusPackage } from '../support/relay-fixtures.ts';
 import { prismaFor } from '../support/registry-fixtures.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 import { createTestVhost, type TestVhost } from '../support/test-broker.ts';
+import { seededRandom } from '../support/seeded-random.ts';
 
 // Acceptance drills of the national-axis connector (issue 14), the hub as a child process as an
 // operator runs it, the axis simulator in this process:
@@ -26,17 +27,6 @@ const G22 = '000.00.00.G22';
 const SYSTEM = { systemId: 'vxp.h53.01', secret: 'bi-mat-cua-tinh' };
 const { incoming: INCOMING, outgoing: OUTGOING, kills: KILLS, seed: SEED } = axisDrillSettings;
 
-/** mulberry32: small, seeded, good enough to spread kills over time reproducibly. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** The figures of a run, as an annotation and on stdout (the reporter shows only failed tests' annotations). */

@@ -12,6 +12,7 @@ import { prismaFor } from '../support/registry-fixtures.ts';
 import { documentPackage, statusPackage } from '../support/relay-fixtures.ts';
 import { startResilientPartner, type ResilientPartner } from '../support/resilient-partner.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
+import { seededRandom } from '../support/seeded-random.ts';
 
 // Acceptance 1 of the relay: packages between three agencies — partners A and B over AMQP with
 // their own broker users, and H, the agency the hub hosts — while the hub (a real `lienthong
@@ -24,18 +25,6 @@ const B = '000.00.12.H53';
 const { packages: TOTAL, kills: KILLS, rate: RATE, seed: SEED } = faultSettings;
 
 type Sent = { documentId: string; from: string; to: string[] };
-
-/** mulberry32: small, seeded, good enough to spread kills over time reproducibly. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
