@@ -1,4 +1,5 @@
 import type { PrismaClient } from '../db/index.ts';
+import { isUuid } from '../shared/index.ts';
 import {
   actionWords,
   componentWords,
@@ -7,6 +8,7 @@ import {
   type Words,
 } from './domain/audit-labels.ts';
 import { csvLine } from './domain/csv.ts';
+import { vietnamDayAfter, vietnamDayStart } from './domain/registration-year.ts';
 
 /** Which part of the trail an admin reads. Dates are Vietnam calendar days, both ends included. */
 export type AuditFilter = {
@@ -43,12 +45,7 @@ export type ReadableAuditEntry = {
 
 // bigserial's ceiling: "before the end" for the first newest-first page.
 const MAX_SEQ = 9_223_372_036_854_775_807n;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const same = (text: string): Words => ({ vi: text, en: text });
-
-/** Start of a Vietnam calendar day (UTC+7, no daylight saving) as an instant. */
-const vietnamDayStart = (date: string) => new Date(`${date}T00:00:00+07:00`);
-const nextDay = (date: string) => new Date(vietnamDayStart(date).getTime() + 86_400_000);
 
 function where(filter: AuditFilter) {
   const newest = filter.order === 'newest';
@@ -60,7 +57,7 @@ function where(filter: AuditFilter) {
       ? {
           at: {
             ...(filter.from ? { gte: vietnamDayStart(filter.from) } : {}),
-            ...(filter.to ? { lt: nextDay(filter.to) } : {}),
+            ...(filter.to ? { lt: vietnamDayAfter(filter.to) } : {}),
           },
         }
       : {}),
@@ -90,17 +87,17 @@ async function namesFor(prisma: PrismaClient, rows: Row[]) {
     rows.flatMap((row) =>
       row.subject?.startsWith(`${prefix}:`) ? [row.subject.slice(prefix.length + 1)] : [],
     );
-  for (const value of values) if (typeof value === 'string' && UUID.test(value)) uuids.add(value);
-  const userIds = [...uuids, ...idsOf('user')].filter((id) => UUID.test(id));
+  for (const value of values) if (typeof value === 'string' && isUuid(value)) uuids.add(value);
+  const userIds = [...uuids, ...idsOf('user')].filter(isUuid);
   const usernames = rows.flatMap((row) => (row.actor.startsWith('user:') ? [row.actor.slice(5)] : []));
   const tokenIds = [
     ...rows.flatMap((row) => (row.actor.startsWith('token:') ? [row.actor.slice(6)] : [])),
     ...idsOf('token'),
-  ].filter((id) => UUID.test(id));
+  ].filter(isUuid);
   const organIds = idsOf('agency');
   const agencyIds = rows.flatMap((row) => (row.agencyId ? [row.agencyId] : []));
-  const documentIds = [...idsOf('document'), ...uuids].filter((id) => UUID.test(id));
-  const itemIds = [...idsOf('intake'), ...uuids].filter((id) => UUID.test(id));
+  const documentIds = [...idsOf('document'), ...uuids].filter(isUuid);
+  const itemIds = [...idsOf('intake'), ...uuids].filter(isUuid);
   const [users, tokens, agencies, documents, items, departments] = await Promise.all([
     prisma.user.findMany({
       where: { OR: [{ id: { in: userIds } }, { username: { in: usernames } }] },
@@ -197,7 +194,7 @@ function details(data: unknown, names: Names): AuditDetail[] {
     .filter(({ path, value }) => path.length > 0 && value !== undefined && value !== null && value !== '')
     .map(({ path, value }) => {
       const text = Array.isArray(value) ? value.map(String).join(', ') : String(value);
-      const named = UUID.test(text) ? names.byId.get(text) : undefined;
+      const named = isUuid(text) ? names.byId.get(text) : undefined;
       return {
         key: path.join('.'),
         label: detailKeyWords(path) ?? null,

@@ -1,7 +1,7 @@
 import type { PrismaClient } from '../db/index.ts';
 import { agencyScope, type Actor, HubError } from '../shared/index.ts';
 import { csvLine } from './domain/csv.ts';
-import { vietnamDate } from './domain/registration-year.ts';
+import { vietnamDate, vietnamDayAfter, vietnamDayStart } from './domain/registration-year.ts';
 import { senderAgencyNames } from './sender-name.ts';
 
 /**
@@ -61,8 +61,8 @@ export async function* exportRegisterBook(
         agencyId: scope,
         direction: range.direction,
         registeredAt: {
-          gte: new Date(`${range.from}T00:00:00+07:00`),
-          lt: new Date(new Date(`${range.to}T00:00:00+07:00`).getTime() + 86_400_000),
+          gte: vietnamDayStart(range.from),
+          lt: vietnamDayAfter(range.to),
         },
         ...(after
           ? { OR: [{ year: { gt: after.year } }, { year: after.year, number: { gt: after.number } }] }

@@ -12,3 +12,13 @@ export function vietnamYear(at: Date): number {
 export function vietnamDate(at: Date): string {
   return new Date(at.getTime() + VIETNAM_OFFSET_MS).toISOString().slice(0, 10);
 }
+
+/** The instant a Vietnam calendar day (YYYY-MM-DD) begins: a range "from" that day includes it. */
+export function vietnamDayStart(date: string): Date {
+  return new Date(`${date}T00:00:00+07:00`);
+}
+
+/** The instant after a Vietnam calendar day ends: a range "to" that day includes it whole. */
+export function vietnamDayAfter(date: string): Date {
+  return new Date(vietnamDayStart(date).getTime() + 86_400_000);
+}
