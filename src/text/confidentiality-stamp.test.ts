@@ -14,6 +14,12 @@ describe('findConfidentialityStamp', () => {
     ['MÂT', 'Mật', 1],
     ['TOI MAT', 'Tối mật', 1],
     ['TUYÊT  MẶT', 'Tuyệt mật', 1],
+    // a vowel read twice, one letter off in the long word, the space lost (seen on 200 dpi scans)
+    ['TUYẾỆT MẬT:.', 'Tuyệt mật', 1],
+    ['TỐỐI MẬT', 'Tối mật', 1],
+    ['TUVỆT MẬT', 'Tuyệt mật', 1],
+    ['TUYỆTMẬT', 'Tuyệt mật', 1],
+    ['MẤT', 'Mật', 1],
     // decomposed input (NFD) is read as NFC
     ['TỐI MẬT'.normalize('NFD'), 'Tối mật', 1],
   ])('finds the stamp in %j', (text, level, line) => {
@@ -29,6 +35,11 @@ describe('findConfidentialityStamp', () => {
     'ỦY BAN MẶT TRẬN TỔ QUỐC',
     'MẬT KHẨU',
     'KHÔNG MẬT',
+    // one letter off in a short word is another word, not a stamp
+    'TÔ MẬT',
+    'MẬU',
+    'TỐI MẬT KHẨU',
+    'THUẾ MẬT',
     'Quyết định về việc ban hành danh mục bí mật nhà nước\nTỐI MẬT là độ mật cao hơn MẬT',
     '',
   ])('finds no stamp in %j', (text) => {

@@ -1,3 +1,4 @@
+import { confidentialityOfLine, type ConfidentialityLevel } from './confidentiality-stamp.ts';
 import { parseDocumentNotation } from './document-notation.ts';
 import { documentTypeByAbbreviation, ND30_DOCUMENT_TYPES, type DocumentTypeEntry } from './document-types.ts';
 import { parsePromulgationLine } from './promulgation-line.ts';
@@ -452,11 +453,11 @@ function summaryAfter(lines: readonly Line[], start: number, congVan: boolean): 
 
 // ----- độ khẩn, độ mật ---------------------------------------------------------------------------
 
-const SECRECY: readonly (readonly [string, ConfidentialityMark])[] = [
-  ['tuyet mat', 'TUYỆT MẬT'],
-  ['toi mat', 'TỐI MẬT'],
-  ['mat', 'MẬT'],
-];
+const SECRECY_MARK: Readonly<Record<ConfidentialityLevel, ConfidentialityMark>> = {
+  Mật: 'MẬT',
+  'Tối mật': 'TỐI MẬT',
+  'Tuyệt mật': 'TUYỆT MẬT',
+};
 
 type Stamp =
   | { readonly kind: 'secrecy'; readonly mark: ConfidentialityMark; readonly exact: boolean }
@@ -476,9 +477,12 @@ function stampOf(line: Line): Stamp | undefined {
     .replace(/\s+/gu, ' ')
     .trim();
   if (bare === '' || bare.length > 18 || !isUpper(bare)) return undefined;
+  const secrecy = confidentialityOfLine(bare);
+  if (secrecy) {
+    const mark = SECRECY_MARK[secrecy];
+    return { kind: 'secrecy', mark, exact: bare === mark };
+  }
   const folded = fold(bare);
-  for (const [word, mark] of SECRECY)
-    if (folded === word) return { kind: 'secrecy', mark, exact: bare === mark };
   const level = readUrgencyMark(bare);
   if (level > 0) return { kind: 'urgency', level, exact: true };
   for (const [word, found] of URGENCY_FOLDED)
