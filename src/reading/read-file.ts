@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { ReadableKind } from '../registry/index.ts';
-import { readOfficeInThread } from './office-thread.ts';
+import { readOfficeInThread } from './reader-thread.ts';
 import { readImage, readPdf } from './read-with-tools.ts';
 import { notRead, type ReadingBudget, type ReadOutcome } from './reading-outcome.ts';
 

@@ -6,19 +6,20 @@ import {
   type ReadingBudget,
   type ReadOutcome,
 } from './reading-outcome.ts';
+import type { ReaderReply, ReaderRequest } from './reader-worker.ts';
 
 /**
- * Office files are parsed by JavaScript (the ZIP and XML guards, word-extractor), not by a tool:
- * on the hub's event loop a hostile file could keep SMTP and the console waiting, and no timer
- * interrupts synchronous work. So they are read on a thread of their own with a heap cap, one file
- * after the other (each takes milliseconds; starting a thread takes a second). A file still being
- * read at its deadline ends the thread (not read: time_budget), so does the hub's stop; a thread
- * that dies (out of memory) counts as a crash of the reader. The next file starts a new thread.
+ * The readers' JavaScript work runs on a thread of its own, not on the hub's event loop, where a
+ * hostile office file or a page's pixels would keep SMTP and the console waiting and no timer
+ * interrupts synchronous work: office files (the ZIP and XML guards, word-extractor) and the
+ * cleanup of scanned pages (page-cleanup.ts). One thread with a heap cap, one request after the
+ * other (each takes milliseconds to a few hundred; starting a thread takes a second). A request
+ * still running at its file's deadline ends the thread (not read: time_budget), so does the hub's
+ * stop; a thread that dies (out of memory) counts as a crash of the reader. The next request
+ * starts a new thread.
  */
-const BOOT = new URL('./office-worker-boot.mjs', import.meta.url);
+const BOOT = new URL('./reader-worker-boot.mjs', import.meta.url);
 const HEAP_MB = 512;
-
-type Reply = { id: number; outcome: ReadOutcome };
 
 let worker: Worker | undefined;
 let nextId = 0;
@@ -37,18 +38,16 @@ function threadFor(): Worker {
   return worker;
 }
 
-function readOnThread(
-  kind: 'docx' | 'odt' | 'doc',
-  bytes: Uint8Array,
-  budget: ReadingBudget,
-): Promise<ReadOutcome> {
+class PastDeadline extends Error {}
+
+function askThread(request: ReaderRequest, budget: ReadingBudget): Promise<ReaderReply> {
   return new Promise((resolve, reject) => {
     if (budget.signal?.aborted) {
       reject(new ReadingAborted());
       return;
     }
     if (Date.now() >= budget.deadline) {
-      resolve(notRead('time_budget'));
+      reject(new PastDeadline());
       return;
     }
     const current = threadFor();
@@ -68,20 +67,20 @@ function readOnThread(
       }
       finish();
     };
-    const onMessage = (reply: Reply) => {
+    const onMessage = (reply: ReaderReply & { id: number }) => {
       if (reply.id === id)
         settle(() => {
-          resolve(reply.outcome);
+          resolve(reply);
         }, false);
     };
     const onError = (error: Error) => {
       settle(() => {
-        reject(new ReaderCrashed(`office thread: ${error.message}`));
+        reject(new ReaderCrashed(`reader thread: ${error.message}`));
       }, true);
     };
     const onExit = (code: number) => {
       settle(() => {
-        reject(new ReaderCrashed(`office thread exited ${code}`));
+        reject(new ReaderCrashed(`reader thread exited ${code}`));
       }, true);
     };
     const onAbort = () => {
@@ -91,29 +90,64 @@ function readOnThread(
     };
     const timer = setTimeout(() => {
       settle(() => {
-        resolve(notRead('time_budget'));
+        reject(new PastDeadline());
       }, true);
     }, budget.deadline - Date.now());
     current.on('message', onMessage);
     current.on('error', onError);
     current.on('exit', onExit);
     budget.signal?.addEventListener('abort', onAbort, { once: true });
-    current.postMessage({ id, kind, bytes });
+    current.postMessage({ ...request, id });
   });
 }
 
-export function readOfficeInThread(
-  kind: 'docx' | 'odt' | 'doc',
-  bytes: Uint8Array,
-  budget: ReadingBudget,
-): Promise<ReadOutcome> {
-  const turn = queue.then(() => readOnThread(kind, bytes, budget));
+/** One request after the other on the thread. */
+function inTurn<T>(work: () => Promise<T>): Promise<T> {
+  const turn = queue.then(work);
   queue = turn.catch(() => undefined);
   return turn;
 }
 
-/** Ends the office thread (the hub stops). */
-export async function stopOfficeThread(): Promise<void> {
+export async function readOfficeInThread(
+  kind: 'docx' | 'odt' | 'doc',
+  bytes: Uint8Array,
+  budget: ReadingBudget,
+): Promise<ReadOutcome> {
+  try {
+    const reply = await inTurn(() => askThread({ kind: 'office', format: kind, bytes }, budget));
+    if (reply.kind !== 'office') throw new ReaderCrashed('reader thread answered another request');
+    return reply.outcome;
+  } catch (error) {
+    if (error instanceof PastDeadline) return notRead('time_budget');
+    throw error;
+  }
+}
+
+/** The file's time budget ran out while its page was being cleaned. */
+export class CleanupPastDeadline extends Error {}
+
+/**
+ * The scanned page in `input` (Netpbm) cleaned into `output` (PGM); false when it is not a page
+ * the cleanup reads (a bitmap, 16-bit samples), and `input` should be read as it is.
+ */
+export async function cleanPageInThread(
+  input: string,
+  output: string,
+  ppi: number,
+  budget: ReadingBudget,
+): Promise<boolean> {
+  try {
+    const reply = await inTurn(() => askThread({ kind: 'clean-page', input, output, ppi }, budget));
+    if (reply.kind !== 'clean-page') throw new ReaderCrashed('reader thread answered another request');
+    return reply.cleaned;
+  } catch (error) {
+    if (error instanceof PastDeadline) throw new CleanupPastDeadline();
+    throw error;
+  }
+}
+
+/** Ends the readers' thread (the hub stops). */
+export async function stopReaderThread(): Promise<void> {
   const current = worker;
   worker = undefined;
   await current?.terminate();

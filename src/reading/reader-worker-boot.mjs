@@ -3,4 +3,4 @@
 import { register } from 'tsx/esm/api';
 
 register();
-await import('./office-worker.ts');
+await import('./reader-worker.ts');

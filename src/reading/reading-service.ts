@@ -7,7 +7,7 @@ import {
   type ClaimedFile,
 } from '../registry/index.ts';
 import type { Logger } from '../shared/index.ts';
-import { stopOfficeThread } from './office-thread.ts';
+import { stopReaderThread } from './reader-thread.ts';
 import { readFile as readWithTools } from './read-file.ts';
 import { notRead, ReadingAborted, type ReadingBudget, type ReadOutcome } from './reading-outcome.ts';
 
@@ -141,7 +141,7 @@ export function startReading(deps: ReadingDeps): ReadingService {
       stopping.abort();
       await filling;
       await Promise.allSettled([...running]);
-      await stopOfficeThread();
+      await stopReaderThread();
     },
   };
 }

@@ -6,15 +6,15 @@ import { generateScanSet, type ScanSet, type TruthDocument } from '../fixtures/s
 import { makeDocuments } from '../fixtures/scans/nd30-documents.ts';
 import {
   bornDigitalText,
+  hubText,
   inParallel,
   judgeReading,
-  ocrText,
   type DocumentReading,
 } from '../support/scan-reading.ts';
 
 /**
- * A small sample of our own test scans (test/fixtures/scans/README.md) read as
- * `npm run measure:reading` reads them, so its figures cannot silently regress: three documents
+ * A small sample of our own test scans (test/fixtures/scans/README.md) read by the hub's own
+ * reader (src/reading) as `npm run measure:reading` reads them, so its figures cannot silently regress: three documents
  * scanned clean at 300 dpi, two skewed and noisy at 200 dpi (the first two of the set that carry a
  * độ mật stamp), and all five born-digital. Tesseract takes seconds a page on two cores.
  */
@@ -53,16 +53,12 @@ beforeAll(async () => {
   const sample = set.documents.filter((_, index) => CLEAN.includes(index) || NOISY.includes(index));
   bornDigital = await Promise.all(
     sample.map(async (truth) =>
-      judgeReading(truth, 'born-digital', await bornDigitalText(path.join(dir, truth.bornDigital))),
+      judgeReading(truth, 'born-digital', await hubText(path.join(dir, truth.bornDigital))),
     ),
   );
   const pages = sample.flatMap((truth: TruthDocument) => truth.scans.map((scan) => ({ truth, scan })));
   scanned = await inParallel(pages, 2, async ({ truth, scan }) =>
-    judgeReading(
-      truth,
-      `${scan.dpi}-${scan.scanClass}`,
-      await ocrText(path.join(dir, scan.pdf), { psm: 3, preprocess: 'clean' }),
-    ),
+    judgeReading(truth, `${scan.dpi}-${scan.scanClass}`, await hubText(path.join(dir, scan.pdf))),
   );
 }, 600_000);
 

@@ -1,139 +1,18 @@
 /**
- * Reading our generated test documents back as the hub would store their text: pdftotext for a
- * born-digital PDF; for an image-only scan, its page image (pdfimages), the coloured inks dropped
- * (the red seal, the blue signature) and Tesseract `-l vie`. Then the character error rate against
- * the ground truth and the fields firstPageFields prefills. Used by `npm run measure:reading` and
+ * Reading our generated test documents back as the hub stores their text: the hub's own reader
+ * (src/reading: the text layer of a born-digital PDF; for an image-only scan, its page cleaned and
+ * read by Tesseract `-l vie`). Then the character error rate against the ground truth, the fields
+ * firstPageFields prefills and the độ mật stamp the hub holds. Used by `npm run measure:reading` and
  * by test/reading/scan-reading.test.ts.
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { readFile as readFileBytes } from 'node:fs/promises';
 import { promisify } from 'node:util';
-import { firstPageFields, type FirstPageFields } from '../../src/text/index.ts';
-import { readPng, rotate, writePng, type Raster } from '../fixtures/scans/degrade.ts';
+import { readFile } from '../../src/reading/read-file.ts';
+import { findConfidentialityStamp, firstPageFields, type FirstPageFields } from '../../src/text/index.ts';
 import type { ScanClass, TruthDocument } from '../fixtures/scans/generate-scans.ts';
 
 const run = promisify(execFile);
-
-export type Preprocess = 'none' | 'grey' | 'red' | 'dropout' | 'clean';
-
-/** Grey, with strongly coloured pixels (seal, pen signature) turned to paper. */
-export function dropColourInk(page: Raster): Raster {
-  const data = Buffer.alloc(page.data.length);
-  for (let i = 0; i < page.width * page.height; i += 1) {
-    const at = i * 4;
-    const r = page.data[at] ?? 255;
-    const g = page.data[at + 1] ?? 255;
-    const b = page.data[at + 2] ?? 255;
-    const saturation = Math.max(r, g, b) - Math.min(r, g, b);
-    const value = saturation > 50 ? 255 : Math.round(0.299 * r + 0.587 * g + 0.114 * b);
-    data[at] = value;
-    data[at + 1] = value;
-    data[at + 2] = value;
-    data[at + 3] = 255;
-  }
-  return { ...page, data };
-}
-
-function greyOf(page: Raster, pick: (r: number, g: number, b: number) => number): Raster {
-  const data = Buffer.alloc(page.data.length);
-  for (let i = 0; i < page.width * page.height; i += 1) {
-    const at = i * 4;
-    const value = Math.round(pick(page.data[at] ?? 255, page.data[at + 1] ?? 255, page.data[at + 2] ?? 255));
-    data[at] = value;
-    data[at + 1] = value;
-    data[at + 2] = value;
-    data[at + 3] = 255;
-  }
-  return { ...page, data };
-}
-
-/**
- * The skew of a page in degrees (within ±3°), by projection profiles: the angle at which the
- * dark pixels fall into the fewest, fullest rows.
- */
-export function estimateSkew(page: Raster): number {
-  const step = Math.max(1, Math.floor(page.width / 620));
-  const points: number[] = [];
-  for (let y = 0; y < page.height; y += step)
-    for (let x = 0; x < page.width; x += step)
-      if ((page.data[(y * page.width + x) * 4] ?? 255) < 128) points.push(x, y);
-  let best = 0;
-  let bestScore = -1;
-  for (let tenth = -30; tenth <= 30; tenth += 1) {
-    const angle = (tenth / 10) * (Math.PI / 180);
-    const sin = Math.sin(angle);
-    const cos = Math.cos(angle);
-    const bins = new Map<number, number>();
-    for (let i = 0; i < points.length; i += 2) {
-      const bin = Math.floor(((points[i + 1] ?? 0) * cos - (points[i] ?? 0) * sin) / step);
-      bins.set(bin, (bins.get(bin) ?? 0) + 1);
-    }
-    let score = 0;
-    for (const count of bins.values()) score += count * count;
-    if (score > bestScore) {
-      bestScore = score;
-      best = tenth / 10;
-    }
-  }
-  return best;
-}
-
-/**
- * Whitens straight rules: horizontal dark runs longer than a quarter inch (the rules under the
- * header and the trích yếu, the box of a stamp) and vertical ones longer than the tallest letter.
- */
-export function removeRules(page: Raster): Raster {
-  const { width, height } = page;
-  const dpi = width / 8.27;
-  const data = Buffer.from(page.data);
-  const dark = (x: number, y: number): boolean => (page.data[(y * width + x) * 4] ?? 255) < 160;
-  const clear = (x: number, y: number): void => {
-    const at = (y * width + x) * 4;
-    data[at] = 255;
-    data[at + 1] = 255;
-    data[at + 2] = 255;
-  };
-  const horizontal = Math.round(dpi / 4);
-  for (let y = 0; y < height; y += 1) {
-    let start = -1;
-    for (let x = 0; x <= width; x += 1) {
-      if (x < width && dark(x, y)) {
-        if (start < 0) start = x;
-      } else if (start >= 0) {
-        if (x - start >= horizontal) for (let k = start; k < x; k += 1) clear(k, y);
-        start = -1;
-      }
-    }
-  }
-  const vertical = Math.round(dpi * 0.22);
-  for (let x = 0; x < width; x += 1) {
-    let start = -1;
-    for (let y = 0; y <= height; y += 1) {
-      if (y < height && dark(x, y)) {
-        if (start < 0) start = y;
-      } else if (start >= 0) {
-        if (y - start >= vertical) for (let k = start; k < y; k += 1) clear(x, k);
-        start = -1;
-      }
-    }
-  }
-  return { ...page, data };
-}
-
-export function preprocess(png: Buffer, how: Preprocess): Buffer {
-  if (how === 'none') return png;
-  const page = readPng(png);
-  if (how === 'dropout') return writePng(dropColourInk(page));
-  if (how === 'clean') {
-    const grey = dropColourInk(page);
-    const skew = estimateSkew(grey);
-    return writePng(removeRules(skew === 0 ? grey : rotate(grey, -skew)));
-  }
-  if (how === 'red') return writePng(greyOf(page, (r) => r));
-  return writePng(greyOf(page, (r, g, b) => 0.299 * r + 0.587 * g + 0.114 * b));
-}
 
 export async function bornDigitalText(pdf: string): Promise<string> {
   const { stdout } = await run('pdftotext', ['-enc', 'UTF-8', '-f', '1', '-l', '1', pdf, '-'], {
@@ -142,34 +21,20 @@ export async function bornDigitalText(pdf: string): Promise<string> {
   return stdout;
 }
 
-/** The first page's image as embedded in an image-only PDF (no resampling). */
-export async function pageImage(pdf: string): Promise<Buffer> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'lienthong-scan-'));
-  try {
-    await run('pdfimages', ['-png', '-f', '1', '-l', '1', pdf, path.join(dir, 'page')]);
-    return await readFile(path.join(dir, 'page-000.png'));
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
-
-export type OcrOptions = { readonly psm: number; readonly preprocess: Preprocess };
-
-export async function ocrText(pdf: string, options: OcrOptions): Promise<string> {
-  const png = preprocess(await pageImage(pdf), options.preprocess);
-  const dir = await mkdtemp(path.join(tmpdir(), 'lienthong-ocr-'));
-  try {
-    const file = path.join(dir, 'page.png');
-    await writeFile(file, png);
-    const { stdout } = await run('tesseract', [file, '-', '-l', 'vie', '--psm', String(options.psm)], {
-      maxBuffer: 16 * 1024 * 1024,
-      // One thread per page: pages are read side by side instead.
-      env: { ...process.env, OMP_THREAD_LIMIT: '1' },
-    });
-    return stdout;
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+/**
+ * The first page's text exactly as the hub stores it: the reading service's own reader
+ * (src/reading), with its tools, limits and choices (the picture as stored or the page rendered),
+ * and no preprocessing of ours.
+ */
+export async function hubText(pdf: string): Promise<string> {
+  const outcome = await readFile('pdf', await readFileBytes(pdf), {
+    maxPages: 1,
+    deadline: Date.now() + 300_000,
+    ocr: true,
+    languages: 'vie',
+  });
+  if (outcome.state !== 'read') throw new Error(`${pdf} not read: ${String(outcome.reason)}`);
+  return outcome.firstPageText ?? '';
 }
 
 /** A text's characters as counted for the error rate: code points of NFC text (a Vietnamese letter with its tone mark is one). */
@@ -300,7 +165,9 @@ export function judgeReading(
   text: string,
 ): DocumentReading {
   const fields = firstPageFields(text);
-  const confidentiality = fields.confidentiality?.value ?? null;
+  // held is what the hub does with the file (registry/file-texts.ts), not what the form offers
+  const stamp = findConfidentialityStamp(text);
+  const confidentiality = stamp ? stamp.level.toLocaleUpperCase('vi') : null;
   const urgency = fields.urgency?.value ?? null;
   const expectedUrgency = truth.urgency === null ? null : URGENCY_LEVEL[truth.urgency];
   return {
