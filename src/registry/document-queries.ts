@@ -1,8 +1,8 @@
 import { Prisma, type PrismaClient } from '../db/index.ts';
 import { agencyScope, type Actor } from '../shared/index.ts';
 import { likePrefix } from './domain/search-text.ts';
-import { parseSearchQuery, searchQuery, type Passage, type SearchTerm } from './domain/full-text.ts';
-import { matchingIds, rankPage } from './search-index.ts';
+import { exactToneQuery, parseSearchQuery, type Passage, type SearchTerm } from './domain/full-text.ts';
+import { matchingIdsExactFirst, rankPage } from './search-index.ts';
 import { documentStanding, versionChanges, type VersionFacts } from './domain/version-changes.ts';
 import { prefillRegistrationForm, type RegistrationForm } from './registration-form.ts';
 import { afterKey, decodeCursor, encodeCursor, type Keyset } from './keyset-cursor.ts';
@@ -123,14 +123,15 @@ async function searchRegister(
     ...(filter.promulgatedFrom ? [Prisma.sql`promulgated_on >= ${filter.promulgatedFrom}::date`] : []),
     ...(filter.promulgatedTo ? [Prisma.sql`promulgated_on <= ${filter.promulgatedTo}::date`] : []),
     ...(prefix ? [Prisma.sql`notation ILIKE ${likePrefix(prefix)}`] : []),
-    ...(cursor ? [Prisma.sql`(registered_at, id) < (${cursor.at}, ${cursor.id}::uuid)`] : []),
   ];
-  const ids = await matchingIds(
+  const { ids, exact } = await matchingIdsExactFirst(
     prisma,
     'document',
     where,
+    cursor ? Prisma.sql`(registered_at, id) < (${cursor.at}, ${cursor.id}::uuid)` : null,
     { columns: Prisma.sql`registered_at`, by: Prisma.sql`registered_at DESC, id DESC` },
-    searchQuery(terms),
+    terms,
+    cursor,
     limit,
   );
   const byId = new Map(
@@ -154,14 +155,19 @@ async function searchRegister(
       { field: 'notation', text: row.notation },
       { field: 'sender', text: row.senderName },
     ],
+    exact,
   );
+  const pastExact = exactToneQuery(terms) !== null && limit - 1 >= exact;
   return {
     documents: ranked.map((row) => {
       const document: DocumentSummary & { intakeItemId?: string | null } = { ...row };
       delete document.intakeItemId;
       return document;
     }),
-    nextCursor: rows.length > limit && last ? encodeCursor({ at: last.registeredAt, id: last.id }) : null,
+    nextCursor:
+      rows.length > limit && last
+        ? encodeCursor({ at: last.registeredAt, id: last.id, ...(pastExact ? { pastExact } : {}) })
+        : null,
   };
 }
 

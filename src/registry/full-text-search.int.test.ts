@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../test/support/test-database.ts';
 import { clerkOf, createAgency, prismaFor, receiveItem } from '../../test/support/registry-fixtures.ts';
-import { openDatabase, type Database, type PrismaClient } from '../db/index.ts';
+import { openDatabase, readMigrationFiles, type Database, type PrismaClient } from '../db/index.ts';
 import { createSilentLogger } from '../shared/index.ts';
 import { indexItemText, listIntake, registerIntakeItem, searchDocuments, type Passage } from './index.ts';
 
@@ -52,6 +52,8 @@ const targets: [string, () => Promise<Setup>][] = [
     },
   ],
 ];
+
+const MARKED_WORDS = '20261207160000_search_words_as_written';
 
 const marked = (p: Passage | null | undefined) => (p ? p.marks.map(([s, e]) => p.text.slice(s, e)) : []);
 
@@ -130,6 +132,49 @@ describe.each(targets)('full-text search on %s', (_name, open) => {
     expect(keysOf((await queue('bán')).items)).toEqual(['auction', 'issuing', 'decision']);
     expect(keysOf((await queue('ban hành')).items)).toEqual(['issuing']);
     expect(keysOf((await queue('ban')).items)).toEqual(['issuing', 'decision', 'auction']);
+  });
+
+  it('lists exact-tone matches first across pages, and pages on without repeating or skipping', async () => {
+    // "bán" as typed: auction (older) before issuing and decision ("ban" without its mark)
+    const pages: string[][] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await queue('bán', { limit: 1, ...(cursor ? { cursor } : {}) });
+      pages.push(keysOf(page.items));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor && pages.length < 10);
+    expect(pages).toEqual([['auction'], ['issuing'], ['decision']]);
+    // the same in urgency order, and a query without marks is newest first
+    const urgent = await queue('bán', { limit: 1, sort: 'urgency' });
+    expect(keysOf(urgent.items)).toEqual(['auction']);
+    const next = await queue('bán', { limit: 1, sort: 'urgency', cursor: urgent.nextCursor ?? '' });
+    expect(keysOf(next.items)).toEqual(['issuing']);
+    expect(keysOf((await queue('ban', { limit: 1 })).items)).toEqual(['issuing']);
+    // the words as typed must all be there: "ban hành" has both only in issuing
+    expect(keysOf((await queue('bán hành')).items)).toEqual(['issuing']);
+  });
+
+  it('rows written before the marked words get them from the migration, as searchVector writes them', async () => {
+    const migration = readMigrationFiles().find((f) => f.name === MARKED_WORDS);
+    expect(migration, `${MARKED_WORDS} is among the migrations`).toBeDefined();
+    const lexemes = async (id: string) =>
+      (
+        await prisma.$queryRaw<
+          { l: string }[]
+        >`SELECT unnest(tsvector_to_array(search_vector)) AS l FROM intake_item WHERE id = ${id}::uuid`
+      )
+        .map((r) => r.l)
+        .sort();
+    const id = ids.decision ?? '';
+    const now = await lexemes(id);
+    expect(now).toEqual(expect.arrayContaining(['quyết', 'định', 'qđ', 'chuyển', 'đổi']));
+    // the old shape: folded words (with their positions) and pairs only
+    await prisma.$executeRaw`UPDATE intake_item SET search_vector = ts_delete(search_vector, ARRAY(
+      SELECT l FROM unnest(tsvector_to_array(search_vector)) AS l WHERE l !~ '^[a-z0-9_]+$')) WHERE id = ${id}::uuid`;
+    expect((await lexemes(id)).some((l) => l === 'quyết')).toBe(false);
+    for (const statement of (migration?.sql ?? '').split(/;\s*\n\s*\n/u).filter((s) => /UPDATE/u.test(s)))
+      await prisma.$executeRawUnsafe(statement);
+    expect(await lexemes(id)).toEqual(now);
   });
 
   it('a phrase does not match its words apart', async () => {
@@ -220,6 +265,21 @@ describe.each(targets)('full-text search on %s', (_name, open) => {
     const [rubber] = await search('cao su tieu dien');
     expect(marked(rubber?.passage)).toEqual(['cao su tiểu điền']);
     expect(await search('so lieu chuyen ve')).toHaveLength(1);
+    // exact tone first in the register too, page by page: decision has "chuyển đổi số" as written,
+    // apart has "chuyển … đổi … số" too; both have the words, so both are exact and newest first
+    const first = await searchDocuments(prisma, clerk, { q: 'chuyển đổi', limit: 1 });
+    if ('kind' in first) throw new Error('invalid cursor');
+    const second = await searchDocuments(prisma, clerk, {
+      q: 'chuyển đổi',
+      limit: 1,
+      cursor: first.nextCursor ?? '',
+    });
+    if ('kind' in second) throw new Error('invalid cursor');
+    expect([...first.documents, ...second.documents].map((d) => d.notation ?? d.subject)).toEqual([
+      'Báo cáo',
+      '12/QĐ-UBND',
+    ]);
+    expect(second.nextCursor).toBeNull();
     const year = await searchDocuments(prisma, clerk, { q: 'chuyen doi so', year: 1999 });
     expect('documents' in year && year.documents).toEqual([]);
   });

@@ -5,8 +5,8 @@ import type { IntakeSource } from './receive-intake-items.ts';
 import { MAIL_HEADER_LIMITS, readMailHeaders, type MailHeaderBlock } from './domain/mail-headers.ts';
 import { prefillRegistrationForm, prefillSources } from './registration-form.ts';
 import { foldForSearch, likeContaining } from './domain/search-text.ts';
-import { parseSearchQuery, searchQuery, type Passage, type SearchTerm } from './domain/full-text.ts';
-import { matchingIds, notationOf, rankPage } from './search-index.ts';
+import { exactToneQuery, parseSearchQuery, type Passage, type SearchTerm } from './domain/full-text.ts';
+import { matchingIdsExactFirst, notationOf, rankPage } from './search-index.ts';
 import { readFieldsOfItem } from './page-fields.ts';
 import { senderAgencyName } from './sender-name.ts';
 
@@ -106,7 +106,7 @@ export async function listIntake(
   return pageOf(rows, limit, byUrgency);
 }
 
-function pageOf(rows: IntakeSummary[], limit: number, byUrgency: boolean) {
+function pageOf(rows: IntakeSummary[], limit: number, byUrgency: boolean, pastExact = false) {
   const items = rows.slice(0, limit);
   const last = items.at(-1);
   return {
@@ -117,6 +117,7 @@ function pageOf(rows: IntakeSummary[], limit: number, byUrgency: boolean) {
             at: last.receivedAt,
             id: last.id,
             ...(byUrgency ? { priority: last.priority } : {}),
+            ...(pastExact ? { pastExact } : {}),
           })
         : null,
   };
@@ -149,25 +150,25 @@ async function searchIntake(
       : []),
     ...(filter.receivedFrom ? [Prisma.sql`received_at >= ${filter.receivedFrom}`] : []),
     ...(filter.receivedTo ? [Prisma.sql`received_at < ${filter.receivedTo}`] : []),
-    ...(cursor
-      ? [
-          byUrgency
-            ? Prisma.sql`(priority, received_at, id) < (${cursor.priority ?? 0}::int, ${cursor.at}, ${cursor.id}::uuid)`
-            : Prisma.sql`(received_at, id) < (${cursor.at}, ${cursor.id}::uuid)`,
-        ]
-      : []),
   ];
-  const ids = await matchingIds(
+  const keyset = cursor
+    ? byUrgency
+      ? Prisma.sql`(priority, received_at, id) < (${cursor.priority ?? 0}::int, ${cursor.at}, ${cursor.id}::uuid)`
+      : Prisma.sql`(received_at, id) < (${cursor.at}, ${cursor.id}::uuid)`
+    : null;
+  const { ids, exact } = await matchingIdsExactFirst(
     prisma,
     'intake_item',
     where,
+    keyset,
     byUrgency
       ? {
           columns: Prisma.sql`priority, received_at`,
           by: Prisma.sql`priority DESC, received_at DESC, id DESC`,
         }
       : { columns: Prisma.sql`received_at`, by: Prisma.sql`received_at DESC, id DESC` },
-    searchQuery(terms),
+    terms,
+    cursor,
     limit,
   );
   const byId = new Map(
@@ -176,7 +177,7 @@ async function searchIntake(
     ).map((row) => [row.id, row]),
   );
   const rows = ids.flatMap((id) => byId.get(id) ?? []);
-  const page = pageOf(rows, limit, byUrgency);
+  const page = pageOf(rows, limit, byUrgency, exactToneQuery(terms) !== null && limit - 1 >= exact);
   const ranked = await rankPage(
     prisma,
     page.items as typeof rows,
@@ -187,6 +188,7 @@ async function searchIntake(
       { field: 'notation', text: notationOf(row.metadata) },
       { field: 'sender', text: row.senderName },
     ],
+    exact,
   );
   return {
     items: ranked.map((row) => {

@@ -6,21 +6,36 @@ export type Keyset = {
   at: Date;
   id: string;
   /** a list sorted by urgency first: the last row's */ priority?: number;
+  /**
+   * a search listing exact-tone matches first: the last row was past them (search-index.ts
+   * matchingIdsExactFirst)
+   */
+  pastExact?: boolean;
 };
+
+const PAST_EXACT = 'x';
 
 export function encodeCursor(key: Keyset): string {
   const priority = key.priority === undefined ? '' : `|${key.priority}`;
-  return Buffer.from(`${key.at.toISOString()}|${key.id}${priority}`).toString('base64url');
+  const pastExact = key.pastExact ? `|${PAST_EXACT}` : '';
+  return Buffer.from(`${key.at.toISOString()}|${key.id}${priority}${pastExact}`).toString('base64url');
 }
 
 export function decodeCursor(cursor: string | undefined): Keyset | undefined | 'invalid' {
   if (!cursor) return undefined;
-  const [at, id, priority, ...rest] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+  const [at, id, ...rest] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
   const date = new Date(at ?? '');
-  if (!id || Number.isNaN(date.getTime()) || !/^[0-9a-f-]{36}$/.test(id) || rest.length > 0) return 'invalid';
-  if (priority === undefined) return { at: date, id };
+  if (!id || Number.isNaN(date.getTime()) || !/^[0-9a-f-]{36}$/.test(id)) return 'invalid';
+  const key: Keyset = { at: date, id };
+  if (rest.at(-1) === PAST_EXACT) {
+    key.pastExact = true;
+    rest.pop();
+  }
+  const [priority, ...more] = rest;
+  if (more.length > 0) return 'invalid';
+  if (priority === undefined) return key;
   if (!/^[0-4]$/.test(priority)) return 'invalid';
-  return { at: date, id, priority: Number(priority) };
+  return { ...key, priority: Number(priority) };
 }
 
 /** "After this key" in descending (priority, time, id) order: the queue sorted by urgency. */

@@ -2,9 +2,11 @@ import { Prisma, type PrismaClient, type Transaction } from '../db/index.ts';
 import { storableText } from '../text/index.ts';
 import { sha256Hex } from './blob-store.ts';
 import {
+  exactToneQuery,
   exactToneScore,
   findPassage,
   holdsPhrases,
+  searchQuery,
   searchVector,
   type Passage,
   type SearchTerm,
@@ -125,9 +127,11 @@ export async function indexItemText(
 }
 
 /**
- * A page of search results in the order a clerk reads them: those with more of the query's terms
- * exactly as typed (tone marks and all) first, each group newest first as the query returned them,
- * and under each the passage where the terms occur, the files' text preferred.
+ * A page of search results in the order a clerk reads them: the rows that matched the query's
+ * exact-tone words (the first `exactRows`, matchingIdsExactFirst) before the others; within each,
+ * those with more of the query's terms exactly as typed (tone marks and all, in one field) first,
+ * then newest first as the query returned them; under each the passage where the terms occur, the
+ * files' text preferred.
  */
 export async function rankPage<T extends { id: string }>(
   reader: Pick<Transaction, 'itemText'>,
@@ -135,6 +139,7 @@ export async function rankPage<T extends { id: string }>(
   terms: readonly SearchTerm[],
   itemIdOf: (row: T) => string | null,
   fieldsOf: (row: T) => { field: string; text: string | null }[],
+  exactRows = 0,
 ): Promise<(T & { passage: Passage | null })[]> {
   const itemIds = [...new Set(rows.flatMap((row) => itemIdOf(row) ?? []))];
   const texts = new Map<string, string[]>();
@@ -171,7 +176,10 @@ export async function rankPage<T extends { id: string }>(
       };
     })
     .filter((r) => r.whole)
-    .sort((a, b) => b.score - a.score || a.index - b.index)
+    .sort(
+      (a, b) =>
+        Number(a.index >= exactRows) - Number(b.index >= exactRows) || b.score - a.score || a.index - b.index,
+    )
     .map((r) => r.row);
 }
 
@@ -210,4 +218,35 @@ export async function matchingIds(
     )
     SELECT id::text AS id FROM matching ORDER BY ${order.by} LIMIT ${limit + 1}`;
   return all.map((r) => r.id);
+}
+
+/**
+ * matchingIds with the query's exact-tone words first: the rows that hold every word the clerk
+ * typed with tone marks exactly as typed, newest first, then the others that match without the
+ * marks, newest first, so "Quyết định" lists a row with "quyết định" before one with "quyet dinh"
+ * whatever their dates, across pages. `keyset` is the list's "after this row" condition for a
+ * cursor; a cursor past the exact rows (`pastExact`) continues among the others. A query without
+ * marks is one list, as matchingIds gives it. Returns the ids and how many of them are exact.
+ */
+export async function matchingIdsExactFirst(
+  prisma: PrismaClient,
+  table: 'document' | 'intake_item',
+  filters: readonly Prisma.Sql[],
+  keyset: Prisma.Sql | null,
+  order: { columns: Prisma.Sql; by: Prisma.Sql },
+  terms: readonly SearchTerm[],
+  cursor: { pastExact?: boolean } | undefined,
+  limit: number,
+): Promise<{ ids: string[]; exact: number }> {
+  const matching = searchQuery(terms);
+  const exact = exactToneQuery(terms);
+  const after = keyset ? [...filters, keyset] : [...filters];
+  if (!exact) return { ids: await matchingIds(prisma, table, after, order, matching, limit), exact: 0 };
+  const others = `${matching} & !(${exact})`;
+  if (cursor?.pastExact)
+    return { ids: await matchingIds(prisma, table, after, order, others, limit), exact: 0 };
+  const first = await matchingIds(prisma, table, after, order, `${matching} & ${exact}`, limit);
+  if (first.length > limit) return { ids: first, exact: first.length };
+  const rest = await matchingIds(prisma, table, filters, order, others, limit - first.length);
+  return { ids: [...first, ...rest], exact: first.length };
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  exactToneQuery,
   exactToneScore,
   findPassage,
   holdsPhrases,
@@ -42,10 +43,21 @@ describe('Vietnamese words for full-text search', () => {
     ]);
   });
 
-  it('builds the tsvector with positions, a gap between fields', () => {
+  it('builds the tsvector with positions, a gap between fields, and the marked words as written', () => {
     expect(searchVector(['Quyết định số 12', null, 'số liệu'])).toBe(
-      "'quyet':1 'dinh':2 'so':3,6 '12':4 'lieu':7 'quyet_dinh' 'dinh_so' 'so_12' 'so_lieu'",
+      "'quyet':1 'dinh':2 'so':3,6 '12':4 'lieu':7 'quyet_dinh' 'dinh_so' 'so_12' 'so_lieu' 'quyết' 'định' 'số' 'liệu'",
     );
+    // a word without marks is there once; capitals as lower case
+    expect(searchVector(['QĐ-UBND ke hoach'])).toBe(
+      "'qd':1 'ubnd':2 'ke':3 'hoach':4 'qd_ubnd' 'ubnd_ke' 'ke_hoach' 'qđ'",
+    );
+  });
+
+  it('asks for the words typed with marks exactly as typed, and for nothing when none has marks', () => {
+    expect(exactToneQuery(parseSearchQuery('quyết dinh "chuyển đổi" 12/QĐ'))).toBe(
+      "'chuyển' & 'đổi' & 'quyết' & 'qđ'",
+    );
+    expect(exactToneQuery(parseSearchQuery('quyet dinh 12/qd'))).toBeNull();
   });
 
   it('turns words, "phrases" and notations into a tsquery of words only', () => {

@@ -4,7 +4,8 @@
  * "12/QĐ-UBND" is the words 12 qd ubnd. PostgreSQL stores the words as a tsvector ('simple': no
  * stemming, no stop words) built here, not by its parser, whose idea of a letter depends on the
  * database's locale; a query becomes a tsquery built here from the same words. A word of a query
- * without tone marks thus finds it with them; exact-tone matches are ranked first among a page's results.
+ * without tone marks thus finds it with them; rows holding every word typed with marks exactly as
+ * typed are listed first, and within a page the rows with more terms exactly as typed.
  */
 
 /** Longer runs are not words (a pasted hash, base64): neither indexed nor searched. */
@@ -83,18 +84,24 @@ const quoted = (word: string) => `'${word.replace(/['\\]/g, (c) => `\\${c}`)}'`;
  * with positions, a gap between fields so a phrase never spans two of them, and each pair of
  * neighbouring words as one more word without a position ("chuyen_doi"): GIN keeps no positions,
  * so a phrase of common words would otherwise recheck every row holding them all; with its pairs
- * the index finds the few rows where they stand together.
+ * the index finds the few rows where they stand together. And each word that has tone marks (or đ)
+ * once more as written, lower case, without a position ("quyết"): a folded word never has a mark,
+ * so the two never meet, and the index finds the rows that hold a word exactly as typed.
  */
 export function searchVector(fields: readonly (string | null | undefined)[]): string {
   const positions = new Map<string, number[]>();
   const pairs = new Set<string>();
+  const marked = new Set<string>();
   let position = 0;
   let count = 0;
   for (const field of fields) {
     if (!field) continue;
     let previous: string | undefined;
-    for (const { word } of wordsOf(field)) {
+    for (const w of wordsOf(field)) {
+      const { word } = w;
       if (++count > MAX_WORDS) break;
+      const asWritten = toned(field, w);
+      if (asWritten !== word) marked.add(asWritten);
       position = Math.min(position + 1, MAX_POSITION);
       const list = positions.get(word);
       if (!list) positions.set(word, [position]);
@@ -107,6 +114,7 @@ export function searchVector(fields: readonly (string | null | undefined)[]): st
   return [
     ...[...positions].map(([word, at]) => `${quoted(word)}:${at.join(',')}`),
     ...[...pairs].filter((pair) => !positions.has(pair)).map(quoted),
+    ...[...marked].map(quoted),
   ].join(' ');
 }
 
@@ -163,6 +171,17 @@ export function searchQuery(terms: readonly SearchTerm[]): string {
         .join(' & ');
     })
     .join(' & ');
+}
+
+/**
+ * The tsquery of the words the clerk typed with tone marks (or đ), each exactly as typed; null when
+ * the query has none (a query without marks has no exact-tone order to keep). Results are listed
+ * matching it first (search-index.ts matchingIdsExactFirst).
+ */
+export function exactToneQuery(terms: readonly SearchTerm[]): string | null {
+  const marked = new Set<string>();
+  for (const t of terms) t.toned.forEach((w, i) => (w !== t.words[i] ? marked.add(w) : undefined));
+  return marked.size === 0 ? null : [...marked].map(quoted).join(' & ');
 }
 
 /** Where a term occurs in a list of words: the index of its first word, each time. */
