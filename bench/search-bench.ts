@@ -35,7 +35,7 @@ const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0
 const DOCS = Number(process.env.BENCH_DOCS ?? 1_000_000);
 const EMBEDDED_DOCS = Number(process.env.BENCH_EMBEDDED_DOCS ?? 100_000);
 const QUERIES = Math.max(50, Number(process.env.BENCH_QUERIES ?? 50));
-const SEED_VERSION = 'search-seed-2';
+const SEED_VERSION = 'search-seed-3';
 const POOL = 20_000;
 const PARAGRAPH_WORDS = 40;
 const PARAGRAPHS_PER_DOC = 5;
@@ -54,6 +54,16 @@ const foldedWords = (s: string) =>
   wordsOf(s)
     .map((w) => w.word)
     .join(' ');
+/** The words with tone marks (or đ) as written, lower case: what searchVector() adds once more. */
+const markedWords = (s: string) =>
+  [
+    ...new Set(
+      wordsOf(s).flatMap((w) => {
+        const asWritten = s.slice(w.start, w.end).toLowerCase().normalize('NFC');
+        return asWritten === w.word ? [] : [asWritten];
+      }),
+    ),
+  ].join(' ');
 
 const random = seededRandom(20261204);
 const WORDS = vocabulary(random);
@@ -70,7 +80,7 @@ function documentShare(): Map<string, number> {
 
 async function seedPool(sql: DirectSql): Promise<void> {
   await sql.query(
-    'CREATE TABLE IF NOT EXISTS bench_paragraph (n int PRIMARY KEY, toned text NOT NULL, folded text NOT NULL)',
+    'CREATE TABLE IF NOT EXISTS bench_paragraph (n int PRIMARY KEY, toned text NOT NULL, folded text NOT NULL, marked text NOT NULL)',
     [],
   );
   const [row] = await sql.query<{ n: number }>('SELECT count(*)::int AS n FROM bench_paragraph', []);
@@ -79,7 +89,7 @@ async function seedPool(sql: DirectSql): Promise<void> {
   for (let at = 0; at < POOL; at += 2000) {
     const slice = PARAGRAPHS.slice(at, at + 2000);
     await sql.query(
-      `INSERT INTO bench_paragraph SELECT ${at} + o, t, f FROM unnest(${arr(slice)}, ${arr(slice.map(foldedWords))}) WITH ORDINALITY AS u(t, f, o)`,
+      `INSERT INTO bench_paragraph SELECT ${at} + o, t, f, m FROM unnest(${arr(slice)}, ${arr(slice.map(foldedWords))}, ${arr(slice.map(markedWords))}) WITH ORDINALITY AS u(t, f, m, o)`,
       [],
     );
   }
@@ -103,7 +113,8 @@ async function seedAgencies(sql: DirectSql): Promise<string[]> {
  * One chunk of documents [from, to], each with its intake item and its text, in one statement
  * (data-modifying CTEs over one materialized draw). Numbers are the running index: unique per book.
  * The tsvector is PostgreSQL's to_tsvector('simple') of the already folded words, which gives the
- * words searchVector() gives (checked on a sample) and the pairs of neighbours, here also across fields.
+ * words searchVector() gives (checked on a sample), the pairs of neighbours, here also across
+ * fields, and the words with tone marks as written (markedWords, made here).
  */
 function chunkSql(agencyIds: string[], from: number, to: number): string {
   const types = DOC_TYPES.map(([name]) => name);
@@ -133,7 +144,12 @@ d AS MATERIALIZED (
          (SELECT string_agg(b.toned, ' ' ORDER BY u.o) FROM unnest(g.ps) WITH ORDINALITY AS u(p, o) JOIN bench_paragraph b ON b.n = u.p)
            || CASE WHEN g.rare > 0 THEN ' Có ' || (${arr(RARE)})[g.rare] || '.' ELSE '' END AS body,
          (SELECT string_agg(b.folded, ' ' ORDER BY u.o) FROM unnest(g.ps) WITH ORDINALITY AS u(p, o) JOIN bench_paragraph b ON b.n = u.p)
-           || CASE WHEN g.rare > 0 THEN ' co ' || (${arr(RARE.map(foldedWords))})[g.rare] ELSE '' END AS body_f
+           || CASE WHEN g.rare > 0 THEN ' co ' || (${arr(RARE.map(foldedWords))})[g.rare] ELSE '' END AS body_f,
+         concat_ws(' ', (${arr(types.map(markedWords))})[g.t], 'về việc tại', (${arr(TOPICS.map(markedWords))})[g.tp],
+           (${arr(PLACES.map(markedWords))})[g.pl], (${arr(PERIODS.map(markedWords))})[g.pe], (${arr(abbr.map(markedWords))})[g.t],
+           (${arr(SENDERS.map((s) => `${markedWords(s.abbr)} ${markedWords(s.name)}`))})[g.snd],
+           (SELECT string_agg(b.marked, ' ') FROM unnest(g.ps) AS u(p) JOIN bench_paragraph b ON b.n = u.p),
+           CASE WHEN g.rare > 0 THEN 'có ' || (${arr(RARE.map(markedWords))})[g.rare] END) AS marked
     FROM g
 ),
 items AS (
@@ -156,6 +172,7 @@ SELECT doc_id, agency_id, CASE WHEN incoming THEN 'incoming' ELSE 'outgoing' END
        to_tsvector('simple', w) || array_to_tsvector(ARRAY(
          SELECT p FROM (SELECT word || '_' || lead(word) OVER (ORDER BY o) AS p FROM unnest(string_to_array(w, ' ')) WITH ORDINALITY AS u(word, o)) AS pairs
           WHERE p IS NOT NULL))
+         || array_to_tsvector(array_remove(string_to_array(marked, ' '), ''))
   FROM (SELECT d.*, subject_f || ' ' || notation_f || ' ' || sender_f || ' ' || body_f AS w FROM d) AS d`;
 }
 
@@ -270,6 +287,14 @@ async function queryMix(sql: DirectSql): Promise<{ kinds: Kind[]; ids: string[] 
     const at = (i * 7) % (words.length - 3);
     return `"${words.slice(at, at + 2 + (i % 2)).join(' ')}"`;
   });
+  const toned = pickN(PARAGRAPHS, QUERIES).map((p, i) => {
+    const words = wordsOf(p);
+    const at = (i * 5) % (words.length - 2);
+    return words
+      .slice(at, at + 2)
+      .map((w) => p.slice(w.start, w.end))
+      .join(' ');
+  });
   const notations = await sql.query<{ notation: string }>(
     `SELECT notation FROM document TABLESAMPLE SYSTEM (1) WHERE notation LIKE '%/Q%' LIMIT ${QUERIES}`,
     [],
@@ -293,6 +318,8 @@ async function queryMix(sql: DirectSql): Promise<{ kinds: Kind[]; ids: string[] 
         queries: q(pickN(mid, QUERIES).map((w, i) => `${w} ${common[i % common.length] ?? ''}`)),
       },
       { kind: 'phrase', queries: q(phrases) },
+      // typed with their marks: the rows holding them as written are listed first
+      { kind: 'two words with tone marks', queries: q(toned) },
       { kind: 'notation (số/ký hiệu)', queries: q(notations.map((r) => r.notation)) },
     ],
   };
