@@ -225,6 +225,30 @@ describe('firstPageFields OCR repairs', () => {
     expect(fields.numberAndNotation?.confidence).toBeLessThan(0.9);
   });
 
+  it.each([
+    ['Yên Phong, ngày 23 . 4 năm 2024.', '2024-04-23'],
+    ['Yên Phong, ngày 29 ng 4 năm 2025.', '2025-04-29'],
+    ['Nghệ An, ngày 04 thông 12 năm 2025', '2025-12-04'],
+    ['Huế, ngày 05 4 năm 2023', '2023-04-05'],
+  ])('reads the date of %j, "tháng" misread, with a lower confidence', (line, date) => {
+    const fields = firstPageFields(
+      `UBND HUYỆN YÊN PHONG\nPHÒNG NỘI VỤ\nSố: 12/PC-PNV\n${line}\nPHIẾU CHUYỂN`,
+    );
+    expect(fields.date?.value).toBe(date);
+    expect(fields.date?.confidence).toBeLessThanOrEqual(0.6);
+  });
+
+  it('reads no date where the month is lost, and prefers the whole line over a misread one', () => {
+    expect(
+      firstPageFields('SỞ Y TẾ\nSố: 1/CV-SYT\nHuế, ngày 02 Hàng! năm 2025\nV/v họp').date,
+    ).toBeUndefined();
+    const both = firstPageFields(
+      'SỞ Y TẾ\nSố: 1/CV-SYT\nHuế, ngày 02 tháng 5 năm 2025\nV/v họp ngày 3 . 6 năm 2025',
+    );
+    expect(both.date).toMatchObject({ value: '2025-05-02' });
+    expect(both.date?.confidence).toBeGreaterThan(0.9);
+  });
+
   it('puts a type abbreviation one letter off right by the type line', () => {
     const fields = firstPageFields(
       'SỞ Y TẾ\nSố: 99/TTIr-SYT\nBắc Ninh, ngày 16 tháng 12 năm 2023\nTỜ TRÌNH\nVề việc mua sắm thiết bị',

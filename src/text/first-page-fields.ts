@@ -279,6 +279,13 @@ function restoreHyphen(
 
 const DATE = /ngay\s*([0-9oil|]{1,2})\s*thang\s*([0-9oil|]{1,2})\s*nam\s*([0-9oil|]{4})/gu;
 const HAS_DATE = new RegExp(DATE.source, 'u');
+/**
+ * The same line with "tháng" misread, as OCR does with a noisy scan ("ngày 23 . 4 năm 2024",
+ * "ngày 29 ng 4 năm 2025", "ngày 04 thông 12 năm 2025"): a short run of anything but digits, or
+ * nothing, between the day and the month. Offered with a lower confidence, for the clerk to check.
+ */
+const MISREAD_DATE =
+  /ngay\s*([0-9oil|]{1,2})\s+(?:[^\s\d]{1,6}\s*)?([0-9oil|]{1,2})\s*nam\s*([0-9oil|]{4})/gu;
 const EXACT_DATE = /^ngày \d{1,2} tháng \d{1,2} năm \d{4}$/u;
 const PLACE_WORDS = new Set(['phố', 'xã', 'trấn']);
 
@@ -315,7 +322,9 @@ function placeBefore(text: string): { place: string; start: number } | undefined
 function findDate(lines: readonly Line[], zoneEnd: number): DateReading | undefined {
   const candidates: DateReading[] = [];
   for (const line of lines.slice(0, zoneEnd)) {
-    for (const match of line.folded.matchAll(DATE)) {
+    const strict = [...line.folded.matchAll(DATE)];
+    const misread = strict.length === 0;
+    for (const match of misread ? line.folded.matchAll(MISREAD_DATE) : strict) {
       const [whole, dayText = '', monthText = '', yearText = ''] = match;
       const day = Number(digits(dayText));
       const month = Number(digits(monthText));
@@ -326,7 +335,7 @@ function findDate(lines: readonly Line[], zoneEnd: number): DateReading | undefi
       if (parsed.kind !== 'promulgation') continue; // 31 tháng 2: not a date to prefill
       const exact = EXACT_DATE.test(raw) && digits(whole) === whole;
       const hasComma = /,\s*$/u.test(line.text.slice(0, match.index));
-      const confidence = (exact ? 0.95 : 0.8) - (hasComma ? 0 : 0.25);
+      const confidence = (misread ? 0.6 : exact ? 0.95 : 0.8) - (hasComma ? 0 : 0.25);
       const placeExact = before !== undefined && /^\p{Lu}\p{Ll}+(?: \p{L}+)*$/u.test(before.place);
       candidates.push({
         date: parsed.date,
