@@ -2,10 +2,12 @@ import { describe, expect, it } from 'vitest';
 import {
   cleanPage,
   dropColourInk,
+  enlargedPart,
   estimateSkew,
   parseNetpbm,
   removeRules,
   rotate,
+  STAMP_ZONE,
   writePgm,
   type GreyPage,
 } from './page-cleanup.ts';
@@ -70,6 +72,18 @@ describe('page cleanup', () => {
       expect(skew).toBe(estimateSkew(askew));
       expect(estimateSkew(page)).toBe(0);
     }
+  });
+
+  it('enlarges the stamp zone twice: the left of the header, under the số', () => {
+    const page = blank(100, 200);
+    // a dark dot in the zone (x 10, y 40) and one outside it (x 90, y 190)
+    paint(page, 10, 40, 1, 1);
+    paint(page, 90, 190, 1, 1);
+    const part = enlargedPart(page, STAMP_ZONE);
+    expect([part.width, part.height]).toEqual([120, 168]);
+    expect(darkCount(part)).toBeGreaterThanOrEqual(1);
+    // the dot lands at twice its place in the part
+    expect(part.data[(40 - 16) * 2 * part.width + 10 * 2]).toBe(0);
   });
 
   it('reads the Netpbm files the tools write, with comments, and refuses what it cannot clean', () => {

@@ -152,6 +152,39 @@ export function cleanPage(page: GreyPage, ppi: number): { page: GreyPage; skew: 
   return { page: removeRules(upright, ppi), skew };
 }
 
+/**
+ * Where NĐ 30 Phụ lục I puts the độ mật and độ khẩn stamps: under the số, ký hiệu, in the left
+ * column of the header (fractions of the page's width and height, with room for skew and margins).
+ */
+export const STAMP_ZONE = { left: 0, top: 0.08, right: 0.6, bottom: 0.5 } as const;
+
+/** A part of the page (fractions of its size) at twice the size, bilinear. */
+export function enlargedPart(page: GreyPage, zone: typeof STAMP_ZONE): GreyPage {
+  const x0 = Math.floor(page.width * zone.left);
+  const y0 = Math.floor(page.height * zone.top);
+  const partWidth = Math.max(1, Math.floor(page.width * zone.right) - x0);
+  const partHeight = Math.max(1, Math.floor(page.height * zone.bottom) - y0);
+  const width = partWidth * 2;
+  const height = partHeight * 2;
+  const data = new Uint8Array(width * height);
+  const source = page.data;
+  for (let y = 0; y < height; y += 1) {
+    const sy = Math.min(y0 + y / 2, page.height - 1.001);
+    const top = Math.floor(sy);
+    const fy = sy - top;
+    for (let x = 0; x < width; x += 1) {
+      const sx = Math.min(x0 + x / 2, page.width - 1.001);
+      const left = Math.floor(sx);
+      const fx = sx - left;
+      const a = top * page.width + left;
+      const upper = (source[a] ?? 255) * (1 - fx) + (source[a + 1] ?? 255) * fx;
+      const lower = (source[a + page.width] ?? 255) * (1 - fx) + (source[a + page.width + 1] ?? 255) * fx;
+      data[y * width + x] = upper * (1 - fy) + lower * fy;
+    }
+  }
+  return { width, height, data };
+}
+
 // ----- Netpbm ------------------------------------------------------------------------------------
 
 export type Netpbm =

@@ -146,6 +146,22 @@ export async function cleanPageInThread(
   }
 }
 
+/** The stamp zone of a cleaned page (PGM) in `input`, enlarged twice, into `output`; false when not written. */
+export async function stampZoneInThread(
+  input: string,
+  output: string,
+  budget: ReadingBudget,
+): Promise<boolean> {
+  try {
+    const reply = await inTurn(() => askThread({ kind: 'stamp-zone', input, output }, budget));
+    if (reply.kind !== 'stamp-zone') throw new ReaderCrashed('reader thread answered another request');
+    return reply.written;
+  } catch (error) {
+    if (error instanceof PastDeadline) throw new CleanupPastDeadline();
+    throw error;
+  }
+}
+
 /** Ends the readers' thread (the hub stops). */
 export async function stopReaderThread(): Promise<void> {
   const current = worker;
