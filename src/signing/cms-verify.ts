@@ -18,7 +18,11 @@ export type CmsVerifyOptions = {
 
 const SIGNING_TIME = '1.2.840.113549.1.9.5';
 const LEGACY_DIGESTS = new Set(['1.3.14.3.2.26']);
-const REFUSED_DIGESTS = new Set(['1.2.840.113549.2.5', '1.2.840.113549.2.2']);
+/** Broken digests, named in the reason with their OID. */
+const REFUSED_DIGESTS: ReadonlyMap<string, string> = new Map([
+  ['1.2.840.113549.2.5', 'MD5'],
+  ['1.2.840.113549.2.2', 'MD2'],
+]);
 
 export type CmsSignerResult = Omit<EmbeddedSignatureVerdict, 'field' | 'coversWholeFile'>;
 
@@ -91,14 +95,15 @@ export async function verifySignedData(
     const signingTime = timestampTime(signed) ?? signingTimeOf(signerInfo);
     const digestOid = signerInfo.digestAlgorithm.algorithmId;
     const warnings: string[] = [];
-    if (REFUSED_DIGESTS.has(digestOid)) {
+    const refusedDigest = REFUSED_DIGESTS.get(digestOid);
+    if (refusedDigest) {
       results.push({
         ...makeVerdict({
           status: 'invalid',
           chain: 'unknown',
           signer: null,
           checkedAt: at,
-          reasons: [REASONS.md5],
+          reasons: [REASONS.brokenHash(refusedDigest, `${refusedDigest} (${digestOid})`)],
         }),
         signingTime,
       });

@@ -67,6 +67,23 @@ export function makeVerdict(parts: {
   };
 }
 
+/** The transforms an edXML signature may meet, by name, so that a refusal says which one. */
+const TRANSFORM_NAMES: Readonly<Record<string, string>> = {
+  'http://www.w3.org/TR/1999/REC-xslt-19991116': 'XSLT',
+  'http://www.w3.org/TR/1999/REC-xpath-19991116': 'XPath',
+  'http://www.w3.org/2002/06/xmldsig-filter2': 'XPath Filter 2.0',
+  'http://www.w3.org/2000/09/xmldsig#base64': 'Base64',
+  'http://www.w3.org/2002/07/decrypt#XML': 'Decryption',
+  'http://www.w3.org/2006/12/xml-c14n11': 'C14N 1.1',
+  'http://www.w3.org/2006/12/xml-c14n11#WithComments': 'C14N 1.1 with comments',
+};
+
+function transformName(uri: string): string {
+  if (uri === '') return 'Transform (no Algorithm)';
+  const name = TRANSFORM_NAMES[uri];
+  return name ? `${name} (${uri})` : uri;
+}
+
 /**
  * Reason texts, Vietnamese first then English, phrased as what a clerk can do next.
  * Kept in one place so that the wording stays consistent across XMLDSig, S/MIME and PDF.
@@ -82,15 +99,32 @@ export const REASONS = {
     'Gói tin có nhiều hơn một chữ ký XML; hồ sơ liên thông chỉ chấp nhận đúng một chữ ký trên toàn văn bản. Đề nghị đơn vị gửi ký lại. / More than one XML signature.',
   signedInfoCount:
     'Chữ ký có nhiều phần SignedInfo hoặc SignedInfo bị lồng/giấu – dấu hiệu giả mạo; không chấp nhận. / Duplicated or wrapped SignedInfo (forgery pattern).',
+  noSignedInfo:
+    'Chữ ký không có phần SignedInfo (phần thông tin được ký) nên không ký gì cả; không chấp nhận. / The signature has no SignedInfo.',
+  signatureStructure: (element: string) =>
+    `Phần tử Signature có thành phần không đúng cấu trúc XMLDSig (${element}); đề nghị đơn vị gửi ký lại bằng phần mềm ký chuẩn. / Unexpected ${element} in the Signature element.`,
+  envelopingForm:
+    'Chữ ký dạng bao gói (enveloping: nội dung được ký nằm bên trong chính phần tử Signature) không được hồ sơ edXML chấp nhận; hồ sơ chỉ nhận chữ ký nhúng (enveloped) phủ toàn bộ gói tin. Đề nghị đơn vị gửi ký lại. / Enveloping signatures are not accepted: the signed content is inside the Signature; the edXML profile takes one enveloped signature over the whole package.',
+  xadesForm:
+    'Chữ ký theo định dạng XAdES (thuộc tính ký QualifyingProperties trong phần tử Object) chưa được hệ thống chấp nhận; hồ sơ edXML chỉ nhận chữ ký XMLDSig nhúng phủ toàn bộ gói tin. Đề nghị đơn vị gửi ký lại. / XAdES signatures (QualifyingProperties in an Object) are not accepted: the edXML profile takes a plain enveloped XMLDSig signature.',
+  objectElements:
+    'Chữ ký có phần tử Object (dữ liệu đi kèm bên trong chữ ký), hồ sơ edXML không cho phép; đề nghị đơn vị gửi ký lại. / Signatures carrying Object elements are not accepted by the edXML profile.',
+  referenceCount: (count: number) =>
+    `Chữ ký có ${count} tham chiếu (Reference); hồ sơ edXML chỉ chấp nhận đúng một tham chiếu tới toàn bộ văn bản. / ${count} References: the profile takes exactly one, to the whole document.`,
   referenceProfile:
     'Chữ ký không phủ toàn bộ văn bản (Reference phải là URI=""), phần không được ký có thể đã bị sửa; không chấp nhận. / The signature does not cover the whole document.',
-  transformProfile: 'Chữ ký dùng phép biến đổi không được phép; không chấp nhận. / Transform not allowed.',
+  transformProfile:
+    'Chữ ký phải dùng đúng một phép biến đổi enveloped-signature, có thể kèm một phép chuẩn hóa C14N; chữ ký này không theo quy tắc đó, không chấp nhận. / Transforms must be enveloped-signature once, optionally with one C14N.',
+  transformNotAllowed: (uri: string) =>
+    `Chữ ký dùng phép biến đổi không được phép: ${transformName(uri)}; không chấp nhận, đề nghị đơn vị gửi ký lại. / Transform not allowed: ${transformName(uri)}.`,
   placement:
     'Chữ ký nằm sai vị trí trong gói tin (phải nằm trong edXMLHeader hoặc ngay dưới phần tử gốc). / Signature element is not where the profile puts it.',
   digestValueMarkup:
     'Giá trị băm (DigestValue/SignatureValue) bị chèn chú thích hoặc bị tách – dấu hiệu giả mạo; không chấp nhận. / Comment or split text inside DigestValue.',
-  hmac: 'Chữ ký dùng HMAC (khóa bí mật dùng chung), không phải chữ ký số của cơ quan; không chấp nhận. / HMAC signature method refused.',
-  md5: 'Chữ ký dùng thuật toán băm MD5 đã bị phá; không chấp nhận. / MD5 refused.',
+  hmac: (uri: string) =>
+    `Chữ ký dùng HMAC (khóa bí mật dùng chung, ${uri}), không phải chữ ký số của cơ quan; không chấp nhận. / HMAC signatures are not accepted: ${uri}`,
+  brokenHash: (hash: string, algorithm: string) =>
+    `Chữ ký dùng thuật toán băm ${hash} đã bị phá (${algorithm}); không chấp nhận. / ${hash} is not accepted: ${algorithm}`,
   unknownAlgorithm: (uri: string) =>
     `Thuật toán không được hỗ trợ hoặc không được phép (${uri}); đề nghị đơn vị gửi ký lại bằng RSA-SHA256. / Algorithm not allowed: ${uri}`,
   sha1Legacy:

@@ -7,7 +7,7 @@ import { createPrivateKey } from 'node:crypto';
 import { SignedXml } from 'xml-crypto';
 import { HubError } from '../../shared/index.ts';
 import { certificateFingerprint, type TrustMaterial } from '../trust-store.ts';
-import { ENVELOPED, EXC_C14N, RSA_SHA1, SHA1 } from '../xmldsig-algorithms.ts';
+import { ENVELOPED, EXC_C14N, RSA_SHA1, RSA_SHA256, SHA1, SHA256 } from '../xmldsig-algorithms.ts';
 import { signEdxml } from '../xmldsig-sign.ts';
 import { makeEdxmlPackage } from './edxml-package.ts';
 import type { TestIdentity, TestPki } from './test-pki.ts';
@@ -20,7 +20,15 @@ export type XmlCase = {
   readonly name: string;
   readonly xml: string;
   readonly material: TrustMaterial;
-  readonly expected: { status: string; chain: string; trusted: boolean; reason?: string; warning?: string };
+  readonly expected: {
+    status: string;
+    chain: string;
+    trusted: boolean;
+    reason?: string;
+    warning?: string;
+    /** Every reason, exactly, in its English words (after ` / `). */
+    reasons?: readonly string[];
+  };
   /** Whether plain xml-crypto (right certificate, no profile) also rejects it: the attack reaches crypto. */
   readonly plainXmlCryptoRejects?: boolean;
 };
@@ -55,6 +63,62 @@ function signWith(xml: string, setup: (signer: SignedXml) => void, xpath = '/*',
   });
   return signer.getSignedXml();
 }
+
+/**
+ * An enveloping signature: the package is the content of the signature's own Object, referenced
+ * by Id (signed in a wrapper, then the Signature taken out as the whole document).
+ */
+function signEnveloping(pkg: string, identity: TestIdentity): string {
+  const signer = new SignedXml({
+    privateKey: identity.keyPem,
+    publicCert: identity.certificatePem,
+    signatureAlgorithm: RSA_SHA256,
+    canonicalizationAlgorithm: EXC_C14N,
+    objects: [{ content: pkg.replace(/<\?xml[^>]*>\s*/, ''), attributes: { Id: 'package' } }],
+  });
+  signer.addReference({
+    xpath: "//*[@Id='package']",
+    uri: '#package',
+    transforms: [EXC_C14N],
+    digestAlgorithm: SHA256,
+  });
+  signer.computeSignature('<Wrapper/>', { location: { reference: '/*', action: 'append' } });
+  const wrapped = signer.getSignedXml();
+  return `<?xml version="1.0" encoding="UTF-8"?>\n${wrapped.slice(wrapped.indexOf('<Signature'), wrapped.lastIndexOf('</Wrapper>'))}`;
+}
+
+/** An enveloped signature with XAdES-style signed properties in an Object, referenced beside the package. */
+function signWithXadesProperties(pkg: string, identity: TestIdentity): string {
+  const properties =
+    '<xades:QualifyingProperties xmlns:xades="http://uri.etsi.org/01903/v1.3.2#" Target="#sig"><xades:SignedProperties Id="props"><xades:SignedSignatureProperties><xades:SigningTime>2026-11-25T08:00:00Z</xades:SigningTime></xades:SignedSignatureProperties></xades:SignedProperties></xades:QualifyingProperties>';
+  const signer = new SignedXml({
+    privateKey: identity.keyPem,
+    publicCert: identity.certificatePem,
+    signatureAlgorithm: RSA_SHA256,
+    canonicalizationAlgorithm: EXC_C14N,
+    objects: [{ content: properties }],
+  });
+  signer.addReference({
+    xpath: '/*',
+    isEmptyUri: true,
+    transforms: [ENVELOPED, EXC_C14N],
+    digestAlgorithm: SHA256,
+  });
+  signer.addReference({
+    xpath: "//*[@Id='props']",
+    uri: '#props',
+    transforms: [EXC_C14N],
+    digestAlgorithm: SHA256,
+  });
+  signer.computeSignature(pkg, {
+    location: { reference: "(//*[local-name(.)='edXMLHeader'])[1]", action: 'append' },
+  });
+  return signer.getSignedXml();
+}
+
+const XSLT = 'http://www.w3.org/TR/1999/REC-xslt-19991116';
+const XPATH_FILTER2 = 'http://www.w3.org/2002/06/xmldsig-filter2';
+const MD5_DIGEST = 'http://www.w3.org/2001/04/xmldsig-more#md5';
 
 export function buildXmlCases(pki: TestPki): XmlCase[] {
   const pkg = makeEdxmlPackage({ organId: FROM_AGENCY, subject: ORIGINAL_SUBJECT });
@@ -116,7 +180,32 @@ export function buildXmlCases(pki: TestPki): XmlCase[] {
     s.signatureAlgorithm = RSA_SHA1;
     s.canonicalizationAlgorithm = EXC_C14N;
   });
+  const c14nTransform = `<Transform Algorithm="${EXC_C14N}"/>`;
+  const xslt = valid.replace(
+    c14nTransform,
+    `<Transform Algorithm="${XSLT}"><xsl:stylesheet xmlns:xsl="http://www.w3.org/1999/XSL/Transform" version="1.0"><xsl:template match="/"/></xsl:stylesheet></Transform>`,
+  );
+  const xpathFilter = valid.replace(
+    c14nTransform,
+    `<Transform Algorithm="${XPATH_FILTER2}"><XPath xmlns="${XPATH_FILTER2}" Filter="subtract">//*[local-name()='Subject']</XPath></Transform>`,
+  );
+  const md5Digest = valid.replace(
+    `<DigestMethod Algorithm="${SHA256}"/>`,
+    `<DigestMethod Algorithm="${MD5_DIGEST}"/>`,
+  );
+  // Unsigned data added inside a good enveloped signature: the enveloped transform removes it, so it verifies.
+  const withObject = valid.replace(
+    '</Signature>',
+    `<Object Id="note"><edXML:Note xmlns:edXML="http://www.mic.gov.vn/TBT/QCVN_102_2016">${FORGED_SUBJECT}</edXML:Note></Object></Signature>`,
+  );
   const bad = (reason: string, chain = 'unknown') => ({ status: 'invalid', chain, trusted: false, reason });
+  /** Refused by the profile, with exactly these reasons (English words). */
+  const refused = (...reasons: string[]) => ({
+    status: 'invalid',
+    chain: 'unknown',
+    trusted: false,
+    reasons,
+  });
   return [
     {
       name: 'valid',
@@ -229,7 +318,51 @@ export function buildXmlCases(pki: TestPki): XmlCase[] {
       name: 'HMAC signature method (key confusion, GHSA-c27r-x354-4m68)',
       xml: hmac,
       material: m,
-      expected: bad('HMAC signature method refused'),
+      expected: refused('HMAC signatures are not accepted: http://www.w3.org/2000/09/xmldsig#hmac-sha1'),
+      plainXmlCryptoRejects: true,
+    },
+    {
+      name: 'enveloping signature (the package inside its own Object)',
+      xml: signEnveloping(pkg, pki.leaf),
+      material: m,
+      expected: refused(
+        'Enveloping signatures are not accepted: the signed content is inside the Signature; the edXML profile takes one enveloped signature over the whole package.',
+      ),
+    },
+    {
+      name: 'Object element beside an enveloped signature',
+      xml: withObject,
+      material: m,
+      expected: refused('Signatures carrying Object elements are not accepted by the edXML profile.'),
+    },
+    {
+      name: 'XAdES signed properties in an Object',
+      xml: signWithXadesProperties(pkg, pki.leaf),
+      material: m,
+      expected: refused(
+        'XAdES signatures (QualifyingProperties in an Object) are not accepted: the edXML profile takes a plain enveloped XMLDSig signature.',
+        '2 References: the profile takes exactly one, to the whole document.',
+      ),
+    },
+    {
+      name: 'XSLT transform',
+      xml: xslt,
+      material: m,
+      expected: refused(`Transform not allowed: XSLT (${XSLT}).`),
+      plainXmlCryptoRejects: true,
+    },
+    {
+      name: 'XPath Filter 2.0 transform (signed content filtered out)',
+      xml: xpathFilter,
+      material: m,
+      expected: refused(`Transform not allowed: XPath Filter 2.0 (${XPATH_FILTER2}).`),
+      plainXmlCryptoRejects: true,
+    },
+    {
+      name: 'MD5 digest',
+      xml: md5Digest,
+      material: m,
+      expected: refused(`MD5 is not accepted: ${MD5_DIGEST}`),
       plainXmlCryptoRejects: true,
     },
     {
