@@ -1,8 +1,10 @@
 /**
  * Path building and checking for a signer certificate: chain to a configured anchor, validity at
- * the time of checking, CA constraints, signing key usage, CRL revocation and agency pinning.
- * The certificate a signature carries is only a candidate; nothing here trusts it by itself.
+ * the time of checking, CA constraints, signing key usage, algorithms and key sizes, CRL
+ * revocation and agency pinning. The certificate a signature carries is only a candidate;
+ * nothing here trusts it by itself.
  */
+import { X509Certificate as NodeX509Certificate, createPublicKey } from 'node:crypto';
 import { factsOf } from './certificate-facts.ts';
 import type { TrustMaterial } from './trust-store.ts';
 import { REASONS, type ChainStatus } from './verdict.ts';
@@ -43,13 +45,40 @@ function memoSigned(key: string, check: () => Promise<boolean>): Promise<boolean
   return result;
 }
 
+/**
+ * WebCrypto knows only current algorithms. When it cannot confirm a signature, OpenSSL (through
+ * node:crypto) checks it too, so that a chain issued with MD5 or on a small curve is found and
+ * then refused for its algorithm or key by name, not reported as "does not chain to a root".
+ */
+function verifiesWithOpenssl(child: X509Certificate, issuer: X509Certificate): boolean {
+  const key = createPublicKey({ key: Buffer.from(issuer.publicKey.rawData), format: 'der', type: 'spki' });
+  return new NodeX509Certificate(Buffer.from(child.rawData)).verify(key);
+}
+
 function isIssuedBy(child: X509Certificate, issuer: X509Certificate): Promise<boolean> {
   const c = factsOf(child);
   const i = factsOf(issuer);
   if (c.issuer !== i.subject) return Promise.resolve(false);
-  return memoSigned(`${c.fingerprint}:${i.fingerprint}`, () =>
-    child.verify({ publicKey: issuer.publicKey, signatureOnly: true }),
-  );
+  return memoSigned(`${c.fingerprint}:${i.fingerprint}`, async () => {
+    const byWebCrypto = await child
+      .verify({ publicKey: issuer.publicKey, signatureOnly: true })
+      .catch(() => false);
+    return byWebCrypto || verifiesWithOpenssl(child, issuer);
+  });
+}
+
+/** Hashes that no longer protect a certificate signature: a chain using one is not trusted. */
+const BROKEN_HASHES: ReadonlySet<string> = new Set(['MD2', 'MD4', 'MD5']);
+
+/** Minimum key sizes of Thông tư 15/2025/TT-BKHCN, for every certificate of the path. */
+export const MINIMUM_KEY_BITS: Readonly<Record<string, number>> = { RSA: 2048, ECDSA: 256 };
+
+/** The reason when the certificate's key is shorter than the rule allows, else null. */
+export function keyTooShortReason(certificate: X509Certificate): string | null {
+  const facts = factsOf(certificate);
+  const minimum = MINIMUM_KEY_BITS[facts.key.type];
+  if (minimum === undefined || facts.key.bits === null || facts.key.bits >= minimum) return null;
+  return REASONS.keyTooShort(facts.name, facts.key.type, facts.key.bits, minimum);
 }
 
 function crlAuthentic(crl: X509Crl, issuer: X509Certificate): Promise<boolean> {
@@ -171,7 +200,15 @@ export async function checkCertificateChain(
   options: ChainOptions,
 ): Promise<ChainCheck> {
   const found = await cachedPath(leaf, material, options.untrusted ?? []);
-  if (!found) return { chain: 'untrusted', path: [leaf], reasons: [REASONS.untrustedRoot], warnings: [] };
+  if (!found) {
+    const shortKey = keyTooShortReason(leaf);
+    return {
+      chain: 'untrusted',
+      path: [leaf],
+      reasons: [REASONS.untrustedRoot, ...(shortKey ? [shortKey] : [])],
+      warnings: [],
+    };
+  }
   const path = found;
   const reasons: string[] = [];
   const warnings: string[] = [];
@@ -192,6 +229,21 @@ export async function checkCertificateChain(
     if (!factsOf(issuer).ca) {
       failures.push('untrusted');
       reasons.push(REASONS.caConstraints);
+    }
+    // The anchor's own self-signature is not part of the path's protection; every other one is.
+    const { name, signature } = factsOf(certificate);
+    if (signature.hash !== null && BROKEN_HASHES.has(signature.hash)) {
+      failures.push('untrusted');
+      reasons.push(REASONS.chainBrokenHash(name, signature.hash, signature.algorithm));
+    } else if (signature.hash === 'SHA-1') {
+      warnings.push(REASONS.chainSha1(name, signature.algorithm));
+    }
+  }
+  for (const certificate of path) {
+    const shortKey = keyTooShortReason(certificate);
+    if (shortKey) {
+      failures.push('untrusted');
+      reasons.push(shortKey);
     }
   }
   for (const certificate of path) {

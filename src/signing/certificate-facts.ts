@@ -4,7 +4,7 @@
  * certificates arrive with thousands of different packages; every fact here depends only on the
  * certificate bytes, never on the package or the time of checking.
  */
-import { createHash } from 'node:crypto';
+import { createHash, createPublicKey } from 'node:crypto';
 import type { SignerSummary } from './verdict.ts';
 import { BasicConstraintsExtension, KeyUsageFlags, KeyUsagesExtension, X509Certificate } from './x509.ts';
 
@@ -19,7 +19,73 @@ export type CertificateFacts = {
   /** basicConstraints cA, and keyCertSign when a key usage is present. */
   readonly ca: boolean;
   readonly summary: SignerSummary;
+  /** CN of the subject (else the whole subject): how a reason names this certificate. */
+  readonly name: string;
+  /** How the issuer signed this certificate: the algorithm's name and its hash (null when unknown). */
+  readonly signature: { readonly algorithm: string; readonly hash: string | null };
+  /** The subject's public key: RSA or ECDSA with its size in bits (and curve), else what node:crypto calls it. */
+  readonly key: { readonly type: string; readonly bits: number | null; readonly curve: string | null };
 };
+
+/**
+ * Signature algorithms WebCrypto does not know, by OID, so that a chain using them can be named.
+ * @peculiar/x509 reports these as the bare OID.
+ */
+const LEGACY_SIGNATURE_OIDS: Readonly<Record<string, { algorithm: string; hash: string }>> = {
+  '1.2.840.113549.1.1.2': { algorithm: 'md2WithRSAEncryption', hash: 'MD2' },
+  '1.2.840.113549.1.1.3': { algorithm: 'md4WithRSAEncryption', hash: 'MD4' },
+  '1.2.840.113549.1.1.4': { algorithm: 'md5WithRSAEncryption', hash: 'MD5' },
+  '1.3.14.3.2.29': { algorithm: 'sha1WithRSASignature', hash: 'SHA-1' },
+  '1.2.840.10040.4.3': { algorithm: 'dsa-with-sha1', hash: 'SHA-1' },
+};
+
+function signatureOf(certificate: X509Certificate): CertificateFacts['signature'] {
+  let algorithm: { name: string; hash?: { name: string } };
+  try {
+    algorithm = certificate.signatureAlgorithm as typeof algorithm;
+  } catch {
+    return { algorithm: 'unknown', hash: null };
+  }
+  const legacy = LEGACY_SIGNATURE_OIDS[algorithm.name];
+  if (legacy) return legacy;
+  const hash = algorithm.hash?.name ?? null;
+  if (hash === null) return { algorithm: algorithm.name, hash };
+  // The names certificates use (RFC 4055, RFC 5758) for what WebCrypto calls algorithm + hash.
+  const bare = hash.replace('-', ''); // SHA-256 → SHA256
+  if (algorithm.name === 'RSASSA-PKCS1-v1_5')
+    return { algorithm: `${bare.toLowerCase()}WithRSAEncryption`, hash };
+  if (algorithm.name === 'ECDSA') return { algorithm: `ecdsa-with-${bare}`, hash };
+  return { algorithm: `${algorithm.name} with ${hash}`, hash };
+}
+
+/** Bits of the named curves node:crypto reports; others by the number in the name (sect163k1 → 163). */
+const CURVE_BITS: Readonly<Record<string, number>> = {
+  prime192v1: 192,
+  prime256v1: 256,
+  secp384r1: 384,
+  secp521r1: 521,
+};
+
+function keyOf(certificate: X509Certificate): CertificateFacts['key'] {
+  try {
+    const key = createPublicKey({
+      key: Buffer.from(certificate.publicKey.rawData),
+      format: 'der',
+      type: 'spki',
+    });
+    const details = key.asymmetricKeyDetails ?? {};
+    if (key.asymmetricKeyType === 'rsa' || key.asymmetricKeyType === 'rsa-pss')
+      return { type: 'RSA', bits: details.modulusLength ?? null, curve: null };
+    if (key.asymmetricKeyType === 'ec') {
+      const curve = details.namedCurve ?? '';
+      const bits = CURVE_BITS[curve] ?? Number(/\d{3}/.exec(curve)?.[0] ?? Number.NaN);
+      return { type: 'ECDSA', bits: Number.isFinite(bits) ? bits : null, curve: curve || null };
+    }
+    return { type: key.asymmetricKeyType ?? 'unknown', bits: null, curve: null };
+  } catch {
+    return { type: 'unknown', bits: null, curve: null };
+  }
+}
 
 const factsByCertificate = new WeakMap<X509Certificate, CertificateFacts>();
 const parsedByBase64 = new Map<string, X509Certificate>();
@@ -42,6 +108,9 @@ export function factsOf(certificate: X509Certificate): CertificateFacts {
       usage !== null &&
       (usage.usages & (KeyUsageFlags.digitalSignature | KeyUsageFlags.nonRepudiation)) !== 0,
     ca: constraints?.ca === true && (usage === null || (usage.usages & KeyUsageFlags.keyCertSign) !== 0),
+    name: certificate.subjectName.getField('CN')[0] ?? subject,
+    signature: signatureOf(certificate),
+    key: keyOf(certificate),
     summary: {
       subject,
       organization: certificate.subjectName.getField('O')[0] ?? null,

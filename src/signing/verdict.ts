@@ -138,6 +138,12 @@ export const REASONS = {
   badCertificate: 'Chứng thư số kèm theo chữ ký không đọc được. / The signer certificate cannot be read.',
   untrustedRoot:
     'Chứng thư số của người ký không được cấp bởi CA chuyên dùng Chính phủ hoặc CA đã cấu hình tin cậy; liên hệ quản trị để kiểm tra. / The certificate does not chain to a trusted root.',
+  chainBrokenHash: (certificate: string, hash: string, algorithm: string) =>
+    `Chuỗi chứng thư dùng thuật toán băm ${hash} đã bị phá: chứng thư "${certificate}" được ký bằng ${algorithm}; không chấp nhận, đề nghị người ký dùng chứng thư mới. / The certificate chain uses ${hash}: "${certificate}" is signed with ${algorithm}.`,
+  chainSha1: (certificate: string, algorithm: string) =>
+    `Chuỗi chứng thư dùng thuật toán cũ SHA-1: chứng thư "${certificate}" được ký bằng ${algorithm} (chấp nhận cho văn bản cũ); đề nghị người ký chuyển sang chứng thư SHA-256. / The certificate chain uses SHA-1: "${certificate}" is signed with ${algorithm}.`,
+  keyTooShort: (certificate: string, type: string, bits: number, minimum: number) =>
+    `Khóa của chứng thư "${certificate}" quá ngắn: ${type} ${bits} bit, quy định yêu cầu tối thiểu ${minimum} bit (Thông tư 15/2025/TT-BKHCN); đề nghị người ký dùng chứng thư có khóa đủ dài. / Key too short: ${type} ${bits} bits, the rule requires at least ${minimum} (TT 15/2025/TT-BKHCN); certificate "${certificate}".`,
   expired: (at: string) =>
     `Chứng thư số đã hết hạn (hết hạn ${at}); đề nghị người ký gia hạn chứng thư và ký lại. / Certificate expired.`,
   notYetValid: (at: string) =>

@@ -1,9 +1,12 @@
 /**
  * A throw-away PKI generated at test run time, mimicking the government CA's names: root,
  * intermediate and leaf variants (valid, expired, not yet valid, no signing usage, revoked,
- * untrusted root) plus a CRL. Also written as PEM files so xmlsec1 and openssl can use them.
+ * untrusted root, weak algorithms and short keys) plus a CRL. Also written as PEM files so
+ * xmlsec1 and openssl can use them.
  */
-import { webcrypto } from 'node:crypto';
+import { createPrivateKey, generateKeyPairSync, sign, webcrypto } from 'node:crypto';
+import * as asn1js from 'asn1js';
+import * as pkijs from 'pkijs';
 
 type CryptoKeyPair = webcrypto.CryptoKeyPair;
 type CryptoKey = webcrypto.CryptoKey;
@@ -16,9 +19,9 @@ import {
   ExtendedKeyUsageExtension,
   KeyUsageFlags,
   KeyUsagesExtension,
+  X509Certificate,
   X509CertificateGenerator,
   X509CrlGenerator,
-  type X509Certificate,
   type X509Crl,
 } from '../x509.ts';
 import { buildTrustMaterial, type TrustMaterial } from '../trust-store.ts';
@@ -53,6 +56,14 @@ export type TestPki = {
   readonly revoked: TestIdentity;
   readonly untrustedRoot: TestIdentity;
   readonly untrustedLeaf: TestIdentity;
+  /** Issued by the intermediate with md5WithRSAEncryption (WebCrypto cannot check it; OpenSSL can). */
+  readonly md5Signed: TestIdentity;
+  /** Issued by the intermediate with sha1WithRSAEncryption. */
+  readonly sha1Signed: TestIdentity;
+  /** A 1024-bit RSA key, issued by the intermediate with SHA-256. */
+  readonly shortRsa: TestIdentity;
+  /** An ECDSA P-192 (prime192v1) key, issued by the intermediate with SHA-256. */
+  readonly shortEc: TestIdentity;
   /** A key that belongs to no certificate: signs "wrong key" forgeries. */
   readonly attackerKeyPem: string;
   readonly crl: X509Crl;
@@ -70,8 +81,28 @@ function toPem(label: string, der: ArrayBuffer): string {
   return `-----BEGIN ${label}-----\n${base64.trimEnd()}\n-----END ${label}-----\n`;
 }
 
-async function newKeys(): Promise<CryptoKeyPair> {
-  return webcrypto.subtle.generateKey(ALGORITHM, true, ['sign', 'verify']);
+async function newKeys(modulusLength = ALGORITHM.modulusLength): Promise<CryptoKeyPair> {
+  return webcrypto.subtle.generateKey({ ...ALGORITHM, modulusLength }, true, ['sign', 'verify']);
+}
+
+/**
+ * The certificate re-signed by `issuerKeyPem` with md5WithRSAEncryption: WebCrypto has no MD5,
+ * so the TBS is re-encoded with the MD5 algorithm identifier and signed with node:crypto.
+ */
+function resignWithMd5(certificate: X509Certificate, issuerKeyPem: string): X509Certificate {
+  const parsed = pkijs.Certificate.fromBER(certificate.rawData);
+  const md5WithRsa = () =>
+    new pkijs.AlgorithmIdentifier({
+      algorithmId: '1.2.840.113549.1.1.4',
+      algorithmParams: new asn1js.Null(),
+    });
+  parsed.signature = md5WithRsa();
+  parsed.signatureAlgorithm = md5WithRsa();
+  const tbs = parsed.encodeTBS().toBER(false);
+  parsed.tbsView = new Uint8Array(tbs);
+  const value = sign('md5', new Uint8Array(tbs), createPrivateKey(issuerKeyPem));
+  parsed.signatureValue = new asn1js.BitString({ valueHex: new Uint8Array(value).buffer });
+  return new X509Certificate(parsed.toSchema().toBER(false));
 }
 
 const now = Date.now();
@@ -128,7 +159,7 @@ export async function createTestPki(): Promise<TestPki> {
   });
   const issueLeaf = (
     subject: string,
-    keys: CryptoKeyPair,
+    keys: CryptoKeyPair | { spki: ArrayBuffer },
     opts: {
       from?: number;
       to?: number;
@@ -142,7 +173,7 @@ export async function createTestPki(): Promise<TestPki> {
     X509CertificateGenerator.create({
       subject,
       issuer: opts.issuer ?? interName,
-      publicKey: keys.publicKey,
+      publicKey: 'publicKey' in keys ? keys.publicKey : keys.spki,
       signingKey: opts.issuerKey ?? interKeys.privateKey,
       serialNumber:
         opts.serial ??
@@ -202,6 +233,46 @@ export async function createTestPki(): Promise<TestPki> {
     }),
     leafKeys,
   );
+  const interKeyPem = toPem('PRIVATE KEY', await webcrypto.subtle.exportKey('pkcs8', interKeys.privateKey));
+  const md5Signed = await save(
+    'md5-signed',
+    resignWithMd5(await issueLeaf(agency('Ký MD5'), leafKeys), interKeyPem),
+    leafKeys,
+  );
+  // The signing hash follows the key's own algorithm (@peculiar/x509), so SHA-1 needs the key imported for it.
+  const interSha1Key = await webcrypto.subtle.importKey(
+    'pkcs8',
+    await webcrypto.subtle.exportKey('pkcs8', interKeys.privateKey),
+    { name: ALGORITHM.name, hash: 'SHA-1' },
+    false,
+    ['sign'],
+  );
+  const sha1Signed = await save(
+    'sha1-signed',
+    await issueLeaf(agency('Ký SHA-1'), leafKeys, { issuerKey: interSha1Key }),
+    leafKeys,
+  );
+  const shortRsaKeys = await newKeys(1024);
+  const shortRsa = await save(
+    'short-rsa',
+    await issueLeaf(agency('Khóa RSA Ngắn'), shortRsaKeys),
+    shortRsaKeys,
+  );
+  // WebCrypto has no P-192: node:crypto makes the key, the certificate takes its SPKI.
+  const ec = generateKeyPairSync('ec', { namedCurve: 'prime192v1' });
+  const ecSpki = ec.publicKey.export({ type: 'spki', format: 'der' });
+  const shortEcCert = await issueLeaf(agency('Khóa EC Ngắn'), {
+    spki: new Uint8Array(ecSpki).buffer,
+  });
+  const shortEc = {
+    certificate: shortEcCert,
+    certificatePem: shortEcCert.toString('pem') + '\n',
+    keyPem: ec.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    certPath: join(dir, 'short-ec.crt'),
+    keyPath: join(dir, 'short-ec.key'),
+  };
+  writeFileSync(shortEc.certPath, shortEc.certificatePem);
+  writeFileSync(shortEc.keyPath, shortEc.keyPem);
   const attackerKeyPem = toPem(
     'PRIVATE KEY',
     await webcrypto.subtle.exportKey('pkcs8', attackerKeys.privateKey),
@@ -241,6 +312,10 @@ export async function createTestPki(): Promise<TestPki> {
     revoked,
     untrustedRoot,
     untrustedLeaf,
+    md5Signed,
+    sha1Signed,
+    shortRsa,
+    shortEc,
     attackerKeyPem,
     crl,
     crlPath,

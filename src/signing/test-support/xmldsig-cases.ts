@@ -270,6 +270,41 @@ export function buildXmlCases(pki: TestPki): XmlCase[] {
       expected: { status: 'valid', chain: 'untrusted', trusted: false, reason: 'not for digital signatures' },
     },
     {
+      name: 'certificate issued with MD5',
+      xml: signAs(pkg, pki.md5Signed),
+      material: m,
+      expected: {
+        status: 'valid',
+        chain: 'untrusted',
+        trusted: false,
+        reasons: ['The certificate chain uses MD5: "Ký MD5" is signed with md5WithRSAEncryption.'],
+      },
+    },
+    {
+      name: 'certificate issued with SHA-1',
+      xml: signAs(pkg, pki.sha1Signed),
+      material: m,
+      expected: {
+        status: 'valid',
+        chain: 'trusted',
+        trusted: true,
+        warning: 'The certificate chain uses SHA-1: "Ký SHA-1" is signed with sha1WithRSAEncryption.',
+      },
+    },
+    {
+      name: 'RSA key of 1024 bits (TT 15/2025/TT-BKHCN)',
+      xml: signAs(pkg, pki.shortRsa),
+      material: m,
+      expected: {
+        status: 'valid',
+        chain: 'untrusted',
+        trusted: false,
+        reasons: [
+          'Key too short: RSA 1024 bits, the rule requires at least 2048 (TT 15/2025/TT-BKHCN); certificate "Khóa RSA Ngắn".',
+        ],
+      },
+    },
+    {
       name: 'pinned mismatch',
       xml: valid,
       material: pinned,
