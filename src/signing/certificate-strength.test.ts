@@ -95,7 +95,7 @@ describe('certificate path: algorithms and key sizes', () => {
 });
 
 describe('S/MIME and PDF signers: the same rule as XMLDSig', () => {
-  // Not the ECDSA P-192 signer: WebCrypto (pkijs) cannot check a P-192 signature at all.
+  // The ECDSA P-192 signer has its own row below: WebCrypto (pkijs) cannot check a P-192 signature.
   const CMS_ROWS = ROWS.filter((row) => row.name !== 'ECDSA P-192 key');
 
   it.each(CMS_ROWS)(
@@ -117,5 +117,21 @@ describe('S/MIME and PDF signers: the same rule as XMLDSig', () => {
     const [signature] = verdict.signatures;
     expect({ status: signature?.status, chain: signature?.chain }).toEqual({ status: 'valid', chain });
     expect(english(signature?.reasons ?? [])).toEqual(reasons);
+  });
+
+  it('S/MIME signed with an ECDSA P-192 key → unverifiable, the short key named, never "does not verify"', async () => {
+    const message = signSmime([pki.shortEc], pki.intermediate.certPath);
+    const [signature] = (await verifySmime(message, pki.material, { at: new Date() })).signatures;
+    expect({ status: signature?.status, chain: signature?.chain, trusted: signature?.trusted }).toEqual({
+      status: 'unverifiable',
+      chain: 'untrusted',
+      trusted: false,
+    });
+    expect(english(signature?.reasons ?? [])).toEqual([
+      EC_192,
+      'The signature cannot be checked: its key is ECDSA prime192v1 (192 bits).',
+    ]);
+    // openssl can check it: the signature itself is sound, so "does not verify" would have been false.
+    expect(runTool('openssl', ['smime', '-verify', '-noverify', '-out', '/dev/null'], message).ok).toBe(true);
   });
 });

@@ -6,6 +6,7 @@
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { checkCertificateChain } from './certificate-chain.ts';
+import { factsOf } from './certificate-facts.ts';
 import type { TrustMaterial } from './trust-store.ts';
 import { makeVerdict, REASONS, summarizeSigner, type EmbeddedSignatureVerdict } from './verdict.ts';
 import { X509Certificate, type X509Crl } from './x509.ts';
@@ -23,6 +24,19 @@ const REFUSED_DIGESTS: ReadonlyMap<string, string> = new Map([
   ['1.2.840.113549.2.5', 'MD5'],
   ['1.2.840.113549.2.2', 'MD2'],
 ]);
+
+/** The curves WebCrypto (and so pkijs) verifies with; RSA of any size it verifies too. */
+const WEBCRYPTO_CURVES: ReadonlySet<string> = new Set(['prime256v1', 'secp384r1', 'secp521r1']);
+
+function webCryptoChecks(certificate: X509Certificate): boolean {
+  const { key } = factsOf(certificate);
+  return key.type === 'RSA' || (key.type === 'ECDSA' && WEBCRYPTO_CURVES.has(key.curve ?? ''));
+}
+
+function notCheckedReason(certificate: X509Certificate): string {
+  const { key } = factsOf(certificate);
+  return REASONS.cmsKeyNotChecked(key.curve === null ? key.type : `${key.type} ${key.curve}`, key.bits);
+}
 
 export type CmsSignerResult = Omit<EmbeddedSignatureVerdict, 'field' | 'coversWholeFile'>;
 
@@ -148,13 +162,20 @@ export async function verifySignedData(
       ...(options.crls ? { crls: options.crls } : {}),
       organId: options.organId,
     });
+    // A key pkijs cannot use (an EC curve outside WebCrypto) says nothing about the signature:
+    // it is not checked, and the certificate's own problems (a short key) are the reasons.
+    const checkable = webCryptoChecks(signerCertificate);
     results.push({
       ...makeVerdict({
-        status: verified ? 'valid' : 'invalid',
-        chain: verified ? chain.chain : 'unknown',
+        status: verified ? 'valid' : checkable ? 'invalid' : 'unverifiable',
+        chain: verified || !checkable ? chain.chain : 'unknown',
         signer: summarizeSigner(signerCertificate),
         checkedAt: at,
-        reasons: verified ? chain.reasons : [REASONS.cmsBroken],
+        reasons: verified
+          ? chain.reasons
+          : checkable
+            ? [REASONS.cmsBroken]
+            : [...chain.reasons, notCheckedReason(signerCertificate)],
         warnings: [...warnings, ...chain.warnings],
       }),
       signingTime,

@@ -161,6 +161,8 @@ export const REASONS = {
   staleCrl: 'Danh sách thu hồi (CRL) đã quá hạn cập nhật; cần tải CRL mới. / CRL past its nextUpdate.',
   cmsBroken:
     'Chữ ký số không khớp với dữ liệu đã ký; tệp đã bị sửa hoặc chữ ký hỏng. / The CMS signature does not verify.',
+  cmsKeyNotChecked: (key: string, bits: number | null) =>
+    `Hệ thống không kiểm tra được chữ ký làm bằng khóa ${key}${bits === null ? '' : ` (${String(bits)} bit)`}; chữ ký này chưa được xác minh. / The signature cannot be checked: its key is ${key}${bits === null ? '' : ` (${String(bits)} bits)`}.`,
   cmsUnreadable: 'Khối chữ ký (PKCS#7/CMS) không đọc được. / The CMS signature block cannot be read.',
   pdfChangedAfter:
     'Tệp PDF đã bị thay đổi sau chữ ký này (có cập nhật bổ sung); phần thêm sau không được chữ ký này bảo đảm. / The PDF was changed after this signature.',
