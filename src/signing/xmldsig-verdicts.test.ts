@@ -54,6 +54,8 @@ const CASE_NAMES = [
   'XAdES signed properties in an Object',
   'XSLT transform',
   'XPath Filter 2.0 transform (signed content filtered out)',
+  'Signature without SignedInfo',
+  'unexpected element inside Signature',
   'MD5 digest',
   'unknown algorithm',
   'unsigned',

@@ -394,6 +394,22 @@ export function buildXmlCases(pki: TestPki): XmlCase[] {
       plainXmlCryptoRejects: true,
     },
     {
+      name: 'Signature without SignedInfo',
+      xml: valid.replace(signedInfo, ''),
+      material: m,
+      expected: refused('The signature has no SignedInfo.'),
+      plainXmlCryptoRejects: true,
+    },
+    {
+      name: 'unexpected element inside Signature',
+      xml: valid.replace(
+        '<SignatureValue>',
+        `<edXML:Note xmlns:edXML="http://www.mic.gov.vn/TBT/QCVN_102_2016"/><SignatureValue>`,
+      ),
+      material: m,
+      expected: refused('Unexpected <edXML:Note> in the Signature element.'),
+    },
+    {
       name: 'MD5 digest',
       xml: md5Digest,
       material: m,
