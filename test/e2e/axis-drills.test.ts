@@ -94,6 +94,8 @@ async function drainWithKills(
   timeoutMs: number,
   /** called once with the last hub, after the drain and before it stops */
   atEnd?: (hub: HubProcess) => Promise<void>,
+  /** what has not drained, said when the drill gives up */
+  stuck: () => Promise<string> = () => Promise.resolve(''),
 ): Promise<{ kills: number; killedAt: number[]; ms: number }> {
   const random = seededRandom(SEED);
   const points = Array.from({ length: kills }, () => Math.floor(total * (0.05 + 0.85 * random()))).sort(
@@ -105,7 +107,9 @@ async function drainWithKills(
   try {
     while (!(await done())) {
       if (Date.now() - started > timeoutMs)
-        throw new Error(`not drained in ${timeoutMs} ms:\n${hub.output().slice(-3000)}`);
+        throw new Error(
+          `not drained in ${timeoutMs} ms (progress ${String(await progress())} of ${String(total)}, killed at ${killedAt.join(', ')}):\n${await stuck()}\n${hub.output().slice(-3000)}`,
+        );
       const now = await progress();
       const next = points[killedAt.length];
       if (next !== undefined && now >= next) {
@@ -265,6 +269,20 @@ describe('national axis drills', { concurrent: false }, () => {
             );
           },
           480_000,
+          undefined,
+          async () => {
+            const waiting = await prisma.relayDelivery.findMany({
+              where: { toOrganId: G22, state: { not: 'accepted' } },
+              select: { packageId: true, state: true, lastError: true, history: true },
+              take: 10,
+            });
+            const outbox = await prisma.outboxMessage.groupBy({ by: ['state'], _count: true });
+            return [
+              `deliveries not accepted (first 10): ${JSON.stringify(waiting.map((w) => ({ ...w, history: (w.history as unknown[] | null)?.slice(-4) })))}`,
+              `outbox by state: ${JSON.stringify(outbox)}`,
+              `axis accepted edocs from the hub: ${String(edocsAccepted().length)}, statuses answered: ${String(answered.size)}`,
+            ].join('\n');
+          },
         );
         await report(
           annotate,
