@@ -133,7 +133,13 @@ describe('openssl cms -verify cross-check', () => {
         writeFileSync(`${base}.bin`, data);
         return opensslCms(['-inform', 'DER', '-in', `${base}.der`, '-content', `${base}.bin`, '-binary']);
       });
-      rows.push({ name, hub: verdict.signatures.map((s) => s.trusted), openssl });
+      // openssl judges the CMS only: a signature refused for what a later update changed is good CMS.
+      const cmsGood = verdict.signatures.map(
+        (s) =>
+          s.trusted ||
+          (s.chain === 'trusted' && s.reasons.some((r) => r.includes('changed after this signature'))),
+      );
+      rows.push({ name, hub: cmsGood, openssl });
     }
     expect(rows.map((r) => ({ ...r, openssl: r.hub }))).toEqual(rows);
   });

@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { isHubError } from '../shared/index.ts';
 import { decodeStream, PdfFile } from './pdf-document.ts';
 import { canonical, PdfLexer, readIndirect } from './pdf-syntax.ts';
+import { verifyPdf } from './pdf-verify.ts';
+import { buildTrustMaterial } from './trust-store.ts';
 
 const bytes = (text: string) => Buffer.from(text, 'latin1');
 
@@ -66,5 +68,20 @@ describe('PDF cross-reference and object streams', () => {
     ]);
     expect(decodeStream(text, readIndirect(text, 0)).length).toBe(1 << 20);
     expect(failure(() => decodeStream(text, readIndirect(text, 0), 1024))).toMatch(/too large/);
+  });
+
+  it('judges a damaged PDF with reasons, never a crash', async () => {
+    const material = buildTrustMaterial([]);
+    const junk = [
+      '%PDF-1.7\n1 0 obj << /ByteRange [0 10 20 30] /Contents <00> >> endobj\nstartxref\n5\n%%EOF',
+      '%PDF-1.7\n1 0 obj << /ByteRange [0 10 20 30] /Contents (',
+      `%PDF-1.7\n1 0 obj << /Type /Sig /Contents <00> /X ${'['.repeat(5000)} >> endobj`,
+    ];
+    for (const text of junk) {
+      const verdict = await verifyPdf(bytes(text), material, { at: new Date() });
+      expect(verdict.trusted).toBe(false);
+      expect(verdict.signatures[0]?.status).toBe('invalid');
+      expect(verdict.signatures[0]?.reasons.join(' ')).toMatch(/Broken PDF signature/);
+    }
   });
 });

@@ -1,7 +1,7 @@
 /**
  * Verdicts for every signature in a PDF: the CMS over its byte ranges, the signer's chain, and
- * whether the file was changed after it. The whole file is trusted only when every signature is
- * and the last one covers the file to its end.
+ * what the incremental updates after it changed (pdf-update-analysis.ts). The whole file is
+ * trusted only when every signature is: a signature followed by a change it does not allow is not.
  */
 import { createHash } from 'node:crypto';
 import * as pkijs from 'pkijs';
@@ -11,7 +11,16 @@ import {
   verifySignedData,
   type CmsVerifyOptions,
 } from './cms-verify.ts';
-import { coversWholeFile, findPdfSignatures, signedBytes } from './pdf-signatures.ts';
+import { PdfFile } from './pdf-document.ts';
+import {
+  coversWholeFile,
+  findPdfSignatures,
+  signedBytes,
+  signedEnd,
+  type PdfSignatureSlot,
+} from './pdf-signatures.ts';
+import { analyseUpdates, finalRevision, type FinalRevision } from './pdf-update-analysis.ts';
+import { isHubError } from '../shared/index.ts';
 import type { TrustMaterial } from './trust-store.ts';
 import { makeVerdict, REASONS, type EmbeddedSignatureVerdict, type FileVerdict } from './verdict.ts';
 
@@ -46,13 +55,50 @@ function encapsulatedDigestMatches(
   return Buffer.from(encapsulated).equals(createHash('sha1').update(data).digest());
 }
 
+type ChangeNotes = { readonly reasons: string[]; readonly warnings: string[] };
+
+/** The reasons and warnings for what was changed after a signature that does not cover the file. */
+function changeNotes(
+  file: PdfFile,
+  final: FinalRevision | { error: string },
+  slot: PdfSignatureSlot,
+  cache: Map<number, ChangeNotes>,
+): ChangeNotes {
+  const end = signedEnd(slot);
+  const cached = cache.get(end);
+  if (cached) return cached;
+  let notes: ChangeNotes;
+  if ('error' in final) {
+    const vi = `cấu trúc PDF không đọc được (${final.error})`;
+    const en = `the PDF structure is unreadable (${final.error})`;
+    notes = { reasons: [REASONS.pdfUpdateUnreadable(vi, en)], warnings: [] };
+  } else {
+    const analysis = analyseUpdates(file, final, end, slot.objectNumber);
+    if (analysis.kind === 'unreadable')
+      notes = { reasons: [REASONS.pdfUpdateUnreadable(analysis.vi, analysis.en)], warnings: [] };
+    else if (analysis.refused.length > 0)
+      notes = { reasons: [REASONS.pdfChangedObjects(analysis.refused)], warnings: [] };
+    else notes = { reasons: [], warnings: [REASONS.pdfAllowedUpdate(analysis.allowed)] };
+  }
+  cache.set(end, notes);
+  return notes;
+}
+
 export async function verifyPdf(
   pdf: Uint8Array,
   material: TrustMaterial,
   options: CmsVerifyOptions,
 ): Promise<FileVerdict> {
   const at = options.at;
-  const slots = findPdfSignatures(pdf);
+  const file = new PdfFile(pdf);
+  let final: FinalRevision | { error: string };
+  try {
+    final = finalRevision(file);
+  } catch (error) {
+    if (!isHubError(error, 'SIGNING_PDF_UNREADABLE')) throw error;
+    final = { error: error.message };
+  }
+  const slots = findPdfSignatures(pdf, 'error' in final ? null : final);
   if (slots.length === 0) {
     const verdict = {
       ...makeVerdict({
@@ -68,19 +114,19 @@ export async function verifyPdf(
     };
     return { signatures: [verdict], coversWholeFile: false, trusted: false };
   }
-  const anyCoversAll = slots.some((slot) => !slot.malformed && coversWholeFile(pdf, slot));
+  const analyses = new Map<number, ChangeNotes>();
   const signatures: EmbeddedSignatureVerdict[] = [];
   for (const slot of slots) {
-    const covers = !slot.malformed && coversWholeFile(pdf, slot);
+    const covers = coversWholeFile(pdf, slot);
     const base = { field: slot.field, coversWholeFile: covers };
-    if (slot.malformed) {
+    if (slot.problem) {
       signatures.push({
         ...makeVerdict({
           status: 'invalid',
           chain: 'unknown',
           signer: null,
           checkedAt: at,
-          reasons: [REASONS.pdfByteRange],
+          reasons: [REASONS.pdfByteRange(slot.problem)],
         }),
         ...base,
         signingTime: slot.claimedTime,
@@ -113,33 +159,29 @@ export async function verifyPdf(
       material,
       options,
     );
+    // What later incremental updates changed, judged by what this signature allows.
+    const notes: ChangeNotes = covers
+      ? { reasons: [], warnings: [] }
+      : changeNotes(file, final, slot, analyses);
     for (const result of results) {
-      const status = legacyDigestOk ? result.status : 'invalid';
-      const changedAfter = !covers;
-      // A later signature covering the file means the change is a later signer's incremental update.
-      const changeNote = changedAfter ? [REASONS.pdfChangedAfter] : [];
+      // A change this signature does not allow means the signer's document is not the one shown.
+      const status = legacyDigestOk && notes.reasons.length === 0 ? result.status : 'invalid';
       const verdict = makeVerdict({
         status,
         chain: result.chain,
         signer: result.signer,
         checkedAt: at,
-        reasons: [
-          ...(legacyDigestOk ? [] : [REASONS.cmsBroken]),
-          ...result.reasons,
-          ...(anyCoversAll ? [] : changeNote),
-        ],
-        warnings: [...result.warnings, ...(anyCoversAll ? changeNote : [])],
+        reasons: [...(legacyDigestOk ? [] : [REASONS.cmsBroken]), ...result.reasons, ...notes.reasons],
+        warnings: [...result.warnings, ...notes.warnings],
       });
       signatures.push({ ...verdict, ...base, signingTime: result.signingTime ?? slot.claimedTime });
     }
   }
-  const last = slots.reduce((a, b) =>
-    a.byteRange[2] + a.byteRange[3] >= b.byteRange[2] + b.byteRange[3] ? a : b,
-  );
-  const fileCovered = !last.malformed && coversWholeFile(pdf, last);
+  const fileCovered = slots.some((slot) => coversWholeFile(pdf, slot));
   return {
     signatures,
     coversWholeFile: fileCovered,
-    trusted: fileCovered && signatures.every((s) => s.trusted),
+    // A signature not covering the file is trusted only when what followed it is allowed.
+    trusted: signatures.every((s) => s.trusted),
   };
 }

@@ -3,6 +3,8 @@
  * Verdicts are values: every outcome of checking a signature, good or bad, is one of these.
  */
 import { factsOf } from './certificate-facts.ts';
+import type { PdfRangeProblem } from './pdf-signatures.ts';
+import type { AllowedKind as PdfAllowedChange } from './pdf-update-analysis.ts';
 import type { X509Certificate } from './x509.ts';
 
 export type SignatureStatus = 'valid' | 'invalid' | 'unsigned' | 'unverifiable';
@@ -82,6 +84,46 @@ function transformName(uri: string): string {
   if (uri === '') return 'Transform (no Algorithm)';
   const name = TRANSFORM_NAMES[uri];
   return name ? `${name} (${uri})` : uri;
+}
+
+const PDF_ALLOWED_CHANGE: Readonly<Record<PdfAllowedChange, { vi: string; en: string }>> = {
+  signature: { vi: 'chữ ký mới', en: 'a new signature' },
+  timestamp: { vi: 'dấu thời gian cho tài liệu', en: 'a document timestamp' },
+  'validation-data': { vi: 'dữ liệu kiểm tra dài hạn (DSS)', en: 'long-term validation data (DSS)' },
+  'form-fill': { vi: 'điền biểu mẫu', en: 'form filling' },
+  annotation: { vi: 'chú thích', en: 'annotations' },
+  metadata: { vi: 'thông tin mô tả tài liệu', en: 'document metadata' },
+};
+
+function rangeProblemWords(problem: PdfRangeProblem): [string, string] {
+  switch (problem.kind) {
+    case 'count':
+      return [
+        `/ByteRange có ${problem.count} số thay vì 4 (phải là hai vùng bao quanh /Contents)`,
+        `/ByteRange has ${problem.count} numbers instead of 4${problem.count === 2 ? ' (a single range)' : ''}; a signature needs two ranges around /Contents`,
+      ];
+    case 'start':
+      return ['vùng ký thứ nhất không bắt đầu từ byte 0', 'the first signed range does not start at byte 0'];
+    case 'order':
+      return ['hai vùng ký chồng lên nhau hoặc sai thứ tự', 'the signed ranges overlap or are out of order'];
+    case 'beyond':
+      return [
+        `vùng ký vượt quá cuối tệp (đến byte ${problem.end}, tệp có ${problem.size} byte)`,
+        `the signed ranges end beyond the file (byte ${problem.end} of ${problem.size})`,
+      ];
+    case 'hole':
+      return [
+        'khoảng trống giữa hai vùng ký không đúng là chuỗi /Contents của chữ ký',
+        'the gap between the signed ranges is not exactly the /Contents string',
+      ];
+    case 'missing':
+      return ['từ điển chữ ký không có /ByteRange', 'the signature dictionary has no /ByteRange'];
+    case 'unreadable':
+      return [
+        `từ điển chữ ký không đọc được (${problem.detail})`,
+        `the signature dictionary is unreadable (${problem.detail})`,
+      ];
+  }
 }
 
 /**
@@ -164,10 +206,24 @@ export const REASONS = {
   cmsKeyNotChecked: (key: string, bits: number | null) =>
     `Hệ thống không kiểm tra được chữ ký làm bằng khóa ${key}${bits === null ? '' : ` (${String(bits)} bit)`}; chữ ký này chưa được xác minh. / The signature cannot be checked: its key is ${key}${bits === null ? '' : ` (${String(bits)} bits)`}.`,
   cmsUnreadable: 'Khối chữ ký (PKCS#7/CMS) không đọc được. / The CMS signature block cannot be read.',
-  pdfChangedAfter:
-    'Tệp PDF đã bị thay đổi sau chữ ký này (có cập nhật bổ sung); phần thêm sau không được chữ ký này bảo đảm. / The PDF was changed after this signature.',
-  pdfByteRange:
-    'Vùng dữ liệu ký (/ByteRange) của chữ ký PDF không hợp lệ; không chấp nhận. / Invalid /ByteRange.',
+  pdfChangedObjects: (objects: readonly { object: number; vi: string; en: string }[]) => {
+    const shown = objects.slice(0, 5);
+    const more = objects.length - shown.length;
+    const vi = shown.map((o) => `đối tượng ${o.object} (${o.vi})`).join('; ');
+    const en = shown.map((o) => `object ${o.object} (${o.en})`).join(', ');
+    return `Tệp PDF đã bị sửa sau chữ ký này ở phần chữ ký không cho phép: ${vi}${more > 0 ? ` và ${more} đối tượng khác` : ''}; điều người ký đã thấy có thể đã bị thay đổi, đề nghị đơn vị gửi gửi lại bản đã ký. / ${en}${more > 0 ? ` and ${more} more` : ''} changed after this signature.`;
+  },
+  pdfAllowedUpdate: (kinds: readonly PdfAllowedChange[]) => {
+    const vi = kinds.map((k) => PDF_ALLOWED_CHANGE[k].vi).join(', ');
+    const en = kinds.map((k) => PDF_ALLOWED_CHANGE[k].en).join(', ');
+    return `Tệp PDF có cập nhật bổ sung sau chữ ký này, chỉ gồm thay đổi chữ ký cho phép${vi ? `: ${vi}` : ''}. / The PDF was changed after this signature, only in ways it allows${en ? `: ${en}` : ''}.`;
+  },
+  pdfUpdateUnreadable: (vi: string, en: string) =>
+    `Tệp PDF đã bị thay đổi sau chữ ký này nhưng không phân tích được phần thay đổi (${vi}); không xác định được điều gì đã bị sửa nên không tin cậy. / The PDF was changed after this signature and the change cannot be analysed: ${en}.`,
+  pdfByteRange: (problem: PdfRangeProblem) => {
+    const [vi, en] = rangeProblemWords(problem);
+    return `Chữ ký PDF bị hỏng: ${vi}; không kiểm tra được chữ ký này, đề nghị đơn vị gửi ký lại. / Broken PDF signature: ${en}.`;
+  },
   smimeUnreadable: 'Thư không đúng định dạng S/MIME có chữ ký. / Not a readable signed S/MIME message.',
   technicalDetail: (detail: string) =>
     `Chi tiết kỹ thuật cho quản trị: ${detail} / Technical detail: ${detail}`,

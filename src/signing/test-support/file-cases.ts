@@ -83,7 +83,13 @@ export function buildFileCases(pki: TestPki): { smime: Map<string, FileCase>; pd
       expected: {
         trusted: false,
         coversWholeFile: false,
-        signatures: [{ status: 'valid', chain: 'trusted', reason: 'changed after this signature' }],
+        signatures: [
+          {
+            status: 'invalid',
+            chain: 'trusted',
+            reason: 'object 4 (page 1 content) changed after this signature',
+          },
+        ],
       },
     },
     {
