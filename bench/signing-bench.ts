@@ -1,7 +1,9 @@
 /**
  * Verify throughput of edXML signatures: the hub's verifier next to a plain xml-crypto loop and a
  * node:crypto RSA verify of the same bytes, measured in the same run, for 10 KB and 400 KB
- * packages (a different package on every iteration), then the worker-pool scaling over cores.
+ * packages (a different package on every iteration), then the worker-pool scaling over cores;
+ * then PDF verification with the incremental-update analysis next to the plain CMS check of the
+ * same signatures, for 1 MB and 20 MB PDFs with 1 and 3 signatures (budget: at most 2×).
  * Run: npm run bench:signing   (optional: BENCH_SCALE=2 for longer runs)
  */
 import { createPrivateKey, createPublicKey, sign as rsaSign, verify as rsaVerify } from 'node:crypto';
@@ -10,6 +12,9 @@ import { performance } from 'node:perf_hooks';
 import { DOMParser } from '@xmldom/xmldom';
 import { SignedXml } from 'xml-crypto';
 import { HubError } from '../src/shared/index.ts';
+import { parseSignedData, verifySignedData } from '../src/signing/cms-verify.ts';
+import { verifyPdf } from '../src/signing/pdf-verify.ts';
+import { appendSignature, newPdf, type PdfDraft } from '../src/signing/test-support/pdf-writer.ts';
 import { VerifyPool } from '../src/signing/verify-pool.ts';
 import { makeEdxmlPackage } from '../src/signing/test-support/edxml-package.ts';
 import { createTestPki } from '../src/signing/test-support/test-pki.ts';
@@ -143,6 +148,82 @@ for (const size of SIZES) {
   }
   console.log('');
 }
+// PDF: the hub's verifyPdf (find the signatures, CMS and chain of each, and the update analysis
+// of every signature the file goes on after) next to the plain CMS check of the same signatures
+// (the ranges cut out by pattern, pkijs over them, the same chain checks).
+const PDF_SIZES = [
+  { label: '1 MB', bytes: 1024 * 1024, count: Math.round(20 * scale) },
+  { label: '20 MB', bytes: 20 * 1024 * 1024, count: Math.round(4 * scale) },
+];
+let pdfWithinBudget = true;
+for (const size of PDF_SIZES) {
+  for (const signatures of [1, 3]) {
+    // Two different files, alternated, so that no cache of one file serves the next iteration.
+    const files = [0, 1].map((variant) => {
+      let draft: PdfDraft = newPdf(`Quyết định số ${variant + 1}/QĐ-UBND`, { imageBytes: size.bytes });
+      for (let i = 0; i < signatures; i++)
+        draft = appendSignature(
+          draft,
+          i % 2 === 0 ? pki.leaf : pki.otherLeaf,
+          pki.intermediate.certPath,
+          `Chu ky ${i + 1}`,
+        );
+      return draft.bytes;
+    });
+    const corpus: Corpus = {
+      packages: Array.from({ length: size.count }, (_, i) => files[i % 2] as Buffer),
+      rawSignatures: [],
+    };
+    const hub = async (i: number) =>
+      (await verifyPdf(corpus.packages[i] as Buffer, material, { at })).trusted;
+    const plain = async (i: number) => {
+      const file = corpus.packages[i] as Buffer;
+      const text = file.toString('latin1');
+      let good = true;
+      for (const m of text.matchAll(/\/ByteRange \[(\d+) (\d+) (\d+) (\d+)\]/g)) {
+        const [a, b, c, d] = [m[1], m[2], m[3], m[4]].map(Number) as [number, number, number, number];
+        const signed = parseSignedData(Buffer.from(text.slice(a + b + 1, c - 1), 'hex'));
+        if (!signed) return false;
+        const data = Buffer.concat([file.subarray(a, a + b), file.subarray(c, c + d)]);
+        const results = await verifySignedData(signed, data, material, { at });
+        good &&= results.every((r) => r.status === 'valid' && r.chain === 'trusted');
+      }
+      return good;
+    };
+    await timeLoop(corpus, hub);
+    await timeLoop(corpus, plain);
+    const rounds = 5;
+    const times = {
+      hub: [] as { wall: number; cpu: number }[],
+      plain: [] as { wall: number; cpu: number }[],
+    };
+    for (let r = 0; r < rounds; r++) {
+      const order = r % 2 === 0 ? (['plain', 'hub'] as const) : (['hub', 'plain'] as const);
+      for (const loop of order) times[loop].push(await timeLoop(corpus, loop === 'hub' ? hub : plain));
+    }
+    const median = (values: number[]) =>
+      [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)] ?? Number.NaN;
+    const cpuRatios = times.hub.map((h, i) => h.cpu / (times.plain[i]?.cpu ?? Number.NaN));
+    const wallRatios = times.hub.map((h, i) => h.wall / (times.plain[i]?.wall ?? Number.NaN));
+    const ratio = median(cpuRatios);
+    pdfWithinBudget &&= ratio <= 2;
+    const ms = (loop: 'hub' | 'plain', kind: 'wall' | 'cpu') =>
+      ((median(times[loop].map((t) => t[kind])) / size.count) * 1000).toFixed(1);
+    console.log(
+      `PDF ${size.label} (${files[0]?.length} bytes), ${signatures} signature${signatures > 1 ? 's' : ''}, ${size.count} verifications, median of ${rounds} rounds`,
+    );
+    console.log(
+      `  plain CMS check of the signatures        ${ms('plain', 'wall').padStart(8)} ms each (CPU ${ms('plain', 'cpu')} ms)`,
+    );
+    console.log(
+      `  hub verifyPdf with the update analysis   ${ms('hub', 'wall').padStart(8)} ms each (CPU ${ms('hub', 'cpu')} ms)`,
+    );
+    console.log(
+      `  ratio hub / plain, CPU time: ${ratio.toFixed(2)}× (rounds ${cpuRatios.map((x) => x.toFixed(2)).join(' ')}); wall-clock ${median(wallRatios).toFixed(2)}×; budget 2× ${ratio <= 2 ? 'OK' : 'OVER BUDGET'}\n`,
+    );
+  }
+}
+
 console.log(
   `load average at the end: ${loadavg()
     .map((l) => l.toFixed(1))
@@ -152,4 +233,9 @@ console.log(
   allWithinBudget
     ? 'hub overhead within the 15% budget for every size'
     : 'hub overhead OVER the 15% budget for at least one size',
+);
+console.log(
+  pdfWithinBudget
+    ? 'PDF verification with the update analysis within 2× the plain CMS check for every size'
+    : 'PDF verification with the update analysis OVER 2× the plain CMS check for at least one size',
 );
