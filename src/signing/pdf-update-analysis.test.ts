@@ -40,6 +40,8 @@ NAMES.push(
   'a pdfkit document changed after signing',
   'a pdfkit document with a second signature',
   '/Contents written before /ByteRange, far from the object header',
+  'a signature field under a parent field',
+  'a signature field under a parent field, the last revision unreadable',
   'a /ByteRange with a single range',
   'a /ByteRange whose hole is not /Contents',
   'a /ByteRange not starting at 0',

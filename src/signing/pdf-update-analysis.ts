@@ -184,7 +184,7 @@ function analyse(
   const fieldName = (num: number) =>
     roles.fields.get(num)?.name ?? baseRoles.fields.get(num)?.name ?? `${num}`;
 
-  const judgeField = (num: number, what: 'field' | 'widget' | 'appearance' | 'signature'): Judgement => {
+  const judgeField = (num: number, what: 'field' | 'widget' | 'appearance'): Judgement => {
     const now = roles.fields.get(num);
     const before = baseRoles.fields.get(num);
     const name = fieldName(num);
@@ -193,7 +193,6 @@ function analyse(
       field: { vi: '', en: '' },
       widget: { vi: 'ô hiển thị của ', en: 'widget of ' },
       appearance: { vi: 'hình hiển thị của ', en: 'appearance of ' },
-      signature: { vi: 'từ điển chữ ký của ', en: 'signature dictionary of ' },
     }[what];
     const refuse = (vi: string, en: string): Judgement => ({
       refused: { vi: part.vi + vi, en: part.en + en },

@@ -343,6 +343,25 @@ export async function buildUpdateCases(pki: TestPki): Promise<UpdateCase[]> {
     coversWholeFile: true,
     signatures: [ok(LEADER)],
   });
+  add({
+    name: 'a signature field under a parent field',
+    bytes: sign(newPdf(), LEADER, { parent: 'Ky', contentsFirst: true }).bytes,
+    trusted: true,
+    coversWholeFile: true,
+    signatures: [ok(`Ky.${LEADER}`)],
+  });
+  add({
+    name: 'a signature field under a parent field, the last revision unreadable',
+    bytes: Buffer.from(
+      appendPageChange(sign(newPdf(), LEADER, { parent: 'Ky', contentsFirst: true }), 'x')
+        .bytes.toString('latin1')
+        .replace(/startxref\n(\d+)\n%%EOF\n$/, 'startxref\n99999999\n%%EOF\n'),
+      'latin1',
+    ),
+    trusted: false,
+    coversWholeFile: false,
+    signatures: [refused(`Ky.${LEADER}`, 'cannot be analysed')],
+  });
   const range = (make: (r: readonly number[]) => string) => withByteRange(signed.bytes, make);
   for (const [name, make, reason] of [
     [

@@ -326,6 +326,8 @@ export type SignatureOptions = UpdateOptions & {
   readonly lock?: { readonly action: 'All' | 'Include' | 'Exclude'; readonly fields?: readonly string[] };
   /** Writes /Contents before /ByteRange (as some signers do), far from the object header. */
   readonly contentsFirst?: boolean;
+  /** Puts the signature field under a parent field of this name (full name "parent.field"). */
+  readonly parent?: string;
   /** Other objects the same update writes (a laundering signer rewrites earlier ones). */
   readonly alsoWrite?: (draft: PdfDraft) => readonly PdfObject[];
 };
@@ -423,11 +425,12 @@ function appendSignatureWith(
   const widget = draft.nextObject;
   const sig = widget + 1;
   const appearance = widget + 2;
+  const parent = options.parent === undefined ? null : appearance + 1;
   const timestamp = subFilter === 'ETSI.RFC3161';
   const state: PdfDraft = {
     ...draft,
-    nextObject: appearance + 1,
-    fields: [...draft.fields, widget],
+    nextObject: (parent ?? appearance) + 1,
+    fields: [...draft.fields, parent ?? widget],
     annots: [...draft.annots, widget],
     perms: options.certify ? sig : draft.perms,
   };
@@ -458,14 +461,16 @@ function appendSignatureWith(
     pageObject(state, state.annots),
     {
       number: widget,
-      body: `<< /Type /Annot /Subtype /Widget /FT /Sig /F 132 /T (${fieldName}) /Rect ${rect} /P ${draft.page.number} 0 R /V ${sig} 0 R${lock ? ` /Lock << /Type /SigFieldLock ${lock} >>` : ''} /AP << /N ${appearance} 0 R >> >>`,
+      body: `<< /Type /Annot /Subtype /Widget /FT /Sig /F 132 /T (${fieldName}) /Rect ${rect} /P ${draft.page.number} 0 R /V ${sig} 0 R${parent === null ? '' : ` /Parent ${parent} 0 R`}${lock ? ` /Lock << /Type /SigFieldLock ${lock} >>` : ''} /AP << /N ${appearance} 0 R >> >>`,
     },
     { number: sig, body: sigBody },
     appearanceStream(appearance, `Da ky: ${fieldName}`),
   ];
   const extra = options.alsoWrite?.(draft) ?? [];
   objects.push(...extra);
-  const size = Math.max(appearance + 1, ...extra.map((o) => o.number + 1));
+  if (parent !== null)
+    objects.push({ number: parent, body: `<< /T (${options.parent}) /Kids [${widget} 0 R] >>` });
+  const size = Math.max((parent ?? appearance) + 1, ...extra.map((o) => o.number + 1));
   // A signed revision is written with a table: the signature dictionary may not sit in an object
   // stream, whose bytes are compressed. Later plain updates may use streams.
   const { bytes, xref } = section(draft, objects, size);
