@@ -73,6 +73,32 @@ async function timeLoop(
   return { wall: (performance.now() - started) / 1000, cpu: (cpu.user + cpu.system) / 1e6 };
 }
 
+type Timing = { wall: number; cpu: number };
+const ROUNDS = 5;
+
+const median = (values: number[]) =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
+
+/**
+ * Warms up the first two loops (JIT and the code's caches, not the packages'), then runs ROUNDS
+ * rounds with those two in alternating order, so that load from other processes hits both alike;
+ * the loops after them run last in every round.
+ */
+async function timeRounds<K extends string>(
+  corpus: Corpus,
+  loops: Record<K, (index: number) => Promise<boolean> | boolean>,
+  order: readonly [K, K, ...K[]],
+): Promise<Record<K, Timing[]>> {
+  const [first, second, ...rest] = order;
+  await timeLoop(corpus, loops[second]);
+  await timeLoop(corpus, loops[first]);
+  const times = Object.fromEntries(order.map((k) => [k, [] as Timing[]])) as Record<K, Timing[]>;
+  for (let r = 0; r < ROUNDS; r++)
+    for (const loop of r % 2 === 0 ? order : [second, first, ...rest])
+      times[loop].push(await timeLoop(corpus, loops[loop]));
+  return times;
+}
+
 function rate(count: number, seconds: number, bytes: number): string {
   return `${(count / seconds).toFixed(0).padStart(7)} /s  ${((count * bytes) / seconds / 1048576).toFixed(1).padStart(6)} MB/s`;
 }
@@ -91,23 +117,8 @@ for (const size of SIZES) {
   const plain = (i: number) => plainXmlCrypto(corpus.packages[i] as Buffer);
   const raw = (i: number) =>
     rsaVerify('sha256', corpus.packages[i] as Buffer, leafPublic, corpus.rawSignatures[i] as Buffer);
-  // Warm up JIT and the caches of the code (not of the packages), then run rounds in alternating
-  // order and take the median ratio, so that load from other processes hits both loops alike.
-  await timeLoop(corpus, hub);
-  await timeLoop(corpus, plain);
-  const rounds = 5;
-  const times = {
-    hub: [] as { wall: number; cpu: number }[],
-    plain: [] as { wall: number; cpu: number }[],
-    raw: [] as { wall: number; cpu: number }[],
-  };
-  for (let r = 0; r < rounds; r++) {
-    const order = r % 2 === 0 ? (['plain', 'hub', 'raw'] as const) : (['hub', 'plain', 'raw'] as const);
-    for (const loop of order)
-      times[loop].push(await timeLoop(corpus, loop === 'hub' ? hub : loop === 'plain' ? plain : raw));
-  }
-  const median = (values: number[]) =>
-    [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
+  // the median ratio of alternating rounds (timeRounds)
+  const times = await timeRounds(corpus, { plain, hub, raw }, ['plain', 'hub', 'raw']);
   const wallRatios = times.hub.map((h, i) => h.wall / (times.plain[i]?.wall ?? Number.NaN) - 1);
   const cpuRatios = times.hub.map((h, i) => h.cpu / (times.plain[i]?.cpu ?? Number.NaN) - 1);
   const overhead = median(cpuRatios);
@@ -116,7 +127,7 @@ for (const size of SIZES) {
   const line = (label: string, loop: 'raw' | 'plain' | 'hub') =>
     `  ${label}  ${rate(size.count, median(times[loop].map((t) => t.wall)), actual)}  (CPU ${rate(size.count, median(times[loop].map((t) => t.cpu)), actual)})`;
   console.log(
-    `${size.label} packages (${actual} bytes, ${size.count} distinct, median of ${rounds} rounds; wall-clock, CPU in brackets)`,
+    `${size.label} packages (${actual} bytes, ${size.count} distinct, median of ${ROUNDS} rounds; wall-clock, CPU in brackets)`,
   );
   console.log(line('node:crypto RSA-SHA256 verify of the bytes', 'raw'));
   console.log(line('plain xml-crypto verify                   ', 'plain'));
@@ -190,19 +201,7 @@ for (const size of PDF_SIZES) {
       }
       return good;
     };
-    await timeLoop(corpus, hub);
-    await timeLoop(corpus, plain);
-    const rounds = 5;
-    const times = {
-      hub: [] as { wall: number; cpu: number }[],
-      plain: [] as { wall: number; cpu: number }[],
-    };
-    for (let r = 0; r < rounds; r++) {
-      const order = r % 2 === 0 ? (['plain', 'hub'] as const) : (['hub', 'plain'] as const);
-      for (const loop of order) times[loop].push(await timeLoop(corpus, loop === 'hub' ? hub : plain));
-    }
-    const median = (values: number[]) =>
-      [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)] ?? Number.NaN;
+    const times = await timeRounds(corpus, { plain, hub }, ['plain', 'hub']);
     const cpuRatios = times.hub.map((h, i) => h.cpu / (times.plain[i]?.cpu ?? Number.NaN));
     const wallRatios = times.hub.map((h, i) => h.wall / (times.plain[i]?.wall ?? Number.NaN));
     const ratio = median(cpuRatios);
@@ -210,7 +209,7 @@ for (const size of PDF_SIZES) {
     const ms = (loop: 'hub' | 'plain', kind: 'wall' | 'cpu') =>
       ((median(times[loop].map((t) => t[kind])) / size.count) * 1000).toFixed(1);
     console.log(
-      `PDF ${size.label} (${files[0]?.length} bytes), ${signatures} signature${signatures > 1 ? 's' : ''}, ${size.count} verifications, median of ${rounds} rounds`,
+      `PDF ${size.label} (${files[0]?.length} bytes), ${signatures} signature${signatures > 1 ? 's' : ''}, ${size.count} verifications, median of ${ROUNDS} rounds`,
     );
     console.log(
       `  plain CMS check of the signatures        ${ms('plain', 'wall').padStart(8)} ms each (CPU ${ms('plain', 'cpu')} ms)`,
