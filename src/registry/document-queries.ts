@@ -1,7 +1,7 @@
 import { Prisma, type PrismaClient } from '../db/index.ts';
 import { agencyScope, type Actor } from '../shared/index.ts';
 import { likePrefix } from './domain/search-text.ts';
-import { exactToneQuery, parseSearchQuery, type Passage, type SearchTerm } from './domain/full-text.ts';
+import { parseSearchQuery, type Passage, type SearchTerm } from './domain/full-text.ts';
 import { matchingIdsExactFirst, rankPage } from './search-index.ts';
 import { documentStanding, versionChanges, type VersionFacts } from './domain/version-changes.ts';
 import { prefillRegistrationForm, type RegistrationForm } from './registration-form.ts';
@@ -124,7 +124,7 @@ async function searchRegister(
     ...(filter.promulgatedTo ? [Prisma.sql`promulgated_on <= ${filter.promulgatedTo}::date`] : []),
     ...(prefix ? [Prisma.sql`notation ILIKE ${likePrefix(prefix)}`] : []),
   ];
-  const { ids, exact } = await matchingIdsExactFirst(
+  const { ids, exact, pastExact } = await matchingIdsExactFirst(
     prisma,
     'document',
     where,
@@ -157,7 +157,6 @@ async function searchRegister(
     ],
     exact,
   );
-  const pastExact = exactToneQuery(terms) !== null && limit - 1 >= exact;
   return {
     documents: ranked.map((row) => {
       const document: DocumentSummary & { intakeItemId?: string | null } = { ...row };

@@ -5,7 +5,7 @@ import type { IntakeSource } from './receive-intake-items.ts';
 import { MAIL_HEADER_LIMITS, readMailHeaders, type MailHeaderBlock } from './domain/mail-headers.ts';
 import { prefillRegistrationForm, prefillSources } from './registration-form.ts';
 import { foldForSearch, likeContaining } from './domain/search-text.ts';
-import { exactToneQuery, parseSearchQuery, type Passage, type SearchTerm } from './domain/full-text.ts';
+import { parseSearchQuery, type Passage, type SearchTerm } from './domain/full-text.ts';
 import { matchingIdsExactFirst, notationOf, rankPage } from './search-index.ts';
 import { readFieldsOfItem } from './page-fields.ts';
 import { senderAgencyName } from './sender-name.ts';
@@ -156,7 +156,7 @@ async function searchIntake(
       ? Prisma.sql`(priority, received_at, id) < (${cursor.priority ?? 0}::int, ${cursor.at}, ${cursor.id}::uuid)`
       : Prisma.sql`(received_at, id) < (${cursor.at}, ${cursor.id}::uuid)`
     : null;
-  const { ids, exact } = await matchingIdsExactFirst(
+  const { ids, exact, pastExact } = await matchingIdsExactFirst(
     prisma,
     'intake_item',
     where,
@@ -177,7 +177,7 @@ async function searchIntake(
     ).map((row) => [row.id, row]),
   );
   const rows = ids.flatMap((id) => byId.get(id) ?? []);
-  const page = pageOf(rows, limit, byUrgency, exactToneQuery(terms) !== null && limit - 1 >= exact);
+  const page = pageOf(rows, limit, byUrgency, pastExact);
   const ranked = await rankPage(
     prisma,
     page.items as typeof rows,

@@ -226,7 +226,8 @@ export async function matchingIds(
  * marks, newest first, so "Quyết định" lists a row with "quyết định" before one with "quyet dinh"
  * whatever their dates, across pages. `keyset` is the list's "after this row" condition for a
  * cursor; a cursor past the exact rows (`pastExact`) continues among the others. A query without
- * marks is one list, as matchingIds gives it. Returns the ids and how many of them are exact.
+ * marks is one list, as matchingIds gives it. Returns the ids, how many of them are exact, and
+ * whether the page's last row (the next cursor's) is past the exact ones.
  */
 export async function matchingIdsExactFirst(
   prisma: PrismaClient,
@@ -237,16 +238,22 @@ export async function matchingIdsExactFirst(
   terms: readonly SearchTerm[],
   cursor: { pastExact?: boolean } | undefined,
   limit: number,
-): Promise<{ ids: string[]; exact: number }> {
+): Promise<{ ids: string[]; exact: number; pastExact: boolean }> {
   const matching = searchQuery(terms);
   const exact = exactToneQuery(terms);
   const after = keyset ? [...filters, keyset] : [...filters];
-  if (!exact) return { ids: await matchingIds(prisma, table, after, order, matching, limit), exact: 0 };
+  if (!exact)
+    return {
+      ids: await matchingIds(prisma, table, after, order, matching, limit),
+      exact: 0,
+      pastExact: false,
+    };
   const others = `${matching} & !(${exact})`;
   if (cursor?.pastExact)
-    return { ids: await matchingIds(prisma, table, after, order, others, limit), exact: 0 };
+    return { ids: await matchingIds(prisma, table, after, order, others, limit), exact: 0, pastExact: true };
   const first = await matchingIds(prisma, table, after, order, `${matching} & ${exact}`, limit);
-  if (first.length > limit) return { ids: first, exact: first.length };
+  if (first.length > limit) return { ids: first, exact: first.length, pastExact: false };
   const rest = await matchingIds(prisma, table, filters, order, others, limit - first.length);
-  return { ids: [...first, ...rest], exact: first.length };
+  // the next cursor is the page's last row, at limit - 1
+  return { ids: [...first, ...rest], exact: first.length, pastExact: limit - 1 >= first.length };
 }
