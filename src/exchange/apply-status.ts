@@ -64,7 +64,7 @@ export async function applyStatusToDelivery(
             fromOrganId: { in: [...status.originalSender] },
           },
         };
-  const deliveries = await tx.relayDelivery.findMany({ where });
+  const deliveries = await tx.relayDelivery.findMany({ where, select: { packageId: true, toOrganId: true } });
   const note = status.description ? `status ${status.code}: ${status.description}` : `status ${status.code}`;
   const fields = {
     statusCode: status.code,
@@ -76,16 +76,30 @@ export async function applyStatusToDelivery(
 /** Fields a history entry carries when a status moved it (migration 20261202180000 backfilled them). */
 export type DeliveryHistoryStatus = { statusCode: string; description?: string };
 
+/** One recipient's delivery of one package. */
+export type DeliveryKey = { packageId: string; toOrganId: string };
+
+/**
+ * Moves one delivery through the state machine. The row is read here, locked (FOR UPDATE), not
+ * taken from the caller: a status from the recipient and the sender's own "published" can land
+ * at the same moment (the axis accepted, the hub's call timed out, the answer came before the
+ * retry), and an update from a stale read would drop the other's move and its history entry.
+ * Returns false when there is no such delivery or the move was ignored or refused.
+ */
 export async function moveDelivery(
   tx: Transaction,
   log: Logger,
-  delivery: { packageId: string; toOrganId: string; state: DeliveryState; history: Prisma.JsonValue },
+  key: DeliveryKey,
   to: DeliveryState,
   note: string,
   lastError?: string,
   /** what a status said, as fields (the note is for people): its code and its Description */
   status?: DeliveryHistoryStatus,
 ): Promise<boolean> {
+  const [delivery] = await tx.$queryRaw<{ state: DeliveryState; history: Prisma.JsonValue }[]>`
+    SELECT state::text AS state, history FROM relay_delivery
+    WHERE package_id = ${key.packageId}::uuid AND to_organ_id = ${key.toOrganId} FOR UPDATE`;
+  if (!delivery) return false;
   const outcome = transition(delivery.state, to);
   const history = [
     ...(Array.isArray(delivery.history) ? delivery.history : []),
@@ -94,8 +108,8 @@ export async function moveDelivery(
   if (outcome.kind === 'refused') {
     log.warn(
       {
-        packageId: delivery.packageId,
-        to: delivery.toOrganId,
+        packageId: key.packageId,
+        to: key.toOrganId,
         from: delivery.state,
         wanted: to,
         reason: outcome.reason,
@@ -104,7 +118,7 @@ export async function moveDelivery(
     );
   }
   await tx.relayDelivery.update({
-    where: { packageId_toOrganId: { packageId: delivery.packageId, toOrganId: delivery.toOrganId } },
+    where: { packageId_toOrganId: key },
     data: {
       history,
       ...(outcome.kind === 'moved' ? { state: outcome.to } : {}),
@@ -121,9 +135,13 @@ export async function moveDelivery(
  */
 export function failDeliveryOnBounce(log: Logger): RelayMailBounced {
   return async (tx, bounce) => {
-    const delivery = await tx.relayDelivery.findUnique({
-      where: { packageId_toOrganId: { packageId: bounce.packageId, toOrganId: bounce.toOrganId } },
-    });
-    if (delivery) await moveDelivery(tx, log, delivery, 'failed', bounce.reason.slice(0, 500), bounce.reason);
+    await moveDelivery(
+      tx,
+      log,
+      { packageId: bounce.packageId, toOrganId: bounce.toOrganId },
+      'failed',
+      bounce.reason.slice(0, 500),
+      bounce.reason,
+    );
   };
 }

@@ -28,6 +28,8 @@ export async function resendFailedDeliveries(
   return prisma.$transaction(async (tx) => {
     const record = await tx.relayPackage.findUnique({ where: { id: packageId }, select: { id: true } });
     if (!record) return { kind: 'not-found' } as const;
+    // Locked first, as moveDelivery locks: a late status landing now is kept in the history.
+    await tx.$executeRaw`SELECT 1 FROM relay_delivery WHERE package_id = ${packageId}::uuid FOR UPDATE`;
     const failed = await tx.relayDelivery.findMany({ where: { packageId, state: 'failed' } });
     const now = clock.now();
     const requeued: string[] = [];

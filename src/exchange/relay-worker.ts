@@ -128,11 +128,9 @@ export function createRelayWorker(
         // Every submitted package has a delivery per recipient, a status package too (it stayed
         // `queued` on the relay view when only documents moved theirs).
         if (packageId) {
-          const delivery = await tx.relayDelivery.findUnique({
-            where: { packageId_toOrganId: { packageId, toOrganId: row.targetOrganId } },
-          });
+          const delivery = { packageId, toOrganId: row.targetOrganId };
           const note = row.kind === 'mail' ? 'handed to the mail server' : 'broker confirmed';
-          if (delivery) await moveDelivery(tx, log, delivery, 'published', note);
+          await moveDelivery(tx, log, delivery, 'published', note);
         }
         // A status a hosted agency owed (built by the hub, not submitted) moves the sender's delivery now.
         await applyPublishedHubStatus(tx, log, row, packageId);
@@ -151,11 +149,8 @@ export function createRelayWorker(
     await deps.prisma.$transaction(async (tx) => {
       await tx.outboxMessage.update({ where: { id: row.id }, data: { state: 'failed', lastError: error } });
       if (packageId) {
-        const delivery = await tx.relayDelivery.findUnique({
-          where: { packageId_toOrganId: { packageId, toOrganId: row.targetOrganId } },
-        });
-        if (delivery)
-          await moveDelivery(tx, log, delivery, 'failed', `gave up after ${attempts} attempts`, error);
+        const delivery = { packageId, toOrganId: row.targetOrganId };
+        await moveDelivery(tx, log, delivery, 'failed', `gave up after ${attempts} attempts`, error);
       }
     });
   }

@@ -100,17 +100,14 @@ export function createAxisSender(
         data: { state: 'done', doneAt: deps.clock.now(), lastError: null },
       });
       if (packageId) {
-        const delivery = await tx.relayDelivery.findUnique({
-          where: { packageId_toOrganId: { packageId, toOrganId: row.targetOrganId } },
-        });
-        if (delivery)
-          await moveDelivery(
-            tx,
-            log,
-            delivery,
-            'published',
-            `trục liên thông quốc gia đã nhận, DocId ${docId} / accepted by the national axis`,
-          );
+        const delivery = { packageId, toOrganId: row.targetOrganId };
+        await moveDelivery(
+          tx,
+          log,
+          delivery,
+          'published',
+          `trục liên thông quốc gia đã nhận, DocId ${docId} / accepted by the national axis`,
+        );
       }
       await applyPublishedHubStatus(tx, log, row, packageId);
     });
@@ -127,10 +124,8 @@ export function createAxisSender(
       });
       await tx.outboxMessage.update({ where: { id: row.id }, data: { state: 'failed', lastError: reason } });
       if (packageId) {
-        const delivery = await tx.relayDelivery.findUnique({
-          where: { packageId_toOrganId: { packageId, toOrganId: row.targetOrganId } },
-        });
-        if (delivery) await moveDelivery(tx, log, delivery, 'failed', reason.slice(0, 500), reason);
+        const delivery = { packageId, toOrganId: row.targetOrganId };
+        await moveDelivery(tx, log, delivery, 'failed', reason.slice(0, 500), reason);
         const documentKey = (row.headers as { documentKey?: string | null } | null)?.documentKey ?? null;
         const sender = await tx.agency.findUnique({ where: { organId: from }, select: { channel: true } });
         if (sender && sender.channel !== 'national')
@@ -160,11 +155,8 @@ export function createAxisSender(
     await deps.prisma.$transaction(async (tx) => {
       await tx.outboxMessage.update({ where: { id: row.id }, data: { state: 'failed', lastError: error } });
       if (packageId) {
-        const delivery = await tx.relayDelivery.findUnique({
-          where: { packageId_toOrganId: { packageId, toOrganId: row.targetOrganId } },
-        });
-        if (delivery)
-          await moveDelivery(tx, log, delivery, 'failed', `gave up after ${row.attempts} attempts`, error);
+        const delivery = { packageId, toOrganId: row.targetOrganId };
+        await moveDelivery(tx, log, delivery, 'failed', `gave up after ${row.attempts} attempts`, error);
       }
     });
   }
