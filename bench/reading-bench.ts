@@ -86,12 +86,13 @@ const agency = await prisma.agency.create({
   data: { organId: '000.00.31.H53', name: 'Sở Nội vụ', channel: 'hosted' },
 });
 
-async function receiveScans(images: readonly Buffer[], tag: string): Promise<void> {
-  for (const [i, image] of images.entries())
+/** The scans as image-only PDFs, made before any clock runs. */
+const scansOf = (images: readonly Buffer[]) => Promise.all(images.map((image) => scanOf([image])));
+
+async function receiveScans(scans: readonly Uint8Array[], tag: string): Promise<void> {
+  for (const [i, content] of scans.entries())
     await receiveItem(prisma, agency.id, `${tag}${i}`, {
-      attachments: [
-        { name: `scan-${i}.pdf`, contentType: 'application/pdf', content: await scanOf([image]) },
-      ],
+      attachments: [{ name: `scan-${i}.pdf`, contentType: 'application/pdf', content }],
     });
 }
 
@@ -110,20 +111,34 @@ try {
   );
   const images = await pageImages(dir);
   const imageBytes = await Promise.all(images.map((file) => readFile(file)));
+  const scans = await scansOf(imageBytes);
 
   const raw = await rawTesseract(images);
   console.log(
     `raw tesseract, ${CORES} processes:           ${raw.toFixed(2)} pages/s  (${(raw / CORES).toFixed(2)} per core)`,
   );
 
-  await receiveScans(imageBytes, 'p');
-  const started = performance.now();
+  // The readers' start (worker threads loading their modules, the first query) is timed apart:
+  // pages/s is what a running hub keeps up, as the raw ceiling is what tesseract keeps up. One
+  // scan per worker is read first, so every worker has started before the clock runs.
+  const booting = performance.now();
   const readers = startReading({ prisma, settings: SETTINGS, log: createSilentLogger(), pollMs: 50 });
+  await receiveScans(scans.slice(0, SETTINGS.workers), 'warm');
+  await waitUntilRead();
+  const warmUp = performance.now() - booting;
+  // the clock runs from the first scan's arrival: the readers start on it while the rest arrive
+  const started = performance.now();
+  await receiveScans(scans, 'p');
   await waitUntilRead();
   const hub = PAGES / ((performance.now() - started) / 1000);
   const read = await prisma.fileText.findMany({ select: { state: true, method: true } });
   const byOcr = read.filter((r) => r.state === 'read' && r.method === 'ocr').length;
-  if (byOcr !== PAGES) throw new HubError('BENCH_FAILED', `only ${byOcr} of ${PAGES} scans were read by OCR`);
+  const expected = PAGES + SETTINGS.workers;
+  if (byOcr !== expected)
+    throw new HubError('BENCH_FAILED', `only ${byOcr} of ${expected} scans were read by OCR`);
+  console.log(
+    `hub readers' start and a first scan per worker: ${(warmUp / 1000).toFixed(1)} s (not in the rate below)`,
+  );
   console.log(
     `hub readers (${SETTINGS.workers} workers, PDF → page → OCR): ${hub.toFixed(2)} pages/s  (${(hub / CORES).toFixed(2)} per core)`,
   );
@@ -181,8 +196,8 @@ try {
   };
   await smtpRound(); // warm-up
   const idle = await smtpRound();
-  await receiveScans(imageBytes, 'q');
-  await receiveScans(imageBytes, 'r');
+  await receiveScans(scans, 'q');
+  await receiveScans(scans, 'r');
   const busy = await smtpRound();
   const stillReading = await prisma.fileText.count({ where: { state: { in: ['pending', 'reading'] } } });
   console.log(
