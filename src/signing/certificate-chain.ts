@@ -1,11 +1,12 @@
 /**
  * Path building and checking for a signer certificate: chain to a configured anchor, validity at
- * the time of checking, CA constraints, signing key usage, algorithms and key sizes, CRL
- * revocation and agency pinning. The certificate a signature carries is only a candidate;
+ * the time of checking, CA constraints, signing key usage, algorithms and key sizes, revocation
+ * (CRLs and OCSP responses, as of the time of checking) and agency pinning. The certificate a signature carries is only a candidate;
  * nothing here trusts it by itself.
  */
 import { X509Certificate as NodeX509Certificate, createPublicKey } from 'node:crypto';
 import { factsOf } from './certificate-facts.ts';
+import { ocspStatusOf, type OcspEvidence } from './ocsp.ts';
 import type { TrustMaterial } from './trust-store.ts';
 import { REASONS, type ChainStatus } from './verdict.ts';
 import type { X509Certificate, X509Crl } from './x509.ts';
@@ -22,8 +23,10 @@ export type ChainOptions = {
   readonly at: Date;
   /** Certificates that came with the signature: usable to build a path, never as anchors. */
   readonly untrusted?: readonly X509Certificate[];
-  /** CRLs given for this check only (e.g. `--crl`), on top of the trust store's. */
+  /** CRLs given for this check only (e.g. `--crl`, or carried by the signature), on top of the trust store's. */
   readonly crls?: readonly X509Crl[];
+  /** OCSP responses for this check (carried by the signature, or stored with the document at receipt). */
+  readonly ocsp?: readonly OcspEvidence[];
   /** The agency the document claims to come from, for pinning. */
   readonly organId?: string | undefined;
 };
@@ -151,6 +154,7 @@ async function revocationOf(
   certificate: X509Certificate,
   issuer: X509Certificate,
   crls: readonly X509Crl[],
+  ocsp: readonly OcspEvidence[],
   at: number,
 ): Promise<{ revokedAt: number | null; checked: boolean; stale: boolean }> {
   let checked = false;
@@ -165,6 +169,10 @@ async function revocationOf(
     if (entry && entry.revocationDate.getTime() <= at)
       return { revokedAt: entry.revocationDate.getTime(), checked, stale };
   }
+  const online = await ocspStatusOf(ocsp, certificate, issuer, at);
+  if (online.revokedAt !== null) return { revokedAt: online.revokedAt, checked: true, stale: false };
+  // a current OCSP answer makes an old CRL beside it harmless
+  if (online.checked) return { revokedAt: null, checked: true, stale: online.stale };
   return { revokedAt: null, checked, stale };
 }
 
@@ -219,7 +227,7 @@ export async function checkCertificateChain(
   for (let index = 0; index + 1 < path.length; index++) {
     const certificate = path[index] as X509Certificate;
     const issuer = path[index + 1] as X509Certificate;
-    const revocation = await revocationOf(certificate, issuer, crls, at);
+    const revocation = await revocationOf(certificate, issuer, crls, options.ocsp ?? [], at);
     if (revocation.revokedAt !== null) {
       failures.push('revoked');
       reasons.push(REASONS.revoked(dateText(revocation.revokedAt)));

@@ -9,13 +9,32 @@ import { checkCertificateChain } from './certificate-chain.ts';
 import { factsOf } from './certificate-facts.ts';
 import type { TrustMaterial } from './trust-store.ts';
 import { makeVerdict, REASONS, summarizeSigner, type EmbeddedSignatureVerdict } from './verdict.ts';
-import { X509Certificate, type X509Crl } from './x509.ts';
+import { ocspOfSignedData, type OcspEvidence } from './ocsp.ts';
+import { X509Certificate, X509Crl } from './x509.ts';
 
 export type CmsVerifyOptions = {
   readonly at: Date;
   readonly crls?: readonly X509Crl[];
+  /** OCSP responses from outside the CMS (a PDF's DSS, evidence stored at receipt) */
+  readonly ocsp?: readonly OcspEvidence[];
+  /** certificates from outside the CMS (a PDF's DSS): path-building candidates only */
+  readonly certificates?: readonly X509Certificate[];
   readonly organId?: string;
 };
+
+/** The CRLs a SignedData carries (RevocationInfoChoices); one that does not parse is left out. */
+function crlsOfSignedData(signed: pkijs.SignedData): X509Crl[] {
+  const found: X509Crl[] = [];
+  for (const choice of signed.crls ?? []) {
+    if (!(choice instanceof pkijs.CertificateRevocationList)) continue;
+    try {
+      found.push(new X509Crl((choice.toSchema() as asn1js.Sequence).toBER(false)));
+    } catch {
+      // unreadable: no evidence, which the chain check reports as such
+    }
+  }
+  return found;
+}
 
 const SIGNING_TIME = '1.2.840.113549.1.9.5';
 const LEGACY_DIGESTS = new Set(['1.3.14.3.2.26']);
@@ -100,9 +119,16 @@ export async function verifySignedData(
   options: CmsVerifyOptions,
 ): Promise<CmsSignerResult[]> {
   const at = options.at;
-  const bundled = (signed.certificates ?? [])
-    .filter((c): c is pkijs.Certificate => c instanceof pkijs.Certificate)
-    .map(toX509);
+  const bundled = [
+    ...(signed.certificates ?? [])
+      .filter((c): c is pkijs.Certificate => c instanceof pkijs.Certificate)
+      .map(toX509),
+    ...(options.certificates ?? []),
+  ];
+  // Revocation evidence the signer embedded (CAdES-LT and PAdES keep it so) counts as any other:
+  // authentic only when signed by the issuer or its delegated responder, read as of `at`.
+  const crls = [...crlsOfSignedData(signed), ...(options.crls ?? [])];
+  const ocsp = [...ocspOfSignedData(signed), ...(options.ocsp ?? [])];
   const results: CmsSignerResult[] = [];
   for (let index = 0; index < signed.signerInfos.length; index++) {
     const signerInfo = signed.signerInfos[index] as pkijs.SignerInfo;
@@ -159,7 +185,8 @@ export async function verifySignedData(
     const chain = await checkCertificateChain(signerCertificate, material, {
       at,
       untrusted: bundled,
-      ...(options.crls ? { crls: options.crls } : {}),
+      crls,
+      ocsp,
       organId: options.organId,
     });
     // A key pkijs cannot use (an EC curve outside WebCrypto) says nothing about the signature:

@@ -12,6 +12,7 @@ import {
   type CmsVerifyOptions,
 } from './cms-verify.ts';
 import { PdfFile } from './pdf-document.ts';
+import { dssEvidence } from './pdf-dss.ts';
 import {
   coversWholeFile,
   findPdfSignatures,
@@ -116,6 +117,17 @@ export async function verifyPdf(
   }
   const analyses = new Map<number, ChangeNotes>();
   const signatures: EmbeddedSignatureVerdict[] = [];
+  // The DSS's certificates, CRLs and OCSP responses serve every signature's chain check, next to
+  // what each CMS carries and what the caller gives.
+  const dss = 'error' in final ? null : dssEvidence(final.view);
+  const withDss: CmsVerifyOptions = dss
+    ? {
+        ...options,
+        crls: [...(options.crls ?? []), ...dss.crls],
+        ocsp: [...(options.ocsp ?? []), ...dss.ocsp],
+        certificates: [...(options.certificates ?? []), ...dss.certificates],
+      }
+    : options;
   for (const slot of slots) {
     const covers = coversWholeFile(pdf, slot);
     const base = { field: slot.field, coversWholeFile: covers };
@@ -157,7 +169,7 @@ export async function verifyPdf(
       // Always the ranges: pkijs checks a timestamp's imprint against them, and uses eContent itself otherwise.
       data,
       material,
-      options,
+      withDss,
     );
     // What later incremental updates changed, judged by what this signature allows.
     const notes: ChangeNotes = covers

@@ -199,8 +199,9 @@ export const REASONS = {
   pinnedMismatch: (organId: string) =>
     `Người ký không phải chứng thư đã đăng ký cho cơ quan ${organId}; liên hệ cơ quan gửi để xác minh. / Signer does not match the certificate pinned for ${organId}.`,
   noCrl:
-    'Chưa có danh sách thu hồi (CRL) cho bên cấp chứng thư; chưa kiểm tra được việc thu hồi. / No CRL available: revocation not checked.',
-  staleCrl: 'Danh sách thu hồi (CRL) đã quá hạn cập nhật; cần tải CRL mới. / CRL past its nextUpdate.',
+    'Chưa có thông tin thu hồi (CRL hay OCSP) cho bên cấp chứng thư; chưa kiểm tra được việc thu hồi. / No revocation information (CRL or OCSP): revocation not checked.',
+  staleCrl:
+    'Thông tin thu hồi (CRL hay OCSP) đã quá hạn cập nhật so với thời điểm kiểm tra; cần thông tin mới hơn. / Revocation information past its next update at the time of checking.',
   cmsBroken:
     'Chữ ký số không khớp với dữ liệu đã ký; tệp đã bị sửa hoặc chữ ký hỏng. / The CMS signature does not verify.',
   cmsKeyNotChecked: (key: string, bits: number | null) =>

@@ -544,30 +544,41 @@ export function appendAnnotation(draft: PdfDraft, text: string, options: UpdateO
 
 /**
  * Adds long-term validation data (ETSI EN 319 142-1 §5.4, as Acrobat's "LTV enable" writes it):
- * a /DSS with certificates and CRLs, and a /VRI entry for the last signature.
+ * a /DSS with certificates, CRLs and OCSP responses, and a /VRI entry for the last signature.
  */
 export function appendDss(
   draft: PdfDraft,
-  data: { certificates: readonly Buffer[]; crls: readonly Buffer[]; vriKey: string },
+  data: {
+    certificates: readonly Buffer[];
+    crls: readonly Buffer[];
+    ocsps?: readonly Buffer[];
+    vriKey: string;
+  },
   options: UpdateOptions & { alsoWrite?: (draft: PdfDraft) => readonly PdfObject[] } = {},
 ): PdfDraft {
   let next = draft.nextObject;
   const certs = data.certificates.map((der) => streamObject(next++, '', der));
   const crls = data.crls.map((der) => streamObject(next++, '', der));
+  const ocsps = (data.ocsps ?? []).map((der) => streamObject(next++, '', der));
   const refs = (objects: PdfObject[]) => objects.map((o) => `${o.number} 0 R`).join(' ');
   const vri = next++;
   const dss = next++;
   const state = { ...draft, nextObject: next, dss };
+  const ocspEntry = (key: string) => (ocsps.length > 0 ? ` /${key} [${refs(ocsps)}]` : '');
   return appendUpdate(
     state,
     [
       catalogObject(state),
       ...certs,
       ...crls,
-      { number: vri, body: `<< /Type /VRI /Cert [${refs(certs)}] /CRL [${refs(crls)}] >>` },
+      ...ocsps,
+      {
+        number: vri,
+        body: `<< /Type /VRI /Cert [${refs(certs)}] /CRL [${refs(crls)}]${ocspEntry('OCSP')} >>`,
+      },
       {
         number: dss,
-        body: `<< /Type /DSS /Certs [${refs(certs)}] /CRLs [${refs(crls)}] /VRI << /${data.vriKey} ${vri} 0 R >> >>`,
+        body: `<< /Type /DSS /Certs [${refs(certs)}] /CRLs [${refs(crls)}]${ocspEntry('OCSPs')} /VRI << /${data.vriKey} ${vri} 0 R >> >>`,
       },
       ...(options.alsoWrite?.(draft) ?? []),
     ],
