@@ -1,4 +1,4 @@
-import type { Message } from 'amqplib';
+import type { ConfirmChannel, Message } from 'amqplib';
 import { HubError } from '../shared/index.ts';
 import type { BrokerConnection } from './broker-connection.ts';
 import { DEAD_LETTER_HEADERS } from './poison-messages.ts';
@@ -49,8 +49,28 @@ function describe(message: Message): DeadLetter {
 
 const DEAD_HEADER_PREFIXES = ['x-death', 'x-first-death', 'x-last-death', 'x-lienthong-dead-'];
 
+/** A dead letter with its bytes and headers, as the broker holds it. */
+export type HeldDeadLetter = {
+  letter: DeadLetter;
+  content: Buffer;
+  contentType: string | null;
+  headers: Record<string, unknown>;
+};
+
 export type DeadLetters = {
   list(limit: number): Promise<DeadLetter[]>;
+  /** The dead letter with this message_id, read and returned to the queue; null when none has it. */
+  read(messageId: string): Promise<HeldDeadLetter | null>;
+  /**
+   * Removes the dead letter with this message_id from the queue: the one deliberate loss. `record`
+   * runs while the message is still held and must commit what is being thrown away (relay-admin.ts
+   * audits it with the payload's SHA-256 and the headers); only after it returned is the message
+   * acknowledged. If it throws, the dead letter stays.
+   */
+  discard(
+    messageId: string,
+    record: (held: HeldDeadLetter) => Promise<void>,
+  ): Promise<'discarded' | 'not-found'>;
   /**
    * Publishes the dead letter with this message_id back to the exchange it died from. `record`
    * runs after the broker confirmed the new copy and before the dead letter is acknowledged: if it
@@ -74,7 +94,44 @@ export function createDeadLetters(broker: BrokerConnection): DeadLetters {
     opened.on('error', () => undefined);
     return opened;
   };
+  /** Takes messages until the one with this message_id; the others go back when the channel closes. */
+  const find = async (open: ConfirmChannel, messageId: string): Promise<Message | null> => {
+    for (;;) {
+      const message = await open.get(QUEUES.dead, { noAck: false });
+      if (!message) return null;
+      if (message.properties.messageId === messageId) return message;
+    }
+  };
+  const held = (message: Message): HeldDeadLetter => ({
+    letter: describe(message),
+    content: message.content,
+    contentType: typeof message.properties.contentType === 'string' ? message.properties.contentType : null,
+    headers: { ...(message.properties.headers ?? {}) },
+  });
   return {
+    async read(messageId) {
+      const open = await channel();
+      try {
+        const message = await find(open, messageId);
+        return message ? held(message) : null;
+      } finally {
+        await open.close().catch(() => undefined);
+      }
+    },
+    async discard(messageId, record) {
+      const open = await channel();
+      try {
+        const message = await find(open, messageId);
+        if (!message) return 'not-found';
+        await record(held(message));
+        open.ack(message);
+        // The close is answered after the ack was processed: the caller learns of a lost ack.
+        await open.close();
+        return 'discarded';
+      } finally {
+        await open.close().catch(() => undefined);
+      }
+    },
     async list(limit) {
       const open = await channel();
       const taken: Message[] = [];

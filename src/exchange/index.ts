@@ -27,18 +27,23 @@ export {
   type DeliveryState,
 } from './domain/delivery-state.ts';
 export {
+  discardDeadLetter,
   packageForActor,
+  readDeadLetter,
   relayOverview,
   requeueDeadLetter,
   resendFailedDeliveries,
   submitterOrganId,
+  type DeadLetterDiscardOutcome,
   type DeadLetterRequeueOutcome,
+  type DeadLetterView,
   type PackageView,
   type RelayOverview,
   type ResendOutcome,
 } from './relay-admin.ts';
 export { failDeliveryOnBounce } from './apply-status.ts';
-export { createDeadLetters, type DeadLetter, type DeadLetters } from './dead-letters.ts';
+export { createDeadLetters, type DeadLetter, type DeadLetters, type HeldDeadLetter } from './dead-letters.ts';
+export type { DeadLetterPayload, PayloadSummary } from './dead-letter-payload.ts';
 export {
   deliveriesOfDocument,
   looksLikePdf,

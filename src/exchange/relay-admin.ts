@@ -1,9 +1,10 @@
 import type { PrismaClient } from '../db/index.ts';
-import { appendAudit } from '../registry/index.ts';
+import { appendAudit, sha256Hex } from '../registry/index.ts';
 import { actorLabel, agencyScope, type Actor, type Clock, said, type Said } from '../shared/index.ts';
 import type { InboxState } from './broker-users.ts';
 import type { AxisState } from './national/axis-service.ts';
-import type { DeadLetters } from './dead-letters.ts';
+import type { DeadLetter, DeadLetters } from './dead-letters.ts';
+import { describePayload, headersForAudit, type DeadLetterPayload } from './dead-letter-payload.ts';
 import { resendTransition } from './domain/delivery-state.ts';
 
 /**
@@ -92,6 +93,61 @@ export async function requeueDeadLetter(
           queue: letter.queue,
           exchange: letter.exchange,
           routingKeys: letter.routingKeys,
+        },
+      }),
+    );
+  });
+}
+
+export type DeadLetterView = { deadLetter: DeadLetter; payload: DeadLetterPayload };
+
+/** One dead letter with what may be shown of its payload (dead-letter-payload.ts); null when none has the id. */
+export async function readDeadLetter(
+  deadLetters: DeadLetters,
+  messageId: string,
+): Promise<DeadLetterView | null> {
+  const held = await deadLetters.read(messageId);
+  if (!held) return null;
+  return { deadLetter: held.letter, payload: describePayload(held.content, held.contentType) };
+}
+
+export type DeadLetterDiscardOutcome = 'discarded' | 'not-found';
+
+/**
+ * Throws a dead letter away: the one deliberate loss in a relay that otherwise loses nothing, so
+ * it is recorded before it happens. The audit entry (who, why, the payload's SHA-256 and size,
+ * where it was going, its headers) is committed while the broker still holds the message; only
+ * then is the message acknowledged. If the entry cannot be written the dead letter stays. If the
+ * acknowledgement is lost after the commit (the connection drops), the entry stands and the dead
+ * letter is still listed: discarding it again writes a second entry, and nothing went unrecorded.
+ */
+export async function discardDeadLetter(
+  deps: { prisma: PrismaClient; deadLetters: DeadLetters },
+  actor: Actor,
+  messageId: string,
+  reason: string,
+): Promise<DeadLetterDiscardOutcome> {
+  return deps.deadLetters.discard(messageId, async (held) => {
+    const { letter } = held;
+    await deps.prisma.$transaction((tx) =>
+      appendAudit(tx, {
+        actor: actorLabel(actor),
+        action: 'relay.dead-letter-discarded',
+        subject: `message:${messageId}`.slice(0, 200),
+        data: {
+          reason,
+          sha256: sha256Hex(held.content),
+          size: held.content.length,
+          type: letter.type,
+          from: letter.from,
+          documentId: letter.documentId,
+          userId: letter.userId,
+          deadReason: letter.reason,
+          queue: letter.queue,
+          exchange: letter.exchange,
+          routingKeys: letter.routingKeys,
+          contentType: held.contentType,
+          headers: headersForAudit(held.headers),
         },
       }),
     );

@@ -90,6 +90,18 @@ const CASES: Record<string, Case> = {
     kind: 'admin-only',
     request: () => ({ method: 'POST', url: `/api/v1/relay/dead-letters/${randomUUID()}/requeue` }),
   },
+  'GET /api/v1/relay/dead-letters/:messageId': {
+    kind: 'admin-only',
+    request: () => ({ method: 'GET', url: `/api/v1/relay/dead-letters/${randomUUID()}` }),
+  },
+  'POST /api/v1/relay/dead-letters/:messageId/discard': {
+    kind: 'admin-only',
+    request: () => ({
+      method: 'POST',
+      url: `/api/v1/relay/dead-letters/${randomUUID()}/discard`,
+      payload: { reason: 'thử' },
+    }),
+  },
   'GET /healthz': { kind: 'public', why: 'liveness, no data' },
   'GET /readyz': { kind: 'public', why: 'readiness, no agency data' },
   'GET /metrics': { kind: 'public', why: 'process metrics, no agency data' },

@@ -120,7 +120,8 @@ describe('the relay dashboard in Chromium', () => {
     const { page } = browser;
     await signInThroughConsole(page, baseUrl, 'quantri', TEST_PASSWORD);
     const row = page.locator('#dead-letters tbody tr', { hasText: MESSAGE_ID });
-    expect(await row.innerText()).toContain('delivery_limit');
+    // The broker's reason code in words.
+    expect(await row.innerText()).toContain('Đã giao quá số lần cho phép mà nơi nhận không nhận');
     expect(await page.locator('#inboxes').innerText()).toContain(inboxB);
     // The old name is pointed out, with what the admin does about it; a secret name is not.
     const rowC = await page.locator('#inboxes tbody tr', { hasText: C }).innerText();

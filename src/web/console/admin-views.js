@@ -1,9 +1,11 @@
-// Admin pages: the relay dashboard with dead letters (requeue). The directory is in directory-views.js.
+// Admin pages: the relay dashboard with dead letters (requeue; the payload and discard are in
+// dead-letter-views.js). The directory is in directory-views.js.
 import { api, errorText } from './api.js';
 import { h, replace } from './dom.js';
 import { deliveryStateLabel, lang, t } from './i18n.js';
 import { throughputChart } from './chart.js';
 import { onLive } from './live.js';
+import { deadReasonWords, letterKindWords } from './dead-letter-views.js';
 
 function table(id, headings, rows) {
   if (rows.length === 0) return h('p', {}, t('empty'));
@@ -192,19 +194,22 @@ function deadLetters(result, outcome) {
   const rows = result.data.deadLetters.map((letter) => {
     const button = h('button', { type: 'button' }, t('requeue'));
     button.addEventListener('click', () => void requeue(letter, button));
+    const view = letter.messageId
+      ? h('a', { href: `#/dead-letters/${encodeURIComponent(letter.messageId)}` }, t('viewPayload'))
+      : '';
     return [
       letter.messageId ?? '',
-      letter.type ?? '',
+      letterKindWords(letter.type),
       letter.from ?? '',
       (letter.routingKeys ?? []).join(', '),
-      letter.reason ?? '',
+      deadReasonWords(letter.reason),
       letter.queue ?? '',
-      letter.messageId ? button : '',
+      letter.messageId ? h('span', { class: 'actions' }, view, ' ', button) : '',
     ];
   });
   return table(
     'dead-letters',
-    ['message_id', t('kind'), t('sender'), 'routing', t('reason'), 'queue', ''],
+    [t('messageId'), t('kind'), t('sender'), t('goingTo'), t('reason'), t('deadQueue'), ''],
     rows,
   );
 }

@@ -4,6 +4,7 @@ import { api, setCsrfToken, showFieldProblems } from './api.js';
 import { h, replace } from './dom.js';
 import { lang, t, toggleLang } from './i18n.js';
 import { relayView } from './admin-views.js';
+import { deadLetterView } from './dead-letter-views.js';
 import { auditView } from './audit-views.js';
 import { certificatesView, ingestSourcesView } from './datacentre-views.js';
 import { agenciesView } from './directory-views.js';
@@ -26,6 +27,8 @@ const ROUTES = [
   [/^#\/documents\/([0-9a-zA-Z-]+)$/, documentView],
   [/^#\/documents$/, registerBookView],
   [/^#\/relay$/, relayView],
+  // A dead letter by its message_id (any characters the sender chose, so taken whole, encoded).
+  [/^#\/dead-letters\/(.+)$/, deadLetterView],
   [/^#\/agencies$/, agenciesView],
   [/^#\/follow-up$/, followUpView],
   // clerk: paper upload

@@ -2,7 +2,9 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { PrismaClient } from '../../db/index.ts';
 import {
+  discardDeadLetter,
   packageForActor,
+  readDeadLetter,
   relayOverview,
   relayThroughput,
   requeueDeadLetter,
@@ -14,7 +16,7 @@ import {
   type Submitter,
   type SubmitOutcome,
 } from '../../exchange/index.ts';
-import { actorLabel, isHubError, systemClock, type Clock } from '../../shared/index.ts';
+import { actorLabel, isHubError, said, systemClock, type Clock } from '../../shared/index.ts';
 import { apiRoute, fail, ok } from '../api-route.ts';
 import { IdParams } from './registry-replies.ts';
 
@@ -45,6 +47,8 @@ export type PackageRouteDeps = {
 const XmlBody = z.custom<Buffer>((value) => Buffer.isBuffer(value), {
   error: 'send the edXML package as the body, Content-Type: application/xml',
 });
+
+const MessageIdParams = z.strictObject({ messageId: z.string().min(1).max(200) });
 
 const DeliverySchema = z.object({
   toOrganId: z.string(),
@@ -235,7 +239,7 @@ export function packageRoutes(deps: PackageRouteDeps) {
           'Publish a dead letter again to where it died (admins); a partner’s submission must be resubmitted by the partner',
         tag: 'relay',
         access: 'admin',
-        params: z.strictObject({ messageId: z.string().min(1).max(200) }),
+        params: MessageIdParams,
         responses: { 200: z.object({ requeued: z.string() }) },
       },
       ({ params, actor }) =>
@@ -253,6 +257,71 @@ export function packageRoutes(deps: PackageRouteDeps) {
             );
           }
           return ok({ requeued: params.messageId });
+        }),
+    );
+
+    const NO_DEAD_LETTER = said(
+      'Không còn thư lỗi này trong hàng đợi: có thể đã được gửi lại hoặc hủy.',
+      'no such dead letter: it may have been requeued or discarded',
+    );
+
+    apiRoute(
+      app,
+      {
+        method: 'GET',
+        url: '/api/v1/relay/dead-letters/:messageId',
+        summary:
+          'One dead letter and its payload for an admin: size and SHA-256; the text (first 64 KiB) when it is text; an edXML package summarised (admins)',
+        tag: 'relay',
+        access: 'admin',
+        params: MessageIdParams,
+        responses: {
+          200: z.object({
+            deadLetter: z.record(z.string(), z.unknown()),
+            payload: z.object({
+              size: z.number().int(),
+              sha256: z.string(),
+              contentType: z.string().nullable(),
+              text: z.object({ value: z.string(), truncated: z.boolean() }).nullable(),
+              edxml: z.record(z.string(), z.unknown()).nullable(),
+              summary: z.enum(['summarised', 'too-large', 'not-edxml']),
+            }),
+          }),
+        },
+      },
+      ({ params }) =>
+        withDeadLetters(async (deadLetters) => {
+          const view = await readDeadLetter(deadLetters, params.messageId);
+          return view ? ok(view) : fail('WEB_NOT_FOUND', NO_DEAD_LETTER);
+        }),
+    );
+
+    apiRoute(
+      app,
+      {
+        method: 'POST',
+        url: '/api/v1/relay/dead-letters/:messageId/discard',
+        summary:
+          'Throw a dead letter away (admins): audited with who, why, the payload’s SHA-256 and its headers before it leaves the queue',
+        tag: 'relay',
+        access: 'admin',
+        params: MessageIdParams,
+        body: z.strictObject({
+          reason: z.string().trim().min(3).max(500).describe('why it is thrown away, for the audit trail'),
+        }),
+        responses: { 200: z.object({ discarded: z.string() }) },
+      },
+      ({ params, body, actor }) =>
+        withDeadLetters(async (deadLetters) => {
+          const outcome = await discardDeadLetter(
+            { prisma: deps.prisma, deadLetters },
+            actor,
+            params.messageId,
+            body.reason,
+          );
+          return outcome === 'not-found'
+            ? fail('WEB_NOT_FOUND', NO_DEAD_LETTER)
+            : ok({ discarded: params.messageId });
         }),
     );
   };
