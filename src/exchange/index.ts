@@ -64,6 +64,12 @@ export {
 } from './sent-files.ts';
 export { relayThroughput, type ThroughputMinute } from './relay-throughput.ts';
 export {
+  listRelayRefusals,
+  type RelayRefusalFilter,
+  type RelayRefusalPage,
+  type RelayRefusalView,
+} from './relay-refusals.ts';
+export {
   createAxisService,
   type AxisService,
   type AxisSettings,

@@ -73,7 +73,7 @@ export { queueStatus, type QueuedStatus, type StatusCode } from './status-outbox
 export { foldForSearch, searchWords } from './domain/search-text.ts';
 export { indexItemText } from './search-index.ts';
 export { type Passage } from './domain/full-text.ts';
-export { vietnamYear, vietnamDate } from './domain/registration-year.ts';
+export { vietnamDate, vietnamDayAfter, vietnamDayStart, vietnamYear } from './domain/registration-year.ts';
 export { auditHash, canonicalJson, GENESIS_HASH } from './domain/audit-hash.ts';
 export { REGISTRY_TRANSACTION } from './transaction-options.ts';
 export { createDepartment, departmentNamed, listDepartments } from './departments.ts';

@@ -102,6 +102,10 @@ const CASES: Record<string, Case> = {
       payload: { reason: 'thử' },
     }),
   },
+  'GET /api/v1/relay/refusals': {
+    kind: 'admin-only',
+    request: () => ({ method: 'GET', url: '/api/v1/relay/refusals' }),
+  },
   'GET /healthz': { kind: 'public', why: 'liveness, no data' },
   'GET /readyz': { kind: 'public', why: 'readiness, no agency data' },
   'GET /metrics': { kind: 'public', why: 'process metrics, no agency data' },

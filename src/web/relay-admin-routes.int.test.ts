@@ -24,7 +24,8 @@ import { createSilentLogger } from '../shared/index.ts';
 /**
  * The relay's admin views behind the dashboard on a real RabbitMQ and PostgreSQL: a dead letter's
  * payload (an edXML package summarised, text capped, binary only described) and its discard
- * (audited before it leaves the queue; kept when the audit entry cannot be written).
+ * (audited before it leaves the queue; kept when the audit entry cannot be written), and the list
+ * of refused submissions (paged, by agency and by Vietnam days).
  */
 const A = '000.00.61.H53';
 const B = '000.00.62.H53';
@@ -238,5 +239,86 @@ describe('discarding a dead letter', () => {
     expect(await listed()).toContain('discard-audit-fails');
     const kept = await deadLetters.read('discard-audit-fails');
     expect(kept?.content.equals(bytes)).toBe(true);
+  });
+});
+
+describe('refused submissions', () => {
+  beforeAll(async () => {
+    const refusal = (organId: string, via: string, at: string, reasons: string[]) =>
+      web.prisma.relayRefusal.create({
+        data: { submitterOrganId: organId, submittedVia: via, refusedAt: new Date(at), reasons },
+      });
+    await refusal(A, 'amqp', '2026-11-29T03:00:00Z', [
+      'Chữ ký số không hợp lệ / the signature is invalid: digest mismatch',
+    ]);
+    // 00:30 on 1 December in Vietnam.
+    await refusal(A, 'http', '2026-11-30T17:30:00Z', ['From/OrganId is missing']);
+    await refusal(B, 'axis', '2026-12-01T05:00:00Z', [
+      `Cơ quan gửi X không có trong danh bạ / the sending agency X is not in the hub's directory`,
+    ]);
+    await refusal('000.00.99.H53', 'amqp', '2026-12-02T05:00:00Z', ['Gói tin quá lớn / package too large']);
+  });
+
+  type Page = {
+    refusals: {
+      organId: string;
+      agencyName: string | null;
+      via: string;
+      refusedAt: string;
+      reasons: { vi: string; en: string }[];
+    }[];
+    nextCursor: string | null;
+  };
+  const page = async (query: string, headers = admin) => {
+    const response = await send('GET', `/api/v1/relay/refusals${query}`, undefined, headers);
+    expect(response.statusCode).toBe(200);
+    return response.json<Page>();
+  };
+
+  it('lists them newest first with the agency’s name, the way they came and the reasons in words', async () => {
+    const { refusals } = await page('');
+    expect(refusals.map((r) => [r.organId, r.agencyName, r.via])).toEqual([
+      ['000.00.99.H53', null, 'amqp'],
+      [B, 'Sở Y tế', 'axis'],
+      [A, 'Sở Tài chính', 'http'],
+      [A, 'Sở Tài chính', 'amqp'],
+    ]);
+    expect(refusals[3]?.reasons).toEqual([
+      { vi: 'Chữ ký số không hợp lệ: digest mismatch', en: 'the signature is invalid: digest mismatch' },
+    ]);
+    expect(refusals[2]?.reasons[0]?.vi).toBe('Gói tin không hợp lệ: From/OrganId is missing');
+  });
+
+  it('filters by agency and by Vietnam days, and pages', async () => {
+    expect((await page(`?agency=${A}`)).refusals.map((r) => r.via)).toEqual(['http', 'amqp']);
+    // 17:30 UTC on 30 November is already 1 December in Vietnam.
+    expect((await page('?from=2026-12-01&to=2026-12-01')).refusals.map((r) => r.via)).toEqual([
+      'axis',
+      'http',
+    ]);
+    expect((await page('?to=2026-11-30')).refusals).toHaveLength(1);
+    const first = await page('?limit=3');
+    expect(first.refusals).toHaveLength(3);
+    expect(first.nextCursor).not.toBeNull();
+    const second = await page(`?limit=3&cursor=${first.nextCursor ?? ''}`);
+    expect(second.refusals.map((r) => r.organId)).toEqual([A]);
+    expect(second.nextCursor).toBeNull();
+  });
+
+  it('refuses a first day after the last, a broken cursor and non-admins, in words', async () => {
+    const swapped = await send('GET', '/api/v1/relay/refusals?from=2026-12-02&to=2026-12-01');
+    expect(swapped.statusCode).toBe(400);
+    const problem = swapped.json<{ error: { problems: { field: string; vi: string }[] } }>().error
+      .problems[0];
+    expect(problem?.field).toBe('from');
+    expect(problem?.vi).toMatch(/^Từ ngày: /);
+    const badDate = await send('GET', '/api/v1/relay/refusals?from=1-12-2026');
+    expect(badDate.statusCode).toBe(400);
+    expect(badDate.json<{ error: { problems: { vi: string }[] } }>().error.problems[0]?.vi).toMatch(
+      /^Từ ngày: /,
+    );
+    const cursor = await send('GET', '/api/v1/relay/refusals?cursor=not-a-cursor');
+    expect(cursor.statusCode).toBe(400);
+    expect((await send('GET', '/api/v1/relay/refusals', undefined, clerk)).statusCode).toBe(403);
   });
 });

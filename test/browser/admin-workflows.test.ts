@@ -17,7 +17,8 @@ import { addAgency, addPerson, startTestWebApp, TEST_PASSWORD, type TestWebApp }
 /**
  * The admin's workflows of issue 19 in Chromium, on a real RabbitMQ and PostgreSQL: a dead letter's
  * payload (text as text, an edXML package in brief, binary as a hash) and its discard, answered
- * from the keyboard. Each page is also looked at on a phone's 390×844.
+ * from the keyboard; the refused submissions behind the dashboard's count, filtered. Each page is
+ * also looked at on a phone's 390×844.
  */
 const A = '000.00.51.H53';
 const B = '000.00.52.H53';
@@ -190,5 +191,57 @@ describe('dead letters', () => {
     await page.locator('a', { hasText: 'Về trang chuyển phát' }).click();
     await page.locator('#dead-letters tbody tr', { hasText: 'dl-html' }).waitFor();
     expect(await page.locator('#dead-letters').innerText()).not.toContain('dl-binary');
+  });
+});
+
+describe('refused submissions', () => {
+  it('opens from the dashboard’s refusal count, filtered by agency, in both languages', async () => {
+    const minutesAgo = (n: number) => new Date(Date.now() - n * 60_000);
+    await web.prisma.relayRefusal.create({
+      data: {
+        submitterOrganId: A,
+        submittedVia: 'amqp',
+        refusedAt: minutesAgo(20),
+        reasons: ['Chữ ký số không hợp lệ / the signature is invalid: digest mismatch'],
+      },
+    });
+    await web.prisma.relayRefusal.create({
+      data: {
+        submitterOrganId: B,
+        submittedVia: 'axis',
+        refusedAt: minutesAgo(5),
+        reasons: [
+          `Cơ quan gửi X không có trong danh bạ / the sending agency X is not in the hub's directory`,
+        ],
+      },
+    });
+    browser = await openBrowser();
+    const { page } = browser;
+    await signInThroughConsole(page, baseUrl, 'quantri', TEST_PASSWORD);
+    await page.locator('#refusals-link').click();
+    await page.locator('#refusals tbody tr').nth(1).waitFor();
+    const rows = page.locator('#refusals tbody tr');
+    expect(await rows.count()).toBe(2);
+    const newest = await rows.nth(0).innerText();
+    for (const words of ['Sở Y tế', B, 'Trục liên thông quốc gia', 'Cơ quan gửi X không có trong danh bạ'])
+      expect([words, newest.includes(words)]).toEqual([words, true]);
+    expect(newest).not.toContain('the sending agency');
+    expect(await rows.nth(1).innerText()).toContain('AMQP (hệ thống đối tác)');
+    await screenshot(page, 'admin-refusals');
+    await fitsWidth(page, 'admin-refusals');
+
+    await page.locator('#refusal-agency').selectOption(A);
+    await page.getByRole('button', { name: 'Lọc' }).click();
+    await page.waitForURL(/agency=000\.00\.51\.H53/);
+    await until(async () => ((await rows.count()) === 1 ? true : undefined));
+    expect(await rows.nth(0).innerText()).toContain('Sở Tài chính');
+
+    await page.getByRole('button', { name: 'English' }).click();
+    await page.locator('h1', { hasText: 'Refused submissions' }).waitFor();
+    await rows.nth(0).waitFor();
+    const english = await rows.nth(0).innerText();
+    expect(english).toContain('AMQP (partner system)');
+    expect(english).toContain('the signature is invalid: digest mismatch');
+    await screenshot(page, 'admin-refusals-en');
   });
 });

@@ -416,3 +416,39 @@ Object.assign(ADMIN_TEXT.en, {
   confirmDiscard: 'Discard',
   discarded: (id) => `Message ${id} discarded. The audit trail recorded it.`,
 });
+
+// The submissions the relay refused (refusal-views.js).
+Object.assign(ADMIN_TEXT.vi, {
+  refusalsLink: 'Xem danh sách bị từ chối',
+  refusalsTitle: 'Gói tin bị từ chối',
+  refusedAt: 'Thời gian',
+  refusalAgency: 'Cơ quan gửi',
+  refusalVia: 'Gửi qua',
+  refusalVias: {
+    amqp: 'AMQP (hệ thống đối tác)',
+    http: 'HTTP (API)',
+    email: 'Thư điện tử',
+    axis: 'Trục liên thông quốc gia',
+    cli: 'Lệnh quản trị trên máy chủ',
+    console: 'Bảng điều khiển',
+  },
+  allAgencies: 'Tất cả cơ quan',
+  notInDirectory: 'không có trong danh bạ',
+});
+Object.assign(ADMIN_TEXT.en, {
+  refusalsLink: 'See the refused submissions',
+  refusalsTitle: 'Refused submissions',
+  refusedAt: 'Time',
+  refusalAgency: 'Submitting agency',
+  refusalVia: 'Came by',
+  refusalVias: {
+    amqp: 'AMQP (partner system)',
+    http: 'HTTP (API)',
+    email: 'E-mail',
+    axis: 'National document axis',
+    cli: 'Admin command on the server',
+    console: 'Web console',
+  },
+  allAgencies: 'All agencies',
+  notInDirectory: 'not in the directory',
+});

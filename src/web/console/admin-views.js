@@ -1,5 +1,5 @@
 // Admin pages: the relay dashboard with dead letters (requeue; the payload and discard are in
-// dead-letter-views.js). The directory is in directory-views.js.
+// dead-letter-views.js, the refused submissions in refusal-views.js). The directory is in directory-views.js.
 import { api, errorText } from './api.js';
 import { h, replace } from './dom.js';
 import { deliveryStateLabel, lang, t } from './i18n.js';

@@ -5,6 +5,7 @@ import { h, replace } from './dom.js';
 import { lang, t, toggleLang } from './i18n.js';
 import { relayView } from './admin-views.js';
 import { deadLetterView } from './dead-letter-views.js';
+import { refusalsView } from './refusal-views.js';
 import { auditView } from './audit-views.js';
 import { certificatesView, ingestSourcesView } from './datacentre-views.js';
 import { agenciesView } from './directory-views.js';
@@ -29,6 +30,7 @@ const ROUTES = [
   [/^#\/relay$/, relayView],
   // A dead letter by its message_id (any characters the sender chose, so taken whole, encoded).
   [/^#\/dead-letters\/(.+)$/, deadLetterView],
+  [/^#\/refusals$/, refusalsView],
   [/^#\/agencies$/, agenciesView],
   [/^#\/follow-up$/, followUpView],
   // clerk: paper upload

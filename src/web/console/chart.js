@@ -107,6 +107,10 @@ export function throughputChart(minutes) {
         {},
         h('span', { class: `swatch ${key}`, 'aria-hidden': 'true' }),
         `${t(`series_${key}`)}: ${totals[key]}`,
+        // The count of refusals leads to the list of them: when, from whom, why.
+        key === 'refused'
+          ? [' ', h('a', { href: '#/refusals', id: 'refusals-link' }, t('refusalsLink'))]
+          : null,
       ),
     ),
   );

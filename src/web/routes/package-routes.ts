@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { PrismaClient } from '../../db/index.ts';
 import {
   discardDeadLetter,
+  listRelayRefusals,
   packageForActor,
   readDeadLetter,
   relayOverview,
@@ -203,6 +204,70 @@ export function packageRoutes(deps: PackageRouteDeps) {
         ok({
           minutes: await relayThroughput(deps.prisma, (deps.clock ?? systemClock).now(), query.minutes ?? 60),
         }),
+    );
+
+    const Words = z.object({ vi: z.string(), en: z.string() });
+    apiRoute(
+      app,
+      {
+        method: 'GET',
+        url: '/api/v1/relay/refusals',
+        summary:
+          'Submissions the relay refused, newest first: when, the submitting agency, how it came, the reasons in words (admins)',
+        tag: 'relay',
+        access: 'admin',
+        query: z.strictObject({
+          agency: z.string().min(1).max(20).optional().describe('the submitting agency’s OrganId'),
+          from: z.iso.date().optional().describe('first day (Vietnam time), YYYY-MM-DD'),
+          to: z.iso.date().optional().describe('last day (Vietnam time), included'),
+          cursor: z.string().max(200).optional(),
+          limit: z.coerce.number().int().min(1).max(200).optional(),
+        }),
+        responses: {
+          200: z.object({
+            refusals: z.array(
+              z.object({
+                id: z.uuid(),
+                refusedAt: z.iso.datetime(),
+                organId: z.string(),
+                agencyName: z.string().nullable(),
+                via: z.string().describe('amqp | http | cli | console | axis'),
+                documentKey: z.string().nullable(),
+                reasons: z.array(Words),
+              }),
+            ),
+            nextCursor: z.string().nullable(),
+          }),
+        },
+      },
+      async ({ query }) => {
+        if (query.from && query.to && query.from > query.to)
+          return fail(
+            'WEB_INVALID_REQUEST',
+            said(
+              'Từ ngày: phải trước hoặc bằng “Đến ngày”, hãy đổi lại hai ngày',
+              'From: must be on or before “To”: swap the two days',
+              'from',
+            ),
+          );
+        const page = await listRelayRefusals(deps.prisma, {
+          organId: query.agency,
+          from: query.from,
+          to: query.to,
+          cursor: query.cursor,
+          limit: query.limit ?? 50,
+        });
+        if (page.kind === 'bad-cursor')
+          return fail(
+            'WEB_INVALID_REQUEST',
+            said(
+              'Trang tiếp theo: không hợp lệ, hãy tải lại danh sách',
+              'cursor: not valid; reload the list',
+              'cursor',
+            ),
+          );
+        return ok({ refusals: page.refusals, nextCursor: page.nextCursor });
+      },
     );
 
     const withDeadLetters = async (work: (dead: DeadLetters) => Promise<ReturnType<typeof ok>>) => {
