@@ -12,6 +12,7 @@ export type AccessEvent = {
     | 'auth.sign-out'
     | 'auth.password-changed'
     | 'user.created'
+    | 'user.updated'
     | 'user.disabled'
     | 'user.enabled'
     | 'user.password-reset'

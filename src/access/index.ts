@@ -8,6 +8,7 @@ export {
   setUserDisabled,
   changePassword,
   resetPassword,
+  updateUser,
   USER_ROLES,
   USERNAME_PATTERN,
   type UserRole,
@@ -16,6 +17,8 @@ export {
   type CreateUserOutcome,
   type ChangePasswordOutcome,
   type ResetPasswordOutcome,
+  type UpdateUserOutcome,
+  type UserChanges,
 } from './user-accounts.ts';
 export {
   createApiToken,

@@ -249,6 +249,123 @@ export async function setUserDisabled(
   });
 }
 
+export type UserChanges = {
+  role?: UserRole | undefined;
+  /** OrganId; null takes the person out of any agency (admins only have none) */
+  agency?: string | null | undefined;
+  displayName?: string | undefined;
+};
+
+export type UpdateUserOutcome =
+  | { kind: 'updated'; user: UserView; changed: boolean }
+  | { kind: 'not-found' }
+  | { kind: 'refused'; reason: Said }
+  /** the change would take the admin role from the acting admin or from the last active admin */
+  | { kind: 'keeps-administration'; reason: Said };
+
+/**
+ * An admin changes a person's role, agency or name. The rules of `createUser` hold (clerks and
+ * leaders belong to one agency, admins to none), and the hub is never left without administration:
+ * an admin cannot take the admin role from themselves, nor from the last active admin (the active
+ * admins' rows are locked first, as for a lock). A person moved to another agency leaves their
+ * department (it is the old agency's). A change of role or agency ends the person's sessions, so
+ * no open page or live stream keeps what the person was allowed before.
+ */
+export async function updateUser(
+  prisma: PrismaClient,
+  id: string,
+  changes: UserChanges,
+  by: { label: string; userId?: string | undefined },
+): Promise<UpdateUserOutcome> {
+  const agencyId =
+    changes.agency === undefined || changes.agency === null
+      ? changes.agency
+      : await agencyIdOf(prisma, changes.agency);
+  if (typeof changes.agency === 'string' && agencyId === null)
+    return {
+      kind: 'refused',
+      reason: said(
+        `Cơ quan: không có mã ${changes.agency} trong danh bạ`,
+        `Agency: no agency ${changes.agency} in the directory`,
+        'agency',
+      ),
+    };
+  return prisma.$transaction(async (tx): Promise<UpdateUserOutcome> => {
+    const existing = await tx.user.findUnique({ where: { id }, include: userInclude });
+    if (!existing) return { kind: 'not-found' };
+    const role = changes.role ?? existing.role;
+    const nextAgencyId = role === 'admin' ? null : agencyId === undefined ? existing.agencyId : agencyId;
+    if (role === 'admin' && typeof changes.agency === 'string')
+      return {
+        kind: 'refused',
+        reason: said(
+          'Cơ quan: quản trị viên làm việc cho toàn hệ thống, không chọn cơ quan',
+          'Agency: an admin is hub-wide, give no agency',
+          'agency',
+        ),
+      };
+    if (role !== 'admin' && nextAgencyId === null)
+      return {
+        kind: 'refused',
+        reason: said(
+          'Cơ quan: văn thư và lãnh đạo thuộc một cơ quan, hãy chọn cơ quan',
+          `Agency: a ${role} belongs to an agency, choose it`,
+          'agency',
+        ),
+      };
+    if (existing.role === 'admin' && role !== 'admin') {
+      if (by.userId === id)
+        return {
+          kind: 'keeps-administration',
+          reason: said(
+            'Vai trò: không thể tự bỏ quyền quản trị của chính mình, một quản trị viên khác phải làm việc này',
+            'Role: you cannot take the admin role from yourself; another admin must do it',
+            'role',
+          ),
+        };
+      const activeAdmins = await tx.$queryRaw<{ id: string }[]>`
+        SELECT id FROM app_user WHERE role = 'admin' AND disabled_at IS NULL ORDER BY id FOR UPDATE`;
+      if (existing.disabledAt === null && activeAdmins.filter((admin) => admin.id !== id).length === 0)
+        return {
+          kind: 'keeps-administration',
+          reason: said(
+            'Vai trò: đây là quản trị viên cuối cùng còn hoạt động, hãy thêm hoặc mở khóa một quản trị viên khác trước',
+            'Role: this is the last active admin; add or enable another admin first',
+            'role',
+          ),
+        };
+    }
+    const displayName = changes.displayName?.trim().normalize('NFC') || existing.displayName;
+    const scopeChanged = role !== existing.role || nextAgencyId !== existing.agencyId;
+    if (!scopeChanged && displayName === existing.displayName)
+      return { kind: 'updated', user: toUserView(existing), changed: false };
+    const row = await tx.user.update({
+      where: { id },
+      data: {
+        role,
+        agencyId: nextAgencyId,
+        displayName,
+        ...(nextAgencyId !== existing.agencyId ? { departmentId: null } : {}),
+      },
+      include: userInclude,
+    });
+    if (scopeChanged) await tx.session.deleteMany({ where: { userId: id } });
+    const facts = (r: typeof existing) => ({
+      role: r.role,
+      agency: r.agency?.organId ?? null,
+      displayName: r.displayName,
+    });
+    await recordAccessEvent(tx, {
+      actor: by.label,
+      agencyId: row.agencyId ?? existing.agencyId,
+      action: 'user.updated',
+      subject: `user:${id}`,
+      data: { username: row.username, before: facts(existing), after: facts(row), signedOut: scopeChanged },
+    });
+    return { kind: 'updated', user: toUserView(row), changed: true };
+  });
+}
+
 export type ResetPasswordOutcome =
   | { kind: 'reset'; user: UserView; oneTimePassword: string }
   | { kind: 'not-found' }

@@ -74,7 +74,8 @@ export const AgencyInputSchema = z
       context.addIssue({
         code: 'custom',
         path: ['emails'],
-        message: 'an e-mail-only agency needs at least one address',
+        message:
+          'cơ quan chỉ nhận bằng thư điện tử cần ít nhất một địa chỉ / an e-mail-only agency needs at least one address',
       });
     }
   });

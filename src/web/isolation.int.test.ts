@@ -106,6 +106,26 @@ const CASES: Record<string, Case> = {
     kind: 'admin-only',
     request: () => ({ method: 'GET', url: '/api/v1/relay/refusals' }),
   },
+  'PATCH /api/v1/users/:id': {
+    kind: 'admin-only',
+    request: () => ({ method: 'PATCH', url: `/api/v1/users/${randomUUID()}`, payload: { displayName: 'x' } }),
+  },
+  'POST /api/v1/agencies/new': {
+    kind: 'admin-only',
+    request: () => ({
+      method: 'POST',
+      url: '/api/v1/agencies/new',
+      payload: { organId: '000.00.97.H53', name: 'x', channel: 'hosted' },
+    }),
+  },
+  'PUT /api/v1/agencies/:organId': {
+    kind: 'admin-only',
+    request: () => ({
+      method: 'PUT',
+      url: `/api/v1/agencies/${B}`,
+      payload: { organId: B, name: 'x', channel: 'hosted' },
+    }),
+  },
   'GET /healthz': { kind: 'public', why: 'liveness, no data' },
   'GET /readyz': { kind: 'public', why: 'readiness, no agency data' },
   'GET /metrics': { kind: 'public', why: 'process metrics, no agency data' },

@@ -318,7 +318,9 @@ describe('the admin pages in Chromium', () => {
     await page.locator('#agencies', { hasText: '000.00.83.H53' }).waitFor();
     expect(await page.locator('#agencies').innerText()).toContain('Sở Xây dựng tỉnh Tây Ninh');
     // The broker's management API down: the page says so, and no password appears.
-    const issue = page.locator('#agencies tr', { hasText: PARTNER }).getByRole('button');
+    const issue = page
+      .locator('#agencies tr', { hasText: PARTNER })
+      .getByRole('button', { name: 'Cấp/đổi mật khẩu broker' });
     await issue.click();
     await page
       .locator('#broker-outcome', { hasText: 'Không kết nối được máy chủ chuyển tin, chưa cấp mật khẩu nào' })

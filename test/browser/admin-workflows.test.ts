@@ -17,8 +17,9 @@ import { addAgency, addPerson, startTestWebApp, TEST_PASSWORD, type TestWebApp }
 /**
  * The admin's workflows of issue 19 in Chromium, on a real RabbitMQ and PostgreSQL: a dead letter's
  * payload (text as text, an edXML package in brief, binary as a hash) and its discard, answered
- * from the keyboard; the refused submissions behind the dashboard's count, filtered. Each page is
- * also looked at on a phone's 390×844.
+ * from the keyboard; the refused submissions behind the dashboard's count, filtered; one person
+ * changed and one agency added and changed without a CSV file. Each page is also looked at on a
+ * phone's 390×844.
  */
 const A = '000.00.51.H53';
 const B = '000.00.52.H53';
@@ -104,6 +105,12 @@ beforeAll(async () => {
   await addAgency(web.prisma, A, 'Sở Tài chính');
   await addAgency(web.prisma, B, 'Sở Y tế');
   await addPerson(web.prisma, { username: 'quantri', role: 'admin' });
+  await addPerson(web.prisma, {
+    username: 'vanthu.a',
+    role: 'clerk',
+    agency: A,
+    displayName: 'Trần Văn Bình',
+  });
 });
 afterEach(async () => {
   await browser?.close();
@@ -243,5 +250,79 @@ describe('refused submissions', () => {
     expect(english).toContain('AMQP (partner system)');
     expect(english).toContain('the signature is invalid: digest mismatch');
     await screenshot(page, 'admin-refusals-en');
+  });
+});
+
+describe('people and agencies without a CSV file', () => {
+  it('moves a clerk to another agency after asking, and refuses an admin’s own demotion next to the field', async () => {
+    browser = await openBrowser();
+    const { page } = browser;
+    await signInThroughConsole(page, baseUrl, 'quantri', TEST_PASSWORD);
+    await page.goto(`${baseUrl}/#/users`);
+    const clerkRow = page.locator('#users tbody tr', { hasText: 'vanthu.a' });
+    await clerkRow.getByRole('button', { name: 'Sửa' }).click();
+    await page.locator('#edit-user').waitFor();
+    expect(await page.evaluate('document.activeElement?.id')).toBe('edit-display');
+    await page.locator('#edit-agency').selectOption(B);
+    await page.locator('#edit-display').fill('Trần Văn Bình (Sở Y tế)');
+    await page.locator('#edit-display').press('Enter');
+    await answerConfirm(page, true);
+    await page.locator('#user-saved', { hasText: 'phải đăng nhập lại' }).waitFor();
+    await page.locator('#users tbody tr', { hasText: 'Trần Văn Bình (Sở Y tế)' }).waitFor();
+    const moved = await web.prisma.user.findUniqueOrThrow({
+      where: { username: 'vanthu.a' },
+      include: { agency: true },
+    });
+    expect(moved.agency?.organId).toBe(B);
+
+    const selfRow = page.locator('#users tbody tr', { hasText: 'quantri' });
+    await selfRow.getByRole('button', { name: 'Sửa' }).click();
+    await page.locator('#edit-role').selectOption('clerk');
+    await page.locator('#edit-agency').selectOption(A);
+    await page.locator('#edit-user button[type=submit]').click();
+    await answerConfirm(page, true);
+    await page
+      .locator('#edit-user .field-problem', { hasText: 'Vai trò: không thể tự bỏ quyền quản trị' })
+      .waitFor();
+    expect(await page.locator('#edit-role').getAttribute('aria-invalid')).toBe('true');
+    await screenshot(page, 'admin-user-edit');
+    await fitsWidth(page, 'admin-user-edit');
+    expect((await web.prisma.user.findUniqueOrThrow({ where: { username: 'quantri' } })).role).toBe('admin');
+  });
+
+  it('adds one agency and changes it, the channel in words, a code already there refused by name', async () => {
+    browser = await openBrowser();
+    const { page } = browser;
+    await signInThroughConsole(page, baseUrl, 'quantri', TEST_PASSWORD);
+    await page.goto(`${baseUrl}/#/agencies`);
+    await page.locator('#agency-add').click();
+    await page.locator('#agency-code').fill(A);
+    await page.locator('#agency-name').fill('Trùng mã');
+    await page.locator('#agency-name').press('Enter');
+    await page.locator('#agency-form .field-problem', { hasText: 'đã có trong danh bạ' }).waitFor();
+
+    await page.locator('#agency-code').fill('000.00.53.H53');
+    await page.locator('#agency-name').fill('Sở Giáo dục và Đào tạo');
+    await page.locator('#agency-channel').selectOption('email');
+    await page.locator('#agency-emails').fill('vanthu@sgd.tayninh.gov.vn; pgd@sgd.tayninh.gov.vn');
+    await screenshot(page, 'admin-agency-form');
+    await page.locator('#agency-emails').press('Enter');
+    await page.locator('#agency-saved', { hasText: 'Đã thêm cơ quan 000.00.53.H53' }).waitFor();
+    const row = page.locator('#agencies tbody tr', { hasText: '000.00.53.H53' });
+    await row.waitFor();
+    expect(await row.innerText()).toContain('Thư điện tử');
+    expect(await page.locator('#agencies').innerText()).not.toMatch(/\bhosted\b|\brecord_only\b/);
+
+    await row.getByRole('button', { name: 'Sửa' }).click();
+    expect(await page.locator('#agency-code').getAttribute('readonly')).not.toBeNull();
+    await page.locator('#agency-name').fill('Sở Giáo dục và Đào tạo tỉnh Tây Ninh');
+    await page.locator('#agency-channel').selectOption('hosted');
+    await page.locator('#agency-name').press('Enter');
+    await answerConfirm(page, true);
+    await page.locator('#agency-saved', { hasText: 'Đã lưu cơ quan 000.00.53.H53' }).waitFor();
+    await page.locator('#agencies tbody tr', { hasText: 'Sở Giáo dục và Đào tạo tỉnh Tây Ninh' }).waitFor();
+    const stored = await web.prisma.agency.findUniqueOrThrow({ where: { organId: '000.00.53.H53' } });
+    expect([stored.name, stored.channel]).toEqual(['Sở Giáo dục và Đào tạo tỉnh Tây Ninh', 'hosted']);
+    await fitsWidth(page, 'admin-agencies');
   });
 });

@@ -172,6 +172,7 @@ const DETAIL_KEYS: Record<string, Words> = {
   channel: { vi: 'Kênh nhận', en: 'Channel' },
   closedOn: { vi: 'Đóng mã ngày', en: 'Closed on' },
   given: { vi: 'Mã đã ghi', en: 'Code given' },
+  agency: { vi: 'Cơ quan', en: 'Agency' },
   sha256: { vi: 'Mã băm SHA-256 của nội dung', en: 'SHA-256 of the content' },
   size: { vi: 'Dung lượng (byte)', en: 'Size (bytes)' },
   deadReason: { vi: 'Vì sao không chuyển được', en: 'Why it was dead-lettered' },

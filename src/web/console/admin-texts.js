@@ -452,3 +452,71 @@ Object.assign(ADMIN_TEXT.en, {
   allAgencies: 'All agencies',
   notInDirectory: 'not in the directory',
 });
+
+// Changing one person or one agency without a CSV file (people-views.js, directory-views.js).
+Object.assign(ADMIN_TEXT.vi, {
+  edit: 'Sửa',
+  save: 'Lưu',
+  cancelEdit: 'Thôi',
+  editUserTitle: (username) => `Sửa người dùng ${username}`,
+  userSaved: (username) => `Đã lưu thay đổi của ${username}.`,
+  userSavedSignedOut: (username) => `Đã lưu thay đổi của ${username}; người này phải đăng nhập lại.`,
+  confirmUserScopeQ: (username) => `Đổi vai trò hoặc cơ quan của ${username}?`,
+  confirmUserScopeDetail:
+    'Người này bị đăng xuất ngay và làm việc theo vai trò, cơ quan mới từ lần đăng nhập sau; phòng ban cũ bị bỏ nếu đổi cơ quan.',
+  confirmUserScope: 'Đổi và đăng xuất người này',
+  newAgency: 'Thêm cơ quan',
+  editAgencyTitle: (organId) => `Sửa cơ quan ${organId}`,
+  agencyCode: 'Mã định danh cơ quan',
+  agencyName: 'Tên cơ quan',
+  agencyChannel: 'Kênh nhận',
+  agencyEmails: 'Địa chỉ thư điện tử',
+  agencyEmailsHint: 'Nhiều địa chỉ cách nhau bằng dấu chấm phẩy (;).',
+  agencyCodeFixed: 'Mã định danh không đổi ở đây: mã mới được đặt khi sáp nhập hoặc đổi mã.',
+  agencyAdded: (organId) => `Đã thêm cơ quan ${organId}.`,
+  agencySaved: (organId) => `Đã lưu cơ quan ${organId}.`,
+  confirmChannelQ: (organId) => `Đổi kênh nhận của ${organId}?`,
+  confirmChannelDetail: (from, to) =>
+    `Văn bản gửi tới cơ quan này sẽ đi theo kênh “${to}” thay vì “${from}” từ bây giờ.`,
+  confirmChannel: 'Đổi kênh nhận',
+  channels: {
+    hosted: 'Đặt tại hệ thống (văn thư dùng bảng điều khiển)',
+    partner: 'Hệ thống đối tác (AMQP)',
+    email: 'Thư điện tử',
+    national: 'Trục liên thông quốc gia',
+  },
+  signaturePolicies: { record_only: 'Ghi nhận chữ ký', require_trusted: 'Bắt buộc chữ ký tin cậy' },
+});
+Object.assign(ADMIN_TEXT.en, {
+  edit: 'Edit',
+  save: 'Save',
+  cancelEdit: 'Cancel',
+  editUserTitle: (username) => `Edit user ${username}`,
+  userSaved: (username) => `Changes to ${username} saved.`,
+  userSavedSignedOut: (username) => `Changes to ${username} saved; they must sign in again.`,
+  confirmUserScopeQ: (username) => `Change the role or agency of ${username}?`,
+  confirmUserScopeDetail:
+    'They are signed out at once and work with the new role and agency from their next sign-in; a move to another agency leaves their department.',
+  confirmUserScope: 'Change and sign them out',
+  newAgency: 'Add an agency',
+  editAgencyTitle: (organId) => `Edit agency ${organId}`,
+  agencyCode: 'Agency code',
+  agencyName: 'Agency name',
+  agencyChannel: 'Channel',
+  agencyEmails: 'E-mail addresses',
+  agencyEmailsHint: 'Separate several addresses with semicolons (;).',
+  agencyCodeFixed: 'The code is not changed here: a new code comes with a merger or a recode.',
+  agencyAdded: (organId) => `Agency ${organId} added.`,
+  agencySaved: (organId) => `Agency ${organId} saved.`,
+  confirmChannelQ: (organId) => `Change how ${organId} receives?`,
+  confirmChannelDetail: (from, to) =>
+    `Documents sent to this agency go by “${to}” instead of “${from}” from now on.`,
+  confirmChannel: 'Change the channel',
+  channels: {
+    hosted: 'Hosted on the hub (clerks use the console)',
+    partner: 'Partner system (AMQP)',
+    email: 'E-mail',
+    national: 'National document axis',
+  },
+  signaturePolicies: { record_only: 'Record the signature', require_trusted: 'Require a trusted signature' },
+});

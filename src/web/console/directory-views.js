@@ -1,8 +1,8 @@
-// The agency directory for admins: the list, an import of the directory CSV (the CLI's format and
+// The agency directory for admins: the list, one agency added or changed by a form, an import of the directory CSV (the CLI's format and
 // rules: all rows or none, every refusal with its line), partner agencies' broker passwords, the
 // closed codes with their successors, and a province merger (previewed, then asked before it runs).
 import { listTable, secretBox } from './admin-kit.js';
-import { api, errorText } from './api.js';
+import { api, errorText, showFieldProblems } from './api.js';
 import { askFirst, h, replace } from './dom.js';
 import { t } from './i18n.js';
 
@@ -159,12 +159,133 @@ async function formerCodesTable(holder) {
   );
 }
 
+const CHANNELS = ['hosted', 'partner', 'email', 'national'];
+const POLICIES = ['record_only', 'require_trusted'];
+
+/**
+ * One agency without a CSV file: a new one (its code is checked against every code the directory
+ * knows, former ones included) or an existing one, whose code stays (a new code comes with a
+ * merger or a recode). Former codes are kept as they are. A change of channel is asked first:
+ * from then on documents for the agency travel another way.
+ */
+function agencyForm(agency, { onDone, onCancel }) {
+  const editing = agency !== null;
+  const status = h('p', { class: 'error', role: 'alert', id: 'agency-form-outcome' });
+  const input = (id, name, attrs) => h('input', { id, name, ...attrs });
+  const organId = input('agency-code', 'organId', {
+    value: agency?.organId ?? '',
+    size: 16,
+    readonly: editing,
+    'aria-describedby': editing ? 'agency-code-fixed' : undefined,
+  });
+  const name = input('agency-name', 'name', { value: agency?.name ?? '', size: 36 });
+  const channel = h(
+    'select',
+    { id: 'agency-channel', name: 'channel' },
+    CHANNELS.map((c) =>
+      h('option', { value: c, selected: c === (agency?.channel ?? 'hosted') }, t('channels')[c]),
+    ),
+  );
+  const emails = input('agency-emails', 'emails', {
+    value: (agency?.emails ?? []).join('; '),
+    size: 36,
+    'aria-describedby': 'agency-emails-hint',
+  });
+  const policy = h(
+    'select',
+    { id: 'agency-policy', name: 'signaturePolicy' },
+    POLICIES.map((p) =>
+      h(
+        'option',
+        { value: p, selected: p === (agency?.signaturePolicy ?? 'record_only') },
+        t('signaturePolicies')[p],
+      ),
+    ),
+  );
+  const cancel = h('button', { type: 'button', id: 'agency-form-cancel' }, t('cancelEdit'));
+  cancel.addEventListener('click', onCancel);
+  const submit = async (event) => {
+    event.preventDefault();
+    const form = event.target;
+    const body = {
+      organId: organId.value.trim(),
+      name: name.value,
+      channel: channel.value,
+      signaturePolicy: policy.value,
+      emails: emails.value
+        .split(/[;,\s]+/)
+        .map((e) => e.trim())
+        .filter(Boolean),
+      aliases: agency?.aliases ?? [],
+    };
+    if (
+      editing &&
+      body.channel !== agency.channel &&
+      !(await askFirst({
+        question: t('confirmChannelQ', agency.organId),
+        detail: t('confirmChannelDetail', t('channels')[agency.channel] ?? '', t('channels')[body.channel]),
+        confirm: t('confirmChannel'),
+        cancel: t('keep'),
+      }))
+    )
+      return;
+    const result = editing
+      ? await api('PUT', `/api/v1/agencies/${encodeURIComponent(agency.organId)}`, body)
+      : await api('POST', '/api/v1/agencies/new', body);
+    if (!result.ok) return void (status.textContent = showFieldProblems(form, result));
+    await onDone(t(editing ? 'agencySaved' : 'agencyAdded', result.data.agency.organId));
+  };
+  const form = h(
+    'form',
+    { class: 'edit-form', id: 'agency-form', onsubmit: submit },
+    h('strong', {}, editing ? t('editAgencyTitle', agency.organId) : t('newAgency')),
+    h('label', { for: 'agency-code' }, t('agencyCode')),
+    organId,
+    h('label', { for: 'agency-name' }, t('agencyName')),
+    name,
+    h('label', { for: 'agency-channel' }, t('agencyChannel')),
+    channel,
+    h('label', { for: 'agency-emails' }, t('agencyEmails')),
+    emails,
+    h('label', { for: 'agency-policy' }, t('signaturePolicy')),
+    policy,
+    h('button', { type: 'submit' }, t('save')),
+    cancel,
+    h('p', { class: 'hint', id: 'agency-emails-hint' }, t('agencyEmailsHint')),
+    editing ? h('p', { class: 'hint', id: 'agency-code-fixed' }, t('agencyCodeFixed')) : null,
+  );
+  return { elements: [form, status], focus: () => (editing ? name : organId).focus() };
+}
+
 export async function agenciesView(main) {
   const formerCodes = h('div', { id: 'former-codes-holder' });
   const listHolder = h('div');
   const secret = h('div', { id: 'broker-secret' });
   const outcome = h('div', { id: 'import-outcome', role: 'status', 'aria-live': 'polite' });
   const brokerError = h('p', { class: 'error', role: 'alert', id: 'broker-outcome' });
+
+  const formHolder = h('div', { id: 'agency-form-holder' });
+  const saved = h('p', { class: 'done', role: 'status', id: 'agency-saved' });
+  const add = h('button', { type: 'button', id: 'agency-add' }, t('newAgency'));
+  const openForm = (agency, opener) => {
+    saved.textContent = '';
+    const shown = agencyForm(agency, {
+      onDone: async (words) => {
+        replace(formHolder);
+        saved.textContent = words;
+        await reload();
+      },
+      onCancel: () => {
+        replace(formHolder);
+        opener.focus();
+      },
+    });
+    replace(formHolder, ...shown.elements);
+    shown.focus();
+  };
+  add.addEventListener('click', () => {
+    openForm(null, add);
+  });
 
   const load = async () => {
     const result = await api('GET', '/api/v1/agencies');
@@ -204,14 +325,18 @@ export async function agenciesView(main) {
               );
             });
           }
+          const edit = h('button', { type: 'button', class: 'edit-agency' }, t('edit'));
+          edit.addEventListener('click', () => {
+            openForm(a, edit);
+          });
           return [
             a.organId,
             a.name,
-            a.channel,
+            t('channels')[a.channel] ?? a.channel,
             (a.emails ?? []).join(', '),
             (a.aliases ?? []).join(', '),
-            a.signaturePolicy ?? '',
-            action,
+            t('signaturePolicies')[a.signaturePolicy] ?? a.signaturePolicy ?? '',
+            h('span', { class: 'actions' }, edit, action ? ' ' : '', action),
           ];
         }),
       ),
@@ -254,6 +379,9 @@ export async function agenciesView(main) {
     ),
     outcome,
     ...mergeForm(reload),
+    h('p', {}, add),
+    saved,
+    formHolder,
     brokerError,
     secret,
     listHolder,

@@ -1,5 +1,5 @@
-// Admin pages for people and partner systems: users (create with a one-time password, disable,
-// enable, reset password) and API tokens (create with the secret shown once, revoke).
+// Admin pages for people and partner systems: users (create with a one-time password, change the
+// name, role or agency, disable, enable, reset password) and API tokens (create with the secret shown once, revoke).
 import { agencyOptions, listTable, secretBox } from './admin-kit.js';
 import { api, errorText, showFieldProblems } from './api.js';
 import { askFirst, h, localTime, replace } from './dom.js';
@@ -11,7 +11,69 @@ function field(id, label, control) {
   return [h('label', { for: id }, label), control];
 }
 
+/**
+ * The form that changes one person: name, role, agency. A change of role or agency signs the
+ * person out (the hub says so), so it is asked first; the server keeps its own rules (no admin
+ * takes the admin role from themselves or from the last admin) and names the field it refuses.
+ */
+async function editUserForm(user, { onDone, onCancel }) {
+  const status = h('p', { class: 'error', role: 'alert', id: 'edit-user-outcome' });
+  const name = h('input', { id: 'edit-display', name: 'displayName', value: user.displayName, size: 24 });
+  const role = h(
+    'select',
+    { id: 'edit-role', name: 'role' },
+    ROLES.map((r) => h('option', { value: r, selected: r === user.role }, t('roles')[r])),
+  );
+  const agency = h('select', { id: 'edit-agency', name: 'agency' }, h('option', { value: '' }, '—'));
+  agency.append(...(await agencyOptions(user.agency ?? '')));
+  const syncRole = () => {
+    agency.disabled = role.value === 'admin';
+  };
+  role.addEventListener('change', syncRole);
+  syncRole();
+  const cancel = h('button', { type: 'button', id: 'edit-user-cancel' }, t('cancelEdit'));
+  cancel.addEventListener('click', onCancel);
+  const submit = async (event) => {
+    event.preventDefault();
+    const form = event.target;
+    const body = {};
+    const displayName = name.value.trim();
+    if (displayName !== user.displayName) body.displayName = displayName;
+    if (role.value !== user.role) body.role = role.value;
+    const nextAgency = role.value === 'admin' ? null : agency.value || null;
+    if (nextAgency !== (user.agency ?? null)) body.agency = nextAgency;
+    if (Object.keys(body).length === 0) return onCancel();
+    if (
+      (body.role !== undefined || body.agency !== undefined) &&
+      !(await askFirst({
+        question: t('confirmUserScopeQ', user.username),
+        detail: t('confirmUserScopeDetail'),
+        confirm: t('confirmUserScope'),
+        cancel: t('keep'),
+      }))
+    )
+      return;
+    const result = await api('PATCH', `/api/v1/users/${encodeURIComponent(user.id)}`, body);
+    if (!result.ok) return void (status.textContent = showFieldProblems(form, result));
+    const signedOut = body.role !== undefined || body.agency !== undefined;
+    await onDone(t(signedOut ? 'userSavedSignedOut' : 'userSaved', user.username));
+  };
+  const form = h(
+    'form',
+    { class: 'edit-form', id: 'edit-user', onsubmit: submit, 'aria-labelledby': 'edit-user-title' },
+    h('strong', { id: 'edit-user-title' }, t('editUserTitle', user.username)),
+    field('edit-display', t('displayName'), name),
+    field('edit-role', t('role'), role),
+    field('edit-agency', t('agency'), agency),
+    h('button', { type: 'submit' }, t('save')),
+    cancel,
+  );
+  return { elements: [form, status], focus: () => name.focus() };
+}
+
 export async function usersView(main) {
+  const editing = h('div', { id: 'user-edit' });
+  const saved = h('p', { class: 'done', role: 'status', id: 'user-saved' });
   const secret = h('div', { id: 'user-secret' });
   const outcome = h('p', { class: 'error', role: 'alert', id: 'user-outcome' });
   const listHolder = h('div');
@@ -78,6 +140,23 @@ export async function usersView(main) {
               return;
             await act(toggle, `${base}/${user.disabled ? 'enable' : 'disable'}`, () => undefined);
           });
+          const edit = h('button', { type: 'button', class: 'edit-user' }, t('edit'));
+          edit.addEventListener('click', async () => {
+            saved.textContent = '';
+            const shown = await editUserForm(user, {
+              onDone: async (words) => {
+                replace(editing);
+                saved.textContent = words;
+                await load();
+              },
+              onCancel: () => {
+                replace(editing);
+                edit.focus();
+              },
+            });
+            replace(editing, ...shown.elements);
+            shown.focus();
+          });
           const reset = h('button', { type: 'button' }, t('resetPassword'));
           reset.addEventListener(
             'click',
@@ -102,7 +181,7 @@ export async function usersView(main) {
                   : t('active'),
             ),
             localTime(user.createdAt),
-            h('span', { class: 'actions' }, toggle, reset),
+            h('span', { class: 'actions' }, edit, toggle, reset),
           ];
         }),
         (i) => (result.data.users[i].disabled ? 'muted' : undefined),
@@ -154,6 +233,8 @@ export async function usersView(main) {
     ),
     outcome,
     secret,
+    saved,
+    editing,
     listHolder,
   );
   await load();

@@ -4,6 +4,7 @@ import { installAgencySigningKey, issueBrokerCredentials } from '../../access/in
 import type { PrismaClient } from '../../db/index.ts';
 import {
   AgencyInputSchema,
+  findAgency,
   importAgencies,
   parseAgencyCsv,
   saveAgency,
@@ -32,6 +33,22 @@ const AgencySchema = AgencyInputSchema.describe('an agency of the directory');
 
 function conflict(result: Extract<UpsertResult, { kind: 'conflict' }>): ApiReply {
   return fail('WEB_CONFLICT', result.conflicts.map((c) => c.message).join('; '), result.conflicts);
+}
+
+/** The same refusal for the console's one-agency form, in words (each conflict as the directory says it). */
+function formConflict(result: Extract<UpsertResult, { kind: 'conflict' }>): ApiReply {
+  const parts = result.conflicts.map((c) => {
+    const split = c.message.indexOf(' / ');
+    return split > 0 ? [c.message.slice(0, split), c.message.slice(split + 3)] : [c.message, c.message];
+  });
+  return fail(
+    'WEB_CONFLICT',
+    said(
+      `Không lưu được vì trùng với danh bạ: ${parts.map((p) => p[0]).join('; ')}`,
+      `Not saved, it clashes with the directory: ${parts.map((p) => p[1]).join('; ')}`,
+    ),
+    result.conflicts,
+  );
 }
 
 const SavedSchema = z.strictObject({
@@ -82,6 +99,78 @@ export function agencyRoutes(deps: AgencyRouteDeps) {
         );
         if (result.kind === 'conflict') return conflict(result);
         return ok({ agency: body, created: result.created === 1 }, result.created ? 201 : 200);
+      },
+    );
+
+    // The console's form for one agency: adding never replaces an agency already there, and an
+    // edit never creates one; a code is changed only by a merger or a recode (directory-routes.ts).
+    apiRoute(
+      app,
+      {
+        method: 'POST',
+        url: '/api/v1/agencies/new',
+        summary:
+          'Add one agency; refused (409) when its code, a rule-equivalent form of it or a former code is already in the directory',
+        tag: 'agencies',
+        access: 'admin',
+        body: AgencySchema,
+        responses: { 201: z.strictObject({ agency: AgencySchema }) },
+      },
+      async ({ body, actor }) => {
+        const existing = await findAgency(deps.prisma, body.organId);
+        if (existing)
+          return fail(
+            'WEB_CONFLICT',
+            said(
+              `Mã định danh cơ quan: mã ${body.organId} đã có trong danh bạ (${existing.organId} — ${existing.name}); hãy sửa cơ quan đó thay vì thêm mới`,
+              `Agency code: ${body.organId} is already in the directory (${existing.organId} — ${existing.name}); edit that agency instead`,
+              'organId',
+            ),
+          );
+        const result = await saveAgency(deps.directory, actor, body, 'form');
+        if (result.kind === 'conflict') return formConflict(result);
+        return ok({ agency: body }, 201);
+      },
+    );
+
+    apiRoute(
+      app,
+      {
+        method: 'PUT',
+        url: '/api/v1/agencies/:organId',
+        summary:
+          'Change one agency of the directory (name, channel, addresses, former codes, signature policy); its code stays',
+        tag: 'agencies',
+        access: 'admin',
+        params: z.strictObject({ organId: z.string().min(1).max(20) }),
+        body: AgencySchema,
+        responses: { 200: z.strictObject({ agency: AgencySchema }) },
+      },
+      async ({ params, body, actor }) => {
+        const stored = await deps.prisma.agency.findUnique({
+          where: { organId: params.organId },
+          select: { organId: true, retiredOn: true },
+        });
+        if (!stored || stored.retiredOn !== null)
+          return fail(
+            'WEB_NOT_FOUND',
+            said(
+              `Không có cơ quan mã ${params.organId} trong danh bạ.`,
+              `no agency ${params.organId} in the directory`,
+            ),
+          );
+        if (body.organId !== stored.organId)
+          return fail(
+            'WEB_UNPROCESSABLE',
+            said(
+              'Mã định danh cơ quan: không đổi được ở đây; mã mới của một cơ quan được đặt khi sáp nhập hoặc đổi mã',
+              'Agency code: it cannot be changed here; an agency gets a new code through a merger or a recode',
+              'organId',
+            ),
+          );
+        const result = await saveAgency(deps.directory, actor, body, 'form');
+        if (result.kind === 'conflict') return formConflict(result);
+        return ok({ agency: body });
       },
     );
 

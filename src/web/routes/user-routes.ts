@@ -1,8 +1,15 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { createUser, listUsers, resetPassword, setUserDisabled, USER_ROLES } from '../../access/index.ts';
+import {
+  createUser,
+  listUsers,
+  resetPassword,
+  setUserDisabled,
+  updateUser,
+  USER_ROLES,
+} from '../../access/index.ts';
 import type { PrismaClient } from '../../db/index.ts';
-import { actorLabel } from '../../shared/index.ts';
+import { actorLabel, said } from '../../shared/index.ts';
 import { apiRoute, fail, ok } from '../api-route.ts';
 import { UserSchema } from './auth-routes.ts';
 
@@ -47,6 +54,49 @@ export function userRoutes(deps: UserRouteDeps) {
         const outcome = await createUser(deps.prisma, body, actorLabel(actor));
         if (outcome.kind === 'refused') return fail('WEB_UNPROCESSABLE', outcome.reason);
         return ok({ user: outcome.user, password: outcome.oneTimePassword }, 201);
+      },
+    );
+
+    apiRoute(
+      app,
+      {
+        method: 'PATCH',
+        url: '/api/v1/users/:id',
+        summary:
+          'Change a person’s role, agency or name; a change of role or agency ends their sessions. No admin can take the admin role from themselves or from the last active admin (409)',
+        tag: 'users',
+        access: 'admin',
+        params: ById,
+        body: z
+          .strictObject({
+            role: z.enum(USER_ROLES).optional(),
+            agency: z.string().min(1).max(20).nullable().optional().describe('OrganId; null for an admin'),
+            displayName: z.string().trim().min(1).max(200).optional(),
+          })
+          .refine((b) => b.role !== undefined || b.agency !== undefined || b.displayName !== undefined, {
+            error:
+              'không có gì để thay đổi: hãy chọn vai trò, cơ quan hoặc họ tên / nothing to change: give a role, an agency or a name',
+          }),
+        responses: { 200: z.strictObject({ user: UserSchema, changed: z.boolean() }) },
+      },
+      async ({ params, body, actor }) => {
+        const outcome = await updateUser(deps.prisma, params.id, body, {
+          label: actorLabel(actor),
+          userId: actor.kind === 'user' ? actor.userId : undefined,
+        });
+        switch (outcome.kind) {
+          case 'updated':
+            return ok({ user: outcome.user, changed: outcome.changed });
+          case 'not-found':
+            return fail(
+              'WEB_NOT_FOUND',
+              said('Không có người dùng này: có thể đã bị xóa.', `no user ${params.id}`),
+            );
+          case 'refused':
+            return fail('WEB_UNPROCESSABLE', outcome.reason);
+          case 'keeps-administration':
+            return fail('WEB_CONFLICT', outcome.reason);
+        }
       },
     );
 
