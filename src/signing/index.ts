@@ -11,6 +11,7 @@ export {
 } from './file-trust-store.ts';
 export { fileKeyStore } from './file-key-store.ts';
 export { signingKeyFromPem, type KeyStore, type SigningKey } from './key-store.ts';
+export { parseOcspResponse, type OcspEvidence } from './ocsp.ts';
 export { verifyPdf } from './pdf-verify.ts';
 export { verifySmime } from './smime-verify.ts';
 export {

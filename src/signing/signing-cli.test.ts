@@ -5,6 +5,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { commands } from '../cli/commands/signing.ts';
 import { certificateFingerprint } from './trust-store.ts';
 import { makeEdxmlPackage } from './test-support/edxml-package.ts';
+import { ocspResponse } from './test-support/ocsp-responses.ts';
+import { appendSignature, newPdf } from './test-support/pdf-writer.ts';
 import { createTestPki, type TestPki } from './test-support/test-pki.ts';
 import type { SignatureVerdict } from './verdict.ts';
 
@@ -118,6 +120,49 @@ describe('lienthong edxml sign / edxml verify / verify', () => {
     ).rejects.toMatchObject({
       code: 'SIGNING_KEY_CERT_MISMATCH',
       message: expect.not.stringContaining('PRIVATE KEY') as unknown,
+    });
+  });
+});
+
+describe('lienthong verify --at with evidence kept from earlier (--ocsp), offline', () => {
+  it('judges a PDF whose signer was revoked after signing valid as of the signing time and revoked after', async () => {
+    const hour = 3_600_000;
+    const revokedAt = new Date(Date.now() - 12 * hour);
+    const pdf = join(pki.dir, 'cli-revoked-later.pdf');
+    writeFileSync(pdf, appendSignature(newPdf('Công văn'), pki.leaf, pki.chainPath, 'Ký').bytes);
+    const leafOcsp = join(pki.dir, 'leaf.ocsp');
+    writeFileSync(
+      leafOcsp,
+      await ocspResponse({
+        certificate: pki.leaf.certificate,
+        issuer: pki.intermediate,
+        status: 'revoked',
+        revokedAt,
+        thisUpdate: new Date(revokedAt.getTime() + hour),
+      }),
+    );
+    const trust = ['--trust', pki.root.certPath, '--trust', pki.intermediate.certPath];
+    const at = (ms: number) => new Date(revokedAt.getTime() + ms).toISOString();
+    const before = await run(['verify', pdf, ...trust, '--ocsp', leafOcsp, '--at', at(-6 * hour)]);
+    expect(before.code).toBe(0);
+    expect(JSON.parse(before.stdout)).toMatchObject({ trusted: true, signatures: [{ chain: 'trusted' }] });
+    const after = await run(['verify', pdf, ...trust, '--ocsp', leafOcsp, '--at', at(6 * hour)]);
+    expect(after.code).toBe(1);
+    expect(JSON.parse(after.stdout)).toMatchObject({ trusted: false, signatures: [{ chain: 'revoked' }] });
+  });
+
+  it('refuses a file that is not an OCSP response, and a time that is not one, in Vietnamese first', async () => {
+    const pdf = join(pki.dir, 'cli-plain.pdf');
+    writeFileSync(pdf, appendSignature(newPdf('Tờ trình'), pki.leaf, pki.chainPath, 'Ký').bytes);
+    const junk = join(pki.dir, 'junk.ocsp');
+    writeFileSync(junk, 'not an OCSP response');
+    await expect(run(['verify', pdf, '--ocsp', junk])).rejects.toMatchObject({
+      code: 'CLI_USAGE',
+      message: expect.stringMatching(/^Tệp .*junk\.ocsp không phải là phản hồi OCSP/) as unknown,
+    });
+    await expect(run(['verify', pdf, '--at', 'hôm qua'])).rejects.toMatchObject({
+      code: 'CLI_USAGE',
+      message: expect.stringMatching(/^Thời điểm kiểm tra \(--at\) phải viết theo ISO 8601/) as unknown,
     });
   });
 });

@@ -24,11 +24,14 @@ import {
   SHA512,
 } from './xmldsig-algorithms.ts';
 import { checkSignatureProfile, scanSignatureElements } from './xmldsig-profile.ts';
+import type { OcspEvidence } from './ocsp.ts';
 
 export type XmlVerifyOptions = {
   /** Time of checking; the hub passes the time of receipt. */
   readonly at: Date;
   readonly crls?: readonly X509Crl[];
+  /** OCSP responses to judge revocation by, as of `at` (e.g. `--ocsp`, or stored with the document) */
+  readonly ocsp?: readonly OcspEvidence[];
 };
 
 export type XmlVerifyResult = {
@@ -213,6 +216,7 @@ export async function verifyEdxmlSignature(
     at,
     untrusted: certificates.filter((c) => c !== signer),
     ...(options.crls ? { crls: options.crls } : {}),
+    ...(options.ocsp ? { ocsp: options.ocsp } : {}),
     organId,
   });
   return {

@@ -9,10 +9,12 @@ import {
   fileKeyStore,
   fileTrustStore,
   GOVERNMENT_ROOT_PATH,
+  parseOcspResponse,
   signEdxml,
   verifyEdxmlSignature,
   verifyPdf,
   verifySmime,
+  type OcspEvidence,
   type TrustMaterial,
 } from '../../signing/index.ts';
 import { readInput, writeJson, writeLine, type CliCommand, type CliContext } from '../cli-command.ts';
@@ -21,6 +23,7 @@ import { apiErrorMessage, callRunningHub, withHubAccess } from '../hub-session.t
 const VERIFY_OPTIONS = {
   trust: { type: 'string', multiple: true },
   crl: { type: 'string', multiple: true },
+  ocsp: { type: 'string', multiple: true },
   at: { type: 'string' },
   from: { type: 'string' },
 } as const;
@@ -61,8 +64,34 @@ function checkTime(value: string | undefined): Date {
   if (value === undefined) return new Date();
   const at = new Date(value);
   if (Number.isNaN(at.getTime()))
-    throw new HubError('CLI_USAGE', `--at must be an ISO 8601 time, got "${value}"`);
+    throw new HubError(
+      'CLI_USAGE',
+      `Thời điểm kiểm tra (--at) phải viết theo ISO 8601, ví dụ 2026-12-01T08:00:00+07:00; đã nhận "${value}" / --at must be an ISO 8601 time, got "${value}"`,
+    );
   return at;
+}
+
+/**
+ * `--ocsp` files: OCSP responses (DER, or PEM as openssl writes them) kept from earlier, so that
+ * revocation is judged offline as of `--at` from the evidence alone.
+ */
+async function loadOcsp(context: CliContext, files: readonly string[] | undefined): Promise<OcspEvidence[]> {
+  const found: OcspEvidence[] = [];
+  for (const file of files ?? []) {
+    const bytes = await readFileArgument(context, file);
+    const text = bytes.toString('latin1');
+    const der = text.includes('-----BEGIN')
+      ? Buffer.from(text.replace(/-----[^-]+-----|\s/g, ''), 'base64')
+      : bytes;
+    const evidence = parseOcspResponse(der);
+    if (!evidence)
+      throw new HubError(
+        'CLI_USAGE',
+        `Tệp ${file} không phải là phản hồi OCSP dùng được (cần phản hồi "successful", dạng DER hoặc PEM) / ${file} is not a usable OCSP response (a successful response, DER or PEM)`,
+      );
+    found.push(evidence);
+  }
+  return found;
 }
 
 export const commands: readonly CliCommand[] = [
@@ -146,7 +175,7 @@ export const commands: readonly CliCommand[] = [
   {
     words: ['edxml', 'verify'],
     usage:
-      'edxml verify FILE [--trust PEM_OR_DIR]… [--crl FILE]… [--at ISO]   signature verdict; exit 0 only when trusted',
+      'edxml verify FILE [--trust PEM_OR_DIR]… [--crl FILE]… [--ocsp FILE]… [--at ISO]   signature verdict as of --at; exit 0 only when trusted',
     async run(context) {
       const { values, positionals } = parseArgs({
         args: [...context.argv],
@@ -157,6 +186,7 @@ export const commands: readonly CliCommand[] = [
       const material = await loadTrust(context, values.trust, values.crl);
       const { verdict } = await verifyEdxmlSignature(await readFileArgument(context, file), material, {
         at: checkTime(values.at),
+        ocsp: await loadOcsp(context, values.ocsp),
       });
       writeJson(context.stdout, verdict);
       return verdict.trusted ? 0 : 1;
@@ -165,7 +195,7 @@ export const commands: readonly CliCommand[] = [
   {
     words: ['verify'],
     usage:
-      'verify FILE.pdf|FILE.eml [--trust PEM_OR_DIR]… [--crl FILE]… [--from ORGANID]   verdicts of every signature',
+      'verify FILE.pdf|FILE.eml [--trust PEM_OR_DIR]… [--crl FILE]… [--ocsp FILE]… [--at ISO] [--from ORGANID]   verdicts of every signature as of --at (the CRLs and OCSP responses in the file count too)',
     async run(context) {
       const { values, positionals } = parseArgs({
         args: [...context.argv],
@@ -177,6 +207,7 @@ export const commands: readonly CliCommand[] = [
       const bytes = await readFileArgument(context, file);
       const options = {
         at: checkTime(values.at),
+        ocsp: await loadOcsp(context, values.ocsp),
         ...(values.from === undefined ? {} : { organId: values.from }),
       };
       const isPdf = bytes.subarray(0, 1024).toString('latin1').includes('%PDF-');
