@@ -98,6 +98,8 @@ export function factsOf(certificate: X509Certificate): CertificateFacts {
   const constraints = certificate.getExtension(BasicConstraintsExtension);
   const subject = certificate.subject;
   const issuer = certificate.issuer;
+  const signature = signatureOf(certificate);
+  const key = keyOf(certificate);
   facts = {
     fingerprint: createHash('sha256').update(new Uint8Array(certificate.rawData)).digest('hex'),
     subject,
@@ -109,8 +111,8 @@ export function factsOf(certificate: X509Certificate): CertificateFacts {
       (usage.usages & (KeyUsageFlags.digitalSignature | KeyUsageFlags.nonRepudiation)) !== 0,
     ca: constraints?.ca === true && (usage === null || (usage.usages & KeyUsageFlags.keyCertSign) !== 0),
     name: certificate.subjectName.getField('CN')[0] ?? subject,
-    signature: signatureOf(certificate),
-    key: keyOf(certificate),
+    signature,
+    key,
     summary: {
       subject,
       organization: certificate.subjectName.getField('O')[0] ?? null,
@@ -118,6 +120,8 @@ export function factsOf(certificate: X509Certificate): CertificateFacts {
       issuer,
       notBefore: certificate.notBefore.toISOString(),
       notAfter: certificate.notAfter.toISOString(),
+      key: `${key.type}${key.bits === null ? '' : ` ${key.bits}`}${key.curve ? ` (${key.curve})` : ''}`,
+      certificateSignature: signature.algorithm,
     },
   };
   factsByCertificate.set(certificate, facts);

@@ -13,6 +13,8 @@ export { fileKeyStore } from './file-key-store.ts';
 export { signingKeyFromPem, type KeyStore, type SigningKey } from './key-store.ts';
 export { parseOcspResponse, type OcspEvidence } from './ocsp.ts';
 export { verifyPdf } from './pdf-verify.ts';
+export { validationReport, type ValidationReport } from './validation-report.ts';
+export { validationReportPdf } from './validation-report-pdf.ts';
 export { verifySmime } from './smime-verify.ts';
 export {
   buildTrustMaterial,

@@ -18,6 +18,10 @@ export type SignerSummary = {
   readonly issuer: string;
   readonly notBefore: string;
   readonly notAfter: string;
+  /** the signer's key, e.g. "RSA 2048" or "ECDSA 256 (prime256v1)"; absent in verdicts stored before it was recorded */
+  readonly key?: string;
+  /** how the issuer signed the signer's certificate, e.g. "sha256WithRSAEncryption" */
+  readonly certificateSignature?: string;
 };
 
 export type SignatureVerdict = {

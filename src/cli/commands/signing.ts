@@ -1,4 +1,6 @@
-import { stat } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { stat, writeFile } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../config/index.ts';
 import { HubError } from '../../shared/index.ts';
@@ -14,7 +16,11 @@ import {
   verifyEdxmlSignature,
   verifyPdf,
   verifySmime,
+  validationReport,
+  validationReportPdf,
+  type EmbeddedSignatureVerdict,
   type OcspEvidence,
+  type SignatureVerdict,
   type TrustMaterial,
 } from '../../signing/index.ts';
 import { readInput, writeJson, writeLine, type CliCommand, type CliContext } from '../cli-command.ts';
@@ -26,7 +32,36 @@ const VERIFY_OPTIONS = {
   ocsp: { type: 'string', multiple: true },
   at: { type: 'string' },
   from: { type: 'string' },
+  report: { type: 'string' },
+  out: { type: 'string' },
 } as const;
+
+/**
+ * `--report json|pdf [--out FILE]`: the validation report (Vietnamese, English beside it) instead
+ * of the verdict; without --out it goes to standard output.
+ */
+async function writeReport(
+  context: CliContext,
+  values: { report?: string; out?: string },
+  file: string,
+  bytes: Buffer,
+  verdicts: readonly (SignatureVerdict | EmbeddedSignatureVerdict)[],
+): Promise<void> {
+  const report = validationReport(
+    { name: basename(file), sha256: createHash('sha256').update(bytes).digest('hex'), size: bytes.length },
+    verdicts,
+  );
+  let output: Buffer;
+  if (values.report === 'json') output = Buffer.from(`${JSON.stringify(report, null, 2)}\n`);
+  else if (values.report === 'pdf') output = await validationReportPdf(report);
+  else
+    throw new HubError(
+      'CLI_USAGE',
+      `Báo cáo (--report) chỉ có hai dạng: json hoặc pdf; đã nhận "${values.report ?? ''}" / --report is json or pdf`,
+    );
+  if (values.out) await writeFile(values.out, output);
+  else context.stdout.write(output);
+}
 
 function onlyFile(positionals: readonly string[], usage: string): string {
   const [file, ...rest] = positionals;
@@ -175,7 +210,7 @@ export const commands: readonly CliCommand[] = [
   {
     words: ['edxml', 'verify'],
     usage:
-      'edxml verify FILE [--trust PEM_OR_DIR]… [--crl FILE]… [--ocsp FILE]… [--at ISO]   signature verdict as of --at; exit 0 only when trusted',
+      'edxml verify FILE [--trust PEM_OR_DIR]… [--crl FILE]… [--ocsp FILE]… [--at ISO] [--report json|pdf [--out FILE]]   signature verdict (or the validation report) as of --at; exit 0 only when trusted',
     async run(context) {
       const { values, positionals } = parseArgs({
         args: [...context.argv],
@@ -184,18 +219,20 @@ export const commands: readonly CliCommand[] = [
       });
       const file = onlyFile(positionals, 'edxml verify FILE [--trust PEM_OR_DIR]… [--crl FILE]…');
       const material = await loadTrust(context, values.trust, values.crl);
-      const { verdict } = await verifyEdxmlSignature(await readFileArgument(context, file), material, {
+      const bytes = await readFileArgument(context, file);
+      const { verdict } = await verifyEdxmlSignature(bytes, material, {
         at: checkTime(values.at),
         ocsp: await loadOcsp(context, values.ocsp),
       });
-      writeJson(context.stdout, verdict);
+      if (values.report !== undefined) await writeReport(context, values, file, bytes, [verdict]);
+      else writeJson(context.stdout, verdict);
       return verdict.trusted ? 0 : 1;
     },
   },
   {
     words: ['verify'],
     usage:
-      'verify FILE.pdf|FILE.eml [--trust PEM_OR_DIR]… [--crl FILE]… [--ocsp FILE]… [--at ISO] [--from ORGANID]   verdicts of every signature as of --at (the CRLs and OCSP responses in the file count too)',
+      'verify FILE.pdf|FILE.eml [--trust PEM_OR_DIR]… [--crl FILE]… [--ocsp FILE]… [--at ISO] [--from ORGANID] [--report json|pdf [--out FILE]]   verdicts of every signature (or the validation report) as of --at; the CRLs and OCSP responses in the file count too',
     async run(context) {
       const { values, positionals } = parseArgs({
         args: [...context.argv],
@@ -214,7 +251,8 @@ export const commands: readonly CliCommand[] = [
       const verdict = isPdf
         ? await verifyPdf(bytes, material, options)
         : await verifySmime(bytes, material, options);
-      writeJson(context.stdout, verdict);
+      if (values.report !== undefined) await writeReport(context, values, file, bytes, verdict.signatures);
+      else writeJson(context.stdout, verdict);
       return verdict.trusted ? 0 : 1;
     },
   },
