@@ -15,6 +15,20 @@ export { parseOcspResponse, type OcspEvidence } from './ocsp.ts';
 export { verifyPdf } from './pdf-verify.ts';
 export { validationReport, type ValidationReport } from './validation-report.ts';
 export { validationReportPdf } from './validation-report-pdf.ts';
+export {
+  requestTimestamp,
+  timestampAuthority,
+  type TimestampClientOptions,
+  type TimestampOutcome,
+} from './timestamp-client.ts';
+export {
+  buildTimestampRequest,
+  readTimestampReply,
+  timestampWords,
+  verifyTimestampToken,
+  type TimestampProblem,
+  type TokenCheck,
+} from './timestamp-token.ts';
 export { verifySmime } from './smime-verify.ts';
 export {
   buildTrustMaterial,
