@@ -12,6 +12,27 @@ export {
   type AuditAnchor,
   type AuditVerdict,
 } from './audit-anchors.ts';
+export {
+  lastAuditTimestamp,
+  startAuditTimestamping,
+  timestampAuditHead,
+  type AuditStamp,
+  type AuditTimestamper,
+  type AuditTimestamping,
+  type AuditTimestampOutcome,
+  type TimestampingState,
+} from './audit-timestamps.ts';
+export { exportAuditProof, type ProofOutcome } from './export-audit-proof.ts';
+export {
+  anchorDatum,
+  anchorDigest,
+  checkAuditProof,
+  PROOF_FORMAT,
+  readAuditProof,
+  type AuditProof,
+  type ProofChainEntry,
+  type ProofCheck,
+} from './domain/audit-proof.ts';
 export { putBlob, sha256Hex } from './blob-store.ts';
 export { afterKey, decodeCursor, encodeCursor, type Keyset } from './keyset-cursor.ts';
 export {
