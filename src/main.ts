@@ -27,7 +27,13 @@ import {
   type AxisState,
   type BrokerState,
 } from './exchange/index.ts';
-import { readingBacklog, startAuditAnchoring } from './registry/index.ts';
+import {
+  readingBacklog,
+  startAuditAnchoring,
+  startAuditTimestamping,
+  type AuditTimestamping,
+  type TimestampingState,
+} from './registry/index.ts';
 import { systemClock, type Logger } from './shared/index.ts';
 import {
   agencyKeyCertificates,
@@ -35,6 +41,7 @@ import {
   certificatesOfFile,
   fileAgencyKeyStore,
   seedTrustDirectory,
+  timestampAuthority,
   trustDirectoryCertificates,
 } from './signing/index.ts';
 import { pingClamd, startIngest, type IngestService } from './ingest/index.ts';
@@ -84,7 +91,29 @@ const WITHOUT = {
   mailbox: 'mail in this mailbox is not collected; it stays on the server until the mailbox answers again',
   nationalAxis:
     'Không nhận và không gửi được văn bản qua trục liên thông quốc gia; văn bản chờ gửi nằm an toàn trong hàng đợi và được gửi khi trục trả lời lại / documents are neither received from nor sent to the national axis; outgoing ones wait durably and go when it answers again',
+  timestampAuthority:
+    'Nhật ký kiểm toán không được đóng dấu thời gian hằng ngày: các mục vẫn được ghi và được neo bằng khóa của hệ thống, hệ thống thử lại sau mỗi 10 phút, và bằng chứng của văn bản mới chỉ xuất được khi đã có dấu thời gian / the audit chain is not time-stamped daily: entries are still written and anchored with the hub’s own key, the hub tries again every 10 minutes, and proofs of newer documents can be exported only once a time stamp covers them',
 } as const;
+
+/** The time-stamping authority as /readyz shows it: the last time stamp, the last failure. */
+function timestampComponent(state: TimestampingState, url: string): ComponentState & Record<string, unknown> {
+  const last = state.lastStamp
+    ? `dấu thời gian gần nhất: mục số ${state.lastStamp.seq} lúc ${state.lastStamp.genTime} / last time stamp: entry ${state.lastStamp.seq} at ${state.lastStamp.genTime}`
+    : 'chưa có dấu thời gian nào / no time stamp yet';
+  const detail = `${url}; ${last}`;
+  const facts = { lastStamp: state.lastStamp, lastAttemptAt: state.lastAttemptAt };
+  const since = state.since ? { since: state.since } : {};
+  if (state.status === 'up') return { status: 'up', detail, ...since, ...facts };
+  if (state.status === 'connecting' || !state.lastError)
+    return { status: 'connecting', detail, withoutIt: WITHOUT.timestampAuthority, ...facts };
+  return {
+    status: 'down',
+    detail: `${state.lastError.vi} / ${state.lastError.en}; ${detail}`,
+    ...since,
+    withoutIt: WITHOUT.timestampAuthority,
+    ...facts,
+  };
+}
 
 /** The national axis as /readyz shows it: reachability, the last successful poll, what waits. */
 function axisComponent(state: AxisState): ComponentState & Record<string, unknown> {
@@ -260,6 +289,20 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
       log.child({ module: 'registry.audit' }),
     );
     services.push({ name: 'audit-anchors', stop: () => anchors.stop() });
+    // Daily RFC 3161 time stamps of the chain's head, when an authority is configured (docs/signing.md).
+    const timestamping: AuditTimestamping | undefined =
+      config.tsa.url && config.tsa.trustFile
+        ? startAuditTimestamping(
+            database.prisma,
+            timestampAuthority({
+              url: config.tsa.url,
+              trustFile: config.tsa.trustFile,
+              timeoutMs: config.tsa.timeoutSeconds * 1000,
+            }),
+            log.child({ module: 'registry.audit' }),
+          )
+        : undefined;
+    if (timestamping) services.push({ name: 'audit-timestamps', stop: () => timestamping.stop() });
 
     const metrics = new Registry();
     collectDefaultMetrics({ register: metrics, prefix: 'lienthong_' });
@@ -326,6 +369,9 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
             ),
       ]);
       const nationalAxis = axis ? axisComponent(await axis.state()) : undefined;
+      const tsaState = timestamping
+        ? timestampComponent(timestamping.state(), redactUrl(config.tsa.url ?? ''))
+        : undefined;
       const sources = await running.ingest?.sources();
       const mailboxes = sources?.imap.length
         ? Object.fromEntries(
@@ -352,6 +398,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
         ...(malwareScanner ? { malwareScanner } : {}),
         ...(mailboxes ? { mailboxes } : {}),
         ...(nationalAxis ? { nationalAxis } : {}),
+        ...(tsaState ? { timestampAuthority: tsaState } : {}),
       };
     };
 

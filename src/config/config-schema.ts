@@ -172,6 +172,30 @@ export const ConfigSchema = z.strictObject({
       error:
         'with LIENTHONG_AXIS_ENDPOINT set, LIENTHONG_AXIS_SYSTEM_ID and LIENTHONG_AXIS_SECRET_FILE are needed too',
     }),
+  tsa: z
+    .strictObject({
+      url: urlWithScheme(['http', 'https'], 'an HTTP URL')
+        .optional()
+        .describe(
+          'RFC 3161 time-stamping authority that time-stamps the audit chain daily; unset switches it off',
+        ),
+      trustFile: z
+        .string()
+        .min(1)
+        .optional()
+        .describe('PEM or DER file with the time-stamping authority’s root (and intermediates)'),
+      timeoutSeconds: z.coerce
+        .number({ error: 'must be a number of seconds' })
+        .min(0.1)
+        .max(600)
+        .default(30)
+        .describe('Deadline of one time-stamp request, answer included'),
+    })
+    .prefault({})
+    .refine((tsa) => !tsa.url || tsa.trustFile !== undefined, {
+      path: ['url'],
+      error: 'with LIENTHONG_TSA_URL set, LIENTHONG_TSA_TRUST_FILE is needed too',
+    }),
   reading: z
     .strictObject({
       workers: z.coerce
@@ -277,6 +301,9 @@ export const ENVIRONMENT_VARIABLES = {
   'axis.secretFile': 'LIENTHONG_AXIS_SECRET_FILE',
   'axis.pollSeconds': 'LIENTHONG_AXIS_POLL_SECONDS',
   'axis.timeoutSeconds': 'LIENTHONG_AXIS_TIMEOUT_SECONDS',
+  'tsa.url': 'LIENTHONG_TSA_URL',
+  'tsa.trustFile': 'LIENTHONG_TSA_TRUST_FILE',
+  'tsa.timeoutSeconds': 'LIENTHONG_TSA_TIMEOUT_SECONDS',
   'reading.workers': 'LIENTHONG_READING_WORKERS',
   'reading.maxPages': 'LIENTHONG_READING_MAX_PAGES',
   'reading.maxSeconds': 'LIENTHONG_READING_MAX_SECONDS',
@@ -300,4 +327,5 @@ export const URL_KEYS_WITH_SECRETS = [
   'amqp.url',
   'amqp.managementUrl',
   'smtp.relayUrl',
+  'tsa.url',
 ] as const;

@@ -89,4 +89,27 @@ describe('loadConfig', () => {
     }).axis;
     expect(axis).toMatchObject({ systemId: 'vxp.h53.01', pollSeconds: 0.5, timeoutSeconds: 30 });
   });
+
+  it('leaves the audit time stamp off unless a TSA URL is set, and then needs its trust file', () => {
+    expect(loadConfig({}).tsa).toEqual({ timeoutSeconds: 30 });
+    expect(problemsOf({ LIENTHONG_TSA_URL: 'https://tsa.example/tsr' })).toEqual([
+      {
+        variable: 'LIENTHONG_TSA_URL',
+        message: expect.stringMatching(/LIENTHONG_TSA_TRUST_FILE is needed/) as string,
+      },
+    ]);
+    expect(
+      problemsOf({ LIENTHONG_TSA_URL: 'ftp://tsa.example', LIENTHONG_TSA_TRUST_FILE: '/etc/tsa.pem' }),
+    ).toEqual([{ variable: 'LIENTHONG_TSA_URL', message: expect.stringMatching(/an HTTP URL/) as string }]);
+    const tsa = loadConfig({
+      LIENTHONG_TSA_URL: 'http://tsa.example:318/tsr',
+      LIENTHONG_TSA_TRUST_FILE: '/etc/lienthong/tsa-root.pem',
+      LIENTHONG_TSA_TIMEOUT_SECONDS: '5',
+    }).tsa;
+    expect(tsa).toEqual({
+      url: 'http://tsa.example:318/tsr',
+      trustFile: '/etc/lienthong/tsa-root.pem',
+      timeoutSeconds: 5,
+    });
+  });
 });

@@ -26,6 +26,8 @@ export type Readiness = {
   mailboxes?: Record<string, ComponentState>;
   /** the national document axis, when LIENTHONG_AXIS_ENDPOINT is set: also its last poll and backlog */
   nationalAxis?: ComponentState & Record<string, unknown>;
+  /** the RFC 3161 time-stamping authority, when LIENTHONG_TSA_URL is set: the last time stamp, the last failure */
+  timestampAuthority?: ComponentState & Record<string, unknown>;
 };
 
 export type HealthDeps = { readiness: () => Promise<Readiness>; metrics: Registry };
