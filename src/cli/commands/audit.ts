@@ -6,6 +6,7 @@ import {
 } from '../../registry/index.ts';
 import { writeJson, writeLine, type CliCommand, type CliContext } from '../cli-command.ts';
 import { withHubAccess } from '../hub-session.ts';
+import { proofCommands } from './audit-proof.ts';
 
 async function verify(context: CliContext): Promise<number> {
   return withHubAccess(context, 'lienthong audit verify', async (access) => {
@@ -74,4 +75,5 @@ export const commands: readonly CliCommand[] = [
     usage: 'audit anchor                 signs and exports the audit chain head now',
     run: anchor,
   },
+  ...proofCommands,
 ];
