@@ -113,6 +113,8 @@ describe('lienthong audit timestamp, proof and verify-proof', () => {
     );
     expect(en.code).toBe(0);
     expect(en.stdout).toMatch(/^The proof is VALID: incoming document no\. 1\/\d{4}/);
+    expect(vi.stdout).toContain('2 mục khác trong chuỗi chỉ có giá trị băm');
+    expect(en.stdout).toContain('2 other entries of the chain are there by their hashes only');
   });
 
   it('names an entry changed in the file', async () => {

@@ -240,6 +240,14 @@ async function verifyProof(context: CliContext): Promise<number> {
       en: `The proof is VALID: ${documentWords(read.proof, 'en')}; its ${check.entries} audit entries are in an unbroken chain of ${check.chainLength}, up to entry ${seq}, time-stamped by "${stamped.tsa}" at ${at}.`,
     }),
   );
+  if (check.hashOnly > 0)
+    writeLine(
+      context.stdout,
+      say({
+        vi: `${check.hashOnly} mục khác trong chuỗi chỉ có giá trị băm (không lộ nội dung của cơ quan khác): đã kiểm tra chúng nối tiếp nhau, nhưng không tính lại được giá trị băm của chúng từ tệp; muốn chắc chắn hoàn toàn, kiểm tra nhật ký tại hệ thống (lienthong audit verify).`,
+        en: `${check.hashOnly} other entries of the chain are there by their hashes only (nothing of other agencies is shown): they were checked to follow one another, but their hashes cannot be recomputed from the file; for full certainty check the trail on the hub (lienthong audit verify).`,
+      }),
+    );
   return 0;
 }
 

@@ -47,7 +47,8 @@ export function anchorDigest(seq: bigint | string, hash: string): Buffer {
 export type Said = { readonly vi: string; readonly en: string };
 
 export type ProofCheck =
-  | { ok: true; entries: number; chainLength: number; digest: Buffer }
+  /** `hashOnly`: links shown by their hashes only, whose hashes cannot be recomputed from the file */
+  | { ok: true; entries: number; chainLength: number; hashOnly: number; digest: Buffer }
   | { ok: false; problems: Said[]; digest: Buffer | null };
 
 const HEX64 = /^[0-9a-f]{64}$/;
@@ -188,5 +189,11 @@ export function checkAuditProof(proof: AuditProof): ProofCheck {
     });
   const digest = HEX64.test(proof.anchor.hash) ? anchorDigest(proof.anchor.seq, proof.anchor.hash) : null;
   if (problems.length > 0) return { ok: false, problems, digest };
-  return { ok: true, entries: shown.size, chainLength: proof.chain.length, digest: digest as Buffer };
+  return {
+    ok: true,
+    entries: shown.size,
+    chainLength: proof.chain.length,
+    hashOnly: proof.chain.length - shown.size,
+    digest: digest as Buffer,
+  };
 }
