@@ -11,6 +11,7 @@ import * as pkijs from 'pkijs';
 import { checkCertificateChain } from './certificate-chain.ts';
 import { factsOf } from './certificate-facts.ts';
 import type { TrustMaterial } from './trust-store.ts';
+import { REASONS } from './verdict.ts';
 import { X509Certificate } from './x509.ts';
 
 const SHA256 = '2.16.840.1.101.3.4.2.1';
@@ -359,10 +360,17 @@ export function timestampWords(problem: TimestampProblem): Words {
         vi: `Dấu thời gian không nêu đúng chứng thư "${problem.tsa}" đã ký nó (thuộc tính signing-certificate); không tin cậy.`,
         en: `The time stamp does not name certificate "${problem.tsa}" that signed it (signing-certificate attribute); not trusted.`,
       };
-    case 'untrusted-tsa':
+    case 'untrusted-tsa': {
+      // The chain's reasons speak of a signer and the government CA; here the signer is the TSA.
+      const reasons = problem.reasons.map((r) =>
+        r === REASONS.untrustedRoot
+          ? 'Chứng thư của đơn vị này không được cấp bởi chứng thư gốc nào trong tệp tin cậy; hãy dùng đúng tệp chứng thư gốc của đơn vị cấp dấu thời gian. / Its certificate was not issued by any root in the trust file; use the authority’s own root certificate file.'
+          : r,
+      );
       return {
-        vi: `Đơn vị cấp dấu thời gian "${problem.tsa}" không thuộc chuỗi tin cậy đã cấu hình (LIENTHONG_TSA_TRUST_FILE hoặc --trust): ${problem.reasons.map((r) => r.split(' / ')[0]).join(' ')}`,
-        en: `Time-stamping authority "${problem.tsa}" does not chain to the configured trust (LIENTHONG_TSA_TRUST_FILE or --trust): ${problem.reasons.map((r) => r.split(' / ')[1] ?? r).join(' ')}`,
+        vi: `Đơn vị cấp dấu thời gian "${problem.tsa}" không thuộc chuỗi tin cậy đã cấu hình (LIENTHONG_TSA_TRUST_FILE hoặc --trust): ${reasons.map((r) => r.split(' / ')[0]).join(' ')}`,
+        en: `Time-stamping authority "${problem.tsa}" does not chain to the configured trust (LIENTHONG_TSA_TRUST_FILE or --trust): ${reasons.map((r) => r.split(' / ')[1] ?? r).join(' ')}`,
       };
+    }
   }
 }

@@ -125,10 +125,12 @@ describe('lienthong audit timestamp, proof and verify-proof', () => {
     expect(result.code).toBe(1);
     expect(result.stdout).toContain('Bằng chứng KHÔNG hợp lệ');
     expect(result.stdout).toContain(
-      `Mục nhật ký số ${link.seq} (intake.registered) đã bị sửa sau khi ghi: giá trị băm không còn khớp với nội dung.`,
+      `Mục nhật ký số ${link.seq} (Vào sổ văn bản đến) đã bị sửa sau khi ghi: giá trị băm không còn khớp với nội dung.`,
     );
     const en = await verify(writeProof('changed.json', proof), '--lang', 'en');
-    expect(en.stdout).toContain(`Entry ${link.seq} (intake.registered) was changed after it was written`);
+    expect(en.stdout).toContain(
+      `Entry ${link.seq} (Registered an incoming document) was changed after it was written`,
+    );
   });
 
   it('names an entry removed from the chain, another agency’s or the document’s own', async () => {

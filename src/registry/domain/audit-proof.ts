@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { auditHash } from './audit-hash.ts';
+import { actionWords } from './audit-labels.ts';
 
 /**
  * The proof of one document's audit trail (`lienthong audit proof`): its register fields, files
@@ -161,11 +162,13 @@ export function checkAuditProof(proof: AuditProof): ProofCheck {
         subject: c.subject,
         data: c.data,
       });
-      if (expected !== link.hash)
+      if (expected !== link.hash) {
+        const what = actionWords(c.action);
         problems.push({
-          vi: `Mục nhật ký số ${link.seq} (${c.action}) đã bị sửa sau khi ghi: giá trị băm không còn khớp với nội dung.`,
-          en: `Entry ${link.seq} (${c.action}) was changed after it was written: its hash no longer matches its content.`,
+          vi: `Mục nhật ký số ${link.seq} (${what.vi}) đã bị sửa sau khi ghi: giá trị băm không còn khớp với nội dung.`,
+          en: `Entry ${link.seq} (${what.en}) was changed after it was written: its hash no longer matches its content.`,
         });
+      }
       if (!concernsDocument(proof, c.subject))
         problems.push({
           vi: `Mục nhật ký số ${link.seq} được ghi kèm nội dung nhưng không thuộc văn bản này.`,
