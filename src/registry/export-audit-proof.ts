@@ -64,22 +64,29 @@ export async function exportAuditProof(prisma: PrismaClient, documentId: string)
       },
     };
   const ownSeqs = new Set(own.map((e) => e.seq));
-  const rows = await prisma.auditEntry.findMany({
-    where: { seq: { gte: first, lte: anchor.seq } },
-    orderBy: { seq: 'asc' },
-  });
-  const chain = rows.map((row): ProofChainEntry => {
+  // Other entries are read by their hashes only: their content never leaves the database.
+  const [links, contents] = await Promise.all([
+    prisma.auditEntry.findMany({
+      where: { seq: { gte: first, lte: anchor.seq } },
+      orderBy: { seq: 'asc' },
+      select: { seq: true, prevHash: true, hash: true },
+    }),
+    prisma.auditEntry.findMany({ where: { seq: { in: [...ownSeqs] } } }),
+  ]);
+  const contentOf = new Map(contents.map((row) => [row.seq, row]));
+  const chain = links.map((row): ProofChainEntry => {
     const link = { seq: row.seq.toString(), prevHash: row.prevHash, hash: row.hash };
-    if (!ownSeqs.has(row.seq)) return link;
+    const own = contentOf.get(row.seq);
+    if (!own) return link;
     return {
       ...link,
       content: {
-        at: row.at.toISOString(),
-        actor: row.actor,
-        agencyId: row.agencyId,
-        action: row.action,
-        subject: row.subject,
-        data: row.data,
+        at: own.at.toISOString(),
+        actor: own.actor,
+        agencyId: own.agencyId,
+        action: own.action,
+        subject: own.subject,
+        data: own.data,
       },
     };
   });
