@@ -7,7 +7,13 @@ import { createTestDatabase, type TestDatabase } from '../../test/support/test-d
 import { startTsaSimulator, type TsaSimulator } from '../../test/support/tsa-simulator.ts';
 import type { PrismaClient } from '../db/index.ts';
 import { readTrustPath, timestampAuthority, verifyTimestampToken } from '../signing/index.ts';
-import { anchorDigest, startAuditTimestamping, type AuditTimestamping } from './index.ts';
+import {
+  accumulate,
+  anchorDigest,
+  GENESIS_HASH,
+  startAuditTimestamping,
+  type AuditTimestamping,
+} from './index.ts';
 
 let db: TestDatabase;
 let prisma: PrismaClient;
@@ -65,7 +71,7 @@ describe('daily time stamps of the audit chain head', () => {
     expect(row).toMatchObject({ seq: top.seq, hash: top.hash, tsa: 'TSA thử nghiệm Lienthong' });
     const check = await verifyTimestampToken(
       new Uint8Array(row!.token),
-      anchorDigest(top.seq, top.hash),
+      anchorDigest(top.seq, top.hash, row!.accumulator),
       await readTrustPath(tsa.trustFile),
     );
     expect(check).toMatchObject({ ok: true });
@@ -120,5 +126,19 @@ describe('daily time stamps of the audit chain head', () => {
     const [a, b] = await Promise.all([job.runOnce(true), job.runOnce(true)]);
     expect(a).toEqual(b);
     expect(tsa.requests() - before).toBe(1);
+  });
+
+  it('carries the accumulator of every hash of the chain from one time stamp to the next', async () => {
+    const entries = await prisma.auditEntry.findMany({
+      orderBy: { seq: 'asc' },
+      select: { seq: true, hash: true },
+    });
+    const stamps = await prisma.auditTimestamp.findMany({ orderBy: { id: 'asc' } });
+    expect(stamps.length).toBeGreaterThan(3);
+    for (const stamp of stamps) {
+      let expected = GENESIS_HASH;
+      for (const entry of entries) if (entry.seq <= stamp.seq) expected = accumulate(expected, entry.hash);
+      expect(stamp.accumulator).toBe(expected);
+    }
   });
 });

@@ -1,12 +1,14 @@
 import type { PrismaClient } from '../db/index.ts';
 import { systemClock, type Clock } from '../shared/index.ts';
 import { auditHead } from './audit-trail.ts';
-import { anchorDigest, type Said } from './domain/audit-proof.ts';
+import { GENESIS_HASH } from './domain/audit-hash.ts';
+import { accumulate, anchorDigest, type Said } from './domain/audit-proof.ts';
 
 /**
  * Time-stamped anchors: the audit chain's head, time-stamped by an outside RFC 3161 authority
  * (LIENTHONG_TSA_URL) once a day when it changed, and on demand (`lienthong audit timestamp`).
- * The token is over anchorDigest(seq, hash) and is kept in `audit_timestamp`; a proof of a
+ * The token is over anchorDigest(seq, hash, accumulator) — the accumulator of every hash of the
+ * chain up to the head (domain/audit-proof.ts) — and is kept in `audit_timestamp`; a proof of a
  * document (`lienthong audit proof`) ends at the first one at or after its last entry. The
  * authority is reached through a port (main.ts wires the signing library's client): a token
  * handed to this module has already been checked in full.
@@ -19,13 +21,38 @@ export interface AuditTimestamper {
 }
 
 export type AuditTimestampOutcome =
-  | { kind: 'stamped'; seq: bigint; hash: string; genTime: Date; tsa: string }
+  | { kind: 'stamped'; seq: bigint; hash: string; accumulator: string; genTime: Date; tsa: string }
   | { kind: 'unchanged'; seq: bigint; genTime: Date }
   | { kind: 'empty' }
   | { kind: 'failed'; seq: bigint; problem: Said };
 
 export async function lastAuditTimestamp(prisma: PrismaClient) {
   return prisma.auditTimestamp.findFirst({ orderBy: [{ seq: 'desc' }, { id: 'desc' }] });
+}
+
+/**
+ * The accumulator `from` (the value after entry `afterSeq`) carried over the hashes of the entries
+ * after it up to `uptoSeq`, read in pages of hashes only.
+ */
+export async function accumulateChain(
+  prisma: PrismaClient,
+  from: { accumulator: string; afterSeq: bigint },
+  uptoSeq: bigint,
+): Promise<string> {
+  let accumulator = from.accumulator;
+  let afterSeq = from.afterSeq;
+  for (;;) {
+    const page = await prisma.auditEntry.findMany({
+      where: { seq: { gt: afterSeq, lte: uptoSeq } },
+      orderBy: { seq: 'asc' },
+      select: { seq: true, hash: true },
+      take: 10_000,
+    });
+    for (const row of page) accumulator = accumulate(accumulator, row.hash);
+    const last = page.at(-1);
+    if (!last) return accumulator;
+    afterSeq = last.seq;
+  }
 }
 
 /** Time-stamps the chain's head unless the last time stamp already covers it. */
@@ -38,19 +65,34 @@ export async function timestampAuditHead(
   if (!head) return { kind: 'empty' };
   const last = await lastAuditTimestamp(prisma);
   if (last && last.seq === head.seq) return { kind: 'unchanged', seq: head.seq, genTime: last.genTime };
-  const stamp = await timestamper.stamp(anchorDigest(head.seq, head.hash));
+  // From the last time stamp's accumulator; from the beginning for the first one (or a chain that
+  // no longer reaches the last one, which a proof then shows).
+  const base =
+    last && last.seq < head.seq
+      ? { accumulator: last.accumulator, afterSeq: last.seq }
+      : { accumulator: GENESIS_HASH, afterSeq: -1n };
+  const accumulator = await accumulateChain(prisma, base, head.seq);
+  const stamp = await timestamper.stamp(anchorDigest(head.seq, head.hash, accumulator));
   if (!stamp.ok) return { kind: 'failed', seq: head.seq, problem: stamp.problem };
   await prisma.auditTimestamp.create({
     data: {
       seq: head.seq,
       hash: head.hash,
+      accumulator,
       token: new Uint8Array(stamp.token),
       genTime: stamp.genTime,
       tsa: stamp.tsa.slice(0, 500),
       createdAt: clock.now(),
     },
   });
-  return { kind: 'stamped', seq: head.seq, hash: head.hash, genTime: stamp.genTime, tsa: stamp.tsa };
+  return {
+    kind: 'stamped',
+    seq: head.seq,
+    hash: head.hash,
+    accumulator,
+    genTime: stamp.genTime,
+    tsa: stamp.tsa,
+  };
 }
 
 /** What /readyz shows of the authority: the last attempt, the last time stamp, the last failure. */

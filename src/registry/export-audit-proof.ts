@@ -1,4 +1,6 @@
 import type { PrismaClient } from '../db/index.ts';
+import { accumulateChain } from './audit-timestamps.ts';
+import { GENESIS_HASH } from './domain/audit-hash.ts';
 import { isUuid } from '../shared/index.ts';
 import {
   anchorDatum,
@@ -64,6 +66,18 @@ export async function exportAuditProof(prisma: PrismaClient, documentId: string)
       },
     };
   const ownSeqs = new Set(own.map((e) => e.seq));
+  // The accumulator just before the first link: from the last time stamp before it, else the start.
+  const prior = await prisma.auditTimestamp.findFirst({
+    where: { seq: { lt: first } },
+    orderBy: [{ seq: 'desc' }, { id: 'desc' }],
+  });
+  const accumulatorBefore = await accumulateChain(
+    prisma,
+    prior
+      ? { accumulator: prior.accumulator, afterSeq: prior.seq }
+      : { accumulator: GENESIS_HASH, afterSeq: -1n },
+    first - 1n,
+  );
   // Other entries are read by their hashes only: their content never leaves the database.
   const [links, contents] = await Promise.all([
     prisma.auditEntry.findMany({
@@ -143,12 +157,14 @@ export async function exportAuditProof(prisma: PrismaClient, documentId: string)
     }),
     documentEntries: own.map((e) => e.seq.toString()),
     chain,
+    accumulatorBefore,
     anchor: {
       seq: anchor.seq.toString(),
       hash: anchor.hash,
+      accumulator: anchor.accumulator,
       genTime: anchor.genTime.toISOString(),
       tsa: anchor.tsa,
-      datum: anchorDatum(anchor.seq, anchor.hash),
+      datum: anchorDatum(anchor.seq, anchor.hash, anchor.accumulator),
       token: Buffer.from(anchor.token).toString('base64'),
     },
   };

@@ -13,6 +13,7 @@ export {
   type AuditVerdict,
 } from './audit-anchors.ts';
 export {
+  accumulateChain,
   lastAuditTimestamp,
   startAuditTimestamping,
   timestampAuditHead,
@@ -24,6 +25,7 @@ export {
 } from './audit-timestamps.ts';
 export { exportAuditProof, type ProofOutcome } from './export-audit-proof.ts';
 export {
+  accumulate,
   anchorDatum,
   anchorDigest,
   checkAuditProof,

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PrismaClient } from '../../src/db/index.ts';
-import { registerIntakeItem, type AuditProof } from '../../src/registry/index.ts';
+import { auditHash, registerIntakeItem, type AuditProof } from '../../src/registry/index.ts';
 import { hubEnv, runCli, startHubProcess } from '../support/hub-process.ts';
 import { createAgency, prismaFor, receiveItem, SYSTEM } from '../support/registry-fixtures.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
@@ -133,6 +133,27 @@ describe('lienthong audit timestamp, proof and verify-proof', () => {
     );
   });
 
+  it('catches an entry rewritten with its hash recomputed and the next link patched, by the time-stamped accumulator', async () => {
+    const proof = readProof(proofFile);
+    const index = proof.chain.findIndex((l) => l.content?.action === 'intake.registered');
+    const link = proof.chain[index]!;
+    const content = { ...link.content!, actor: 'user:forger' };
+    const hash = auditHash(link.prevHash, {
+      ...content,
+      seq: BigInt(link.seq),
+      at: new Date(content.at),
+    });
+    proof.chain[index] = { ...link, content, hash };
+    proof.chain[index + 1] = { ...proof.chain[index + 1]!, prevHash: hash };
+    const result = await verify(writeProof('forged.json', proof));
+    expect(result.code).toBe(1);
+    expect(result.stdout).not.toContain('đã bị sửa sau khi ghi');
+    expect(result.stdout).not.toContain('không nối tiếp');
+    expect(result.stdout).toContain(
+      `Các giá trị băm của chuỗi không khớp với giá trị đã được đóng dấu thời gian ở mục số ${proof.anchor.seq}`,
+    );
+  });
+
   it('names an entry removed from the chain, another agency’s or the document’s own', async () => {
     const proof = readProof(proofFile);
     const [first, hidden, third] = proof.chain;
@@ -154,6 +175,9 @@ describe('lienthong audit timestamp, proof and verify-proof', () => {
     const other = readProof(otherFile);
     const proof = readProof(proofFile);
     expect(other.anchor.seq).not.toBe(proof.anchor.seq);
+    // Its chain starts after an earlier time stamp: the accumulator before it comes from that one.
+    expect(other.accumulatorBefore).not.toBe('0'.repeat(64));
+    expect((await verify(otherFile)).code).toBe(0);
     const swapped = { ...proof, anchor: { ...proof.anchor, token: other.anchor.token } };
     const result = await verify(writeProof('swapped.json', swapped));
     expect(result.code).toBe(1);

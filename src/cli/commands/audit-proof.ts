@@ -244,8 +244,8 @@ async function verifyProof(context: CliContext): Promise<number> {
     writeLine(
       context.stdout,
       say({
-        vi: `${check.hashOnly} mục khác trong chuỗi chỉ có giá trị băm (không lộ nội dung của cơ quan khác): đã kiểm tra chúng nối tiếp nhau, nhưng không tính lại được giá trị băm của chúng từ tệp; muốn chắc chắn hoàn toàn, kiểm tra nhật ký tại hệ thống (lienthong audit verify).`,
-        en: `${check.hashOnly} other entries of the chain are there by their hashes only (nothing of other agencies is shown): they were checked to follow one another, but their hashes cannot be recomputed from the file; for full certainty check the trail on the hub (lienthong audit verify).`,
+        vi: `${check.hashOnly} mục khác trong chuỗi chỉ có giá trị băm (không lộ nội dung của cơ quan khác); các giá trị băm đó được dấu thời gian bảo đảm qua giá trị tích lũy của chuỗi.`,
+        en: `${check.hashOnly} other entries of the chain are there by their hashes only (nothing of other agencies is shown); those hashes are bound by the time stamp through the chain's accumulator.`,
       }),
     );
   return 0;

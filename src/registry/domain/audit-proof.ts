@@ -8,7 +8,14 @@ import { actionWords } from './audit-labels.ts';
  * the first of them to the first time-stamped head at or after the last. Entries that are not
  * the document's are there by their hashes only, so the proof tells nothing of other agencies.
  * Checking it needs nothing but the file and the TSA's root: checkAuditProof here for the chain,
- * the signing library for the token over anchorDigest(seq, hash).
+ * the signing library for the token over anchorDigest(seq, hash, accumulator).
+ *
+ * An entry shown by its hashes only cannot have its hash recomputed (the chain hashes the previous
+ * hash and the content together). So each time stamp also covers the accumulator of every hash of
+ * the chain (accumulate: SHA-256 of the previous value and the entry's hash, from GENESIS_HASH): the
+ * proof gives the value just before its first link, and the verifier folds the links' hashes into
+ * it. A hash changed, added or removed anywhere in the chain no longer adds up to the time-stamped
+ * value, and finding other hashes that do is as hard as breaking SHA-256.
  */
 export const PROOF_FORMAT = 'lienthong.audit-proof/1';
 
@@ -33,22 +40,40 @@ export type AuditProof = {
   /** the sequence numbers of the document's entries, each in `chain` with its content */
   documentEntries: string[];
   chain: ProofChainEntry[];
-  anchor: { seq: string; hash: string; genTime: string; tsa: string; datum: string; token: string };
+  /** the accumulator of every hash before the first link (GENESIS_HASH before the first entry) */
+  accumulatorBefore: string;
+  anchor: {
+    seq: string;
+    hash: string;
+    /** the accumulator of every hash up to and including the anchor's entry */
+    accumulator: string;
+    genTime: string;
+    tsa: string;
+    datum: string;
+    token: string;
+  };
 };
 
-/** The datum a time stamp is over: plain text, so `openssl ts -verify -data` can check it too. */
-export function anchorDatum(seq: bigint | string, hash: string): string {
-  return `lienthong audit head ${String(seq)} ${hash}`;
+/** One step of the accumulator over the chain's hashes. */
+export function accumulate(accumulator: string, hash: string): string {
+  return createHash('sha256').update(`${accumulator}\n${hash}`).digest('hex');
 }
 
-export function anchorDigest(seq: bigint | string, hash: string): Buffer {
-  return createHash('sha256').update(anchorDatum(seq, hash)).digest();
+/** The datum a time stamp is over: plain text, so `openssl ts -verify -data` can check it too. */
+export function anchorDatum(seq: bigint | string, hash: string, accumulator: string): string {
+  return `lienthong audit head ${String(seq)} ${hash} ${accumulator}`;
+}
+
+export function anchorDigest(seq: bigint | string, hash: string, accumulator: string): Buffer {
+  return createHash('sha256')
+    .update(anchorDatum(seq, hash, accumulator))
+    .digest();
 }
 
 export type Said = { readonly vi: string; readonly en: string };
 
 export type ProofCheck =
-  /** `hashOnly`: links shown by their hashes only, whose hashes cannot be recomputed from the file */
+  /** `hashOnly`: links shown by their hashes only (bound by the time-stamped accumulator) */
   | { ok: true; entries: number; chainLength: number; hashOnly: number; digest: Buffer }
   | { ok: false; problems: Said[]; digest: Buffer | null };
 
@@ -114,7 +139,9 @@ export function readAuditProof(
     !isRecord(anchor) ||
     typeof anchor['seq'] !== 'string' ||
     typeof anchor['hash'] !== 'string' ||
-    typeof anchor['token'] !== 'string'
+    typeof anchor['accumulator'] !== 'string' ||
+    typeof anchor['token'] !== 'string' ||
+    typeof value['accumulatorBefore'] !== 'string'
   )
     return bad('Bằng chứng thiếu mốc được đóng dấu thời gian.', 'The proof has no time-stamped anchor.');
   return { ok: true, proof: value as AuditProof };
@@ -190,7 +217,17 @@ export function checkAuditProof(proof: AuditProof): ProofCheck {
       vi: `Chuỗi kết thúc ở mục số ${last.seq} nhưng mốc đóng dấu thời gian là mục số ${proof.anchor.seq} (giá trị băm ${proof.anchor.hash.slice(0, 16)}…): chuỗi không dẫn tới mốc.`,
       en: `The chain ends at entry ${last.seq} but the time-stamped anchor is entry ${proof.anchor.seq} (hash ${proof.anchor.hash.slice(0, 16)}…): the chain does not lead to the anchor.`,
     });
-  const digest = HEX64.test(proof.anchor.hash) ? anchorDigest(proof.anchor.seq, proof.anchor.hash) : null;
+  let accumulator = proof.accumulatorBefore;
+  for (const link of proof.chain) accumulator = accumulate(accumulator, link.hash);
+  if (accumulator !== proof.anchor.accumulator)
+    problems.push({
+      vi: `Các giá trị băm của chuỗi không khớp với giá trị đã được đóng dấu thời gian ở mục số ${proof.anchor.seq}: một mục trong chuỗi đã bị sửa, thêm hoặc xóa.`,
+      en: `The hashes of the chain do not add up to the value time-stamped at entry ${proof.anchor.seq}: an entry of the chain was changed, added or removed.`,
+    });
+  const digest =
+    HEX64.test(proof.anchor.hash) && HEX64.test(proof.anchor.accumulator)
+      ? anchorDigest(proof.anchor.seq, proof.anchor.hash, proof.anchor.accumulator)
+      : null;
   if (problems.length > 0) return { ok: false, problems, digest };
   return {
     ok: true,

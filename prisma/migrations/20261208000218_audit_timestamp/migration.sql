@@ -3,6 +3,7 @@ CREATE TABLE "audit_timestamp" (
     "id" BIGSERIAL NOT NULL,
     "seq" BIGINT NOT NULL,
     "hash" CHAR(64) NOT NULL,
+    "accumulator" CHAR(64) NOT NULL,
     "token" BYTEA NOT NULL,
     "gen_time" TIMESTAMPTZ(3) NOT NULL,
     "tsa" VARCHAR(500) NOT NULL,
