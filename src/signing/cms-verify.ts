@@ -3,6 +3,7 @@
  * over its content with pkijs, then the signer certificate goes through the hub's own chain
  * checks (the certificates inside the CMS are only path-building candidates).
  */
+import { createHash } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { checkCertificateChain } from './certificate-chain.ts';
@@ -10,6 +11,7 @@ import { factsOf } from './certificate-facts.ts';
 import type { TrustMaterial } from './trust-store.ts';
 import { makeVerdict, REASONS, summarizeSigner, type EmbeddedSignatureVerdict } from './verdict.ts';
 import { ocspOfSignedData, type OcspEvidence } from './ocsp.ts';
+import { timestampWords, verifyTimestampToken } from './timestamp-token.ts';
 import { X509Certificate, X509Crl } from './x509.ts';
 
 export type CmsVerifyOptions = {
@@ -57,7 +59,15 @@ function notCheckedReason(certificate: X509Certificate): string {
   return REASONS.cmsKeyNotChecked(key.curve === null ? key.type : `${key.type} ${key.curve}`, key.bits);
 }
 
-export type CmsSignerResult = Omit<EmbeddedSignatureVerdict, 'field' | 'coversWholeFile'>;
+export type CmsSignerResult = Omit<EmbeddedSignatureVerdict, 'field' | 'coversWholeFile'> & {
+  /** the signer's certificate is named in a signed attribute (ESS signing-certificate, v1 or v2), as CAdES requires */
+  readonly signingCertificateAttribute?: boolean;
+};
+
+const SIGNING_CERTIFICATE: ReadonlySet<string> = new Set([
+  '1.2.840.113549.1.9.16.2.12',
+  '1.2.840.113549.1.9.16.2.47',
+]);
 
 function toBuffer(bytes: Uint8Array): ArrayBuffer {
   return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
@@ -192,6 +202,8 @@ export async function verifySignedData(
     // A key pkijs cannot use (an EC curve outside WebCrypto) says nothing about the signature:
     // it is not checked, and the certificate's own problems (a short key) are the reasons.
     const checkable = webCryptoChecks(signerCertificate);
+    const stamp = verified ? await signatureTimestamp(signerInfo, material) : null;
+    if (stamp && !stamp.ok) warnings.push(REASONS.signatureTimestampBad(stamp.words.vi, stamp.words.en));
     results.push({
       ...makeVerdict({
         status: verified ? 'valid' : checkable ? 'invalid' : 'unverifiable',
@@ -206,7 +218,31 @@ export async function verifySignedData(
         warnings: [...warnings, ...chain.warnings],
       }),
       signingTime,
+      signingCertificateAttribute:
+        signerInfo.signedAttrs?.attributes.some((a) => SIGNING_CERTIFICATE.has(a.type)) ?? false,
+      ...(stamp?.ok ? { signatureTimestamp: { at: stamp.at, tsa: stamp.tsa } } : {}),
     });
   }
   return results;
+}
+
+const SIGNATURE_TIMESTAMP = '1.2.840.113549.1.9.16.2.14';
+
+/**
+ * The signature timestamp (CAdES id-aa-signatureTimeStampToken, an unsigned attribute): an RFC 3161
+ * token over the SHA-256 of the signature value, checked in full (timestamp-token.ts) — it proves
+ * the signature existed at its genTime. Null when there is none.
+ */
+async function signatureTimestamp(
+  signerInfo: pkijs.SignerInfo,
+  material: TrustMaterial,
+): Promise<{ ok: true; at: string; tsa: string } | { ok: false; words: { vi: string; en: string } } | null> {
+  const attribute = signerInfo.unsignedAttrs?.attributes.find((a) => a.type === SIGNATURE_TIMESTAMP);
+  const value = attribute?.values[0] as asn1js.BaseBlock | undefined;
+  if (!value) return null;
+  const digest = createHash('sha256').update(signerInfo.signature.valueBlock.valueHexView).digest();
+  const check = await verifyTimestampToken(new Uint8Array(value.toBER(false)), digest, material);
+  return check.ok
+    ? { ok: true, at: check.genTime.toISOString(), tsa: check.tsa }
+    : { ok: false, words: timestampWords(check.problem) };
 }

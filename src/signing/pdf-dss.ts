@@ -10,6 +10,8 @@ import { parseOcspResponse, type OcspEvidence } from './ocsp.ts';
 import { X509Certificate, X509Crl } from './x509.ts';
 
 export type DssEvidence = {
+  /** the byte offset of the DSS dictionary's object (a document timestamp ending after it covers it); null without a DSS */
+  readonly at: number | null;
   readonly certificates: X509Certificate[];
   readonly crls: X509Crl[];
   readonly ocsp: OcspEvidence[];
@@ -51,15 +53,20 @@ function each<T>(items: readonly Uint8Array[], parse: (der: Uint8Array) => T | n
 }
 
 export function dssEvidence(view: PdfView): DssEvidence {
-  const empty: DssEvidence = { certificates: [], crls: [], ocsp: [] };
+  const empty: DssEvidence = { at: null, certificates: [], crls: [], ocsp: [] };
   let dss;
+  let at: number | null;
   try {
-    dss = view.dict(view.catalog?.map.get('DSS'));
+    const ref = view.catalog?.map.get('DSS');
+    dss = view.dict(ref);
+    const entry = isRef(ref) ? view.state.entries.get(ref.num) : undefined;
+    at = entry?.kind === 'offset' ? entry.offset : null;
   } catch {
     return empty;
   }
   if (!dss) return empty;
   return {
+    at,
     certificates: each(streamsOf(view, dss.map.get('Certs')), (der) => new X509Certificate(der)),
     crls: each(streamsOf(view, dss.map.get('CRLs')), (der) => new X509Crl(der)),
     ocsp: each(streamsOf(view, dss.map.get('OCSPs')), parseOcspResponse),

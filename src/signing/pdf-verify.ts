@@ -25,6 +25,47 @@ import { isHubError } from '../shared/index.ts';
 import type { TrustMaterial } from './trust-store.ts';
 import { makeVerdict, REASONS, type EmbeddedSignatureVerdict, type FileVerdict } from './verdict.ts';
 
+/** Where each verdict came from: its slot, and whether its CMS names the signing certificate (CAdES). */
+type Origins = Map<EmbeddedSignatureVerdict, { slot: PdfSignatureSlot; cades: boolean }>;
+
+/**
+ * The PAdES baseline level each signature reaches (ETSI EN 319 142-1 §6): B-B, a trusted
+ * ETSI.CAdES.detached signature with its signing certificate in a signed attribute; B-T, with a
+ * valid signature timestamp or a trusted document timestamp made after it; B-LT, with the
+ * revocation of its whole path checked from evidence (the DSS, the CMS, the trust store); B-LTA,
+ * with a trusted document timestamp made after the DSS. Any other signature has no level (null).
+ */
+function withLevels(
+  signatures: readonly EmbeddedSignatureVerdict[],
+  origins: Origins,
+  dss: { at: number | null } | null,
+): EmbeddedSignatureVerdict[] {
+  const stampsEndingAt = signatures.flatMap((s) => {
+    const slot = origins.get(s)?.slot;
+    return slot?.subFilter === 'ETSI.RFC3161' && s.trusted ? [signedEnd(slot)] : [];
+  });
+  return signatures.map((verdict) => {
+    const origin = origins.get(verdict);
+    const slot = origin?.slot;
+    let level: EmbeddedSignatureVerdict['level'] = null;
+    if (slot && slot.subFilter === 'ETSI.CAdES.detached' && origin.cades && verdict.trusted) {
+      level = 'PAdES-B-B';
+      const end = signedEnd(slot);
+      if (verdict.signatureTimestamp || stampsEndingAt.some((at) => at > end)) level = 'PAdES-B-T';
+      if (
+        level === 'PAdES-B-T' &&
+        !verdict.warnings.includes(REASONS.noCrl) &&
+        !verdict.warnings.includes(REASONS.staleCrl)
+      ) {
+        level = 'PAdES-B-LT';
+        const dssAt = dss?.at ?? null;
+        if (dssAt !== null && stampsEndingAt.some((at) => at > dssAt)) level = 'PAdES-B-LTA';
+      }
+    }
+    return { ...verdict, level };
+  });
+}
+
 const TIMESTAMP_HASHES: Readonly<Record<string, string>> = {
   '1.3.14.3.2.26': 'sha1',
   '2.16.840.1.101.3.4.2.1': 'sha256',
@@ -116,7 +157,8 @@ export async function verifyPdf(
     return { signatures: [verdict], coversWholeFile: false, trusted: false };
   }
   const analyses = new Map<number, ChangeNotes>();
-  const signatures: EmbeddedSignatureVerdict[] = [];
+  const found: EmbeddedSignatureVerdict[] = [];
+  const origins: Origins = new Map();
   // The DSS's certificates, CRLs and OCSP responses serve every signature's chain check, next to
   // what each CMS carries and what the caller gives.
   const dss = 'error' in final ? null : dssEvidence(final.view);
@@ -132,7 +174,7 @@ export async function verifyPdf(
     const covers = coversWholeFile(pdf, slot);
     const base = { field: slot.field, coversWholeFile: covers };
     if (slot.problem) {
-      signatures.push({
+      found.push({
         ...makeVerdict({
           status: 'invalid',
           chain: 'unknown',
@@ -147,7 +189,7 @@ export async function verifyPdf(
     }
     const signed = parseSignedData(slot.contents);
     if (!signed) {
-      signatures.push({
+      found.push({
         ...makeVerdict({
           status: 'invalid',
           chain: 'unknown',
@@ -186,9 +228,17 @@ export async function verifyPdf(
         reasons: [...(legacyDigestOk ? [] : [REASONS.cmsBroken]), ...result.reasons, ...notes.reasons],
         warnings: [...result.warnings, ...notes.warnings],
       });
-      signatures.push({ ...verdict, ...base, signingTime: result.signingTime ?? slot.claimedTime });
+      const embedded: EmbeddedSignatureVerdict = {
+        ...verdict,
+        ...base,
+        signingTime: result.signingTime ?? slot.claimedTime,
+        ...(result.signatureTimestamp ? { signatureTimestamp: result.signatureTimestamp } : {}),
+      };
+      origins.set(embedded, { slot, cades: result.signingCertificateAttribute === true });
+      found.push(embedded);
     }
   }
+  const signatures = withLevels(found, origins, dss);
   const fileCovered = slots.some((slot) => coversWholeFile(pdf, slot));
   return {
     signatures,

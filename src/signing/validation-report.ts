@@ -36,6 +36,10 @@ export type SignatureReport = {
   } | null;
   /** the time the signer claims (CMS signingTime, PDF /M); a timestamp's time when the signature is one */
   readonly claimedSigningTime: string | null;
+  /** the time a valid signature timestamp proves, and its authority */
+  readonly provenSigningTime: { readonly at: string; readonly tsa: string } | null;
+  /** the PAdES baseline level (ETSI EN 319 142-1), null when the signature is not a PAdES one */
+  readonly level: string | null;
   readonly checkedAt: string;
   readonly checks: readonly ReportCheck[];
   readonly indication: Indication;
@@ -250,6 +254,8 @@ function signatureReport(
         }
       : null,
     claimedSigningTime: embedded?.signingTime ?? null,
+    provenSigningTime: embedded?.signatureTimestamp ?? null,
+    level: embedded?.level ?? null,
     checkedAt: verdict.checkedAt,
     checks,
     indication,

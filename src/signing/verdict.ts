@@ -42,7 +42,13 @@ export type EmbeddedSignatureVerdict = SignatureVerdict & {
   readonly signingTime: string | null;
   /** True when this signature's byte ranges cover the whole file (always true for S/MIME). */
   readonly coversWholeFile: boolean;
+  /** A valid signature timestamp (RFC 3161 over the signature value): when it proves the signature existed, and by which TSA. */
+  readonly signatureTimestamp?: { readonly at: string; readonly tsa: string };
+  /** The PAdES baseline level a PDF signature reaches (ETSI EN 319 142-1); null when it is not a PAdES signature. */
+  readonly level?: PadesLevel | null;
 };
+
+export type PadesLevel = 'PAdES-B-B' | 'PAdES-B-T' | 'PAdES-B-LT' | 'PAdES-B-LTA';
 
 export type FileVerdict = {
   readonly signatures: readonly EmbeddedSignatureVerdict[];
@@ -202,6 +208,8 @@ export const REASONS = {
     'Một chứng thư trung gian trong chuỗi không phải là CA hợp lệ; liên hệ quản trị. / An issuer in the chain is not a CA.',
   pinnedMismatch: (organId: string) =>
     `Người ký không phải chứng thư đã đăng ký cho cơ quan ${organId}; liên hệ cơ quan gửi để xác minh. / Signer does not match the certificate pinned for ${organId}.`,
+  signatureTimestampBad: (vi: string, en: string) =>
+    `Dấu thời gian của chữ ký không dùng được (${vi}); thời điểm ký chỉ là thời điểm người ký khai. / The signature timestamp is not usable: ${en}`,
   noCrl:
     'Chưa có thông tin thu hồi (CRL hay OCSP) cho bên cấp chứng thư; chưa kiểm tra được việc thu hồi. / No revocation information (CRL or OCSP): revocation not checked.',
   staleCrl:

@@ -6,10 +6,13 @@
  * annotations and plain rewrites of any object. An update's cross-reference section is a table,
  * or a compressed cross-reference stream with its dictionaries in an object stream.
  */
+import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
+import * as asn1js from 'asn1js';
 import PDFDocument from 'pdfkit';
+import * as pkijs from 'pkijs';
 import { HubError } from '../../shared/index.ts';
 import { opensslBytes } from './external-tools.ts';
 import type { TestIdentity } from './test-pki.ts';
@@ -364,14 +367,16 @@ export function appendSignature(
   );
 }
 
-/** Appends an RFC 3161 document timestamp (SubFilter ETSI.RFC3161) made by `openssl ts` with the test TSA. */
-export function appendDocumentTimestamp(
-  draft: PdfDraft,
+/**
+ * An RFC 3161 token from `openssl ts` with the test TSA, over `data` or over a SHA-256 `digest`
+ * given as hex (a signature timestamp stamps the signature value's digest).
+ */
+export function timestampToken(
   tsa: TestIdentity,
   chain: string,
   workDir: string,
-  options: SignatureOptions = {},
-): PdfDraft {
+  over: { data: Buffer } | { digest: string },
+): Buffer {
   const config = join(workDir, 'tsa.cnf');
   writeFileSync(
     config,
@@ -387,29 +392,104 @@ export function appendDocumentTimestamp(
       '',
     ].join('\n'),
   );
+  const query =
+    'data' in over
+      ? opensslBytes(['ts', '-query', '-sha256', '-cert', '-no_nonce'], over.data)
+      : opensslBytes(['ts', '-query', '-sha256', '-cert', '-no_nonce', '-digest', over.digest]);
+  const queryPath = join(workDir, 'tsa-query.tsq');
+  writeFileSync(queryPath, query);
+  return opensslBytes([
+    'ts',
+    '-reply',
+    '-config',
+    config,
+    '-queryfile',
+    queryPath,
+    '-signer',
+    tsa.certPath,
+    '-inkey',
+    tsa.keyPath,
+    '-chain',
+    chain,
+    '-token_out',
+  ]);
+}
+
+/** Appends an RFC 3161 document timestamp (SubFilter ETSI.RFC3161) made by `openssl ts` with the test TSA. */
+export function appendDocumentTimestamp(
+  draft: PdfDraft,
+  tsa: TestIdentity,
+  chain: string,
+  workDir: string,
+  options: SignatureOptions = {},
+): PdfDraft {
   return appendSignatureWith(
     draft,
     'Dau thoi gian',
     'ETSI.RFC3161',
+    (data) => timestampToken(tsa, chain, workDir, { data }),
+    options,
+  );
+}
+
+const SIGNATURE_TIMESTAMP = '1.2.840.113549.1.9.16.2.14';
+
+/**
+ * A PAdES baseline signature (SubFilter ETSI.CAdES.detached, `openssl cms -cades`: the signing
+ * certificate in a signed attribute), with a signature timestamp (id-aa-signatureTimeStampToken
+ * over the signature value) when `timestamp` names a TSA: the signature is then PAdES-B-T.
+ */
+export function appendCadesSignature(
+  draft: PdfDraft,
+  signer: TestIdentity,
+  extraCerts: string,
+  fieldName: string,
+  options: SignatureOptions & { timestamp?: { tsa: TestIdentity; chain: string; workDir: string } } = {},
+): PdfDraft {
+  const args = [
+    'cms',
+    '-sign',
+    '-binary',
+    '-cades',
+    '-md',
+    'sha256',
+    '-outform',
+    'DER',
+    '-signer',
+    signer.certPath,
+    '-inkey',
+    signer.keyPath,
+    '-certfile',
+    extraCerts,
+  ];
+  return appendSignatureWith(
+    draft,
+    fieldName,
+    'ETSI.CAdES.detached',
     (data) => {
-      const query = opensslBytes(['ts', '-query', '-sha256', '-cert', '-no_nonce'], data);
-      const queryPath = join(workDir, 'tsa-query.tsq');
-      writeFileSync(queryPath, query);
-      return opensslBytes([
-        'ts',
-        '-reply',
-        '-config',
-        config,
-        '-queryfile',
-        queryPath,
-        '-signer',
-        tsa.certPath,
-        '-inkey',
-        tsa.keyPath,
-        '-chain',
-        chain,
-        '-token_out',
-      ]);
+      const cms = opensslBytes(args, data);
+      const stamp = options.timestamp;
+      if (!stamp) return cms;
+      const info = pkijs.ContentInfo.fromBER(cms);
+      const signed = new pkijs.SignedData({ schema: info.content });
+      const signerInfo = signed.signerInfos[0];
+      if (!signerInfo) throw new HubError('BENCH_FAILED', 'openssl wrote no SignerInfo');
+      const digest = createHash('sha256').update(signerInfo.signature.valueBlock.valueHexView).digest('hex');
+      const token = timestampToken(stamp.tsa, stamp.chain, stamp.workDir, { digest });
+      signerInfo.unsignedAttrs = new pkijs.SignedAndUnsignedAttributes({
+        type: 1,
+        attributes: [
+          new pkijs.Attribute({
+            type: SIGNATURE_TIMESTAMP,
+            values: [asn1js.fromBER(new Uint8Array(token)).result],
+          }),
+        ],
+      });
+      const out = new pkijs.ContentInfo({
+        contentType: pkijs.ContentInfo.SIGNED_DATA,
+        content: signed.toSchema(true),
+      });
+      return Buffer.from(out.toSchema().toBER(false));
     },
     options,
   );
