@@ -9,6 +9,7 @@ import {
 // Deep import: no relay service runs here to declare the queues (as in admin-workflows.test.ts).
 import { assertTopology } from '../../src/exchange/topology.ts';
 import { messageDedupKey, receiveIntakeItems, registerIntakeItem } from '../../src/registry/index.ts';
+import { createUser } from '../../src/access/index.ts';
 import { createSilentLogger, type Actor } from '../../src/shared/index.ts';
 import { expectNoSeriousAxeViolations, seriousAxeViolations } from '../support/axe.ts';
 import { openBrowser, screenshot, signInThroughConsole, type TestBrowser } from '../support/browser.ts';
@@ -35,6 +36,7 @@ let baseUrl: string;
 let browser: TestBrowser | undefined;
 let mailItemId: string;
 let documentId: string;
+let heldItemId: string;
 
 async function until<T>(probe: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -58,6 +60,22 @@ async function mailItem(subject: string): Promise<string> {
     senderAddress: 'vanthu@stc.hanoi.gov.vn',
     subject,
     attachments: [{ name: 'giay-moi.pdf', contentType: 'application/pdf', content: PDF }],
+  });
+  if (!received) throw new Error('nothing received');
+  return received.itemId;
+}
+
+async function heldItem(subject: string): Promise<string> {
+  const raw = Buffer.from(`Subject: ${subject}\r\n\r\nnội dung\r\n`);
+  const [received] = await receiveIntakeItems(web.prisma, SYSTEM, {
+    source: 'smtp',
+    raw,
+    agencyIds: [await agencyId(A)],
+    dedupKey: `content:lạ@example.vn:${subject}`,
+    senderAddress: 'vanthu@la.example.vn',
+    subject,
+    metadata: { subject },
+    quarantineReason: 'unknown sender: vanthu@la.example.vn',
   });
   if (!received) throw new Error('nothing received');
   return received.itemId;
@@ -259,6 +277,7 @@ beforeAll(async () => {
   mailItemId = await mailItem('Giấy mời họp giao ban tháng 12');
   await mailItem('Thông báo lịch tiếp công dân');
   documentId = await registeredDocument('801', '2026-01-05');
+  heldItemId = await heldItem('Công văn từ địa chỉ lạ');
   await deadLetter(DEAD_LETTER);
 });
 afterEach(async () => {
@@ -281,6 +300,32 @@ describe('axe-core on every console page', () => {
     await page.getByRole('button', { name: 'English' }).click();
     await page.locator('html[lang="en"]').waitFor();
     await checkPage(page, 'sign-in (en)');
+    // A wrong password: the message under the form.
+    await page.locator('#username').fill('vanthu.a');
+    await page.locator('#password').fill('not the password');
+    await page.locator('#password').press('Enter');
+    await page.locator('form.login .error:not(:empty)').waitFor();
+    await checkPage(page, 'sign-in refused (en)');
+  });
+
+  it('finds nothing serious on the change of a one-time password', async () => {
+    const created = await createUser(
+      web.prisma,
+      { username: 'vanthu.moi', role: 'clerk', agency: A },
+      'system:test',
+    );
+    if (created.kind !== 'created') throw new Error(created.reason.en);
+    browser = await openBrowser();
+    const { page } = browser;
+    await signInThroughConsole(page, baseUrl, 'vanthu.moi', created.oneTimePassword);
+    await page.locator('#current-password').waitFor();
+    await checkPage(page, 'change of a one-time password');
+    await page.locator('#current-password').fill(created.oneTimePassword);
+    await page.locator('#new-password').fill('một mật khẩu mới đủ dài 2027');
+    await page.locator('#new-password-again').fill('không khớp');
+    await page.locator('#new-password-again').press('Enter');
+    await page.locator('form.login .error:not(:empty)').waitFor();
+    await checkPage(page, 'change of a one-time password, mismatch');
   });
 
   it('finds nothing serious on a clerk’s pages and dialogs', async () => {
@@ -296,6 +341,20 @@ describe('axe-core on every console page', () => {
       '#/upload',
       '#/outgoing/new',
     ]);
+    // The panels that open on an item: the original headers.
+    await open(page, `#/intake/${mailItemId}`);
+    await page.locator('#mail-headers summary').click();
+    await page.locator('#header-fields').waitFor();
+    await checkPage(page, 'clerk: item with its mail headers open');
+    // A held item: the release form comes first.
+    await open(page, `#/intake/${heldItemId}`);
+    await page.locator('#release-form').waitFor();
+    await checkPage(page, 'clerk: quarantined item');
+    // A refused upload: the reason under the form.
+    await open(page, '#/upload');
+    await page.locator('form button[type="submit"]').first().click();
+    await page.waitForTimeout(300);
+    await checkPage(page, 'clerk: upload refused');
     // The rejection asks first: the modal dialog, drawn over the item.
     await open(page, `#/intake/${mailItemId}`);
     await page.locator('#reject-reason').fill('Gửi nhầm cơ quan');
@@ -317,6 +376,15 @@ describe('axe-core on every console page', () => {
       `#/documents/${documentId}`,
       '#/upload',
     ]);
+    // A refusal next to the field it is about: the same department name twice.
+    await open(page, '#/follow-up');
+    for (let attempt = 1; attempt <= 2; attempt++) {
+      await page.locator('#department-name').fill('Phòng Tổ chức cán bộ');
+      await page.locator('#department-name').press('Enter');
+      await page.waitForTimeout(300);
+    }
+    await page.locator('#department-name-problem').waitFor();
+    await checkPage(page, 'leader: department refused next to its field');
   });
 
   it('finds nothing serious on an admin’s pages, forms and dialogs', async () => {
@@ -347,6 +415,31 @@ describe('axe-core on every console page', () => {
     await page.locator('#agency-add').click();
     await page.locator('#agency-form').waitFor();
     await checkPage(page, 'admin: agency form');
+    // A new person: the one-time password shown once.
+    await open(page, '#/users');
+    await page.locator('#user-username').fill('vanthu.moi2');
+    await page.locator('#user-display').fill('Lê Thị Mới');
+    await page.locator('#user-role').selectOption('clerk');
+    await page.locator('#user-agency').selectOption(A);
+    await page.locator('#user-username').press('Enter');
+    await page.locator('#one-time-password .secret-value').waitFor();
+    await checkPage(page, 'admin: one-time password shown');
+    // A token: the secret shown once, then its revocation asked first.
+    await open(page, '#/tokens');
+    await page.locator('#token-agency').selectOption(A);
+    await page.locator('#token-name').fill('Phần mềm QLVB Sở Nội vụ');
+    await page.locator('#token-name').press('Enter');
+    await page.locator('#token-secret-box .secret-value').waitFor();
+    await checkPage(page, 'admin: token secret shown');
+    await page.locator('#tokens button.danger').first().click();
+    await page.locator('#confirm-dialog').waitFor();
+    await checkPage(page, 'admin: confirm token revocation dialog');
+    await page.keyboard.press('Escape');
+    // The audit trail's integrity check, answered (here: not configured, said as an error).
+    await open(page, '#/audit');
+    await page.locator('#verify-audit').click();
+    await settled(page);
+    await checkPage(page, 'admin: audit integrity check answered');
     await open(page, `#/dead-letters/${encodeURIComponent(DEAD_LETTER)}`);
     await page.locator('#discard-reason').fill('Gói hỏng, bên gửi đã gửi lại bản đúng');
     await page.locator('#discard-form button[type="submit"]').click();
