@@ -541,6 +541,7 @@ describe('the keyboard', () => {
     // The search: Tab to it, type, Enter.
     await tabTo(page, '#q', rings);
     await page.keyboard.type('tập huấn');
+    await screenshot(page, 'a11y-focus-ring');
     await page.keyboard.press('Enter');
     await page.waitForURL(/#\/intake\?.*q=/);
     await page.locator('#intake-list tbody tr', { hasText: subject }).waitFor();
