@@ -141,7 +141,7 @@ for (const size of SIZES) {
   );
   let single = 0;
   for (const workers of workerCounts) {
-    const pool = await VerifyPool.start({ material, size: workers });
+    const pool = await VerifyPool.start({ trust: material, size: workers });
     await Promise.all(corpus.packages.slice(0, workers * 25).map((p) => pool.verifyEdxml(p, at)));
     const started = performance.now();
     const verdicts = await Promise.all(

@@ -1,9 +1,10 @@
 /**
- * Worker-thread side of VerifyPool: rebuilds the trust material once, then verifies edXML
- * packages posted by the main thread. Loaded through tsx (see verify-pool.ts).
+ * Worker-thread side of VerifyPool: keeps the trust material the pool last posted (rebuilt once
+ * per reload), and verifies the edXML packages posted after it. Loaded through tsx (see
+ * verify-pool.ts).
  */
-import { parentPort, workerData } from 'node:worker_threads';
-import { fromPortable, type PortableTrustMaterial } from './trust-store.ts';
+import { parentPort } from 'node:worker_threads';
+import { fromPortable, type PortableTrustMaterial, type TrustMaterial } from './trust-store.ts';
 import { verifyEdxmlSignature } from './xmldsig-verify.ts';
 
 type Job = {
@@ -23,13 +24,26 @@ function isJob(value: unknown): value is Job {
   );
 }
 
+function isMaterial(value: unknown): value is { material: PortableTrustMaterial } {
+  return typeof value === 'object' && value !== null && 'material' in value;
+}
+
 const port = parentPort;
-const data = workerData as { material: PortableTrustMaterial };
-const material = fromPortable(data.material);
+let material: TrustMaterial | undefined;
 
 port?.on('message', (message: unknown) => {
+  if (isMaterial(message)) {
+    material = fromPortable(message.material);
+    return;
+  }
   if (!isJob(message)) return;
-  verifyEdxmlSignature(message.bytes, material, { at: new Date(message.at) }).then(
+  // The pool posts material before a worker's first job; a job without it is the pool's bug.
+  const current = material;
+  if (!current) {
+    port.postMessage({ id: message.id, error: 'no trust material was posted before the job' });
+    return;
+  }
+  verifyEdxmlSignature(message.bytes, current, { at: new Date(message.at) }).then(
     (result) => {
       port.postMessage({
         id: message.id,
