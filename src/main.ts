@@ -43,6 +43,7 @@ import {
   seedTrustDirectory,
   timestampAuthority,
   trustDirectoryCertificates,
+  VerifyPool,
 } from './signing/index.ts';
 import { pingClamd, startIngest, type IngestService } from './ingest/index.ts';
 import { createMailTransport } from './outbound-mail/index.ts';
@@ -228,6 +229,24 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
       log: log.child({ module: 'exchange.broker' }),
     });
     await seedTrustDirectory(config.trustDir);
+    const trust = cachedTrust(config.trustDir);
+    // Submitted packages' signatures are verified on worker threads (LIENTHONG_VERIFY_WORKERS), so
+    // the main thread keeps serving the database and the broker; 0 verifies inline. Stopped after
+    // the relay (services stop in reverse), so every submission in flight gets its verdict.
+    const verifyPool =
+      config.verifyWorkers > 0
+        ? await VerifyPool.start({
+            trust,
+            size: config.verifyWorkers,
+            onWorkerLost: ({ error, exitCode, jobs }) => {
+              log.error(
+                { err: error, exitCode, jobs },
+                'signature worker stopped; replaced, its jobs posted again',
+              );
+            },
+          })
+        : undefined;
+    if (verifyPool) services.push({ name: 'verify-pool', stop: () => verifyPool.close() });
     // The relay is built below from these deps; submissions wake its publisher through this.
     let wakeRelay = (): void => undefined;
     const relayDeps: RelayDeps = {
@@ -236,7 +255,13 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
       },
       prisma: database.prisma,
       directory,
-      trust: cachedTrust(config.trustDir),
+      trust,
+      ...(verifyPool
+        ? {
+            verifyEdxml: async (bytes: Uint8Array, at: Date) =>
+              (await verifyPool.verifyEdxml(bytes, at)).verdict,
+          }
+        : {}),
       clock: systemClock,
       log: log.child({ module: 'exchange' }),
       ownOrganId: config.organId,

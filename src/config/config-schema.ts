@@ -252,6 +252,15 @@ export const ConfigSchema = z.strictObject({
     .min(1)
     .optional()
     .describe('Trust anchors, intermediates and CRLs; default <dataDir>/trust'),
+  verifyWorkers: z.coerce
+    .number({ error: 'must be a number of threads' })
+    .int()
+    .min(0)
+    .max(64)
+    .optional()
+    .describe(
+      'Threads verifying submitted packages’ signatures; 0: on the main thread; default: the cores with PostgreSQL, 0 with the embedded database',
+    ),
   tls: z.strictObject({
     certFile: z.string().min(1).optional().describe('PEM certificate for STARTTLS and HTTPS'),
     keyFile: z.string().min(1).optional().describe('PEM private key for STARTTLS and HTTPS'),
@@ -314,6 +323,7 @@ export const ENVIRONMENT_VARIABLES = {
   mailDomain: 'LIENTHONG_MAIL_DOMAIN',
   maxMessageBytes: 'LIENTHONG_MAX_MESSAGE_BYTES',
   trustDir: 'LIENTHONG_TRUST_DIR',
+  verifyWorkers: 'LIENTHONG_VERIFY_WORKERS',
   'tls.certFile': 'LIENTHONG_TLS_CERT',
   'tls.keyFile': 'LIENTHONG_TLS_KEY',
   clamd: 'LIENTHONG_CLAMD',

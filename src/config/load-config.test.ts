@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { isHubError } from '../shared/index.ts';
 import { loadConfig, redactConfig } from './load-config.ts';
@@ -24,6 +25,17 @@ describe('loadConfig', () => {
     expect(config.amqp.url).toBe('amqp://guest:guest@127.0.0.1:5672');
     expect(config.database.url).toBeUndefined();
     expect(config.trustDir).toBe(`${config.dataDir}/trust`);
+  });
+
+  it('verifies submissions on one thread per core with PostgreSQL and inline with the embedded database', () => {
+    const postgres = 'postgresql://postgres@127.0.0.1:5432/lienthong';
+    expect(loadConfig({ DATABASE_URL: postgres }).verifyWorkers).toBe(availableParallelism());
+    expect(loadConfig({}).verifyWorkers).toBe(0);
+    expect(loadConfig({ DATABASE_URL: postgres, LIENTHONG_VERIFY_WORKERS: '0' }).verifyWorkers).toBe(0);
+    expect(loadConfig({ LIENTHONG_VERIFY_WORKERS: '3' }).verifyWorkers).toBe(3);
+    expect(problemsOf({ LIENTHONG_VERIFY_WORKERS: 'many' }).map((p) => p.variable)).toEqual([
+      'LIENTHONG_VERIFY_WORKERS',
+    ]);
   });
 
   it('reports every problem at once, naming each environment variable', () => {

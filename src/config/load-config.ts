@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { ConfigSchema, ENVIRONMENT_VARIABLES, URL_KEYS_WITH_SECRETS, type Config } from './config-schema.ts';
 import { HubError } from '../shared/index.ts';
@@ -29,7 +30,9 @@ function deepFreeze<T>(value: T): T {
  * Environment → validated, frozen configuration. Every problem is reported at once, naming the
  * environment variable, so an operator fixes them in one go. Empty variables count as unset.
  */
-export type HubConfig = Readonly<Omit<Config, 'trustDir'> & { trustDir: string }>;
+export type HubConfig = Readonly<
+  Omit<Config, 'trustDir' | 'verifyWorkers'> & { trustDir: string; verifyWorkers: number }
+>;
 
 export function loadConfig(env: Environment): HubConfig {
   const raw: Record<string, unknown> = { database: {}, amqp: {}, http: {}, smtp: {}, tls: {} };
@@ -58,7 +61,10 @@ export function loadConfig(env: Environment): HubConfig {
       'invalid configuration (1 problem(s)):\n  - LIENTHONG_TLS_CERT/LIENTHONG_TLS_KEY: set both or neither',
     );
   }
-  return deepFreeze({ ...config, dataDir, trustDir });
+  // A pool earns its threads where submissions arrive concurrently; the embedded database serves
+  // one process on one connection, where verifying inline costs nothing that threads would save.
+  const verifyWorkers = config.verifyWorkers ?? (config.database.url ? availableParallelism() : 0);
+  return deepFreeze({ ...config, dataDir, trustDir, verifyWorkers });
 }
 
 /** A URL with its password replaced, for logs and `config print`. */

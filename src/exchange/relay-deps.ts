@@ -1,7 +1,7 @@
 import type { PrismaClient } from '../db/index.ts';
 import type { AgencyDirectory } from '../directory/index.ts';
 import type { Clock, Logger } from '../shared/index.ts';
-import type { TrustMaterial } from '../signing/index.ts';
+import type { SignatureVerdict, TrustMaterial } from '../signing/index.ts';
 
 /** What the relay's use cases need; built once in main.ts. */
 export type RelayDeps = {
@@ -9,6 +9,12 @@ export type RelayDeps = {
   readonly directory: AgencyDirectory;
   /** Trust anchors, intermediates, CRLs and pins, refreshed by the caller (files may change). */
   readonly trust: () => Promise<TrustMaterial>;
+  /**
+   * The verdict of a submitted package's signature at `at`, against `trust()`'s material: the
+   * hub's worker pool (main.ts, LIENTHONG_VERIFY_WORKERS). Without it the package is verified
+   * inline, on the calling thread (tests, the embedded mode, one-shot commands).
+   */
+  readonly verifyEdxml?: (bytes: Uint8Array, at: Date) => Promise<SignatureVerdict>;
   readonly clock: Clock;
   readonly log: Logger;
   /** The hub's own agency. */

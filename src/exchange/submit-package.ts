@@ -207,7 +207,9 @@ async function checkSubmission(
   }
 
   const receivedAt = deps.clock.now();
-  const verdict = (await verifyEdxmlSignature(bytes, await deps.trust(), { at: receivedAt })).verdict;
+  const verdict = deps.verifyEdxml
+    ? await deps.verifyEdxml(bytes, receivedAt)
+    : (await verifyEdxmlSignature(bytes, await deps.trust(), { at: receivedAt })).verdict;
   if (verdict.status === 'invalid') {
     return refused(
       [`Chữ ký số không hợp lệ / the signature is invalid: ${verdict.reasons.join('; ')}`],

@@ -116,6 +116,11 @@ export class VerifyPool {
     return this.slots.length;
   }
 
+  /** Jobs taken and not answered yet. */
+  get pendingJobs(): number {
+    return this.pending.size;
+  }
+
   /** Starts a worker in a new slot; resolves when it is ready, rejects if it stops before. */
   private spawn(): Promise<void> {
     return new Promise((ready, failed) => {
