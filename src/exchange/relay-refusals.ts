@@ -1,6 +1,6 @@
 import type { PrismaClient } from '../db/index.ts';
 import { afterKey, decodeCursor, encodeCursor, vietnamDayAfter, vietnamDayStart } from '../registry/index.ts';
-import { said, type Said } from '../shared/index.ts';
+import { said, splitSaid, type Said } from '../shared/index.ts';
 
 /**
  * The submissions the relay refused (`relay_refusal`, written by the submit path and the national
@@ -39,12 +39,10 @@ export type RelayRefusalPage =
  * detail too; a validation problem of the package is `path: message`, shown as it is, introduced.
  */
 export function refusalReasonWords(reason: string): Said {
-  const split = reason.indexOf(' / ');
-  if (split > 0) {
-    const en = reason.slice(split + 3);
-    const colon = en.indexOf(': ');
-    const vi = reason.slice(0, split);
-    return said(colon > 0 ? `${vi}: ${en.slice(colon + 2)}` : vi, en);
+  const words = splitSaid(reason);
+  if (words) {
+    const colon = words.en.indexOf(': ');
+    return said(colon > 0 ? `${words.vi}: ${words.en.slice(colon + 2)}` : words.vi, words.en);
   }
   return said(`Gói tin không hợp lệ: ${reason}`, `The package is not valid: ${reason}`);
 }

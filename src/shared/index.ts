@@ -23,5 +23,5 @@ export {
   organIdForm,
   type OrganIdForm,
 } from './organ-id.ts';
-export { joinSaid, said, type Said } from './said.ts';
+export { joinSaid, said, splitSaid, type Said } from './said.ts';
 export { issueInWords } from './issue-words.ts';

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { said, type Said } from './said.ts';
+import { said, splitSaid, type Said } from './said.ts';
 
 /**
  * A request's fields by the names people know them by, Vietnamese and English: a refusal names
@@ -116,9 +116,8 @@ function problem(issue: Issue): [string, string] {
       return ['không phải bội số cho phép', 'is not an allowed step'];
     case 'custom': {
       // Our own checks write "Vietnamese / English" (the unsafe-character guard, the directory).
-      const split = issue.message.indexOf(' / ');
-      if (split > 0) return [issue.message.slice(0, split), issue.message.slice(split + 3)];
-      return ['không hợp lệ', `is not valid (${issue.message})`];
+      const words = splitSaid(issue.message);
+      return words ? [words.vi, words.en] : ['không hợp lệ', `is not valid (${issue.message})`];
     }
     case 'invalid_element':
     case 'invalid_key':

@@ -9,6 +9,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { checkCertificateChain } from './certificate-chain.ts';
+import { splitSaid } from '../shared/index.ts';
 import { factsOf } from './certificate-facts.ts';
 import type { TrustMaterial } from './trust-store.ts';
 import { REASONS } from './verdict.ts';
@@ -368,8 +369,8 @@ export function timestampWords(problem: TimestampProblem): Words {
           : r,
       );
       return {
-        vi: `Đơn vị cấp dấu thời gian "${problem.tsa}" không thuộc chuỗi tin cậy đã cấu hình (LIENTHONG_TSA_TRUST_FILE hoặc --trust): ${reasons.map((r) => r.split(' / ')[0]).join(' ')}`,
-        en: `Time-stamping authority "${problem.tsa}" does not chain to the configured trust (LIENTHONG_TSA_TRUST_FILE or --trust): ${reasons.map((r) => r.split(' / ')[1] ?? r).join(' ')}`,
+        vi: `Đơn vị cấp dấu thời gian "${problem.tsa}" không thuộc chuỗi tin cậy đã cấu hình (LIENTHONG_TSA_TRUST_FILE hoặc --trust): ${reasons.map((r) => splitSaid(r)?.vi ?? r).join(' ')}`,
+        en: `Time-stamping authority "${problem.tsa}" does not chain to the configured trust (LIENTHONG_TSA_TRUST_FILE or --trust): ${reasons.map((r) => splitSaid(r)?.en ?? r).join(' ')}`,
       };
     }
   }

@@ -7,6 +7,7 @@
  * conclusion with its reasons. Built from the verdicts (verdict.ts), so a verdict stored at
  * receipt gives the same report later. The PDF rendering is validation-report-pdf.ts.
  */
+import { splitSaid } from '../shared/index.ts';
 import { REASONS, type EmbeddedSignatureVerdict, type SignatureVerdict } from './verdict.ts';
 
 export type Words = { readonly vi: string; readonly en: string };
@@ -94,8 +95,7 @@ export function vietnamTime(iso: string | null): string {
 
 /** A reason as the verdicts write it, "Vietnamese / English", in its two languages. */
 export function wordsOf(reason: string): Words {
-  const at = reason.indexOf(' / ');
-  return at < 0 ? { vi: reason, en: reason } : { vi: reason.slice(0, at), en: reason.slice(at + 3) };
+  return splitSaid(reason) ?? { vi: reason, en: reason };
 }
 
 const check = (

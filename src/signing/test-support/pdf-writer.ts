@@ -335,18 +335,13 @@ export type SignatureOptions = UpdateOptions & {
   readonly alsoWrite?: (draft: PdfDraft) => readonly PdfObject[];
 };
 
-/** Appends a signature field by incremental update and signs everything but its /Contents. */
-export function appendSignature(
-  draft: PdfDraft,
-  signer: TestIdentity,
-  extraCerts: string,
-  fieldName: string,
-  options: SignatureOptions = {},
-): PdfDraft {
-  const args = [
+/** `openssl cms -sign` of the signed ranges as detached DER with SHA-256, the signer's chain included. */
+function cmsSignArgs(signer: TestIdentity, extraCerts: string, extra: readonly string[] = []): string[] {
+  return [
     'cms',
     '-sign',
     '-binary',
+    ...extra,
     '-md',
     'sha256',
     '-outform',
@@ -358,6 +353,17 @@ export function appendSignature(
     '-certfile',
     extraCerts,
   ];
+}
+
+/** Appends a signature field by incremental update and signs everything but its /Contents. */
+export function appendSignature(
+  draft: PdfDraft,
+  signer: TestIdentity,
+  extraCerts: string,
+  fieldName: string,
+  options: SignatureOptions = {},
+): PdfDraft {
+  const args = cmsSignArgs(signer, extraCerts);
   return appendSignatureWith(
     draft,
     fieldName,
@@ -446,22 +452,7 @@ export function appendCadesSignature(
   fieldName: string,
   options: SignatureOptions & { timestamp?: { tsa: TestIdentity; chain: string; workDir: string } } = {},
 ): PdfDraft {
-  const args = [
-    'cms',
-    '-sign',
-    '-binary',
-    '-cades',
-    '-md',
-    'sha256',
-    '-outform',
-    'DER',
-    '-signer',
-    signer.certPath,
-    '-inkey',
-    signer.keyPath,
-    '-certfile',
-    extraCerts,
-  ];
+  const args = cmsSignArgs(signer, extraCerts, ['-cades']);
   return appendSignatureWith(
     draft,
     fieldName,

@@ -11,7 +11,7 @@ import {
   type AgencyDirectory,
   type UpsertResult,
 } from '../../directory/index.ts';
-import { said } from '../../shared/index.ts';
+import { said, splitSaid } from '../../shared/index.ts';
 import { apiRoute, fail, ok, type ApiReply } from '../api-route.ts';
 
 export type AgencyRouteDeps = {
@@ -38,8 +38,8 @@ function conflict(result: Extract<UpsertResult, { kind: 'conflict' }>): ApiReply
 /** The same refusal for the console's one-agency form, in words (each conflict as the directory says it). */
 function formConflict(result: Extract<UpsertResult, { kind: 'conflict' }>): ApiReply {
   const parts = result.conflicts.map((c) => {
-    const split = c.message.indexOf(' / ');
-    return split > 0 ? [c.message.slice(0, split), c.message.slice(split + 3)] : [c.message, c.message];
+    const words = splitSaid(c.message);
+    return words ? [words.vi, words.en] : [c.message, c.message];
   });
   return fail(
     'WEB_CONFLICT',
